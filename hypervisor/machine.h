@@ -108,8 +108,8 @@ void	machine_set_htif(struct machine *, uint64_t tohost, uint64_t fromhost);
 /*
  * Load an ELF (PT_LOAD segments by physical address, all inside RAM) or,
  * if 'raw_addr' != 0 and the file is not ELF, the raw image at raw_addr.
- * Stores the entry in *entry and, when present, the 'tohost'/'fromhost'
- * symbol addresses in *tohost/*fromhost (else 0).  The highest byte
+ * Stores the entry in *entry and, when present, the 'tohost' and 'fromhost'
+ * symbol addresses in *tohost and *fromhost (else 0).  The highest byte
  * loaded + 1 in *end.  0, or -1 with *cause.
  */
 int	machine_load(struct machine *, const char *path, uint64_t raw_addr,
@@ -123,5 +123,29 @@ int	machine_load(struct machine *, const char *path, uint64_t raw_addr,
  */
 int	machine_write_fdt(struct machine *, uint64_t gpa, size_t max,
 	    const char *bootargs, char **cause);
+
+/*
+ * Inside the core only (cpu, devices, sbi.c): the bus, HTIF, console
+ * and interrupt plumbing.
+ */
+/* A device access at guest-physical pa: 0, or -1 (access fault). */
+int	machine_mmio(struct machine *, struct vcpu *, uint64_t pa,
+	    unsigned size, int write, uint64_t *val);
+/* Is pa on the page holding tohost/fromhost? */
+int	machine_htif_page(const struct machine *, uint64_t pa);
+/* A hart stored to the HTIF page at pa. */
+void	machine_htif_store(struct machine *, uint64_t pa);
+/* Guest output, and input: a byte, or -1 when none is queued. */
+void	machine_console_write(struct machine *, const char *, size_t);
+int	machine_console_getc(struct machine *);
+int	machine_console_pending(struct machine *);
+/* The hcall hook's answer, or -1 when none is set. */
+int	machine_hcall(struct machine *, struct vcpu *);
+int	machine_hcall_hooked(const struct machine *);
+/* Drive PLIC source 'src' (1..MACHINE_PLIC_SOURCES-1). */
+void	machine_plic_set_irq(struct machine *, unsigned src, int level);
+
+#define MACHINE_PLIC_SOURCES	96
+#define MACHINE_UART_IRQ	10
 
 #endif

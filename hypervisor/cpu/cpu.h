@@ -129,5 +129,16 @@ enum cpu_hsm {
 };
 enum cpu_hsm cpu_hsm_state(const struct vcpu *);
 void	cpu_hsm_set(struct vcpu *, enum cpu_hsm);
+/*
+ * Start a stopped hart (any thread): it begins in S-mode at pc with
+ * a0 = hartid, a1 = arg on its next cpu_run().  -1 if it is not stopped.
+ */
+int	cpu_hsm_start(struct vcpu *, uint64_t pc, uint64_t arg);
+
+/* SBI's inputs: IPI (sets SSIP), set_timer (S-mode timer compare). */
+void	cpu_raise_ssip(struct vcpu *);
+void	cpu_set_stimecmp(struct vcpu *, uint64_t mtime_value);
+/* The machine is shutting down: cpu_run() returns CPU_EXIT_SHUTDOWN. */
+void	cpu_shutdown_notify(struct vcpu *);
 
 #endif

@@ -158,6 +158,8 @@ struct vcpu {
 	unsigned	 hartid;
 	int		 firmware;
 	_Atomic int	 hsm;
+	uint64_t	 start_pc, start_arg;	/* HSM hart_start mailbox */
+	int		 fatal;		/* a trap with nowhere to go */
 	cpu_wake_fn	 wake;
 	void		*wake_arg;
 
@@ -172,6 +174,9 @@ struct vcpu {
 	const void	*h_cross;
 	int		 stop_block;	/* a store hit decoded code */
 };
+
+/* cpu.c */
+void	cpu_hsm_begin(struct vcpu *);
 
 /* trap.c */
 void	cpu_trap(struct vcpu *, uint64_t cause, uint64_t tval);
@@ -201,6 +206,7 @@ int	mem_amo_addr(struct vcpu *, uint64_t va, unsigned size, int write,
 struct dpage *dcache_get(struct vcpu *, uint64_t pa);
 void	dcache_flush(struct vcpu *);
 void	dcache_code_write(struct vcpu *, uint64_t pa, unsigned len);
+void	dcache_mark_code(struct vcpu *, struct dpage *);
 static inline int
 dcache_is_code(const struct vcpu *v, uint64_t ppn_off)
 {
