@@ -22,8 +22,8 @@
  * with credit left is BOOSTed ahead of both until it has run one tick
  * (so interactive, event-driven guests answer fast).  A capped vCPU whose
  * credit runs out is parked, off every queue, until accounting pays it
- * back above zero.  Credit is clamped to one period either way, so a vCPU
- * neither hoards nor drowns.
+ * back above zero.  Credit is clamped to one period above (no hoarding) and
+ * four below (a debt that can be paid back in a few periods).
  *
  * Example: domains A (weight 256) and B (512), one CPU-bound vCPU each, on
  * one pCPU.  Per period A earns 10 ms and B 20 ms.  Whoever has credit
@@ -194,8 +194,8 @@ account(struct sched *s)
 		sv->credit += share / nact;
 		if (sv->credit > lim)
 			sv->credit = lim;
-		if (sv->credit < -lim)
-			sv->credit = -lim;
+		if (sv->credit < -4 * lim)
+			sv->credit = -4 * lim;
 		if (sv->parked && sv->credit > 0) {
 			sv->parked = 0;
 			sv->prio = PRIO_UNDER;
