@@ -240,7 +240,7 @@ ctl_map_foreign(struct ctl_client *c, struct domain *d, const void *req,
 	return 0;
 }
 
-static struct vcpu *
+static struct dom_vcpu *
 vcpu_of(struct domain *d, uint32_t id)
 {
 	return id < d->max_vcpus ? d->vcpu[id] : NULL;
@@ -251,7 +251,7 @@ ctl_setaffinity(struct ctl_client *c, struct domain *d, const void *req,
     uint32_t len, struct ctl_reply *r)
 {
 	struct privcmd_affinity	 a;
-	struct vcpu		*v;
+	struct dom_vcpu		*v;
 
 	(void)len; (void)r;
 	memcpy(&a, req, sizeof(a));
@@ -265,7 +265,7 @@ ctl_getaffinity(struct ctl_client *c, struct domain *d, const void *req,
     uint32_t len, struct ctl_reply *r)
 {
 	struct privcmd_affinity	 a;
-	struct vcpu		*v;
+	struct dom_vcpu		*v;
 
 	(void)len;
 	memcpy(&a, req, sizeof(a));

@@ -68,7 +68,7 @@ domain_free(struct domain *d)
  * either kind wakes the vCPU, whose CPU then sees its own timer interrupt.
  */
 static void
-vcpu_timer_fire(struct vcpu *v, void *arg)
+vcpu_timer_fire(struct dom_vcpu *v, void *arg)
 {
 	struct hv	*hv = arg;
 	uint64_t	 now = now_ns();
@@ -202,7 +202,7 @@ domain_create(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
 	d->evtchn = evtchn_dom_new(d);
 	d->gnttab = gnttab_new(d);
 	for (i = 0; i < max_vcpus; i++) {
-		d->vcpu[i] = xcalloc(1, sizeof(struct vcpu));
+		d->vcpu[i] = xcalloc(1, sizeof(struct dom_vcpu));
 		d->vcpu[i]->dom = d;
 		d->vcpu[i]->id = i;
 		d->vcpu[i]->timer_sbi = TIMER_NONE;
@@ -267,7 +267,7 @@ domain_put(struct domain *d)
 }
 
 static void
-stop_vcpus(struct domain *d, struct vcpu *self)
+stop_vcpus(struct domain *d, struct dom_vcpu *self)
 {
 	unsigned	i;
 
@@ -337,7 +337,7 @@ domain_unpause(struct domain *d)
 }
 
 int
-domain_shutdown(struct domain *d, unsigned reason, struct vcpu *from)
+domain_shutdown(struct domain *d, unsigned reason, struct dom_vcpu *from)
 {
 	if (reason > PRIVCMD_SHUTDOWN_CRASH) {
 		errno = EINVAL;
@@ -360,7 +360,7 @@ domain_shutdown(struct domain *d, unsigned reason, struct vcpu *from)
 }
 
 void
-domain_crash(struct domain *d, struct vcpu *from, const char *why)
+domain_crash(struct domain *d, struct dom_vcpu *from, const char *why)
 {
 	hv_console_printf(d->hv->console, "domain %u crashed: %s", d->domid,
 	    why);

@@ -24,7 +24,7 @@ struct privcmd_dominfo;
 #define HVM_PARAM_CONSOLE_PFN	17
 #define HVM_PARAM_CONSOLE_EVTCHN 18
 
-struct vcpu {
+struct dom_vcpu {
 	struct domain		*dom;
 	unsigned		 id;
 	struct sched_vcpu	 sv;
@@ -45,7 +45,7 @@ struct machine_ops {
 	int	(*domain_init)(struct domain *, char **cause);
 	void	(*domain_fini)(struct domain *);
 	/* Raise the event-channel upcall interrupt on v (any thread). */
-	void	(*upcall)(struct vcpu *);
+	void	(*upcall)(struct dom_vcpu *);
 	const struct vcpu_ops *vops;
 };
 
@@ -65,7 +65,7 @@ struct domain {
 	uint64_t		 paused_ns;
 	/* Set at create, then constant. */
 	unsigned		 max_vcpus;
-	struct vcpu		*vcpu[DOMAIN_MAX_VCPUS];
+	struct dom_vcpu		*vcpu[DOMAIN_MAX_VCPUS];
 	struct mm		 mm;
 	struct evtchn_dom	*evtchn;
 	struct gnttab		*gnttab;
@@ -128,9 +128,9 @@ int	 domain_unpause(struct domain *);	/* EINVAL when not paused */
  * reason.
  */
 int	 domain_shutdown(struct domain *, unsigned reason,
-	    struct vcpu *from_vcpu);
+	    struct dom_vcpu *from_vcpu);
 /* A fatal fault of the guest: shutdown with reason crash, logged. */
-void	 domain_crash(struct domain *, struct vcpu *from_vcpu,
+void	 domain_crash(struct domain *, struct dom_vcpu *from_vcpu,
 	    const char *why);
 
 /* Fill one getinfo record (the table lock or a reference held). */

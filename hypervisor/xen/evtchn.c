@@ -112,7 +112,7 @@ raise_upcall(struct evtchn_dom *ed, unsigned vcpu, uint32_t port)
 	struct domain	*d = ed->d;
 	uint8_t		*vi;
 	uint64_t	 bit = 1ull << (port / 64);
-	struct vcpu	*v;
+	struct dom_vcpu	*v;
 
 	if (vcpu >= d->max_vcpus)
 		vcpu = 0;

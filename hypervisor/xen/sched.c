@@ -48,7 +48,7 @@ struct pcpu {
 	unsigned	 id;
 	pthread_t	 thread;
 	pthread_cond_t	 cv;
-	struct vcpu	*cur;
+	struct dom_vcpu	*cur;
 	int		 idle;
 };
 
@@ -67,7 +67,7 @@ struct sched {
 };
 
 #define SV_VCPU(sv) \
-	((struct vcpu *)(void *)((char *)(sv) - offsetof(struct vcpu, sv)))
+	((struct dom_vcpu *)(void *)((char *)(sv) - offsetof(struct dom_vcpu, sv)))
 
 static int
 wants_cpu(const struct sched_vcpu *sv)
@@ -76,7 +76,7 @@ wants_cpu(const struct sched_vcpu *sv)
 }
 
 static void
-kick(struct vcpu *v)
+kick(struct dom_vcpu *v)
 {
 	const struct machine_ops *m = v->dom->hv->mops;
 
@@ -262,7 +262,7 @@ pcpu_main(void *arg)
 	struct pcpu		*p = arg;
 	struct sched		*s = p->s;
 	struct sched_vcpu	*sv;
-	struct vcpu		*v;
+	struct dom_vcpu		*v;
 	const struct vcpu_ops	*ops;
 	enum vcpu_stop		 stop;
 	uint64_t		 t0, el, budget, wake_at;
@@ -418,7 +418,7 @@ sched_nr_pcpus(const struct sched *s)
 }
 
 void
-sched_vcpu_add(struct sched *s, struct vcpu *v)
+sched_vcpu_add(struct sched *s, struct dom_vcpu *v)
 {
 	struct sched_vcpu	*sv = &v->sv;
 
@@ -433,7 +433,7 @@ sched_vcpu_add(struct sched *s, struct vcpu *v)
 }
 
 void
-sched_vcpu_remove(struct sched *s, struct vcpu *v)
+sched_vcpu_remove(struct sched *s, struct dom_vcpu *v)
 {
 	sched_vcpu_pause(s, v, 1);
 	pthread_mutex_lock(&s->lock);
@@ -446,7 +446,7 @@ sched_vcpu_remove(struct sched *s, struct vcpu *v)
 }
 
 void
-sched_vcpu_up(struct sched *s, struct vcpu *v)
+sched_vcpu_up(struct sched *s, struct dom_vcpu *v)
 {
 	pthread_mutex_lock(&s->lock);
 	if (v->sv.state == VS_DOWN) {
@@ -457,7 +457,7 @@ sched_vcpu_up(struct sched *s, struct vcpu *v)
 }
 
 void
-sched_vcpu_pause(struct sched *s, struct vcpu *v, int sync)
+sched_vcpu_pause(struct sched *s, struct dom_vcpu *v, int sync)
 {
 	pthread_mutex_lock(&s->lock);
 	v->sv.pause_count++;
@@ -470,7 +470,7 @@ sched_vcpu_pause(struct sched *s, struct vcpu *v, int sync)
 }
 
 void
-sched_vcpu_unpause(struct sched *s, struct vcpu *v)
+sched_vcpu_unpause(struct sched *s, struct dom_vcpu *v)
 {
 	pthread_mutex_lock(&s->lock);
 	if (v->sv.pause_count > 0 && --v->sv.pause_count == 0)
@@ -479,7 +479,7 @@ sched_vcpu_unpause(struct sched *s, struct vcpu *v)
 }
 
 void
-sched_vcpu_wake(struct sched *s, struct vcpu *v)
+sched_vcpu_wake(struct sched *s, struct dom_vcpu *v)
 {
 	struct sched_vcpu	*sv = &v->sv;
 
@@ -496,7 +496,7 @@ sched_vcpu_wake(struct sched *s, struct vcpu *v)
 }
 
 int
-sched_set_affinity(struct sched *s, struct vcpu *v, uint64_t map)
+sched_set_affinity(struct sched *s, struct dom_vcpu *v, uint64_t map)
 {
 	uint64_t	all = s->npcpu >= 64 ? ~0ull : (1ull << s->npcpu) - 1;
 
@@ -516,7 +516,7 @@ sched_set_affinity(struct sched *s, struct vcpu *v, uint64_t map)
 }
 
 uint64_t
-sched_get_affinity(struct sched *s, struct vcpu *v)
+sched_get_affinity(struct sched *s, struct dom_vcpu *v)
 {
 	uint64_t	map;
 
@@ -554,7 +554,7 @@ sched_dom_stats(struct sched *s, struct domain *d, unsigned *online,
     int *running, int *blocked, uint64_t *cpu)
 {
 	unsigned	i;
-	struct vcpu	*v;
+	struct dom_vcpu	*v;
 
 	*online = 0;
 	*running = 0;

@@ -8,7 +8,7 @@
 struct domain;
 struct sched;
 struct timerq;
-struct vcpu;
+struct dom_vcpu;
 
 #define SCHED_MAX_PCPUS		64
 #define SCHED_DEFAULT_WEIGHT	256
@@ -33,9 +33,9 @@ enum vcpu_stop {
  * progress on v return soon.
  */
 struct vcpu_ops {
-	enum vcpu_stop (*run)(struct vcpu *, uint64_t budget_ns,
+	enum vcpu_stop (*run)(struct dom_vcpu *, uint64_t budget_ns,
 		    uint64_t *wake_at);
-	void	(*kick)(struct vcpu *);
+	void	(*kick)(struct dom_vcpu *);
 };
 
 enum sched_prio { PRIO_BOOST = 0, PRIO_UNDER, PRIO_OVER, PRIO_NR };
@@ -67,22 +67,22 @@ void	 sched_free(struct sched *);	/* stops and joins the workers */
 unsigned sched_nr_pcpus(const struct sched *);
 
 /* Join/leave: leave pauses v synchronously first.  Not from v's thread. */
-void	 sched_vcpu_add(struct sched *, struct vcpu *);
-void	 sched_vcpu_remove(struct sched *, struct vcpu *);
+void	 sched_vcpu_add(struct sched *, struct dom_vcpu *);
+void	 sched_vcpu_remove(struct sched *, struct dom_vcpu *);
 
 /* DOWN -> READY (vcpu_op up, HSM start, toolstack setcontext). */
-void	 sched_vcpu_up(struct sched *, struct vcpu *);
+void	 sched_vcpu_up(struct sched *, struct dom_vcpu *);
 /*
  * Pause counts nest.  With sync, wait until v is off its pCPU (never from
  * v's own worker thread: use sync = 0 there).
  */
-void	 sched_vcpu_pause(struct sched *, struct vcpu *, int sync);
-void	 sched_vcpu_unpause(struct sched *, struct vcpu *);
+void	 sched_vcpu_pause(struct sched *, struct dom_vcpu *, int sync);
+void	 sched_vcpu_unpause(struct sched *, struct dom_vcpu *);
 /* An event or timer for v: a blocked vCPU becomes ready (and boosted). */
-void	 sched_vcpu_wake(struct sched *, struct vcpu *);
+void	 sched_vcpu_wake(struct sched *, struct dom_vcpu *);
 
-int	 sched_set_affinity(struct sched *, struct vcpu *, uint64_t cpumap);
-uint64_t sched_get_affinity(struct sched *, struct vcpu *);
+int	 sched_set_affinity(struct sched *, struct dom_vcpu *, uint64_t cpumap);
+uint64_t sched_get_affinity(struct sched *, struct dom_vcpu *);
 /* weight 1..65535, cap 0..100*nr_pcpus; -1 with EINVAL otherwise. */
 int	 sched_set_credit(struct sched *, struct domain *, unsigned weight,
 	    unsigned cap);

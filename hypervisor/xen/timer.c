@@ -19,13 +19,13 @@ struct timerq {
 	pthread_mutex_t	  lock;
 	pthread_cond_t	  cv;		/* the root changed, or stop */
 	pthread_cond_t	  done;		/* a fire() finished */
-	struct vcpu	**heap;
+	struct dom_vcpu	**heap;
 	unsigned	  n;
 	unsigned	  cap;
-	struct vcpu	 *firing;
+	struct dom_vcpu	 *firing;
 	int		  stop;
 	pthread_t	  thread;
-	void		(*fire)(struct vcpu *, void *);
+	void		(*fire)(struct dom_vcpu *, void *);
 	void		 *arg;
 };
 
@@ -41,7 +41,7 @@ now_ns(void)
 static void
 heap_swap(struct timerq *q, unsigned a, unsigned b)
 {
-	struct vcpu	*t = q->heap[a];
+	struct dom_vcpu	*t = q->heap[a];
 
 	q->heap[a] = q->heap[b];
 	q->heap[b] = t;
@@ -79,7 +79,7 @@ heap_down(struct timerq *q, unsigned i)
 }
 
 static void
-heap_remove(struct timerq *q, struct vcpu *v)
+heap_remove(struct timerq *q, struct dom_vcpu *v)
 {
 	unsigned	i = v->timer_slot - 1;
 
@@ -96,7 +96,7 @@ static void *
 timer_thread(void *arg)
 {
 	struct timerq	*q = arg;
-	struct vcpu	*v;
+	struct dom_vcpu	*v;
 	struct timespec	 ts;
 	uint64_t	 at;
 
@@ -127,7 +127,7 @@ timer_thread(void *arg)
 }
 
 struct timerq *
-timerq_new(void (*fire)(struct vcpu *, void *), void *arg)
+timerq_new(void (*fire)(struct dom_vcpu *, void *), void *arg)
 {
 	struct timerq		*q;
 	pthread_condattr_t	 ca;
@@ -167,7 +167,7 @@ timerq_free(struct timerq *q)
 }
 
 void
-timer_set(struct timerq *q, struct vcpu *v, uint64_t deadline)
+timer_set(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
 {
 	if (deadline == TIMER_NONE) {
 		timer_cancel(q, v);
@@ -192,7 +192,7 @@ timer_set(struct timerq *q, struct vcpu *v, uint64_t deadline)
 }
 
 void
-timer_cancel(struct timerq *q, struct vcpu *v)
+timer_cancel(struct timerq *q, struct dom_vcpu *v)
 {
 	pthread_mutex_lock(&q->lock);
 	if (v->timer_slot != 0)

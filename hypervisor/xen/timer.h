@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 struct timerq;
-struct vcpu;
+struct dom_vcpu;
 
 #define TIMER_NONE	UINT64_MAX
 
@@ -14,13 +14,13 @@ struct vcpu;
  * passes, fire(v) runs on that thread.  A vCPU has at most one entry (its
  * earliest deadline).  Daemon code: aborts on OOM.
  */
-struct timerq *timerq_new(void (*fire)(struct vcpu *, void *), void *arg);
+struct timerq *timerq_new(void (*fire)(struct dom_vcpu *, void *), void *arg);
 void	 timerq_free(struct timerq *);	/* joins the thread; NULL is fine */
 
 /* Arm v's timer at 'deadline' (CLOCK_MONOTONIC ns), replacing any. */
-void	 timer_set(struct timerq *, struct vcpu *, uint64_t deadline);
+void	 timer_set(struct timerq *, struct dom_vcpu *, uint64_t deadline);
 /* Disarm; on return fire(v) is not running and will not run. */
-void	 timer_cancel(struct timerq *, struct vcpu *);
+void	 timer_cancel(struct timerq *, struct dom_vcpu *);
 unsigned timerq_count(struct timerq *);
 
 uint64_t now_ns(void);			/* CLOCK_MONOTONIC */

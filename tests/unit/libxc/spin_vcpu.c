@@ -31,7 +31,7 @@ spin_fini(struct domain *d)
 }
 
 static enum vcpu_stop
-spin_run(struct vcpu *v, uint64_t budget, uint64_t *wake_at)
+spin_run(struct dom_vcpu *v, uint64_t budget, uint64_t *wake_at)
 {
 	struct spin	*s = v->dom->mach;
 	uint64_t	 end = now_ns() + budget;
@@ -59,7 +59,7 @@ spin_run(struct vcpu *v, uint64_t budget, uint64_t *wake_at)
 }
 
 static void
-spin_kick(struct vcpu *v)
+spin_kick(struct dom_vcpu *v)
 {
 	struct spin	*s = v->dom->mach;
 
