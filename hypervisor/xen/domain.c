@@ -73,10 +73,13 @@ vcpu_timer_fire(struct dom_vcpu *v, void *arg)
 	struct hv	*hv = arg;
 	uint64_t	 now = now_ns();
 
-	if (v->timer_pv != TIMER_NONE && v->timer_pv <= now) {
-		v->timer_pv = TIMER_NONE;
+	uint64_t	 pv = __atomic_load_n(&v->timer_pv, __ATOMIC_SEQ_CST);
+
+	if (pv != TIMER_NONE && pv <= now) {
+		__atomic_store_n(&v->timer_pv, TIMER_NONE, __ATOMIC_SEQ_CST);
 		evtchn_send_virq(v->dom, VIRQ_TIMER, v->id);
-	}
+	} else if (pv != TIMER_NONE)
+		timer_set(hv->timers, v, pv);	/* an earlier deadline fired */
 	sched_vcpu_wake(hv->sched, v);
 }
 
@@ -207,6 +210,7 @@ domain_create(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
 		d->vcpu[i]->id = i;
 		d->vcpu[i]->timer_sbi = TIMER_NONE;
 		d->vcpu[i]->timer_pv = TIMER_NONE;
+		d->vcpu[i]->poll_deadline = TIMER_NONE;
 	}
 	if (hv->mops != NULL && hv->mops->domain_init != NULL &&
 	    hv->mops->domain_init(d, cause) == -1)

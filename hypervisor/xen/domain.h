@@ -33,6 +33,11 @@ struct dom_vcpu {
 	uint64_t		 timer_pv;
 	unsigned		 timer_slot;	/* timerq heap index + 1 */
 	uint64_t		 timer_at;
+	uint64_t		 poll_deadline;	/* SCHEDOP_poll, or TIMER_NONE */
+	int			 initialised;	/* VCPUOP_initialise done */
+	int			 hc_stop;	/* enum vcpu_stop of a hypercall */
+	uint64_t		 start_pc;
+	uint64_t		 start_arg;
 };
 
 /*

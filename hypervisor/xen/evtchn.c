@@ -167,6 +167,17 @@ evtchn_set_shared_info(struct domain *d, uint8_t *page)
 	UNLOCK(d);
 }
 
+uint8_t *
+evtchn_shared_info(struct domain *d)
+{
+	uint8_t	*p;
+
+	LOCK(d);
+	p = d->evtchn->shinfo;
+	UNLOCK(d);
+	return p;
+}
+
 int
 evtchn_alloc_unbound(struct domain *d, uint32_t remote_dom,
     struct evtchn_sink *sink, uint32_t *port)

@@ -90,6 +90,9 @@ void	 evtchn_close_sink(struct domain *dom0, struct evtchn_sink *);
 /* Raise a VIRQ in a domain, if bound (e.g. VIRQ_DOM_EXC in dom0). */
 void	 evtchn_send_virq(struct domain *, unsigned virq, unsigned vcpu);
 
+/* The shared_info page in force (borrowed; guest memory or private). */
+uint8_t	*evtchn_shared_info(struct domain *);
+
 /* Test helpers for guests' view: is 'port' pending / masked. */
 int	 evtchn_is_pending(struct domain *, uint32_t port);
 int	 evtchn_is_masked(struct domain *, uint32_t port);

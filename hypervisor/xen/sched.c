@@ -15,7 +15,7 @@
  * Credit scheduling after Xen's credit1.
  *
  * Every 30 ms (one accounting period) each active domain earns credit,
- * nr_pcpus x 30 ms shared out by weight and split evenly over its runnable
+ * nr_pcpus x the time since the last accounting, shared out by weight and split evenly over its runnable
  * vCPUs; a cap limits a domain to cap% of one pCPU per period.  Credit
  * (kept in ns) burns while a vCPU runs.  A vCPU with credit left is UNDER,
  * one without is OVER; UNDER runs before OVER, and a vCPU woken from block
@@ -63,6 +63,7 @@ struct sched {
 	struct pcpu	*pcpu;
 	struct timerq	*timers;
 	uint64_t	 next_acct;
+	uint64_t	 last_acct;
 	int		 stop;
 };
 
@@ -147,12 +148,13 @@ set_prio(struct sched *s, struct sched_vcpu *sv, enum sched_prio prio)
 
 /* The 30 ms accounting: pay credit by weight, clamp, park and unpark. */
 static void
-account(struct sched *s)
+account(struct sched *s, uint64_t period)
 {
 	struct sched_vcpu	*sv;
 	struct domain		*d;
-	uint64_t		 wsum = 0, period = SCHED_TSLICE_NS;
-	int64_t			 share, capshare, lim = (int64_t)period;
+	uint64_t		 wsum = 0;
+	int64_t			 share, capshare;
+	int64_t			 lim = (int64_t)SCHED_TSLICE_NS;
 	unsigned		 nact;
 
 	/* A domain is active when any of its vCPUs wants or has a pCPU. */
@@ -272,7 +274,12 @@ pcpu_main(void *arg)
 	while (!s->stop) {
 		t0 = now_ns();
 		if (t0 >= s->next_acct) {
-			account(s);
+			/* Pay for the time that passed: a late tick pays more. */
+			el = t0 - s->last_acct;
+			if (el > 4 * SCHED_TSLICE_NS)
+				el = 4 * SCHED_TSLICE_NS;
+			account(s, el);
+			s->last_acct = t0;
 			s->next_acct = t0 + SCHED_TSLICE_NS;
 		}
 		if ((sv = pick(s, p)) == NULL) {
@@ -282,9 +289,9 @@ pcpu_main(void *arg)
 		v = SV_VCPU(sv);
 		TAILQ_REMOVE(&s->runq[sv->prio], sv, runq);
 		sv->queued = 0;
-		sv->state = VS_RUNNING;
+		__atomic_store_n(&sv->state, VS_RUNNING, __ATOMIC_SEQ_CST);
 		sv->pcpu = (int)p->id;
-		sv->woken = 0;
+		__atomic_store_n(&sv->woken, 0, __ATOMIC_SEQ_CST);
 		if (sv->slice_left <= 0)
 			sv->slice_left = SCHED_TSLICE_NS;
 		p->cur = v;
@@ -323,8 +330,11 @@ pcpu_main(void *arg)
 			sv->slice_left = 0;
 			break;
 		case VCPU_STOP_BLOCK:
+			/* Dekker with sched_vcpu_wake()'s lock-free path. */
 			sv->slice_left = 0;
-			sv->state = sv->woken ? VS_READY : VS_BLOCKED;
+			__atomic_store_n(&sv->state, VS_BLOCKED, __ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&sv->woken, __ATOMIC_SEQ_CST))
+				sv->state = VS_READY;
 			break;
 		case VCPU_STOP_DOWN:
 		case VCPU_STOP_HALT:
@@ -366,7 +376,8 @@ sched_new(unsigned nr_pcpus, struct timerq *timers)
 	TAILQ_INIT(&s->all);
 	s->timers = timers;
 	s->npcpu = nr_pcpus;
-	s->next_acct = now_ns() + SCHED_TSLICE_NS;
+	s->last_acct = now_ns();
+	s->next_acct = s->last_acct + SCHED_TSLICE_NS;
 	s->pcpu = xcalloc(nr_pcpus, sizeof(*s->pcpu));
 	for (i = 0; i < nr_pcpus; i++) {
 		pthread_condattr_t ca;
@@ -483,10 +494,17 @@ sched_vcpu_wake(struct sched *s, struct dom_vcpu *v)
 {
 	struct sched_vcpu	*sv = &v->sv;
 
+	/*
+	 * A running vCPU only needs to know: no lock, so a kick made under
+	 * the scheduler lock may call back here (the CPU's wake hook).  The
+	 * worker stores BLOCKED before it reads woken, and we store woken
+	 * before we read the state, so one of us sees the other.
+	 */
+	__atomic_store_n(&sv->woken, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&sv->state, __ATOMIC_SEQ_CST) == VS_RUNNING)
+		return;
 	pthread_mutex_lock(&s->lock);
-	if (sv->state == VS_RUNNING)
-		sv->woken = 1;
-	else if (sv->state == VS_BLOCKED) {
+	if (sv->state == VS_BLOCKED) {
 		sv->state = VS_READY;
 		if (sv->prio == PRIO_UNDER)
 			sv->prio = PRIO_BOOST;
