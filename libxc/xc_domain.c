@@ -436,3 +436,44 @@ xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t dom, uint32_t remote_dom)
 		return -1;
 	return (int)p.port;
 }
+
+static int
+vcpu_context(xc_interface *xch, uint32_t op, uint32_t domid, uint32_t vcpu,
+    vcpu_guest_context_t *ctxt)
+{
+	struct privcmd_vcpu_context	vc;
+
+	if (ctxt == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&vc, 0, sizeof(vc));
+	vc.domid = domid;
+	vc.vcpu = vcpu;
+	vc.pc = ctxt->pc;
+	memcpy(vc.x, ctxt->x, sizeof(vc.x));
+	if (call(xch, op, &vc, sizeof(vc), op == PRIVCMD_OP_VCPU_GETCONTEXT ?
+	    &vc : NULL, op == PRIVCMD_OP_VCPU_GETCONTEXT ? sizeof(vc) : 0) == -1)
+		return -1;
+	if (op == PRIVCMD_OP_VCPU_GETCONTEXT) {
+		ctxt->pc = vc.pc;
+		memcpy(ctxt->x, vc.x, sizeof(vc.x));
+		ctxt->priv = vc.priv;
+		ctxt->up = vc.up;
+	}
+	return 0;
+}
+
+int
+xc_vcpu_getcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+    vcpu_guest_context_t *ctxt)
+{
+	return vcpu_context(xch, PRIVCMD_OP_VCPU_GETCONTEXT, domid, vcpu, ctxt);
+}
+
+int
+xc_vcpu_setcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu,
+    vcpu_guest_context_t *ctxt)
+{
+	return vcpu_context(xch, PRIVCMD_OP_VCPU_SETCONTEXT, domid, vcpu, ctxt);
+}

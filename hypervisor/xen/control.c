@@ -100,9 +100,11 @@ static const struct ctl_op ctl_ops[PRIVCMD_OP_MAX] = {
 	    sizeof(struct privcmd_hvm_param), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
 	[PRIVCMD_OP_HVM_PARAM_GET] = { "hvm_param_get", ctl_hvm_param_get,
 	    sizeof(struct privcmd_hvm_param), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
-	/* vCPU and domain context, log-dirty: need the CPU (ENOSYS). */
-	[PRIVCMD_OP_VCPU_GETCONTEXT] = { "vcpu_getcontext", NULL, 0, 0 },
-	[PRIVCMD_OP_VCPU_SETCONTEXT] = { "vcpu_setcontext", NULL, 0, 0 },
+	[PRIVCMD_OP_VCPU_GETCONTEXT] = { "vcpu_getcontext", ctl_vcpu_getcontext,
+	    sizeof(struct privcmd_vcpu_context), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
+	[PRIVCMD_OP_VCPU_SETCONTEXT] = { "vcpu_setcontext", ctl_vcpu_setcontext,
+	    sizeof(struct privcmd_vcpu_context), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
+	/* Whole-domain context and log-dirty: not implemented yet (ENOSYS). */
 	[PRIVCMD_OP_DOMAIN_GETCONTEXT] = { "domain_getcontext", NULL, 0, 0 },
 	[PRIVCMD_OP_DOMAIN_SETCONTEXT] = { "domain_setcontext", NULL, 0, 0 },
 	[PRIVCMD_OP_LOGDIRTY] = { "logdirty", NULL, 0, 0 },

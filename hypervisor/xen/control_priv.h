@@ -108,6 +108,10 @@ int	ctl_hvm_param_set(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
 int	ctl_hvm_param_get(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
+int	ctl_vcpu_getcontext(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
+int	ctl_vcpu_setcontext(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
 
 /* ctl_evtchn.c */
 int	ctl_evtchn_open(struct ctl_client *, struct domain *, const void *,

@@ -358,3 +358,62 @@ ctl_hvm_param_get(struct ctl_client *c, struct domain *d, const void *req,
 	buf_add(r->payload, &p, sizeof(p));
 	return 0;
 }
+
+/* vCPU context: only of a vCPU that cannot be running right now. */
+static int
+vcpu_quiet(struct domain *d, struct dom_vcpu *v)
+{
+	int	paused;
+
+	pthread_mutex_lock(&d->lock);
+	paused = d->ctl_paused > 0 || d->shutdown;
+	pthread_mutex_unlock(&d->lock);
+	return paused || v->sv.state == VS_DOWN;
+}
+
+int
+ctl_vcpu_getcontext(struct ctl_client *c, struct domain *d, const void *req,
+    uint32_t len, struct ctl_reply *r)
+{
+	struct privcmd_vcpu_context	 vc;
+	const struct machine_ops	*m = c->hv->mops;
+	struct dom_vcpu			*v;
+	unsigned			 priv;
+	int				 rc;
+
+	(void)len;
+	memcpy(&vc, req, sizeof(vc));
+	if (m == NULL || m->get_context == NULL)
+		return ENOSYS;
+	if ((v = vcpu_of(d, vc.vcpu)) == NULL)
+		return EINVAL;
+	if (!vcpu_quiet(d, v))
+		return EBUSY;
+	if ((rc = m->get_context(v, &vc.pc, vc.x, &priv)) != 0)
+		return rc;
+	vc.priv = priv;
+	vc.up = v->sv.state != VS_DOWN;
+	buf_add(r->payload, &vc, sizeof(vc));
+	return 0;
+}
+
+int
+ctl_vcpu_setcontext(struct ctl_client *c, struct domain *d, const void *req,
+    uint32_t len, struct ctl_reply *r)
+{
+	struct privcmd_vcpu_context	 vc;
+	const struct machine_ops	*m = c->hv->mops;
+	struct dom_vcpu			*v;
+
+	(void)len; (void)r;
+	memcpy(&vc, req, sizeof(vc));
+	if (m == NULL || m->set_context == NULL)
+		return ENOSYS;
+	if ((v = vcpu_of(d, vc.vcpu)) == NULL)
+		return EINVAL;
+	if (!vcpu_quiet(d, v))
+		return EBUSY;
+	if (vc.pc < MM_RAM_BASE || mm_gpa_ptr(&d->mm, vc.pc, 2) == NULL)
+		return EFAULT;
+	return m->set_context(v, vc.pc, vc.x);
+}

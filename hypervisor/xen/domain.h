@@ -51,6 +51,14 @@ struct machine_ops {
 	void	(*domain_fini)(struct domain *);
 	/* Raise the event-channel upcall interrupt on v (any thread). */
 	void	(*upcall)(struct dom_vcpu *);
+	/*
+	 * Integer state of a vCPU that is not running (paused or down);
+	 * set_context on a down vCPU starts it.  0 or a positive errno.
+	 */
+	int	(*get_context)(struct dom_vcpu *, uint64_t *pc, uint64_t x[32],
+		    unsigned *priv);
+	int	(*set_context)(struct dom_vcpu *, uint64_t pc,
+		    const uint64_t x[32]);
 	const struct vcpu_ops *vops;
 };
 

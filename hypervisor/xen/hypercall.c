@@ -310,6 +310,15 @@ vcpu_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 }
 
 /* sched_op */
+static int
+upcall_pending(struct dom_vcpu *v)
+{
+	uint8_t	*vi = evtchn_shared_info(v->dom) + v->id * SHINFO_VCPU_INFO_SIZE;
+
+	return __atomic_load_n(vi + SHINFO_UPCALL_PENDING, __ATOMIC_SEQ_CST) &&
+	    !__atomic_load_n(vi + SHINFO_UPCALL_MASK, __ATOMIC_SEQ_CST);
+}
+
 #define SCHEDOP_yield		0
 #define SCHEDOP_block		1
 #define SCHEDOP_shutdown	2
@@ -335,7 +344,9 @@ sched_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 	case SCHEDOP_yield:
 		return VCPU_STOP_YIELD;
 	case SCHEDOP_block:
-		/* Blocking also enables event delivery (Xen's rule). */
+		/* As Xen's do_block: not with an upcall already pending. */
+		if (upcall_pending(v))
+			return VCPU_STOP_BUDGET;
 		return VCPU_STOP_BLOCK;
 	case SCHEDOP_shutdown:
 		if (copy_in(d, &reason, arg, sizeof(reason)) != 0) {
@@ -365,6 +376,8 @@ sched_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 			if (evtchn_is_pending(d, port))
 				return VCPU_STOP_BUDGET;
 		}
+		if (upcall_pending(v))
+			return VCPU_STOP_BUDGET;
 		if (sp.timeout != 0)
 			v->poll_deadline = env->guest_to_host(v, sp.timeout);
 		return VCPU_STOP_BLOCK;

@@ -271,6 +271,41 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 	}
 }
 
+static int
+rv_get_context(struct dom_vcpu *v, uint64_t *pc, uint64_t x[32],
+    unsigned *priv)
+{
+	unsigned	i;
+
+	*pc = cpu_get_pc(v->arch);
+	for (i = 0; i < 32; i++)
+		x[i] = cpu_get_reg(v->arch, i);
+	*priv = (unsigned)cpu_get_priv(v->arch);
+	return 0;
+}
+
+static int
+rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32])
+{
+	unsigned	i;
+	int		down = v->sv.state == VS_DOWN;
+
+	if (down)
+		cpu_reset(v->arch, pc, CPU_PRIV_S);
+	else
+		cpu_set_pc(v->arch, pc);
+	for (i = 1; i < 32; i++)
+		cpu_set_reg(v->arch, i, x[i]);
+	/* The toolstack may have written code through a foreign mapping. */
+	machine_invalidate(rv_machine(v->dom), MACHINE_RAM_BASE,
+	    machine_ram_size(rv_machine(v->dom)));
+	if (down) {
+		cpu_hsm_set(v->arch, CPU_HSM_STARTED);
+		sched_vcpu_up(v->dom->hv->sched, v);
+	}
+	return 0;
+}
+
 static void
 rv_kick(struct dom_vcpu *v)
 {
@@ -286,22 +321,7 @@ const struct machine_ops rv_machine_ops = {
 	.domain_init = rv_domain_init,
 	.domain_fini = rv_domain_fini,
 	.upcall = rv_upcall,
+	.get_context = rv_get_context,
+	.set_context = rv_set_context,
 	.vops = &rv_vops,
 };
-
-int
-rv_vcpu_start(struct dom_vcpu *v, uint64_t pc, uint64_t arg)
-{
-	if (v->dom->mach == NULL)
-		return ENOSYS;
-	if (v->sv.state != VS_DOWN)
-		return EBUSY;
-	cpu_reset(v->arch, pc, CPU_PRIV_S);
-	cpu_set_reg(v->arch, 10, v->id);
-	cpu_set_reg(v->arch, 11, arg);
-	cpu_hsm_set(v->arch, CPU_HSM_STARTED);
-	machine_invalidate(rv_machine(v->dom), MACHINE_RAM_BASE,
-	    machine_ram_size(rv_machine(v->dom)));
-	sched_vcpu_up(v->dom->hv->sched, v);
-	return 0;
-}

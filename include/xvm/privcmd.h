@@ -263,6 +263,21 @@ struct privcmd_gnttab_copy {
 	uint32_t	to_guest;
 };
 
+/*
+ * VCPU_GETCONTEXT / VCPU_SETCONTEXT: the integer state of a vCPU of a
+ * paused domain (or of a vCPU never started).  Setting it on a vCPU that
+ * is down brings it up: it starts at pc in S-mode with these registers.
+ * (CSRs and the rest of the hart travel in the domain context, later.)
+ */
+struct privcmd_vcpu_context {
+	uint32_t	domid;
+	uint32_t	vcpu;
+	uint64_t	pc;
+	uint64_t	x[32];		/* x[0] is ignored */
+	uint32_t	priv;		/* out: 0 U, 1 S, 3 M */
+	uint32_t	up;		/* out: the vCPU is up */
+};
+
 struct privcmd_hvm_param {
 	uint32_t	domid;
 	uint32_t	index;

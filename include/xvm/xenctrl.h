@@ -157,6 +157,48 @@ int	 xc_hvm_param_set(xc_interface *, uint32_t dom, uint32_t param,
 int	 xc_hvm_param_get(xc_interface *, uint32_t dom, uint32_t param,
 	    uint64_t *value);
 
+/*
+ * The integer state of a vCPU (xvm-riscv's vcpu_guest_context).  Get and
+ * set need the domain paused, or the vCPU never started; setting a vCPU
+ * that is down starts it at pc (S-mode) with these registers: a toolstack
+ * boots a guest with x[10] = vCPU id, x[11] = device tree address.
+ */
+typedef struct vcpu_guest_context {
+	uint64_t	pc;
+	uint64_t	x[32];
+	uint32_t	priv;		/* get: 0 U, 1 S, 3 M */
+	uint32_t	up;		/* get: the vCPU is up */
+} vcpu_guest_context_t;
+
+int	 xc_vcpu_getcontext(xc_interface *, uint32_t domid, uint32_t vcpu,
+	    vcpu_guest_context_t *ctxt);
+int	 xc_vcpu_setcontext(xc_interface *, uint32_t domid, uint32_t vcpu,
+	    vcpu_guest_context_t *ctxt);
+
+/*
+ * A loaded ELF image's segment, for the domain builder (xc_dom_elf.c).
+ * xc_elf_parse checks an in-memory ELF64 RISC-V executable and lists its
+ * PT_LOAD segments (by physical address): it returns the count (at most
+ * max) and the entry, or -1 with errno EINVAL/ENOEXEC naming nothing
+ * (the image is untrusted: every offset and size is checked).
+ */
+struct xc_elf_seg {
+	uint64_t	paddr;
+	uint64_t	filesz;
+	uint64_t	memsz;
+	uint64_t	offset;
+};
+int	 xc_elf_parse(const void *image, size_t len, struct xc_elf_seg *segs,
+	    unsigned max, uint64_t *entry);
+
+/*
+ * Load the ELF file at path into domid's RAM through foreign mappings
+ * (populating what it covers) and give its entry point.  Every segment
+ * must lie in the domain's RAM.  0 or -1 with errno.
+ */
+int	 xc_dom_load_elf(xc_interface *, uint32_t domid, const char *path,
+	    uint64_t *entry);
+
 /* A port in dom that remote_dom may bind; the port, or -1 with errno. */
 int	 xc_evtchn_alloc_unbound(xc_interface *, uint32_t dom,
 	    uint32_t remote_dom);

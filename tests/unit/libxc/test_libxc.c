@@ -399,7 +399,8 @@ test_wire(void **state)
 		{ PRIVCMD_OP_DOMAIN_CREATE, 8, EINVAL },
 		{ PRIVCMD_OP_DOMAIN_PAUSE, 8, EPERM },
 		{ PRIVCMD_OP_EVTCHN_NOTIFY, 8, EBADF },
-		{ PRIVCMD_OP_VCPU_SETCONTEXT, 0, ENOSYS },
+		{ PRIVCMD_OP_DOMAIN_GETCONTEXT, 0, ENOSYS },
+		{ PRIVCMD_OP_VCPU_SETCONTEXT, 0, EINVAL },
 		{ PRIVCMD_OP_HELLO, 8, EPROTONOSUPPORT },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
