@@ -130,7 +130,10 @@ hart_main(void *arg)
 		case CPU_EXIT_KICK:
 			break;
 		case CPU_EXIT_WFI:
-			if (!cpu_wfi_should_wake(h->v))
+			/* wake-ups for other reasons do not end the WFI */
+			while (!cpu_wfi_should_wake(h->v) &&
+			    machine_shutdown_reason(h->m, NULL) ==
+			    MACHINE_RUNNING)
 				sleep_until(&h->w, cpu_deadline(h->v));
 			break;
 		case CPU_EXIT_STOPPED:

@@ -49,8 +49,13 @@ uint64_t fnv(uint64_t h, const void *p, size_t n);
 struct trap_rec {
 	unsigned long	cause, tval, epc, count;
 };
-extern volatile struct trap_rec last_trap;
+extern volatile struct trap_rec last_trap, last_strap;
+extern volatile unsigned long trap_resume, strap_resume;
 void	 trap_init(void);
 void	 trap_clear(void);
+void	 to_mode(unsigned long mode);	/* from M: continue in U (0) or S (1) */
+void	 to_m(void);			/* from U/S: back to M */
+void	 irq_hook(unsigned long cause);	/* weak: silence an M interrupt */
+void	 sirq_hook(unsigned long cause);
 
 #endif

@@ -176,6 +176,8 @@ cpu_run(struct vcpu *v, uint64_t budget)
 
 	v->h_decode = &&op_decode;
 	v->h_cross = &&page_cross;
+	if (atomic_load(&v->events) & EV_SHUTDOWN)
+		return CPU_EXIT_SHUTDOWN;
 	if ((r = enter_hsm(v)) >= 0)
 		return (enum cpu_exit)r;
 	cpu_timer_update(v);
