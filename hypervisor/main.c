@@ -22,7 +22,7 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
-	fprintf(stderr, "xvm-hypervisor: %s: unknown command\n", argv[1]);
-	usage();
+	fprintf(stderr, "xvm-hypervisor: %s: unknown command (known: run)\n",
+	    argv[1]);
 	return 2;
 }
