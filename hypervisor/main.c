@@ -3,12 +3,15 @@
 #include <string.h>
 
 #include "hypervisor/run.h"
+#include "hypervisor/xen/daemon.h"
+#include "hypervisor/xen/rvglue.h"
 #include "lib/log.h"
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: xvm-hypervisor run [options] KERNEL\n"
+	fprintf(stderr, "usage: xvm-hypervisor run [options] KERNEL | "
+	    "xvm-hypervisor [-Fv] [--root dir] (the daemon)\n"
 	    "       (see xvm-hypervisor(8))\n");
 }
 
@@ -22,6 +25,9 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	/* Options and no subcommand: the daemon (hypervisor/xen/daemon.c). */
+	if (argv[1][0] == '-')
+		return hv_daemon_main(argc, argv, &rv_machine_ops);
 	fprintf(stderr, "xvm-hypervisor: %s: unknown command (known: run)\n",
 	    argv[1]);
 	return 2;
