@@ -10,9 +10,8 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: xvm-hypervisor [-Fv] [-c file] [-n ncpus] "
-	    "[--root dir]\n"
-	    "       xvm-hypervisor run [options] KERNEL\n"
+	fprintf(stderr, "usage: xvm-hypervisor run [options] KERNEL | "
+	    "xvm-hypervisor [-Fv] [--root dir] (the daemon)\n"
 	    "       (see xvm-hypervisor(8))\n");
 }
 
@@ -20,12 +19,16 @@ int
 main(int argc, char **argv)
 {
 	log_init("xvm-hypervisor", 1, 0);
-	if (argc >= 2 && strcmp(argv[1], "run") == 0)
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
-	/* No subcommand, only options: the daemon (hypervisor/xen/). */
-	if (argc < 2 || argv[1][0] == '-')
+	/* Options and no subcommand: the daemon (hypervisor/xen/daemon.c). */
+	if (argv[1][0] == '-')
 		return hv_daemon_main(argc, argv, &rv_machine_ops);
-	fprintf(stderr, "xvm-hypervisor: %s: unknown command\n", argv[1]);
-	usage();
+	fprintf(stderr, "xvm-hypervisor: %s: unknown command (known: run)\n",
+	    argv[1]);
 	return 2;
 }

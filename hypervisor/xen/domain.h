@@ -87,8 +87,7 @@ struct domain {
 	unsigned		 weight;
 	unsigned		 cap;
 	uint64_t		 cpu_time_dead;	/* of vCPUs since removed */
-	int			 acct_active;	/* scratch of the accounting */
-	unsigned		 acct_vcpus;
+	unsigned		 acct_vcpus;	/* scratch of the accounting */
 };
 
 struct hv_config {

@@ -233,10 +233,30 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 	enum machine_shutdown	 why;
 	int			 code;
 
+	uint64_t		 ic;
+	unsigned		 storm = 0;
+
 	for (;;) {
 		upcall_sample(v);
+		ic = cpu_instret(hart);
 		switch (cpu_run(hart, RV_CHUNK)) {
 		case CPU_EXIT_BUDGET:
+			/*
+			 * A whole budget spent and not one instruction
+			 * retired: a trap storm (the trap vector itself
+			 * faults), the double fault of a real machine.
+			 */
+			if (cpu_instret(hart) == ic && ++storm >= 2) {
+				char msg[96];
+
+				snprintf(msg, sizeof(msg), "double fault: "
+				    "trap storm at pc %#llx",
+				    (unsigned long long)cpu_get_pc(hart));
+				domain_crash(d, v, msg);
+				return VCPU_STOP_HALT;
+			}
+			if (cpu_instret(hart) != ic)
+				storm = 0;
 			if (now_ns() >= end)
 				return VCPU_STOP_BUDGET;
 			continue;

@@ -15,8 +15,9 @@
  * Credit scheduling after Xen's credit1.
  *
  * Every 30 ms (one accounting period) each active domain earns credit,
- * nr_pcpus x the time since the last accounting, shared out by weight and split evenly over its runnable
- * vCPUs; a cap limits a domain to cap% of one pCPU per period.  Credit
+ * nr_pcpus x the time since the last accounting, shared out by weight
+ * (pCPU by pCPU as affinity allows, see account()) and split evenly over
+ * its runnable vCPUs; a cap limits a domain to cap% of one pCPU per period.  Credit
  * (kept in ns) burns while a vCPU runs.  A vCPU with credit left is UNDER,
  * one without is OVER; UNDER runs before OVER, and a vCPU woken from block
  * with credit left is BOOSTed ahead of both until it has run one tick
@@ -146,54 +147,73 @@ set_prio(struct sched *s, struct sched_vcpu *sv, enum sched_prio prio)
 		requeue(s, sv, 0);
 }
 
-/* The 30 ms accounting: pay credit by weight, clamp, park and unpark. */
+/* Counted by the accounting: wants a pCPU, has one, or is capped out. */
+static int
+acct_active(const struct sched_vcpu *sv)
+{
+	return sv->pause_count == 0 &&
+	    (sv->state == VS_READY || sv->state == VS_RUNNING);
+}
+
+/*
+ * The 30 ms accounting: pay credit by weight, clamp, park and unpark.
+ * Each pCPU's time is shared among the active vCPUs that may run there,
+ * in proportion to their weight (a domain's weight split over its active
+ * vCPUs, and a vCPU's over the pCPUs of its affinity).  Without pinning
+ * this is credit1's rule; with it, two domains pinned to one pCPU share
+ * that pCPU by weight, where credit1 would overpay both and let them tie.
+ */
 static void
 account(struct sched *s, uint64_t period)
 {
 	struct sched_vcpu	*sv;
 	struct domain		*d;
-	uint64_t		 wsum = 0;
+	uint64_t		 W[SCHED_MAX_PCPUS], w, nw;
 	int64_t			 share, capshare;
 	int64_t			 lim = (int64_t)SCHED_TSLICE_NS;
-	unsigned		 nact;
+	unsigned		 p, naff;
 
-	/* A domain is active when any of its vCPUs wants or has a pCPU. */
+	memset(W, 0, sizeof(W));
+	TAILQ_FOREACH(sv, &s->all, all)
+		SV_VCPU(sv)->dom->acct_vcpus = 0;
+	TAILQ_FOREACH(sv, &s->all, all)
+		if (acct_active(sv))
+			SV_VCPU(sv)->dom->acct_vcpus++;
 	TAILQ_FOREACH(sv, &s->all, all) {
-		d = SV_VCPU(sv)->dom;
-		d->acct_active = 0;
-		d->acct_vcpus = 0;
-	}
-	TAILQ_FOREACH(sv, &s->all, all) {
-		d = SV_VCPU(sv)->dom;
-		if (!(wants_cpu(sv) || sv->state == VS_RUNNING ||
-		    (sv->parked && sv->pause_count == 0 &&
-		    sv->state != VS_BLOCKED && sv->state != VS_DOWN)))
+		if (!acct_active(sv))
 			continue;
-		if (!d->acct_active)
-			wsum += d->weight;
-		d->acct_active = 1;
-		d->acct_vcpus++;
+		d = SV_VCPU(sv)->dom;
+		naff = (unsigned)__builtin_popcountll(sv->affinity);
+		w = ((uint64_t)d->weight << 20) / d->acct_vcpus / naff;
+		for (p = 0; p < s->npcpu; p++)
+			if (sv->affinity & (1ull << p))
+				W[p] += w;
 	}
-	if (wsum == 0)
-		return;
 	TAILQ_FOREACH(sv, &s->all, all) {
 		d = SV_VCPU(sv)->dom;
-		if (!d->acct_active) {
+		if (!acct_active(sv)) {
 			/* Idle: forgive debt, keep no hoard. */
 			if (sv->credit > 0)
 				sv->credit = 0;
 			continue;
 		}
-		nact = d->acct_vcpus;
-		share = (int64_t)(s->npcpu * period * d->weight / wsum);
-		if (share > (int64_t)(nact * period))
-			share = (int64_t)(nact * period);
+		naff = (unsigned)__builtin_popcountll(sv->affinity);
+		w = ((uint64_t)d->weight << 20) / d->acct_vcpus / naff;
+		share = 0;
+		for (p = 0; p < s->npcpu; p++)
+			if ((sv->affinity & (1ull << p)) && W[p] != 0) {
+				nw = period * w / W[p];
+				share += (int64_t)nw;
+			}
+		if (share > (int64_t)period)
+			share = (int64_t)period;
 		if (d->cap != 0) {
-			capshare = (int64_t)(period * d->cap / 100);
+			capshare = (int64_t)(period * d->cap / 100) /
+			    (int64_t)d->acct_vcpus;
 			if (share > capshare)
 				share = capshare;
 		}
-		sv->credit += share / nact;
+		sv->credit += share;
 		if (sv->credit > lim)
 			sv->credit = lim;
 		if (sv->credit < -4 * lim)

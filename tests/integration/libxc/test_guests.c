@@ -1,0 +1,345 @@
+/*
+ * xvm-hypervisor with real guests, through libxc: boot, foreign mapping,
+ * events and grants with dom0, pause, isolation, scheduling, and a loop
+ * of 100 domains.  argv: the daemon binary, then the pv-tests ELFs
+ * (pvecho, spin, fault, random).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "include/xvm/xenctrl.h"
+#include "include/xvm/xenevtchn.h"
+#include "include/xvm/xengnttab.h"
+#include "hvtest.h"
+
+static struct {
+	const char	*bin, *pvecho, *spin, *fault, *random;
+	struct hvd	 hvd;
+	xc_interface	*xch;
+} T;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (hvd_start(&T.hvd, T.bin, 2) == -1)
+		return -1;
+	T.xch = xc_interface_open(NULL, NULL, 0);
+	return T.xch ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	xc_interface_close(T.xch);
+	hvd_stop(&T.hvd);
+	return 0;
+}
+
+static uint32_t
+start(const char *elf, uint64_t param1)
+{
+	uint32_t	id = guest_create(T.xch, elf, 65536);
+
+	assert_int_not_equal(id, 0);
+	if (param1)
+		assert_int_equal(xc_hvm_param_set(T.xch, id, HVM_PARAM_STORE_PFN,
+		    param1), 0);
+	return id;
+}
+
+static uint64_t
+cpu_of(uint32_t id)
+{
+	xc_domaininfo_t	i;
+
+	assert_int_equal(guest_info(T.xch, id, &i), 0);
+	return i.cpu_time;
+}
+
+static int
+wait_flag(uint32_t id, uint32_t flag, unsigned ms)
+{
+	xc_domaininfo_t	i;
+	uint64_t	end = mono_ns() + (uint64_t)ms * 1000000;
+
+	do {
+		if (guest_info(T.xch, id, &i) == 0 && (i.flags & flag))
+			return (int)i.flags;
+		sleep_ms(10);
+	} while (mono_ns() < end);
+	return 0;
+}
+
+/* Compare guest RAM at the ELF's first segment with the file. */
+static void
+check_foreign_read(uint32_t id, const char *elf)
+{
+	struct xc_elf_seg	 seg[8];
+	struct stat		 st;
+	uint64_t		 entry;
+	uint8_t			*img, *mem;
+	int			 fd;
+
+	fd = open(elf, O_RDONLY);
+	assert_true(fd >= 0 && fstat(fd, &st) == 0);
+	img = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	assert_true(img != MAP_FAILED);
+	assert_true(xc_elf_parse(img, (size_t)st.st_size, seg, 8, &entry) > 0);
+	mem = xc_map_foreign_range(T.xch, id, 4096, PROT_READ,
+	    seg[0].paddr >> 12);
+	assert_non_null(mem);
+	assert_memory_equal(mem + (seg[0].paddr & 0xfff), img + seg[0].offset,
+	    seg[0].filesz < 256 ? seg[0].filesz : 256);
+	munmap(mem, 4096);
+	munmap(img, (size_t)st.st_size);
+	close(fd);
+}
+
+/* Set up pvecho's channel; bind it from a new handle; *port = ours. */
+static xenevtchn_handle *
+echo_channel(uint32_t id, int *port)
+{
+	xenevtchn_handle	*xce;
+	int			 gport;
+
+	gport = xc_evtchn_alloc_unbound(T.xch, id, 0);
+	assert_true(gport > 0);
+	assert_int_equal(xc_hvm_param_set(T.xch, id, HVM_PARAM_CONSOLE_EVTCHN,
+	    (uint64_t)gport), 0);
+	xce = xenevtchn_open(NULL, 0);
+	assert_non_null(xce);
+	*port = xenevtchn_bind_interdomain(xce, id, (uint32_t)gport);
+	assert_true(*port > 0);
+	assert_int_equal(xenevtchn_pending(xce), *port);	/* the bind */
+	assert_int_equal(xenevtchn_unmask(xce, (uint32_t)*port), 0);
+	return xce;
+}
+
+/* n round trips; the mean in us. */
+static double
+echo_rounds(xenevtchn_handle *xce, int port, int n)
+{
+	struct pollfd	pfd = { xenevtchn_fd(xce), POLLIN, 0 };
+	uint64_t	t0 = mono_ns();
+	int		i;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(xenevtchn_notify(xce, (uint32_t)port), 0);
+		assert_int_equal(poll(&pfd, 1, 5000), 1);
+		assert_int_equal(xenevtchn_pending(xce), port);
+		assert_int_equal(xenevtchn_unmask(xce, (uint32_t)port), 0);
+	}
+	return (double)(mono_ns() - t0) / n / 1000.0;
+}
+
+static void
+test_pvecho(void **state)
+{
+	xenevtchn_handle	*xce;
+	xengnttab_handle	*xgt;
+	uint32_t		 id;
+	char			*page;
+	int			 port, rounds = 200, flags;
+
+	(void)state;
+	id = start(T.pvecho, (uint64_t)rounds);
+	xce = echo_channel(id, &port);
+	check_foreign_read(id, T.pvecho);
+	assert_int_equal(xc_domain_unpause(T.xch, id), 0);
+	assert_true(console_wait(T.xch, "pvecho: ready", 5000));
+
+	xgt = xengnttab_open(NULL, 0);
+	assert_non_null(xgt);
+	page = xengnttab_map_grant_ref(xgt, id, 8, PROT_READ);
+	assert_non_null(page);
+	assert_string_equal(page, "written by the guest");
+	assert_int_equal(xengnttab_unmap(xgt, page, 1), 0);
+	xengnttab_close(xgt);
+
+	printf("# event-channel round trip dom0 -> guest -> dom0: %.1f us\n",
+	    echo_rounds(xce, port, rounds));
+	assert_true(console_wait(T.xch, "pvecho: done", 5000));
+	flags = wait_flag(id, XEN_DOMINF_shutdown, 5000);
+	assert_true(flags & XEN_DOMINF_shutdown);
+	assert_int_equal((flags >> XEN_DOMINF_shutdownshift) & 0xff,
+	    SHUTDOWN_poweroff);
+	xenevtchn_close(xce);
+	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+}
+
+static void
+test_pause(void **state)
+{
+	uint32_t	id;
+	uint64_t	t1, t2, t3;
+
+	(void)state;
+	id = start(T.spin, 0);
+	assert_int_equal(xc_domain_unpause(T.xch, id), 0);
+	assert_true(console_wait(T.xch, "spin: spinning", 5000));
+	sleep_ms(100);
+	assert_int_equal(xc_domain_pause(T.xch, id), 0);
+	t1 = cpu_of(id);
+	assert_true(t1 > 0);
+	sleep_ms(200);
+	t2 = cpu_of(id);
+	assert_true(t2 == t1);
+	assert_int_equal(xc_domain_unpause(T.xch, id), 0);
+	sleep_ms(200);
+	t3 = cpu_of(id);
+	assert_true(t3 > t2 + 50000000);
+	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+}
+
+/* A faulting, a spinning and a random-code guest harm only themselves. */
+static void
+test_isolation(void **state)
+{
+	xenevtchn_handle	*xce;
+	uint32_t		 fault, spin, rnd, echo;
+	uint64_t		 s1, s2;
+	int			 flags, port;
+
+	(void)state;
+	fault = start(T.fault, 0);
+	spin = start(T.spin, 0);
+	rnd = start(T.random, 12345);
+	echo = start(T.pvecho, 20);
+	xce = echo_channel(echo, &port);
+	assert_int_equal(xc_domain_unpause(T.xch, fault), 0);
+	assert_int_equal(xc_domain_unpause(T.xch, spin), 0);
+	assert_int_equal(xc_domain_unpause(T.xch, rnd), 0);
+	flags = wait_flag(fault, XEN_DOMINF_shutdown, 5000);
+	assert_true(flags & XEN_DOMINF_shutdown);
+	assert_int_equal((flags >> XEN_DOMINF_shutdownshift) & 0xff,
+	    SHUTDOWN_crash);
+	/* The others go on: spin makes progress, a new guest runs. */
+	s1 = cpu_of(spin);
+	sleep_ms(300);
+	s2 = cpu_of(spin);
+	assert_true(s2 > s1);
+	assert_int_equal(xc_domain_unpause(T.xch, echo), 0);
+	assert_true(console_wait(T.xch, "random: jumping", 5000));
+	echo_rounds(xce, port, 20);
+	flags = wait_flag(echo, XEN_DOMINF_shutdown, 5000);
+	assert_int_equal((flags >> XEN_DOMINF_shutdownshift) & 0xff,
+	    SHUTDOWN_poweroff);
+	xenevtchn_close(xce);
+	assert_int_equal(xc_domain_destroy(T.xch, fault), 0);
+	assert_int_equal(xc_domain_destroy(T.xch, spin), 0);
+	assert_int_equal(xc_domain_destroy(T.xch, rnd), 0);
+	assert_int_equal(xc_domain_destroy(T.xch, echo), 0);
+}
+
+/* Weights 256:512 sharing pCPU 0 get 1:2; a cap of 25 on pCPU 1 holds. */
+static void
+test_sched(void **state)
+{
+	struct xen_domctl_sched_credit	sc;
+	uint32_t			a, b, c;
+	uint64_t			a0, b0, c0, w0, wall;
+	double				ratio, share;
+
+	(void)state;
+	a = start(T.spin, 0);
+	b = start(T.spin, 0);
+	c = start(T.spin, 0);
+	assert_int_equal(xc_vcpu_setaffinity(T.xch, a, 0, 1), 0);
+	assert_int_equal(xc_vcpu_setaffinity(T.xch, b, 0, 1), 0);
+	assert_int_equal(xc_vcpu_setaffinity(T.xch, c, 0, 2), 0);
+	sc.weight = 512;
+	sc.cap = 0;
+	assert_int_equal(xc_sched_credit_domain_set(T.xch, b, &sc), 0);
+	sc.weight = 256;
+	sc.cap = 25;
+	assert_int_equal(xc_sched_credit_domain_set(T.xch, c, &sc), 0);
+	assert_int_equal(xc_domain_unpause(T.xch, a), 0);
+	assert_int_equal(xc_domain_unpause(T.xch, b), 0);
+	assert_int_equal(xc_domain_unpause(T.xch, c), 0);
+	sleep_ms(300);
+	a0 = cpu_of(a);
+	b0 = cpu_of(b);
+	c0 = cpu_of(c);
+	w0 = mono_ns();
+	sleep_ms(3000);
+	a0 = cpu_of(a) - a0;
+	b0 = cpu_of(b) - b0;
+	c0 = cpu_of(c) - c0;
+	wall = mono_ns() - w0;
+	ratio = (double)b0 / (double)a0;
+	share = (double)c0 / (double)wall;
+	printf("# pinned to pCPU 0: weight 256 %.3f s, 512 %.3f s: 1:%.3f\n",
+	    a0 / 1e9, b0 / 1e9, ratio);
+	printf("# pinned to pCPU 1, cap 25: %.2f%%\n", share * 100);
+	assert_true(ratio > 1.9 && ratio < 2.1);
+	assert_true(share > 0.2375 && share < 0.2625);
+	/* Pinned to one pCPU, the pair never gets more than one. */
+	assert_true((double)(a0 + b0) / (double)wall < 1.02);
+	assert_int_equal(xc_domain_destroy(T.xch, a), 0);
+	assert_int_equal(xc_domain_destroy(T.xch, b), 0);
+	assert_int_equal(xc_domain_destroy(T.xch, c), 0);
+}
+
+/* 100 domains created, run and destroyed: no fd or memory growth. */
+static void
+test_loop100(void **state)
+{
+	unsigned	fd0 = 0, fd1 = 0, i;
+	unsigned long	rss0 = 0, rss1 = 0;
+	uint32_t	id;
+
+	(void)state;
+	for (i = 0; i < 100; i++) {
+		id = start(T.spin, 0);
+		assert_int_equal(xc_domain_unpause(T.xch, id), 0);
+		sleep_ms(2);
+		assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+		if (i == 9)
+			assert_int_equal(hvd_usage(&T.hvd, &fd0, &rss0), 0);
+	}
+	assert_int_equal(hvd_usage(&T.hvd, &fd1, &rss1), 0);
+	printf("# after 10 domains: %u fds, %lu KiB; after 100: %u fds, "
+	    "%lu KiB\n", fd0, rss0, fd1, rss1);
+	assert_int_equal(fd1, fd0);
+	assert_true(rss1 < rss0 + 2048);
+	assert_int_equal(xc_domain_getinfolist(T.xch, 1, 1,
+	    &(xc_domaininfo_t){ 0 }), 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pvecho),
+		cmocka_unit_test(test_pause),
+		cmocka_unit_test(test_isolation),
+		cmocka_unit_test(test_sched),
+		cmocka_unit_test(test_loop100),
+	};
+
+	if (argc != 6) {
+		fprintf(stderr, "usage: test_guests xvm-hypervisor pvecho.elf "
+		    "spin.elf fault.elf random.elf\n");
+		return 2;
+	}
+	T.bin = argv[1];
+	T.pvecho = argv[2];
+	T.spin = argv[3];
+	T.fault = argv[4];
+	T.random = argv[5];
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
