@@ -220,18 +220,24 @@ evtchn_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	while ((port = xenevtchn_pending(cd->xce)) >= 0) {
-		if (port == cd->virq_port)
-			pvsource_scan(cd);
-		else {
-			TAILQ_FOREACH(con, &cd->consoles, entry)
-				if (con->local_port == port)
-					break;
-			if (con != NULL)
-				drain(con);
-		}
-		xenevtchn_unmask(cd->xce, (evtchn_port_t)port);
+	/*
+	 * One port per call: xenevtchn_pending() blocks when nothing is
+	 * pending, and the fd stays readable while more are.
+	 */
+	if ((port = xenevtchn_pending(cd->xce)) < 0) {
+		log_warn("%s: xenevtchn_pending", __func__);
+		return;
 	}
+	if (port == cd->virq_port)
+		pvsource_scan(cd);
+	else {
+		TAILQ_FOREACH(con, &cd->consoles, entry)
+			if (con->local_port == port)
+				break;
+		if (con != NULL)
+			drain(con);
+	}
+	xenevtchn_unmask(cd->xce, (evtchn_port_t)port);
 }
 
 static void
