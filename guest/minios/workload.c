@@ -169,6 +169,10 @@ dirty(void)
 void
 workload_main(void)
 {
+	if (bootargs.crash) {
+		kprintf("workload: crash: writing to the kernel's text");
+		*(volatile uint32_t *)(uintptr_t)_start = 0;
+	}
 	kprintf("workload: %s", workload_name(bootargs.workload));
 	switch (bootargs.workload) {
 	case WL_CPU:
