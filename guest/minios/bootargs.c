@@ -87,6 +87,10 @@ word(struct bootargs *ba, const char *w, size_t n, char *err, size_t errlen)
 		ba->selfcheck_boot = 1;
 		return 0;
 	}
+	if (eq == NULL && n == 5 && memcmp(w, "crash", 5) == 0) {
+		ba->crash = 1;
+		return 0;
+	}
 	if (n == 11 && memcmp(w, "console=sbi", 11) == 0) {
 		ba->console_sbi = 1;
 		return 0;

@@ -23,6 +23,8 @@ struct bootargs {
 	uint32_t	poweroff_after;	/* seconds; 0 = never */
 	uint32_t	reboot_after;	/* seconds; 0 = never */
 	int		console_sbi;	/* keep the SBI console even under PV */
+	int		crash;		/* write to kernel text at boot: tests the
+					 * fault path, W^X and on_crash */
 };
 
 void	bootargs_defaults(struct bootargs *ba);

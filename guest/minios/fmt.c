@@ -161,7 +161,7 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else
 				u = va_arg(ap, unsigned int);
 			n = utoa(tmp, u, *fmt == 'u' ? 10 : 16, *fmt == 'X', 0);
-			if (alt && *fmt != 'u') {
+			if (alt && *fmt != 'u' && u != 0) {
 				put(&o, '0');
 				put(&o, *fmt);
 				width = width > 2 ? width - 2 : 0;

@@ -3,6 +3,7 @@
 #ifndef MINIOS_KERNEL_H
 #define MINIOS_KERNEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "guest/minios/bootargs.h"
@@ -31,7 +32,8 @@ void	kernel_poll(void);
 
 /* The self-check region, filled at boot (workload.c). */
 void	selfcheck_setup(void);
-void	selfcheck_report(const char *why);
+/* Prints the result; copies it into line (may be NULL) for xenstore. */
+void	selfcheck_report(const char *why, char *line, size_t len);
 
 /* Workloads: CPU 0 runs workload_main, the others workload_secondary. */
 void	workload_main(void) __attribute__((noreturn));

@@ -42,7 +42,7 @@ kernel_poll(void)
 	if (req & REQ_XENBUS)
 		pv_poll();
 	if (req & REQ_SELFCHECK)
-		selfcheck_report("requested");
+		selfcheck_report("requested", NULL, 0);
 	if (req & REQ_SUSPEND)
 		pv_suspend();
 	if (req & REQ_POWEROFF)
@@ -94,13 +94,14 @@ kernel_main(unsigned long hartid, unsigned long dtb)
 	pv_probe();
 	mm_init(&devtree, dtb);
 	paging_init();
-	pv_init();
 	timer_init();
 	csr_set(sie, SIE_SSIE);
 	irq_enable();
+	/* With interrupts on: xenbus waits on the store's event channel. */
+	pv_init();
 	selfcheck_setup();
 	if (bootargs.selfcheck_boot)
-		selfcheck_report("boot");
+		selfcheck_report("boot", NULL, 0);
 	smp_boot();
 	workload_main();
 }

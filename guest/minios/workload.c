@@ -1,6 +1,7 @@
 /* The workloads chosen on the command line, and the memory self-check. */
 #include "guest/minios/arch.h"
 #include "guest/minios/console.h"
+#include "guest/minios/fmt.h"
 #include "guest/minios/kernel.h"
 #include "guest/minios/mm.h"
 #include "guest/minios/selfcheck.h"
@@ -26,26 +27,32 @@ selfcheck_setup(void)
 }
 
 void
-selfcheck_report(const char *why)
+selfcheck_report(const char *why, char *line, size_t len)
 {
 	struct selfcheck_result r;
+	char buf[160];
 
 	if (sc_len == 0) {
-		kprintf("selfcheck: %s: disabled (no region)", why);
-		return;
+		ksnprintf(buf, sizeof(buf), "disabled (no region)");
+	} else {
+		selfcheck_run((const uint64_t *)(uintptr_t)sc_base, sc_base,
+		    sc_len, &r);
+		if (r.bad_words == 0)
+			ksnprintf(buf, sizeof(buf),
+			    "base %#lx size %#lx checksum %016lx ok",
+			    (unsigned long)sc_base, (unsigned long)sc_len,
+			    (unsigned long)r.checksum);
+		else
+			ksnprintf(buf, sizeof(buf),
+			    "base %#lx size %#lx checksum %016lx BAD: %lu words "
+			    "differ, first at %#lx", (unsigned long)sc_base,
+			    (unsigned long)sc_len, (unsigned long)r.checksum,
+			    (unsigned long)r.bad_words,
+			    (unsigned long)r.first_bad);
 	}
-	selfcheck_run((const uint64_t *)(uintptr_t)sc_base, sc_base, sc_len,
-	    &r);
-	if (r.bad_words == 0)
-		kprintf("selfcheck: %s: base %#lx size %#lx checksum %016lx ok",
-		    why, (unsigned long)sc_base, (unsigned long)sc_len,
-		    (unsigned long)r.checksum);
-	else
-		kprintf("selfcheck: %s: base %#lx size %#lx checksum %016lx "
-		    "BAD: %lu words differ, first at %#lx", why,
-		    (unsigned long)sc_base, (unsigned long)sc_len,
-		    (unsigned long)r.checksum, (unsigned long)r.bad_words,
-		    (unsigned long)r.first_bad);
+	kprintf("selfcheck: %s: %s", why, buf);
+	if (line != NULL)
+		ksnprintf(line, len, "%s", buf);
 }
 
 /*
@@ -169,6 +176,10 @@ dirty(void)
 void
 workload_main(void)
 {
+	if (bootargs.crash) {
+		kprintf("workload: crash: writing to the kernel's text");
+		*(volatile uint32_t *)(uintptr_t)_start = 0;
+	}
 	kprintf("workload: %s", workload_name(bootargs.workload));
 	switch (bootargs.workload) {
 	case WL_CPU:
