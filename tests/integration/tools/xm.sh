@@ -49,7 +49,8 @@ cases=(
 	"create -n $cfg|0|\"name\": \"d1\""
 	"create $cfg|1|Error: create is not implemented yet"
 	"list|1|Error: list is not implemented yet"
-	"console d1|1|Error: cannot attach to the console of 'd1': the console daemon (xvm-consoled) is not implemented yet"
+	"console d1|1|(is xvm-consoled running?)"
+	"console -e ab d1|1|Error: xm console: -e takes one character"
 )
 
 for c in "${cases[@]}"; do
