@@ -70,7 +70,7 @@ DOMID=${out%% *}
 t_ok "built and started domain $DOMID ($out)"
 
 LOG=$T_ROOT/var/log/xvm/console/guest-domain-$DOMID.log
-if t_wait_for "guest console output in $LOG" 60 grep -q "tick 2" "$LOG"; then
+if t_wait_for "guest console output in $LOG" 150 grep -q "tick 2" "$LOG"; then
 	t_ok "PV console output reaches consoled's log"
 else
 	t_not_ok "PV console output" "log: $(tail -5 "$LOG" 2>/dev/null)"

@@ -34,6 +34,7 @@ main(int argc, char **argv)
 		    xc_domain_destroy(xch, (uint32_t)mib) == -1) {
 			fprintf(stderr, "xc-dom-boot: destroy %s: %s\n",
 			    argv[2], strerror(errno));
+			xc_interface_close(xch);
 			return 1;
 		}
 		xc_interface_close(xch);
@@ -56,6 +57,7 @@ main(int argc, char **argv)
 	create.max_mem_kb = mib * 1024;
 	if (xc_domain_create(xch, &domid, &create) == -1) {
 		fprintf(stderr, "xc-dom-boot: create: %s\n", strerror(errno));
+		xc_interface_close(xch);
 		return 1;
 	}
 	cfg.kernel = argv[1];
@@ -66,11 +68,13 @@ main(int argc, char **argv)
 	if (xc_dom_build(xch, domid, &cfg, &img) == -1) {
 		fprintf(stderr, "xc-dom-boot: build: %s\n", strerror(errno));
 		xc_domain_destroy(xch, domid);
+		xc_interface_close(xch);
 		return 1;
 	}
 	if (xc_domain_unpause(xch, domid) == -1) {
 		fprintf(stderr, "xc-dom-boot: unpause: %s\n", strerror(errno));
 		xc_domain_destroy(xch, domid);
+		xc_interface_close(xch);
 		return 1;
 	}
 	printf("%u console_pfn=%#llx console_port=%u store_pfn=%#llx "
