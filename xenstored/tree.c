@@ -257,6 +257,8 @@ tree_free(void)
 	for (i = 0; i <= hmask; i++)
 		for (n = htab[i]; n != NULL; n = next) {
 			next = n->hnext;
+			if (hooks.owner_add != NULL && n != root)
+				hooks.owner_add(n->perms[0].domid, -1, hooks.arg);
 			node_free(n);
 		}
 	free(htab);
