@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/evloop.h"
+#include <event2/event.h>
+
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xenstored/conn.h"
@@ -23,22 +24,35 @@
  */
 struct conn_list		 conns = TAILQ_HEAD_INITIALIZER(conns);
 static TAILQ_HEAD(, conn)	 dirty = TAILQ_HEAD_INITIALIZER(dirty);
-static struct evloop_defer	*turn_defer;
+static struct event		*turn_ev;
 static void			(*turn_hook)(void *);
 static void			*turn_arg;
 
 static void
-turn_cb(void *arg)
+turn_cb(evutil_socket_t fd, short what, void *arg)
 {
+	(void)fd;
+	(void)what;
 	(void)arg;
 	conn_end_turn();
 }
 
+/*
+ * The end of a turn is an event of the I/O priority activated by the
+ * first request of the turn: libevent appends it behind every callback
+ * already made active by the same poll, so it still runs after all of
+ * them, but in the same pass.  (lib/evloop.h's deferred work runs at a
+ * lower priority, which costs one more epoll_wait per request: measured
+ * 4 syscalls per request instead of 3.)
+ */
 void
 conn_init(struct event_base *base)
 {
-	if (base != NULL)
-		turn_defer = evloop_defer_new(base, turn_cb, NULL);
+	if (base == NULL)
+		return;
+	if ((turn_ev = event_new(base, -1, 0, turn_cb, NULL)) == NULL ||
+	    event_priority_set(turn_ev, 1) == -1)
+		fatalx("%s: cannot create the end-of-turn event", __func__);
 }
 
 void
@@ -51,8 +65,8 @@ conn_set_turn_hook(void (*fn)(void *), void *arg)
 void
 conn_kick_turn(void)
 {
-	if (turn_defer != NULL)
-		evloop_defer_kick(turn_defer);
+	if (turn_ev != NULL && !event_pending(turn_ev, EV_TIMEOUT, NULL))
+		event_active(turn_ev, EV_TIMEOUT, 0);
 }
 
 static void
@@ -311,6 +325,7 @@ conn_shutdown(void)
 		}
 		conn_free(c);
 	}
-	evloop_defer_free(turn_defer);
-	turn_defer = NULL;
+	if (turn_ev != NULL)
+		event_free(turn_ev);
+	turn_ev = NULL;
 }

@@ -13,16 +13,25 @@
 #include "xenstored/tree.h"
 
 /*
- * Schema: node(id INTEGER PRIMARY KEY, path UNIQUE, value, perms).  An
- * upsert keeps a node's id, and a new node always gets a larger id than
- * every existing one, so "ORDER BY id" lists parents before children
- * and siblings in creation order: the tree reloads exactly.  A subtree
- * is the range path = P or P/ <= path < P0 ('0' follows '/').
+ * Schema: node(path PRIMARY KEY, seq, value, perms) WITHOUT ROWID: one
+ * B-tree, so a commit of one write dirties one leaf page (a rowid table
+ * with a unique index dirties two).  seq is the creation order: an upsert
+ * keeps it, a new node gets a larger one than every existing node, so
+ * "ORDER BY seq" lists parents before children and siblings in creation
+ * order, and the tree reloads exactly.  A subtree is the key range
+ * path = P or P/ <= path < P0 ('0' follows '/').
+ *
+ * Cost on the hot path: the database is opened in exclusive locking mode
+ * (no shared-memory locks per commit; xenstored is its only user) and
+ * checkpoints -- which copy the WAL into the database and, with
+ * synchronous=NORMAL, fsync -- run from an idle timer (db_idle) rather
+ * than inside a commit, with a large automatic checkpoint as a backstop.
  */
 static sqlite3		*db;
 static sqlite3_stmt	*st_put, *st_del, *st_begin, *st_commit;
 static int		 in_txn;
-static uint64_t		 ncommits;
+static uint64_t		 ncommits, ckpt_at;
+static int64_t		 next_seq = 1;
 
 static int
 exec(const char *sql, char **cause)
@@ -60,14 +69,18 @@ db_open(const char *path, int durable, char **cause)
 		return -1;
 	}
 	sqlite3_busy_timeout(db, 5000);
-	if (exec("PRAGMA journal_mode=WAL", cause) == -1 ||
+	if (exec("PRAGMA locking_mode=EXCLUSIVE", cause) == -1 ||
+	    exec("PRAGMA journal_mode=WAL", cause) == -1 ||
 	    exec(durable ? "PRAGMA synchronous=FULL" :
 	    "PRAGMA synchronous=NORMAL", cause) == -1 ||
-	    exec("PRAGMA wal_autocheckpoint=4000", cause) == -1 ||
+	    exec("PRAGMA wal_autocheckpoint=50000", cause) == -1 ||
+	    exec("PRAGMA cache_size=-8192", cause) == -1 ||
 	    exec("CREATE TABLE IF NOT EXISTS node ("
-	    "id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, "
-	    "value BLOB NOT NULL, perms TEXT NOT NULL)", cause) == -1 ||
-	    prep("INSERT INTO node(path, value, perms) VALUES (?1, ?2, ?3) "
+	    "path TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, "
+	    "value BLOB NOT NULL, perms TEXT NOT NULL) WITHOUT ROWID",
+	    cause) == -1 ||
+	    prep("INSERT INTO node(path, seq, value, perms) "
+	    "VALUES (?1, ?4, ?2, ?3) "
 	    "ON CONFLICT(path) DO UPDATE SET value = excluded.value, "
 	    "perms = excluded.perms", &st_put, cause) == -1 ||
 	    prep("DELETE FROM node WHERE path = ?1 OR "
@@ -110,10 +123,12 @@ db_load(void (*cb)(const char *, const void *, uint32_t, const char *,
 	int64_t		 n = 0;
 	int		 rc;
 
-	if (prep("SELECT path, value, perms FROM node ORDER BY id", &st,
+	if (prep("SELECT path, value, perms, seq FROM node ORDER BY seq", &st,
 	    cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 3) >= next_seq)
+			next_seq = sqlite3_column_int64(st, 3) + 1;
 		cb((const char *)sqlite3_column_text(st, 0),
 		    sqlite3_column_blob(st, 1),
 		    (uint32_t)sqlite3_column_bytes(st, 1),
@@ -160,6 +175,7 @@ db_put(const struct node *n)
 	sqlite3_bind_blob(st_put, 2, n->vlen ? (const void *)n->value :
 	    (const void *)empty, (int)n->vlen, SQLITE_STATIC);
 	sqlite3_bind_text(st_put, 3, buf_cstr(&b), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st_put, 4, next_seq++);	/* used on insert only */
 	step(st_put, n->path);
 	buf_free(&b);
 }
@@ -182,6 +198,17 @@ db_commit(void)
 	step(st_commit, "COMMIT");
 	in_txn = 0;
 	ncommits++;
+}
+
+void
+db_idle(void)
+{
+	if (db == NULL || in_txn || ckpt_at == ncommits)
+		return;
+	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL) != SQLITE_OK)
+		log_warnx("%s: checkpoint: %s", __func__, sqlite3_errmsg(db));
+	ckpt_at = ncommits;
 }
 
 uint64_t

@@ -34,6 +34,10 @@ void	 db_del(const char *path);
  */
 void	 db_commit(void);
 
+/* Checkpoint the WAL into the database if commits happened since the
+ * last time: call when the daemon is idle (a timer). */
+void	 db_idle(void);
+
 int	 db_is_open(void);
 uint64_t db_commits(void);
 

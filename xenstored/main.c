@@ -35,6 +35,14 @@ usage(FILE *f)
 }
 
 static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	store_tick(arg);
+}
+
+static void
 on_term(void *arg)
 {
 	event_base_loopbreak(arg);
@@ -52,6 +60,8 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct event_base	*base;
+	struct event		*tick;
+	struct timeval		 second = { 1, 0 };
 	const char		*root = NULL;
 	char			*cause = NULL, *dbdir, *dbfile, *logfile;
 	char			*rw, *ro;
@@ -105,6 +115,9 @@ main(int argc, char *argv[])
 		fatalx("database: %s", cause);
 	conn_init(base);
 	conn_set_turn_hook(store_commit, NULL);
+	if ((tick = event_new(base, -1, EV_PERSIST, on_tick, NULL)) == NULL ||
+	    event_add(tick, &second) == -1)
+		fatalx("cannot set up the checkpoint timer");
 	/* No ring mapper yet: guest rings need libxc (INTRODUCE: ENOSYS). */
 	domain_init(base, NULL);
 	if (control_listen(base, rw, ro, &cause) == -1)
@@ -113,6 +126,7 @@ main(int argc, char *argv[])
 
 	event_base_dispatch(base);
 
+	event_free(tick);
 	control_close();
 	domain_shutdown();
 	conn_shutdown();

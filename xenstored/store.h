@@ -14,4 +14,7 @@ void	 store_close(void);
 /* The end-of-turn hook: commit the turn's writes. */
 void	 store_commit(void *);
 
+/* Run once a second: checkpoints the database when the store is quiet. */
+void	 store_tick(void *);
+
 #endif

@@ -73,19 +73,19 @@ if [[ -n $peers ]]; then
 	fi
 fi
 
-printf '%-30s %14s %16s %14s %9s\n' metric ours ours-durable "C xenstored" "x (dur.)"
+ratio() {	# metric ours peer -> how many times better ours is
+	[[ $have_peer -eq 1 && $2 != - && $3 != - ]] || { echo -; return; }
+	case $1 in
+	watch_*|rss_*) awk -v a="$3" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }' ;;
+	*) awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b }' ;;
+	esac
+}
+printf '%-28s %10s %10s %12s %8s %8s\n' metric ours durable "C xenstored" "x ours" "x dur."
 for k in read_ops_per_s write_ops_per_s directory10_ops_per_s \
     read_16_in_flight_ops_per_s tx10_commits_per_s write_8_clients_ops_per_s \
     watch_latency_p50_us watch_latency_p99_us rss_1000x100_mib; do
 	o=${col[ours,$k]:--}; d=${col[durable,$k]:--}; p=${col[peer,$k]:--}
-	ratio=-
-	if [[ $have_peer -eq 1 && $d != - && $p != - ]]; then
-		case $k in
-		watch_*|rss_*) ratio=$(awk -v a="$p" -v b="$d" 'BEGIN { if (b > 0) printf "%.2f", a / b }') ;;
-		*) ratio=$(awk -v a="$d" -v b="$p" 'BEGIN { if (b > 0) printf "%.2f", a / b }') ;;
-		esac
-	fi
-	[[ $k == rss_* ]] && d=-
-	printf '%-30s %14s %16s %14s %9s\n' "$k" "$o" "$d" "$p" "$ratio"
+	printf '%-28s %10s %10s %12s %8s %8s\n' "$k" "$o" "$d" "$p" \
+	    "$(ratio "$k" "$o" "$p")" "$(ratio "$k" "$d" "$p")"
 done
 [[ $have_peer -eq 1 ]] || echo "(no peer: shared/peers/xen-xenstored not found or failed to start)"
