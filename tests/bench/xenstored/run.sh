@@ -41,8 +41,8 @@ if [[ $smoke -eq 1 ]]; then
 fi
 
 declare -A col
-run_col() {	# name socket
-	while read -r k v; do col[$1,$k]=$v; done < <("$bench" "$2" "$secs")
+run_col() {	# name socket pid
+	while read -r k v; do col[$1,$k]=$v; done < <("$bench" "$2" "$secs" "$3")
 }
 memory() {	# name socket pid
 	"$bench" "$2" populate 1000 100
@@ -50,13 +50,13 @@ memory() {	# name socket pid
 }
 
 start_ours "$tmp/ours"
-run_col ours "$ours_sock"
+run_col ours "$ours_sock" "$ours_pid"
 kill "$ours_pid"; wait "$ours_pid" 2>/dev/null || true
 start_ours "$tmp/ours-mem"
 memory ours "$ours_sock" "$ours_pid"
 kill "$ours_pid"; wait "$ours_pid" 2>/dev/null || true
 start_ours "$tmp/durable" --durable
-run_col durable "$ours_sock"
+run_col durable "$ours_sock" "$ours_pid"
 kill "$ours_pid"; wait "$ours_pid" 2>/dev/null || true
 
 peers=${XVM_PEERS:-}
@@ -68,7 +68,7 @@ if [[ -n $peers ]]; then
 	peer_dir=$tmp/peer
 	if peer_sock=$("$peers/xen-xenstored/start" "$peer_dir" 2>"$tmp/peer.err"); then
 		have_peer=1
-		run_col peer "$peer_sock"
+		run_col peer "$peer_sock" "$(cat "$peer_dir/xenstored.pid")"
 		memory peer "$peer_sock" "$(cat "$peer_dir/xenstored.pid")"
 	fi
 fi
@@ -76,12 +76,13 @@ fi
 ratio() {	# metric ours peer -> how many times better ours is
 	[[ $have_peer -eq 1 && $2 != - && $3 != - ]] || { echo -; return; }
 	case $1 in
-	watch_*|rss_*) awk -v a="$3" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }' ;;
+	watch_*|rss_*|*_cpu_*) awk -v a="$3" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }' ;;
 	*) awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b }' ;;
 	esac
 }
 printf '%-28s %10s %10s %12s %8s %8s\n' metric ours durable "C xenstored" "x ours" "x dur."
-for k in read_ops_per_s write_ops_per_s directory10_ops_per_s \
+for k in read_ops_per_s read_daemon_cpu_us_per_op write_ops_per_s \
+    write_daemon_cpu_us_per_op directory10_ops_per_s \
     read_16_in_flight_ops_per_s tx10_commits_per_s write_8_clients_ops_per_s \
     watch_latency_p50_us watch_latency_p99_us rss_1000x100_mib; do
 	o=${col[ours,$k]:--}; d=${col[durable,$k]:--}; p=${col[peer,$k]:--}

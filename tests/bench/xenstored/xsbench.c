@@ -17,7 +17,9 @@
  * daemons are measured through the same code.  Every figure is an
  * average over a timed run after a warm-up; latencies are per event.
  *
- *   xsbench SOCKET [SECONDS]        the throughput and latency table
+ *   xsbench SOCKET [SECONDS [PID]]  the throughput and latency table; with
+ *                                   the daemon's PID also its CPU time per
+ *                                   operation (from /proc/PID/schedstat)
  *   xsbench SOCKET populate D N     D domains x N nodes, for memory
  */
 static double
@@ -113,6 +115,29 @@ rq(int fd, uint32_t type, uint32_t tx, const void *p, size_t len, char *out)
 
 #define RQS(fd, type, tx, lit)	rq((fd), (type), (tx), (lit), sizeof(lit), NULL)
 
+static long	 daemon_pid;
+
+/* Nanoseconds the daemon has run on a CPU, or 0 when unknown. */
+static double
+daemon_cpu(void)
+{
+	char		 path[64];
+	FILE		*f;
+	unsigned long long ns = 0;
+
+	if (daemon_pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/schedstat", daemon_pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return (double)ns;
+}
+
+static double	 cpu_per_op;	/* of the last timed() run, in µs */
+
 typedef void (*op_fn)(int fd, long i);
 
 static void
@@ -187,16 +212,18 @@ timed(const char *sock, op_fn fn, double secs)
 {
 	int		 fd = xconnect(sock);
 	long		 i = 0, k;
-	double		 t0, t1;
+	double		 t0, t1, c0;
 
 	for (k = 0; k < 100; k++)
 		fn(fd, i++);		/* warm-up */
+	c0 = daemon_cpu();
 	t0 = now();
 	do {
 		for (k = 0; k < 64; k++)
 			fn(fd, i++);
 		t1 = now();
 	} while (t1 - t0 < secs);
+	cpu_per_op = (daemon_cpu() - c0) / 1e3 / (double)(i - 100);
 	close(fd);
 	return (double)(i - 100) / (t1 - t0);
 }
@@ -312,6 +339,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xsbench: bad duration %s\n", argv[2]);
 		return 1;
 	}
+	if (argc > 3)
+		daemon_pid = strtol(argv[3], NULL, 10);
 	fd = xconnect(sock);
 	RQS(fd, XS_WRITE, 0, "/bench/r\0value-of-r");
 	for (k = 0; k < 10; k++) {
@@ -320,7 +349,11 @@ main(int argc, char *argv[])
 	}
 	close(fd);
 	printf("read_ops_per_s %.0f\n", timed(sock, op_read, secs));
+	if (daemon_pid > 0)
+		printf("read_daemon_cpu_us_per_op %.1f\n", cpu_per_op);
 	printf("write_ops_per_s %.0f\n", timed(sock, op_write, secs));
+	if (daemon_pid > 0)
+		printf("write_daemon_cpu_us_per_op %.1f\n", cpu_per_op);
 	printf("directory10_ops_per_s %.0f\n", timed(sock, op_dir, secs));
 	printf("read_16_in_flight_ops_per_s %.0f\n", pipelined(sock, secs));
 	printf("tx10_commits_per_s %.0f\n", timed(sock, op_tx10, secs));
