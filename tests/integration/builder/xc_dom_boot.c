@@ -23,7 +23,7 @@ main(int argc, char **argv)
 	struct xen_domctl_createdomain	 create = { 0 };
 	struct xc_dom_config		 cfg = { 0 };
 	struct xc_dom_image		 img;
-	xc_interface			*xch;
+	xc_interface			*xch = NULL;
 	uint64_t			 mib, vcpus;
 	uint32_t			 domid = 0;
 
