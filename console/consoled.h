@@ -62,9 +62,10 @@ struct consoled {
 	char			*logdir;	/* var/log/xvm/console */
 	void			*xch;		/* xc_interface *, or NULL */
 	void			*xce;		/* xenevtchn_handle *, or NULL */
+	void			*xs;		/* struct xs_handle *, or NULL */
 	struct event		*xce_ev;
+	struct event		*xs_ev;
 	struct event		*scan_ev;
-	int			 virq_port;
 	struct logfile		 hvlog;		/* hypervisor.log */
 	uint64_t		 hvlog_pos;
 };

@@ -1,6 +1,7 @@
 /*
- * PV console rings through libxc: finding domains (a scan on VIRQ_DOM_EXC,
- * on request and every few seconds), mapping each one's console page
+ * PV console rings through libxc: finding domains (a scan when the store
+ * says one was introduced or released, and every few seconds), naming them
+ * from the store, mapping each one's console page
  * (HVM_PARAM_CONSOLE_PFN), binding its event channel, and moving bytes
  * under the rate limit.  Also the hypervisor's own console, to
  * hypervisor.log.
@@ -18,12 +19,9 @@
 #include "console/ring.h"
 #include "include/xvm/xenctrl.h"
 #include "include/xvm/xenevtchn.h"
+#include "include/xvm/xenstore.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
-
-#ifndef VIRQ_DOM_EXC
-#define VIRQ_DOM_EXC	3	/* a domain shut down or died */
-#endif
 
 #define SCAN_SECS	2
 #define MAX_DOMAINS	1024
@@ -172,6 +170,38 @@ hvlog_poll(struct consoled *cd)
 	}
 }
 
+/* The toolstack's name for a domain (/local/domain/<id>/name), else domain-<id>. */
+static void
+store_name(struct consoled *cd, uint32_t domid, char *name, size_t size)
+{
+	char		 path[64], *v = NULL;
+	unsigned int	 len;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+	if (cd->xs != NULL)
+		v = xs_read(cd->xs, XBT_NULL, path, &len);
+	if (v != NULL && len > 0 && len < size && strchr(v, '/') == NULL)
+		snprintf(name, size, "%s", v);
+	else
+		snprintf(name, size, "domain-%u", domid);
+	free(v);
+}
+
+/* Tell the toolstack where the pty is, as xenconsoled does. */
+static void
+publish_tty(struct consoled *cd, struct console *con)
+{
+	char	 path[64];
+
+	if (cd->xs == NULL || con->pty == -1)
+		return;
+	snprintf(path, sizeof(path), "/local/domain/%u/console/tty",
+	    con->domid);
+	if (!xs_write(cd->xs, XBT_NULL, path, con->ptyname,
+	    (unsigned int)strlen(con->ptyname)))
+		log_debug("%s: %s: %s", __func__, path, strerror(errno));
+}
+
 void
 pvsource_scan(struct consoled *cd)
 {
@@ -196,9 +226,9 @@ pvsource_scan(struct consoled *cd)
 			if (con->domid == info[i].domain)
 				break;
 		if (con == NULL) {
-			snprintf(name, sizeof(name), "domain-%u",
-			    info[i].domain);
+			store_name(cd, info[i].domain, name, sizeof(name));
 			con = console_new(cd, info[i].domain, name);
+			publish_tty(cd, con);
 		}
 		con->seen = 1;
 		if (con->intf == NULL)
@@ -228,16 +258,25 @@ evtchn_cb(evutil_socket_t fd, short what, void *arg)
 		log_warn("%s: xenevtchn_pending", __func__);
 		return;
 	}
-	if (port == cd->virq_port)
-		pvsource_scan(cd);
-	else {
-		TAILQ_FOREACH(con, &cd->consoles, entry)
-			if (con->local_port == port)
-				break;
-		if (con != NULL)
-			drain(con);
-	}
+	TAILQ_FOREACH(con, &cd->consoles, entry)
+		if (con->local_port == port)
+			break;
+	if (con != NULL)
+		drain(con);
 	xenevtchn_unmask(cd->xce, (evtchn_port_t)port);
+}
+
+static void
+xs_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct consoled	*cd = arg;
+	char		**ev;
+
+	(void)fd;
+	(void)what;
+	while ((ev = xs_check_watch(cd->xs)) != NULL)
+		free(ev);
+	pvsource_scan(cd);
 }
 
 static void
@@ -263,10 +302,19 @@ pvsource_open(struct consoled *cd, char **cause)
 		    strerror(errno));
 		return -1;
 	}
-	cd->virq_port = xenevtchn_bind_virq(cd->xce, VIRQ_DOM_EXC);
-	if (cd->virq_port < 0)
-		log_warn("%s: VIRQ_DOM_EXC (domain exits found by scanning "
-		    "only)", __func__);
+	/*
+	 * VIRQ_DOM_EXC is xvmd's (one dom0 client may bind it): consoles
+	 * follow the store's @introduceDomain and @releaseDomain, and a scan.
+	 */
+	if ((cd->xs = xs_open(0)) != NULL &&
+	    xs_watch(cd->xs, "@introduceDomain", "consoled") &&
+	    xs_watch(cd->xs, "@releaseDomain", "consoled")) {
+		cd->xs_ev = event_new(cd->base, xs_fileno(cd->xs),
+		    EV_READ | EV_PERSIST, xs_cb, cd);
+		event_add(cd->xs_ev, NULL);
+	} else
+		log_info("%s: no store (%s): consoles are found by scanning "
+		    "and named domain-<id>", __func__, strerror(errno));
 	cd->xce_ev = event_new(cd->base, xenevtchn_fd(cd->xce),
 	    EV_READ | EV_PERSIST, evtchn_cb, cd);
 	cd->scan_ev = event_new(cd->base, -1, EV_PERSIST, scan_cb, cd);
@@ -285,6 +333,10 @@ pvsource_close(struct consoled *cd)
 		event_free(cd->xce_ev);
 	if (cd->scan_ev != NULL)
 		event_free(cd->scan_ev);
+	if (cd->xs_ev != NULL)
+		event_free(cd->xs_ev);
+	xs_close(cd->xs);
+	cd->xs = NULL;
 	xenevtchn_close(cd->xce);
 	xc_interface_close(cd->xch);
 	cd->xce = cd->xch = NULL;

@@ -19,6 +19,7 @@
 
 enum {
 	R_BODY = 0x1,		/* a JSON object body is required */
+	R_BODY_OPT = 0x2,	/* a JSON object body may be given */
 };
 
 struct route {
@@ -32,30 +33,30 @@ struct route {
 /* docs/api.md describes each route; keep the two in step. */
 static const struct route routes[] = {
 	{ EVHTTP_REQ_GET,    "/version", api_version, 0, "version" },
-	{ EVHTTP_REQ_GET,    "/host", api_not_implemented, 0, "host info" },
+	{ EVHTTP_REQ_GET,    "/host", api_host, 0, "host info" },
 	{ EVHTTP_REQ_GET,    "/host/settings", api_host_settings, 0, "host settings" },
-	{ EVHTTP_REQ_GET,    "/host/dmesg", api_not_implemented, 0, "dmesg" },
+	{ EVHTTP_REQ_GET,    "/host/dmesg", api_host_dmesg, 0, "dmesg" },
 	{ EVHTTP_REQ_POST,   "/configs/check", api_config_check, R_BODY, "config check" },
-	{ EVHTTP_REQ_GET,    "/domains", api_not_implemented, 0, "list" },
-	{ EVHTTP_REQ_POST,   "/domains", api_not_implemented, R_BODY, "create" },
-	{ EVHTTP_REQ_GET,    "/domains/:dom", api_not_implemented, 0, "info" },
-	{ EVHTTP_REQ_DELETE, "/domains/:dom", api_not_implemented, 0, "destroy" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/start", api_not_implemented, 0, "start" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/shutdown", api_not_implemented, 0, "shutdown" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/reboot", api_not_implemented, 0, "reboot" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/pause", api_not_implemented, 0, "pause" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/unpause", api_not_implemented, 0, "unpause" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/rename", api_not_implemented, R_BODY, "rename" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/sysrq", api_not_implemented, R_BODY, "sysrq" },
-	{ EVHTTP_REQ_GET,    "/domains/:dom/vcpus", api_not_implemented, 0, "vcpu-list" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus", api_not_implemented, R_BODY, "vcpu-set" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus/:vcpu/affinity", api_not_implemented, R_BODY, "vcpu-pin" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/memory", api_not_implemented, R_BODY, "mem-set" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/maxmem", api_not_implemented, R_BODY, "mem-max" },
-	{ EVHTTP_REQ_GET,    "/domains/:dom/sched-credit", api_not_implemented, 0, "sched-credit" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/sched-credit", api_not_implemented, R_BODY, "sched-credit" },
-	{ EVHTTP_REQ_POST,   "/managed", api_not_implemented, R_BODY, "new" },
-	{ EVHTTP_REQ_DELETE, "/managed/:dom", api_not_implemented, 0, "delete" },
+	{ EVHTTP_REQ_GET,    "/domains", api_dom_list, 0, "list" },
+	{ EVHTTP_REQ_POST,   "/domains", api_dom_create, R_BODY, "create" },
+	{ EVHTTP_REQ_GET,    "/domains/:dom", api_dom_info, 0, "info" },
+	{ EVHTTP_REQ_DELETE, "/domains/:dom", api_dom_destroy, 0, "destroy" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/start", api_dom_start, R_BODY_OPT, "start" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/shutdown", api_dom_shutdown, R_BODY_OPT, "shutdown" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/reboot", api_dom_reboot, R_BODY_OPT, "reboot" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/pause", api_dom_pause, 0, "pause" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/unpause", api_dom_unpause, 0, "unpause" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/rename", api_dom_rename, R_BODY, "rename" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/sysrq", api_dom_sysrq, R_BODY, "sysrq" },
+	{ EVHTTP_REQ_GET,    "/domains/:dom/vcpus", api_dom_vcpus, 0, "vcpu-list" },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus", api_dom_vcpu_set, R_BODY, "vcpu-set" },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin, R_BODY, "vcpu-pin" },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/memory", api_dom_memory, R_BODY, "mem-set" },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/maxmem", api_dom_maxmem, R_BODY, "mem-max" },
+	{ EVHTTP_REQ_GET,    "/domains/:dom/sched-credit", api_dom_sched_get, 0, "sched-credit" },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/sched-credit", api_dom_sched_set, R_BODY, "sched-credit" },
+	{ EVHTTP_REQ_POST,   "/managed", api_managed_new, R_BODY, "new" },
+	{ EVHTTP_REQ_DELETE, "/managed/:dom", api_managed_delete, 0, "delete" },
 };
 
 static const struct {
@@ -268,8 +269,9 @@ api_dispatch(struct evhttp_request *req, void *arg)
 		send_error(req, EINVAL, "malformed query string");
 		goto out;
 	}
-	if ((r->flags & R_BODY) && (err = read_body(req, &ar.body,
-	    &cause)) != 0) {
+	if (((r->flags & R_BODY) || ((r->flags & R_BODY_OPT) &&
+	    evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0)) &&
+	    (err = read_body(req, &ar.body, &cause)) != 0) {
 		send_error(req, err, cause);
 		goto out;
 	}

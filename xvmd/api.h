@@ -49,10 +49,36 @@ int	 api_status(int err);
  */
 void	 api_dispatch(struct evhttp_request *, void *arg);
 
-/* Handlers, by module. */
+/* Handlers, by module: api_host.c. */
 int	 api_version(struct api_req *, char **);
 int	 api_host_settings(struct api_req *, char **);
 int	 api_config_check(struct api_req *, char **);
 int	 api_not_implemented(struct api_req *, char **);
+
+/* api_domain.c */
+int	 api_dom_list(struct api_req *, char **);
+int	 api_dom_info(struct api_req *, char **);
+int	 api_dom_create(struct api_req *, char **);
+int	 api_dom_start(struct api_req *, char **);
+int	 api_dom_destroy(struct api_req *, char **);
+int	 api_dom_shutdown(struct api_req *, char **);
+int	 api_dom_reboot(struct api_req *, char **);
+int	 api_dom_pause(struct api_req *, char **);
+int	 api_dom_unpause(struct api_req *, char **);
+int	 api_managed_new(struct api_req *, char **);
+int	 api_managed_delete(struct api_req *, char **);
+
+/* api_resource.c */
+int	 api_dom_rename(struct api_req *, char **);
+int	 api_dom_sysrq(struct api_req *, char **);
+int	 api_dom_vcpus(struct api_req *, char **);
+int	 api_dom_vcpu_set(struct api_req *, char **);
+int	 api_dom_vcpu_pin(struct api_req *, char **);
+int	 api_dom_memory(struct api_req *, char **);
+int	 api_dom_maxmem(struct api_req *, char **);
+int	 api_dom_sched_get(struct api_req *, char **);
+int	 api_dom_sched_set(struct api_req *, char **);
+int	 api_host(struct api_req *, char **);
+int	 api_host_dmesg(struct api_req *, char **);
 
 #endif

@@ -12,7 +12,11 @@
 #include "lib/daemon.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "include/xvm/xenctrl.h"
+#include "include/xvm/xenstore.h"
 #include "lib/paths.h"
+#include "xvmd/lifecycle.h"
+#include "xvmd/xsdom.h"
 #include "xvmd/control.h"
 #include "xvmd/settings.h"
 #include "xvmd/xvmd.h"
@@ -60,6 +64,7 @@ main(int argc, char **argv)
 	};
 	struct xvmd		 xd = { 0 };
 	struct evloop_signals	*sigs;
+	struct vm		*vm;
 	const char		*root = NULL, *conffile = NULL;
 	char			*cause = NULL, *path;
 	int			 ch, foreground = 0, verbose = 1;
@@ -102,12 +107,23 @@ main(int argc, char **argv)
 	if (settings_load(&xd.conf, conffile, &cause) == -1)
 		fatalx("%s", cause);
 	xd.started = time(NULL);
+	TAILQ_INIT(&xd.vms);
+	/* The hypervisor and the store come first (SMF dependencies). */
+	if ((xd.xch = xc_interface_open(NULL, NULL, 0)) == NULL)
+		fatal("cannot reach the hypervisor (is xvm-hypervisor "
+		    "running?)");
+	if ((xd.xs = xs_open(0)) == NULL)
+		fatal("cannot reach the store (is xenstored running?)");
+	xsdom_load_managed(&xd);
+	xsdom_recover_running(&xd);
 	xd.base = evloop_new();
 	sigs = evloop_signals(xd.base, NULL, NULL, NULL);
 	if ((path = xvm_path(XVM_XVMD_SOCK)) == NULL)
 		fatal("socket path");
 	if (control_listen(&xd, path) == -1)
 		fatal("listen on %s", path);
+	lc_watch(&xd);
+	lc_check(&xd);
 	log_info("xvmd %s started (root %s)", XVM_VERSION,
 	    *xvm_root() ? xvm_root() : "/");
 	if (!foreground)
@@ -116,8 +132,15 @@ main(int argc, char **argv)
 
 	event_base_dispatch(xd.base);
 
-	log_info("xvmd stopping");
+	log_info("xvmd stopping; running domains are left alone");
+	lc_unwatch(&xd);
 	control_close(&xd);
+	while ((vm = TAILQ_FIRST(&xd.vms)) != NULL) {
+		TAILQ_REMOVE(&xd.vms, vm, entry);
+		vm_free(vm);
+	}
+	xs_close(xd.xs);
+	xc_interface_close(xd.xch);
 	unlink(path);
 	free(path);
 	evloop_signals_free(sigs);

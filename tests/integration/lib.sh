@@ -69,3 +69,23 @@ t_done() {
 	echo "$T_PASS passed, $T_FAIL failed"
 	[[ $T_FAIL -eq 0 ]]
 }
+
+# t_stack: the xVM stack in $T_ROOT, in dependency order: the hypervisor,
+# the store, the console daemon and xvmd (each in the foreground, cleaned
+# up on exit).  Sets XVM_ROOT for clients.  Returns 1 if one does not come up.
+t_stack() {
+	export XVM_ROOT=$T_ROOT
+	t_daemon HV_PID "$XVM_BUILD/hypervisor/xvm-hypervisor" -F --root "$T_ROOT" -n 2
+	t_wait_for "privcmd socket" 30 test -S "$T_ROOT/run/xvm/privcmd" || return 1
+	t_daemon XS_PID "$XVM_BUILD/xenstored/xenstored" -F --root "$T_ROOT"
+	t_wait_for "store socket" 30 test -S "$T_ROOT/run/xenstored/socket" || return 1
+	t_daemon CONSOLED_PID "$XVM_BUILD/console/xvm-consoled" -F --root "$T_ROOT"
+	t_wait_for "consoled socket" 30 test -S "$T_ROOT/run/xvm/consoled.sock" || return 1
+	t_xvmd || return 1
+}
+
+# t_xvmd: (re)start xvmd alone.
+t_xvmd() {
+	t_daemon XVMD_PID "$XVM_BUILD/xvmd/xvmd" -F --root "$T_ROOT"
+	t_wait_for "xvmd socket" 30 test -S "$T_ROOT/run/xvm/xvmd.sock"
+}

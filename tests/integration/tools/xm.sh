@@ -25,8 +25,7 @@ else
 	t_not_ok "no daemon" "$out"
 fi
 
-t_daemon XVMD_PID "$XVMD" -F --root "$T_ROOT"
-t_wait_for "xvmd socket" 20 test -S "$SOCK" || exit 1
+t_stack || exit 1
 
 # ARGS|WANT_STATUS|WANT_IN_STDERR_OR_STDOUT
 cases=(
@@ -47,9 +46,12 @@ cases=(
 	"create $T_ROOT/missing.cfg|1|Error: cannot open $T_ROOT/missing.cfg: No such file or directory"
 	"create $bad|1|Error: $bad:3: vcpus must be an integer, not a string"
 	"create -n $cfg|0|\"name\": \"d1\""
-	"create $cfg|1|Error: create is not implemented yet"
-	"list|1|Error: list is not implemented yet"
-	"console d1|1|(is xvm-consoled running?)"
+	"create $cfg|1|Error: cannot build domain d1 from /usr/lib/xvm/guest/minios.elf: No such file or directory"
+	"list|0|Domain-0                                     0"
+	"list nosuch|1|Error: domain 'nosuch' does not exist"
+	"pause nosuch|1|Error: domain 'nosuch' does not exist"
+	"destroy 0|1|Error: Domain-0 cannot be destroyed"
+	"console d1|1|Error: domain 'd1' has no console here (is it running?)"
 	"console -e ab d1|1|Error: xm console: -e takes one character"
 )
 

@@ -14,8 +14,7 @@ cat >"$T_ROOT/etc/xvm/xvmd.conf" <<'CONF'
 (xend-relocation-hosts-allow '^host-b$')
 CONF
 
-t_daemon XVMD_PID "$XVMD" -F --root "$T_ROOT"
-t_wait_for "xvmd socket" 20 test -S "$SOCK" || exit 1
+t_stack || exit 1
 
 # METHOD PATH BODY WANT_STATUS WANT_SUBSTRING
 cases=(
@@ -34,8 +33,14 @@ cases=(
 	"GET|/domains/x1/bogus||404|no such API route"
 	"DELETE|/version||405|method not allowed on /version"
 	"PATCH|/domains||405|\"code\":\"ENOTSUP\""
-	"GET|/domains||501|list is not implemented yet"
-	"POST|/domains/x1/pause||501|pause is not implemented yet"
+	"GET|/domains||200|\"name\": \"Domain-0\""
+	"GET|/domains/Domain-0||200|\"domid\": 0"
+	"POST|/domains/x1/pause||404|domain 'x1' does not exist"
+	"DELETE|/domains/0||403|Domain-0 cannot be destroyed"
+	"POST|/domains|{\"config\":\"name='k'\\\\nkernel='/nonexistent'\\\\n\"}|400|cannot build domain k from /nonexistent: No such file or directory"
+	"GET|/domains/k||404|domain 'k' does not exist"
+	"GET|/host||200|\"xen_scheduler\""
+	"GET|/host/dmesg||200|\"text\""
 	"GET|/version?x=%zz||400|malformed request URI"
 )
 
@@ -97,9 +102,18 @@ else
 	t_not_ok "log format" "$(head -3 "$T_ROOT/var/log/xvm/xvmd.log")"
 fi
 
+# xvmd without the hypervisor: a clear error, exit 1.
+if XVM_ROOT=$T_ROOT/nohv "$XVMD" -F --root "$T_ROOT/nohv" 2>"$T_ROOT/nohv.err"; then
+	t_not_ok "xvmd without a hypervisor refused" "it started"
+elif grep -q "cannot reach the hypervisor (is xvm-hypervisor running?)" "$T_ROOT/nohv.err"; then
+	t_ok "xvmd without a hypervisor: clear error"
+else
+	t_not_ok "xvmd without a hypervisor" "$(cat "$T_ROOT/nohv.err")"
+fi
+
 # A bad settings file: clear file:line error, nonzero exit.
 printf '(xend-relocation-port 99999)\n' >"$T_ROOT/bad.conf"
-if "$XVMD" -F --root "$T_ROOT/other" -f "$T_ROOT/bad.conf" 2>"$T_ROOT/bad.err"; then
+if XVM_ROOT=$T_ROOT/other "$XVMD" -F --root "$T_ROOT/other" -f "$T_ROOT/bad.conf" 2>"$T_ROOT/bad.err"; then
 	t_not_ok "bad settings refused" "it started"
 elif grep -q "bad.conf:1: xend-relocation-port: '99999' is not an integer from 1 to 65535" "$T_ROOT/bad.err"; then
 	t_ok "bad settings file: file:line error"
