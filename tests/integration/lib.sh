@@ -75,6 +75,7 @@ t_done() {
 # up on exit).  Sets XVM_ROOT for clients.  Returns 1 if one does not come up.
 t_stack() {
 	export XVM_ROOT=$T_ROOT
+	export XENSTORED_PATH=$T_ROOT/run/xenstored/socket	# xenstore-utils
 	t_daemon HV_PID "$XVM_BUILD/hypervisor/xvm-hypervisor" -F --root "$T_ROOT" -n 2
 	t_wait_for "privcmd socket" 30 test -S "$T_ROOT/run/xvm/privcmd" || return 1
 	t_daemon XS_PID "$XVM_BUILD/xenstored/xenstored" -F --root "$T_ROOT"

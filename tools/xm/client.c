@@ -36,9 +36,25 @@ xm_usage(const struct cmd_entry *ce)
 	return 1;
 }
 
+static int	call(const char *, const char *, struct json_w *, yajl_val *,
+		    int, int);
+
 int
 xm_call_timeout(const char *method, const char *uri, struct json_w *body,
     yajl_val *reply, int timeout_ms)
+{
+	return call(method, uri, body, reply, timeout_ms, 0);
+}
+
+int
+xm_call_quiet(const char *method, const char *uri, yajl_val *reply)
+{
+	return call(method, uri, NULL, reply, 0, 1);
+}
+
+static int
+call(const char *method, const char *uri, struct json_w *body,
+    yajl_val *reply, int timeout_ms, int quiet)
 {
 	struct buf	 out = BUF_INITIALIZER;
 	const char	*text = NULL, *msg;
@@ -63,6 +79,8 @@ xm_call_timeout(const char *method, const char *uri, struct json_w *body,
 	doc = json_parse(buf_data(&out), buf_len(&out), HTTPC_MAX_REPLY,
 	    &cause);
 	if (status / 100 != 2) {
+		if (quiet)
+			goto out;
 		err = json_get(doc, "error");
 		if ((msg = json_get_str(err, "message")) != NULL)
 			xm_error("%s", msg);

@@ -1,6 +1,8 @@
 /* xm destroy, shutdown, reboot, pause, unpause: a domain's run state. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/json.h"
@@ -14,8 +16,49 @@ exec_destroy(int argc, char **argv)
 }
 
 /*
- * shutdown and reboot: -w waits until the domain has gone (xvmd applies
- * its shutdown-timeout), -a applies to every running domain but Domain-0.
+ * Wait until domain 'id' is gone (shutdown -w) or replaced by a new
+ * domain of the same name (reboot -w), for at most xvmd's
+ * shutdown-timeout.
+ */
+static int
+wait_gone(const char *name, int64_t id)
+{
+	yajl_val	 reply, dom, s;
+	int64_t		 now_id, timeout = 60;
+	char		*uri;
+	time_t		 end;
+	int		 gone;
+
+	if (xm_call("GET", "/host/settings", NULL, &reply) == 0) {
+		s = json_get(json_get(reply, "settings"), "shutdown-timeout");
+		(void)json_get_i64(s, "value", &timeout);
+		json_free(reply);
+	}
+	end = time(NULL) + timeout;
+	uri = xm_dom_uri(name, "");
+	while (time(NULL) < end) {
+		/* A 404 (no such domain) also means gone: call quietly. */
+		reply = NULL;
+		gone = xm_call_quiet("GET", uri, &reply) != 0;
+		dom = json_get(reply, "domain");
+		if (!gone && (json_get_i64(dom, "domid", &now_id) == -1 ||
+		    now_id != id))
+			gone = 1;
+		json_free(reply);
+		if (gone) {
+			free(uri);
+			return 0;
+		}
+		usleep(200 * 1000);
+	}
+	free(uri);
+	return xm_error("domain '%s' did not shut down within %lld seconds",
+	    name, (long long)timeout);
+}
+
+/*
+ * shutdown and reboot: -w waits until the domain has gone (within xvmd's
+ * shutdown-timeout), -a applies to every running domain but Domain-0.
  */
 static int
 shutdown_like(int argc, char **argv, const char *suffix)
@@ -36,11 +79,19 @@ shutdown_like(int argc, char **argv, const char *suffix)
 	if ((w = json_w_new(0)) == NULL)
 		return xm_error("out of memory");
 	json_w_obj_open(w);
-	json_w_kbool(w, "wait", wait);
 	json_w_obj_close(w);
 	if (!all) {
-		rc = xm_dom_op("POST", argv[optind], suffix, w);
+		yajl_val	 reply;
+		int64_t		 id;
+		char		*uri = xm_dom_uri(argv[optind], suffix);
+
+		rc = xm_call("POST", uri, w, &reply);
+		free(uri);
 		json_w_free(w);
+		if (rc == 0 && wait && json_get_i64(reply, "domid", &id) == 0)
+			rc = wait_gone(argv[optind], id);
+		if (rc == 0)
+			json_free(reply);
 		return rc;
 	}
 	if (xm_domains_get(&xd, 0, NULL, "") != 0) {

@@ -29,6 +29,9 @@ struct cmd_entry {
 int	 xm_call(const char *method, const char *uri, struct json_w *body,
 	    yajl_val *reply);
 
+/* A GET that prints nothing on failure (for polling); 0 or 1. */
+int	 xm_call_quiet(const char *method, const char *uri, yajl_val *reply);
+
 /* The same, with a timeout in ms (0 = none) for long operations. */
 int	 xm_call_timeout(const char *method, const char *uri,
 	    struct json_w *body, yajl_val *reply, int timeout_ms);

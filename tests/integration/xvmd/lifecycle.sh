@@ -12,6 +12,8 @@ if [[ ! -f $GUEST || ! -f $CRASH ]]; then
 	echo "# SKIP: the mini-OS guest is not built (no RISC-V cross compiler)"
 	exit 77
 fi
+mkdir -p "$T_ROOT/etc/xvm"
+echo '(shutdown-timeout 3)' >"$T_ROOT/etc/xvm/xvmd.conf"
 t_stack || exit 1
 
 # cfg NAME [extra settings...]: write $T_ROOT/NAME.cfg (KERNEL= overrides)
@@ -93,6 +95,12 @@ check "xm start m1: running" [ -n "$(domid m1)" ]
 check "destroyed managed m1 stays listed" [ "$(state m1)" = "------" ]
 "$XM" delete m1
 check "xm delete m1: gone" [ "$(state m1)" = gone ]
+
+# The guest reads control/shutdown through the store's ring; until the
+# store serves guest rings, the request is written and -w times out.
+out=$("$XM" shutdown -w web1 2>&1)
+check "xm shutdown -w: gives up after shutdown-timeout: $out" [ "$out" = "Error: domain 'web1' did not shut down within 3 seconds" ]
+check "control/shutdown was written" [ "$(xenstore-read "/local/domain/$(domid web1)/control/shutdown" 2>&1)" = poweroff ]
 
 "$XM" destroy web1
 check "xm destroy web1: gone" [ "$(state web1)" = gone ]
