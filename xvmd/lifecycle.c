@@ -321,6 +321,54 @@ lc_check(struct xvmd *xd)
 	}
 }
 
+void
+lc_autostart(struct xvmd *xd)
+{
+	struct vm	*vm, *next;
+	char		*cause = NULL;
+
+	TAILQ_FOREACH_SAFE(vm, &xd->vms, entry, next) {
+		if (!vm->managed || vm->domid >= 0 ||
+		    vm->cfg->on_xend_start != XEND_START_START)
+			continue;
+		log_info("%s: starting %s (on_xend_start = start)", __func__,
+		    vm->name);
+		if (lc_start(xd, vm, 0, &cause) == -1) {
+			log_warnx("%s: %s", __func__, cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+}
+
+void
+lc_xend_stop(struct xvmd *xd)
+{
+	struct vm	*vm;
+	char		*cause = NULL;
+
+	TAILQ_FOREACH(vm, &xd->vms, entry) {
+		if (vm->domid < 0)
+			continue;
+		switch (vm->cfg->on_xend_stop) {
+		case XEND_STOP_IGNORE:
+			break;
+		case XEND_STOP_SHUTDOWN:
+			if (lc_shutdown(xd, vm, "poweroff", &cause) == -1) {
+				log_warnx("%s: %s", __func__, cause);
+				free(cause);
+				cause = NULL;
+			}
+			break;
+		case XEND_STOP_SUSPEND:
+			log_warnx("%s: %s: on_xend_stop = suspend needs save, "
+			    "which is not implemented yet; left running",
+			    __func__, vm->name);
+			break;
+		}
+	}
+}
+
 static void
 virq_cb(evutil_socket_t fd, short what, void *arg)
 {

@@ -28,6 +28,15 @@ int	 lc_shutdown(struct xvmd *, struct vm *, const char *how, char **cause);
  */
 void	 lc_check(struct xvmd *);
 
+/*
+ * xend's on_xend_start / on_xend_stop: start the managed domains marked
+ * 'start' when xvmd starts; when it stops (SIGTERM), ask those marked
+ * 'shutdown' to shut down.  ('suspend' needs save, not implemented yet:
+ * such domains are logged and left running.)
+ */
+void	 lc_autostart(struct xvmd *);
+void	 lc_xend_stop(struct xvmd *);
+
 /* Wire lc_check to the hypervisor's and the store's notifications. */
 void	 lc_watch(struct xvmd *);
 void	 lc_unwatch(struct xvmd *);

@@ -37,6 +37,15 @@ xend_log_format(char *buf, size_t size, enum log_level level, const char *msg)
 	    levels[level], log_procname(), msg);
 }
 
+static void
+on_term(void *arg)
+{
+	struct xvmd	*xd = arg;
+
+	lc_xend_stop(xd);
+	event_base_loopbreak(xd->base);
+}
+
 static __attribute__((noreturn)) void
 usage(int status)
 {
@@ -117,13 +126,14 @@ main(int argc, char **argv)
 	xsdom_load_managed(&xd);
 	xsdom_recover_running(&xd);
 	xd.base = evloop_new();
-	sigs = evloop_signals(xd.base, NULL, NULL, NULL);
+	sigs = evloop_signals(xd.base, on_term, NULL, &xd);
 	if ((path = xvm_path(XVM_XVMD_SOCK)) == NULL)
 		fatal("socket path");
 	if (control_listen(&xd, path) == -1)
 		fatal("listen on %s", path);
 	lc_watch(&xd);
 	lc_check(&xd);
+	lc_autostart(&xd);
 	log_info("xvmd %s started (root %s)", XVM_VERSION,
 	    *xvm_root() ? xvm_root() : "/");
 	if (!foreground)

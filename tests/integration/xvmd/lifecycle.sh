@@ -79,6 +79,8 @@ check "the crash loop left no domain" [ "$(state loop)" = gone ]
 
 # Managed domains survive xvmd restarts; kill -9 of xvmd disturbs no domain.
 cfg m1 'extra = "ticks=1"'
+cfg auto1 'on_xend_start = "start"' 'on_xend_stop = "shutdown"'
+"$XM" new "$T_ROOT/auto1.cfg"
 "$XM" new "$T_ROOT/m1.cfg"
 check "xm new: m1 listed, not running" [ "$(state m1)" = "------" ]
 id_before=$(domid web1)
@@ -89,6 +91,14 @@ check "after kill -9 of xvmd: web1 still domain $id_before" [ "$(domid web1)" = 
 check "and still managed by it (pause)" "$XM" pause web1
 "$XM" unpause web1
 check "m1 is still known" [ "$(state m1)" = "------" ]
+check "auto1 (on_xend_start = start) was started by xvmd's start" [ -n "$(domid auto1)" ]
+auto1_id=$(domid auto1)
+kill "$XVMD_PID"
+wait "$XVMD_PID" 2>/dev/null
+check "on_xend_stop = shutdown: asked at xvmd's stop" [ "$(xenstore-read "/local/domain/$auto1_id/control/shutdown" 2>&1)" = poweroff ]
+t_xvmd || exit 1
+"$XM" destroy auto1
+"$XM" delete auto1
 "$XM" start m1
 check "xm start m1: running" [ -n "$(domid m1)" ]
 "$XM" destroy m1

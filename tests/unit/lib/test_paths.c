@@ -37,7 +37,10 @@ test_root_option_and_env(void **state)
 	struct stat st;
 
 	(void)state;
-	assert_non_null(dir = mkdtemp(tmpl));
+	if ((dir = mkdtemp(tmpl)) == NULL) {
+		fail_msg("mkdtemp failed");
+		return;
+	}
 	snprintf(root, sizeof(root), "%s/a/b//", dir);
 	assert_int_equal(xvm_paths_init(root), 0);
 	snprintf(want, sizeof(want), "%s/a/b", dir);
@@ -76,7 +79,10 @@ test_mkdirs(void **state)
 	struct stat st;
 
 	(void)state;
-	assert_non_null(dir = mkdtemp(tmpl));
+	if ((dir = mkdtemp(tmpl)) == NULL) {
+		fail_msg("mkdtemp failed");
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/x/y/z", dir);
 	assert_int_equal(xvm_mkdirs(path, 0700), 0);
 	assert_int_equal(xvm_mkdirs(path, 0700), 0);

@@ -113,7 +113,10 @@ test_limits(void **state)
 	size_t		 n = CFG_MAX_STRING + 16, i;
 
 	(void)state;
-	big = malloc(n + 16);
+	if ((big = malloc(n + 16)) == NULL) {
+		fail_msg("out of memory");
+		return;
+	}
 	memcpy(big, "a = '", 5);
 	memset(big + 5, 'x', n);
 	memcpy(big + 5 + n, "'\n", 3);
