@@ -290,11 +290,11 @@ act(struct xvmd *xd, struct vm *vm, unsigned int reason)
 void
 lc_check(struct xvmd *xd)
 {
-	xc_domaininfo_t	 info[256];
+	xc_domaininfo_t	*info;
 	struct vm	*vm, *next;
 	int		 n, i;
 
-	if ((n = xc_domain_getinfolist(xd->xch, 1, 256, info)) < 0) {
+	if ((n = vm_getinfo_all(xd, &info)) < 0) {
 		log_warn("%s: listing domains", __func__);
 		return;
 	}
@@ -319,6 +319,7 @@ lc_check(struct xvmd *xd)
 			    XEN_DOMINF_shutdownmask);
 		}
 	}
+	free(info);
 }
 
 void

@@ -75,6 +75,33 @@ vm_find(struct xvmd *xd, const char *key)
 	return vm_by_name(xd, key);
 }
 
+int
+vm_getinfo_all(struct xvmd *xd, struct xc_domaininfo **out)
+{
+	xc_domaininfo_t	*info = NULL;
+	size_t		 n = 0, cap = 0;
+	uint32_t	 first = 1;
+	int		 got;
+
+	for (;;) {
+		if (n + 256 > cap) {
+			cap = cap ? cap * 2 : 512;
+			info = xreallocarray(info, cap, sizeof(*info));
+		}
+		got = xc_domain_getinfolist(xd->xch, first, 256, info + n);
+		if (got < 0) {
+			free(info);
+			return -1;
+		}
+		n += (size_t)got;
+		if (got < 256)
+			break;
+		first = info[n - 1].domain + 1;
+	}
+	*out = info;
+	return (int)n;
+}
+
 static void
 state_json(struct json_w *w, uint32_t flags, int running)
 {

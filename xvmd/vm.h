@@ -45,6 +45,14 @@ struct vm *vm_by_name(struct xvmd *, const char *name);
 void	 vm_to_json(struct xvmd *, struct vm *, struct json_w *, int vcpus,
 	    int longfmt);
 
+/*
+ * Every domain but Domain-0, as the hypervisor reports them (paging
+ * through xc_domain_getinfolist).  Returns the count and *out (caller
+ * frees), or -1 with errno.
+ */
+struct xc_domaininfo;
+int	 vm_getinfo_all(struct xvmd *, struct xc_domaininfo **out);
+
 /* Domain-0, the host, in the same shape. */
 void	 vm_dom0_to_json(struct xvmd *, struct json_w *, int vcpus);
 

@@ -269,12 +269,15 @@ xsdom_load_managed(struct xvmd *xd)
 void
 xsdom_recover_running(struct xvmd *xd)
 {
-	xc_domaininfo_t	 info[256];
+	xc_domaininfo_t	*info;
 	char		 p[160], *vmpath, *text, *file, *start;
 	struct vm	*vm;
 	int		 n, i;
 
-	n = xc_domain_getinfolist(xd->xch, 1, 256, info);
+	if ((n = vm_getinfo_all(xd, &info)) < 0) {
+		log_warn("%s: listing domains", __func__);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		snprintf(p, sizeof(p), "/local/domain/%u/vm", info[i].domain);
 		if ((vmpath = read_str(xd, p)) == NULL) {
@@ -311,4 +314,5 @@ xsdom_recover_running(struct xvmd *xd)
 		free(file);
 		free(start);
 	}
+	free(info);
 }
