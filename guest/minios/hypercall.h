@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define XVM_HCALL_EID			0x0A585600UL
+#define XVM_HCALL_EID			0x0A58454EUL	/* 0x0A000000 + "XEN" */
 
 #define __HYPERVISOR_memory_op		12
 #define __HYPERVISOR_set_timer_op	15
