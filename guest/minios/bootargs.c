@@ -9,7 +9,6 @@ bootargs_defaults(struct bootargs *ba)
 {
 	memset(ba, 0, sizeof(*ba));
 	ba->workload = WL_IDLE;
-	ba->selfcheck_mib = 1;
 	ba->hz = 10;
 	ba->tick_every = 1;
 }

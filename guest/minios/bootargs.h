@@ -16,7 +16,7 @@ struct bootargs {
 	enum workload	workload;
 	uint32_t	dirty_mib;	/* MiB/s for WL_DIRTY */
 	uint32_t	wss_mib;	/* dirty working set; 0 = 4 x rate */
-	uint32_t	selfcheck_mib;	/* size of the self-check region */
+	uint32_t	selfcheck_mib;	/* self-check region; 0 = 256 KiB */
 	int		selfcheck_boot;	/* print the self-check at boot */
 	uint32_t	hz;		/* timer ticks per second */
 	uint32_t	tick_every;	/* print the tick count every N seconds; 0 = never */

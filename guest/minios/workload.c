@@ -11,15 +11,20 @@
 static uint64_t sc_base;
 static size_t sc_len;
 
+/* Small by default: every page of it is resident in every idle domain. */
+#define SELFCHECK_DEFAULT	(256 * 1024)
+
 void
 selfcheck_setup(void)
 {
-	size_t pages = (size_t)bootargs.selfcheck_mib << (20 - PAGE_SHIFT);
+	size_t bytes = bootargs.selfcheck_mib != 0 ?
+	    (size_t)bootargs.selfcheck_mib << 20 : SELFCHECK_DEFAULT;
+	size_t pages = bytes / PAGE_SIZE;
 
 	sc_base = alloc_pages_raw(pages);
 	if (sc_base == 0) {
-		kprintf("selfcheck: no room for %u MiB; self-check disabled",
-		    bootargs.selfcheck_mib);
+		kprintf("selfcheck: no room for %zu KiB; self-check disabled",
+		    bytes >> 10);
 		return;
 	}
 	sc_len = pages * PAGE_SIZE;
