@@ -23,6 +23,7 @@ struct bootargs {
 	uint32_t	poweroff_after;	/* seconds; 0 = never */
 	uint32_t	reboot_after;	/* seconds; 0 = never */
 	int		console_sbi;	/* keep the SBI console even under PV */
+	int		locktest;	/* every vCPU hammers one spinlock at boot */
 	int		crash;		/* write to kernel text at boot: tests the
 					 * fault path, W^X and on_crash */
 };
