@@ -3,7 +3,8 @@
  * its device tree and rings, its console read from the console ring, its
  * xenbus answered on the xenstore ring (pvdom.c), and every control/
  * request checked for its effect: the shutdown reason the hypervisor
- * records, the self-check result written back, the sysrq report.
+ * records, the self-check result written back (and unchanged across
+ * pause/unpause under the dirty workload), the sysrq report.
  *
  * usage: test_pv XVM_HYPERVISOR MINIOS_ELF  (skips, status 77, when the
  * hypervisor binary has no daemon mode to serve privcmd)
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -95,6 +97,33 @@ test_selfcheck(void **state)
 	assert_non_null(strstr(v, " ok"));
 	/* The request was taken: the node is empty again. */
 	assert_string_equal(pvguest_read(g, "control/selfcheck"), "");
+	done(g);
+}
+
+/* The self-check must not change across pause/unpause, while the dirty
+ * workload rewrites other memory all along. */
+static void
+test_selfcheck_pause(void **state)
+{
+	struct pvguest *g;
+	char first[128];
+	const char *v;
+
+	(void)state;
+	g = boot(1, "dirty=4 wss=8 ticks=0");
+	pvguest_write(g, "control/selfcheck", "1");
+	v = pvguest_wait_node(g, "data/selfcheck", BOOT_MS);
+	assert_non_null(v);
+	snprintf(first, sizeof(first), "%s", v);
+	assert_non_null(strstr(first, " ok"));
+	assert_int_equal(xc_domain_pause(g->xch, g->domid), 0);
+	usleep(300 * 1000);
+	assert_int_equal(xc_domain_unpause(g->xch, g->domid), 0);
+	pvguest_write(g, "data/selfcheck", "");
+	pvguest_write(g, "control/selfcheck", "2");
+	v = pvguest_wait_node(g, "data/selfcheck", BOOT_MS);
+	assert_non_null(v);
+	assert_string_equal(v, first);
 	done(g);
 }
 
@@ -183,6 +212,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xenbus_identity),
 		cmocka_unit_test(test_selfcheck),
+		cmocka_unit_test(test_selfcheck_pause),
 		cmocka_unit_test(test_sysrq),
 		cmocka_unit_test(test_smp),
 		cmocka_unit_test(test_shutdown),
