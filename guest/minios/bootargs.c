@@ -9,7 +9,6 @@ bootargs_defaults(struct bootargs *ba)
 {
 	memset(ba, 0, sizeof(*ba));
 	ba->workload = WL_IDLE;
-	ba->selfcheck_mib = 1;
 	ba->hz = 10;
 	ba->tick_every = 1;
 }
@@ -85,6 +84,10 @@ word(struct bootargs *ba, const char *w, size_t n, char *err, size_t errlen)
 	}
 	if (eq == NULL && n == 9 && memcmp(w, "selfcheck", 9) == 0) {
 		ba->selfcheck_boot = 1;
+		return 0;
+	}
+	if (eq == NULL && n == 8 && memcmp(w, "locktest", 8) == 0) {
+		ba->locktest = 1;
 		return 0;
 	}
 	if (eq == NULL && n == 5 && memcmp(w, "crash", 5) == 0) {

@@ -16,13 +16,14 @@ struct bootargs {
 	enum workload	workload;
 	uint32_t	dirty_mib;	/* MiB/s for WL_DIRTY */
 	uint32_t	wss_mib;	/* dirty working set; 0 = 4 x rate */
-	uint32_t	selfcheck_mib;	/* size of the self-check region */
+	uint32_t	selfcheck_mib;	/* self-check region; 0 = 256 KiB */
 	int		selfcheck_boot;	/* print the self-check at boot */
 	uint32_t	hz;		/* timer ticks per second */
 	uint32_t	tick_every;	/* print the tick count every N seconds; 0 = never */
 	uint32_t	poweroff_after;	/* seconds; 0 = never */
 	uint32_t	reboot_after;	/* seconds; 0 = never */
 	int		console_sbi;	/* keep the SBI console even under PV */
+	int		locktest;	/* every vCPU hammers one spinlock at boot */
 	int		crash;		/* write to kernel text at boot: tests the
 					 * fault path, W^X and on_crash */
 };

@@ -216,10 +216,14 @@ control_poll(void)
 	size_t i;
 	int r;
 
+	static int reported;
+
 	if (!xb_up)
 		return;
-	if ((r = xenbus_poll(&xb)) != 0)
-		kprintf("xenbus: ring unusable (error %d)", r);
+	/* Said once: every later store event would repeat it. */
+	if ((r = xenbus_poll(&xb)) != 0 && !reported++)
+		kprintf("xenbus: ring unusable (error %d); control/ requests "
+		    "are no longer seen", r);
 	while (xenbus_next_event(&xb, &ev))
 		for (i = 0; i < sizeof(watches) / sizeof(watches[0]); i++)
 			if (strcmp(ev.token, watches[i].path) == 0)

@@ -85,6 +85,23 @@ hyp_evtchn_unmask(uint32_t port)
 	    (unsigned long)&p, 0);
 }
 
+long
+hyp_vcpu_up(uint32_t id, uint64_t pc, uint64_t arg)
+{
+	/* xvm-riscv's vcpu_guest_context for VCPUOP_initialise. */
+	struct {
+		uint64_t	pc;
+		uint64_t	arg;
+	} start = { pc, arg };
+	long r;
+
+	r = hypercall(__HYPERVISOR_vcpu_op, 0 /* VCPUOP_initialise */, id,
+	    (unsigned long)&start);
+	if (r != 0)
+		return r;
+	return hypercall(__HYPERVISOR_vcpu_op, 1 /* VCPUOP_up */, id, 0);
+}
+
 /* Xen system time: nanoseconds of the timebase (mtime) clock. */
 static uint64_t
 now_ns(void)

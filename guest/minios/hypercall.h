@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define XVM_HCALL_EID			0x0A585600UL
+#define XVM_HCALL_EID			0x0A58454EUL	/* 0x0A000000 + "XEN" */
 
 #define __HYPERVISOR_memory_op		12
 #define __HYPERVISOR_set_timer_op	15
@@ -35,6 +35,8 @@ long	hyp_shutdown(uint32_t reason);
 long	hyp_map_shared_info(uint64_t gpfn);
 long	hyp_evtchn_send(uint32_t port);
 long	hyp_evtchn_unmask(uint32_t port);
+/* Starts vCPU id at pc with a0 = id, a1 = arg (VCPUOP_initialise + up). */
+long	hyp_vcpu_up(uint32_t id, uint64_t pc, uint64_t arg);
 /* Blocks until port is pending or timeout_ms passed. */
 long	hyp_poll(uint32_t port, uint64_t timeout_ms);
 

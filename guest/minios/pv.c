@@ -128,6 +128,7 @@ pv_poll(void)
 void
 pv_suspend(void)
 {
+	uint64_t old_store, old_cons;
 	long r;
 
 	if (!active) {
@@ -144,8 +145,17 @@ pv_suspend(void)
 		kprintf("pv: suspend cancelled; carrying on");
 		return;
 	}
+	old_store = store_pfn;
+	old_cons = cons_pfn;
 	console_set_sink(NULL);
 	read_params();
+	/* A restore keeps the params (they travel in the save stream); ring
+	 * pages that moved could sit on memory this kernel already uses. */
+	if (store_pfn != old_store || cons_pfn != old_cons)
+		kprintf("pv: resume: ring pages moved (xenstore %#lx -> %#lx, "
+		    "console %#lx -> %#lx); memory may be shared by mistake",
+		    (unsigned long)old_store, (unsigned long)store_pfn,
+		    (unsigned long)old_cons, (unsigned long)cons_pfn);
 	if (evtchn_init() != 0)
 		panic("pv: resume: event channels did not come back");
 	connect();

@@ -1,13 +1,16 @@
-/* Secondary vCPU bring-up through SBI HSM (SBI spec ch. 9): each vCPU is
- * started at secondary_entry (boot.S) with a1 = its struct percpu, which
- * already holds the stack the boot vCPU allocated for it. */
+/* Secondary vCPU bring-up, through SBI HSM (SBI spec ch. 9) or, in a PV
+ * domain, VCPUOP_initialise + VCPUOP_up: each vCPU is started at
+ * secondary_entry (boot.S) with a1 = its struct percpu, which already holds
+ * the stack the boot vCPU allocated for it. */
 #include <stddef.h>
 #include <string.h>
 
 #include "guest/minios/arch.h"
 #include "guest/minios/console.h"
 #include "guest/minios/kernel.h"
+#include "guest/minios/hypercall.h"
 #include "guest/minios/mm.h"
+#include "guest/minios/pv.h"
 #include "guest/minios/sbi.h"
 #include "guest/minios/smp.h"
 #include "guest/minios/timer.h"
@@ -48,9 +51,11 @@ secondary_main(struct percpu *c)
 	paging_enable();
 	/* The IPI stays enabled so a sibling could wake this vCPU from WFI. */
 	csr_write(sie, SIE_SSIE);
-	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
+	/* Said before it is marked online, so the boot vCPU's summary line
+	 * comes after every vCPU's own. */
 	kprintf("smp: cpu%u (hart %lu) online", c->id,
 	    (unsigned long)c->hartid);
+	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
 	workload_secondary();
 }
 
@@ -70,11 +75,17 @@ start_one(struct percpu *c)
 	}
 	c->stack_top = stack + CPU_STACK_PAGES * PAGE_SIZE;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	err = sbi_hart_start(c->hartid, (unsigned long)secondary_entry,
-	    (unsigned long)c);
-	if (err != SBI_SUCCESS) {
-		kprintf("smp: hart %lu: HSM hart_start failed (%ld)",
-		    (unsigned long)c->hartid, err);
+	/* A PV domain starts vCPUs the Xen way; SBI HSM is for the rest. */
+	if (pv_active())
+		err = hyp_vcpu_up((uint32_t)c->hartid,
+		    (unsigned long)secondary_entry, (unsigned long)c);
+	else
+		err = sbi_hart_start(c->hartid,
+		    (unsigned long)secondary_entry, (unsigned long)c);
+	if (err != 0) {
+		kprintf("smp: hart %lu: %s failed (%ld)",
+		    (unsigned long)c->hartid,
+		    pv_active() ? "VCPUOP_up" : "HSM hart_start", err);
 		free_pages(stack, CPU_STACK_PAGES);
 		return -1;
 	}

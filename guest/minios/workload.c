@@ -6,20 +6,26 @@
 #include "guest/minios/mm.h"
 #include "guest/minios/selfcheck.h"
 #include "guest/minios/smp.h"
+#include "guest/minios/spinlock.h"
 #include "guest/minios/timer.h"
 
 static uint64_t sc_base;
 static size_t sc_len;
 
+/* Small by default: every page of it is resident in every idle domain. */
+#define SELFCHECK_DEFAULT	(256 * 1024)
+
 void
 selfcheck_setup(void)
 {
-	size_t pages = (size_t)bootargs.selfcheck_mib << (20 - PAGE_SHIFT);
+	size_t bytes = bootargs.selfcheck_mib != 0 ?
+	    (size_t)bootargs.selfcheck_mib << 20 : SELFCHECK_DEFAULT;
+	size_t pages = bytes / PAGE_SIZE;
 
 	sc_base = alloc_pages_raw(pages);
 	if (sc_base == 0) {
-		kprintf("selfcheck: no room for %u MiB; self-check disabled",
-		    bootargs.selfcheck_mib);
+		kprintf("selfcheck: no room for %zu KiB; self-check disabled",
+		    bytes >> 10);
 		return;
 	}
 	sc_len = pages * PAGE_SIZE;
@@ -173,9 +179,60 @@ dirty(void)
 	}
 }
 
+/*
+ * The spinlock test: every vCPU does LOCKTEST_ROUNDS non-atomic
+ * read-modify-writes of one counter under one lock.  Any lost update (two
+ * holders at once, or a store leaking out of the critical section) shows
+ * as a total short of rounds x vCPUs.
+ */
+#define LOCKTEST_ROUNDS	100000
+
+static struct spinlock test_lock = SPINLOCK_INIT;
+static uint64_t test_count;		/* under test_lock */
+static unsigned test_done;		/* vCPUs finished, atomic */
+static int test_go;			/* set once every vCPU is up */
+
+static void
+locktest_run(void)
+{
+	volatile uint64_t *count = &test_count;
+	uint64_t v;
+	unsigned i;
+
+	/* Start together: a vCPU that ran alone would prove nothing. */
+	while (!__atomic_load_n(&test_go, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	for (i = 0; i < LOCKTEST_ROUNDS; i++) {
+		spin_lock(&test_lock);
+		v = *count;
+		cpu_relax();		/* widen the window a broken lock leaves */
+		*count = v + 1;
+		spin_unlock(&test_lock);
+	}
+	__atomic_fetch_add(&test_done, 1, __ATOMIC_RELEASE);
+}
+
+static void
+locktest_report(void)
+{
+	unsigned n = smp_online();
+	uint64_t want = (uint64_t)n * LOCKTEST_ROUNDS, ms = timer_ms();
+
+	__atomic_store_n(&test_go, 1, __ATOMIC_RELEASE);
+	locktest_run();
+	while (__atomic_load_n(&test_done, __ATOMIC_ACQUIRE) < n)
+		cpu_relax();
+	kprintf("locktest: %u vCPUs x %u rounds: count %lu, want %lu %s "
+	    "(%lu ms)", n, LOCKTEST_ROUNDS, (unsigned long)test_count,
+	    (unsigned long)want, test_count == want ? "ok" : "BAD",
+	    (unsigned long)(timer_ms() - ms));
+}
+
 void
 workload_main(void)
 {
+	if (bootargs.locktest)
+		locktest_report();
 	if (bootargs.crash) {
 		kprintf("workload: crash: writing to the kernel's text");
 		*(volatile uint32_t *)(uintptr_t)_start = 0;
@@ -197,6 +254,8 @@ void
 workload_secondary(void)
 {
 	irq_enable();
+	if (bootargs.locktest)
+		locktest_run();
 	if (bootargs.workload == WL_CPU)
 		spin(this_cpu());
 	for (;;)

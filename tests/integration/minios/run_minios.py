@@ -156,6 +156,17 @@ def check_mem(mib):
     return check
 
 
+def check_locktest(out, rc):
+    check_clean(out, rc)
+    m = lines(out, r'^locktest: (\d+) vCPUs x (\d+) rounds: count (\d+), '
+                   r'want (\d+) (\w+) \(\d+ ms\)$')
+    need(len(m) == 1, f'want one locktest line, got {m}', out)
+    n, rounds, count, want, verdict = m[0]
+    need(int(n) == 4, f'{n} vCPUs took part, want 4', out)
+    need(int(count) == int(want) == 4 * int(rounds) and verdict == 'ok',
+         f'lost updates under the spinlock: {m[0]}', out)
+
+
 def check_trap(out, rc):
     # QEMU's OpenSBI ends every SRST shutdown with status 0; the xvm
     # machine reports the "system failure" reason as a failing status.
@@ -186,6 +197,7 @@ CASES = {
     'mem64': (1, 64, 'poweroff=1', check_mem(64)),
     'mem512': (1, 512, 'poweroff=1', check_mem(512)),
     'trap': (1, 128, 'crash', check_trap),
+    'locktest': (4, 128, 'locktest poweroff=2', check_locktest),
 }
 
 
