@@ -402,8 +402,14 @@ domain_getinfo(struct domain *d, struct privcmd_dominfo *info)
 	info->max_vcpu_id = d->max_vcpus ? d->max_vcpus - 1 :
 	    sched_nr_pcpus(d->hv->sched) - 1;
 	if (d->mm.base != NULL) {
+		uint8_t	*sh = d->evtchn ? evtchn_shared_info(d) : NULL;
+
 		info->tot_pages = mm_tot_pages(&d->mm);
 		info->max_pages = d->mm.max_pages;
+		/* The guest's shared_info frame, once it gave one. */
+		if (sh >= d->mm.base && sh < d->mm.base + d->mm.span)
+			info->shared_info_frame = (MM_RAM_BASE +
+			    (uint64_t)(sh - d->mm.base)) >> MM_PAGE_SHIFT;
 	}
 }
 

@@ -25,7 +25,7 @@
 #include "hvtest.h"
 
 static struct {
-	const char	*bin, *pvecho, *spin, *fault, *random;
+	const char	*bin, *pvecho, *spin, *fault, *random, *timer;
 	struct hvd	 hvd;
 	xc_interface	*xch;
 } T;
@@ -205,6 +205,33 @@ test_pause(void **state)
 	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
 }
 
+/* set_timer_op wakes a blocked guest with VIRQ_TIMER, on time. */
+static void
+test_timer(void **state)
+{
+	xc_domaininfo_t	i;
+	uint32_t	id;
+	uint64_t	t0, cpu;
+	int		flags;
+
+	(void)state;
+	id = start(T.timer, 0);
+	t0 = mono_ns();
+	assert_int_equal(xc_domain_unpause(T.xch, id), 0);
+	flags = wait_flag(id, XEN_DOMINF_shutdown, 5000);
+	assert_true(console_wait(T.xch, "timer: 10 ticks", 100));
+	assert_int_equal((flags >> XEN_DOMINF_shutdownshift) & 0xff,
+	    SHUTDOWN_poweroff);
+	assert_true(mono_ns() - t0 >= 50000000);
+	/* Blocked between ticks, it used little CPU. */
+	assert_int_equal(guest_info(T.xch, id, &i), 0);
+	assert_true(i.shared_info_frame >= 0x80200);	/* it gave one */
+	cpu = i.cpu_time;
+	printf("# timer guest: 10 x 5 ms ticks, %.2f ms of CPU\n", cpu / 1e6);
+	assert_true(cpu < 25000000);
+	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+}
+
 /* A faulting, a spinning and a random-code guest harm only themselves. */
 static void
 test_isolation(void **state)
@@ -326,14 +353,15 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pvecho),
 		cmocka_unit_test(test_pause),
+		cmocka_unit_test(test_timer),
 		cmocka_unit_test(test_isolation),
 		cmocka_unit_test(test_sched),
 		cmocka_unit_test(test_loop100),
 	};
 
-	if (argc != 6) {
+	if (argc != 7) {
 		fprintf(stderr, "usage: test_guests xvm-hypervisor pvecho.elf "
-		    "spin.elf fault.elf random.elf\n");
+		    "spin.elf fault.elf random.elf timer.elf\n");
 		return 2;
 	}
 	T.bin = argv[1];
@@ -341,5 +369,6 @@ main(int argc, char **argv)
 	T.spin = argv[3];
 	T.fault = argv[4];
 	T.random = argv[5];
+	T.timer = argv[6];
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
