@@ -93,7 +93,7 @@ main(int argc, char **argv)
 		    nr == sizeof(ring))
 			nr = sizeof(ring);	/* skip to the end */
 		t0 = mono_ns();
-		if ((id = guest_create(xch, argv[3], 65536)) == 0 ||
+		if ((id = guest_create(xch, argv[3], 1, 65536)) == 0 ||
 		    xc_domain_unpause(xch, id) == -1)
 			return fail("create spin");
 		/* The guest's first act is a console_io hypercall. */
@@ -116,7 +116,7 @@ main(int argc, char **argv)
 	printf("destroy of a running domain: %.3f ms\n",
 	    (double)sum_destroy / reps / 1e6);
 
-	if ((id = guest_create(xch, argv[2], 65536)) == 0)
+	if ((id = guest_create(xch, argv[2], 1, 65536)) == 0)
 		return fail("create pvecho");
 	xc_hvm_param_set(xch, id, HVM_PARAM_STORE_PFN, nops);
 	gport = xc_evtchn_alloc_unbound(xch, id, 0);
@@ -151,7 +151,7 @@ main(int argc, char **argv)
 	hvd_usage(&hvd, &fds0, &rss0);
 	t0 = mono_ns();
 	for (i = 0; i < n; i++)
-		if ((ids[i] = guest_create(xch, argv[4], 65536)) == 0 ||
+		if ((ids[i] = guest_create(xch, argv[4], 1, 65536)) == 0 ||
 		    xc_domain_unpause(xch, ids[i]) == -1)
 			return fail("create idle");
 	t1 = mono_ns() - t0;

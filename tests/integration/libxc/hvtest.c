@@ -99,7 +99,8 @@ hvd_usage(const struct hvd *h, unsigned *fds, unsigned long *rss_kb)
 }
 
 uint32_t
-guest_create(xc_interface *xch, const char *elf, uint64_t mem_kb)
+guest_create(xc_interface *xch, const char *elf, unsigned vcpus,
+    uint64_t mem_kb)
 {
 	struct xen_domctl_createdomain	c;
 	vcpu_guest_context_t		ctx;
@@ -107,7 +108,7 @@ guest_create(xc_interface *xch, const char *elf, uint64_t mem_kb)
 	uint32_t			id = 0;
 
 	memset(&c, 0, sizeof(c));
-	c.max_vcpus = 1;
+	c.max_vcpus = vcpus;
 	c.max_mem_kb = mem_kb;
 	if (xc_domain_create(xch, &id, &c) == -1)
 		return 0;

@@ -25,7 +25,7 @@
 #include "hvtest.h"
 
 static struct {
-	const char	*bin, *pvecho, *spin, *fault, *random, *timer;
+	const char	*bin, *pvecho, *spin, *fault, *random, *timer, *smp;
 	struct hvd	 hvd;
 	xc_interface	*xch;
 } T;
@@ -49,10 +49,24 @@ teardown(void **state)
 	return 0;
 }
 
+/* After each test: whatever a failed test left behind goes. */
+static int
+cleanup(void **state)
+{
+	xc_domaininfo_t	info[64];
+	int		n, i;
+
+	(void)state;
+	n = xc_domain_getinfolist(T.xch, 1, 64, info);
+	for (i = 0; i < n; i++)
+		xc_domain_destroy(T.xch, info[i].domain);
+	return 0;
+}
+
 static uint32_t
 start(const char *elf, uint64_t param1)
 {
-	uint32_t	id = guest_create(T.xch, elf, 65536);
+	uint32_t	id = guest_create(T.xch, elf, 1, 65536);
 
 	assert_int_not_equal(id, 0);
 	if (param1)
@@ -232,6 +246,25 @@ test_timer(void **state)
 	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
 }
 
+/* vcpu_op: a guest brings its second vCPU up and it goes down again. */
+static void
+test_smp(void **state)
+{
+	uint32_t	id;
+	int		flags;
+
+	(void)state;
+	id = guest_create(T.xch, T.smp, 2, 65536);
+	assert_int_not_equal(id, 0);
+	assert_int_equal(xc_domain_unpause(T.xch, id), 0);
+	flags = wait_flag(id, XEN_DOMINF_shutdown, 5000);
+	assert_true(console_wait(T.xch, "smp: vcpu 1 up", 100));
+	assert_true(console_wait(T.xch, "smp: vcpu 1 came and went", 100));
+	assert_int_equal((flags >> XEN_DOMINF_shutdownshift) & 0xff,
+	    SHUTDOWN_poweroff);
+	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+}
+
 /* A faulting, a spinning and a random-code guest harm only themselves. */
 static void
 test_isolation(void **state)
@@ -302,7 +335,7 @@ test_sched(void **state)
 	b0 = cpu_of(b);
 	c0 = cpu_of(c);
 	w0 = mono_ns();
-	sleep_ms(3000);
+	sleep_ms(4000);
 	a0 = cpu_of(a) - a0;
 	b0 = cpu_of(b) - b0;
 	c0 = cpu_of(c) - c0;
@@ -351,17 +384,18 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pvecho),
-		cmocka_unit_test(test_pause),
-		cmocka_unit_test(test_timer),
-		cmocka_unit_test(test_isolation),
-		cmocka_unit_test(test_sched),
-		cmocka_unit_test(test_loop100),
+		cmocka_unit_test_teardown(test_pvecho, cleanup),
+		cmocka_unit_test_teardown(test_pause, cleanup),
+		cmocka_unit_test_teardown(test_timer, cleanup),
+		cmocka_unit_test_teardown(test_smp, cleanup),
+		cmocka_unit_test_teardown(test_isolation, cleanup),
+		cmocka_unit_test_teardown(test_sched, cleanup),
+		cmocka_unit_test_teardown(test_loop100, cleanup),
 	};
 
-	if (argc != 7) {
+	if (argc != 8) {
 		fprintf(stderr, "usage: test_guests xvm-hypervisor pvecho.elf "
-		    "spin.elf fault.elf random.elf timer.elf\n");
+		    "spin.elf fault.elf random.elf timer.elf smp.elf\n");
 		return 2;
 	}
 	T.bin = argv[1];
@@ -370,5 +404,6 @@ main(int argc, char **argv)
 	T.fault = argv[4];
 	T.random = argv[5];
 	T.timer = argv[6];
+	T.smp = argv[7];
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
