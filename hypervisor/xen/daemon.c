@@ -48,8 +48,12 @@ hv_daemon_main(int argc, char **argv, const struct machine_ops *mops)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/*
+	 * Static: evloop's signal events live as long as the base and have
+	 * no free, so the base stays (reachable) until exit.
+	 */
+	static struct event_base *base;
 	struct hv_config	 cfg;
-	struct event_base	*base;
 	struct hv		*hv;
 	struct ctl		*ctl;
 	const char		*root = NULL, *errstr;
@@ -117,7 +121,6 @@ hv_daemon_main(int argc, char **argv, const struct machine_ops *mops)
 	log_info("stopping: destroying every domain");
 	control_free(ctl);
 	hv_free(hv);
-	event_base_free(base);
 	unlink(sock);
 	free(sock);
 	free(logpath);

@@ -36,6 +36,7 @@ struct dom_vcpu {
 	uint64_t		 poll_deadline;	/* SCHEDOP_poll, or TIMER_NONE */
 	int			 initialised;	/* VCPUOP_initialise done */
 	int			 hc_stop;	/* enum vcpu_stop of a hypercall */
+	unsigned		 storm;		/* chunks in a row with no insn */
 	uint64_t		 start_pc;
 	uint64_t		 start_arg;
 };

@@ -231,10 +231,8 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 	struct vcpu		*hart = v->arch;
 	uint64_t		 end = now_ns() + budget_ns;
 	enum machine_shutdown	 why;
-	int			 code;
-
 	uint64_t		 ic;
-	unsigned		 storm = 0;
+	int			 code;
 
 	for (;;) {
 		upcall_sample(v);
@@ -246,7 +244,7 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 			 * retired: a trap storm (the trap vector itself
 			 * faults), the double fault of a real machine.
 			 */
-			if (cpu_instret(hart) == ic && ++storm >= 2) {
+			if (cpu_instret(hart) == ic && ++v->storm >= 2) {
 				char msg[96];
 
 				snprintf(msg, sizeof(msg), "double fault: "
@@ -256,7 +254,7 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 				return VCPU_STOP_HALT;
 			}
 			if (cpu_instret(hart) != ic)
-				storm = 0;
+				v->storm = 0;
 			if (now_ns() >= end)
 				return VCPU_STOP_BUDGET;
 			continue;
