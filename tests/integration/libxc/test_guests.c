@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -354,6 +355,85 @@ test_sched(void **state)
 	assert_int_equal(xc_domain_destroy(T.xch, c), 0);
 }
 
+/*
+ * Churn: three clients at once create, run, pause, bind, grant-map and
+ * destroy domains (in both orders against their handles) for 3 s.  The
+ * daemon must stay up and end with nothing left over.
+ */
+static volatile int	churn_stop;
+
+static void *
+churn(void *arg)
+{
+	xc_interface		*x = xc_interface_open(NULL, NULL, 0);
+	xenevtchn_handle	*e;
+	xengnttab_handle	*g;
+	const char		*elfs[3] = { T.pvecho, T.spin, T.random };
+	uintptr_t		 n = 0;
+	uint32_t		 id;
+	void			*p;
+	int			 gp, lp;
+
+	(void)arg;
+	while (x != NULL && !churn_stop) {
+		if ((id = guest_create(x, elfs[n % 3], 1 + n % 2, 4096)) == 0)
+			break;
+		xc_domain_unpause(x, id);
+		if (n % 3 == 0) {
+			xc_domain_pause(x, id);
+			xc_domain_unpause(x, id);
+		}
+		e = xenevtchn_open(NULL, 0);
+		gp = xc_evtchn_alloc_unbound(x, id, 0);
+		lp = xenevtchn_bind_interdomain(e, id, (uint32_t)gp);
+		if (lp > 0)
+			xenevtchn_notify(e, (uint32_t)lp);
+		g = xengnttab_open(NULL, 0);
+		p = xengnttab_map_grant_ref(g, id, 8, PROT_READ);
+		sleep_ms(1);
+		if (n % 2)
+			xc_domain_destroy(x, id);
+		xenevtchn_close(e);
+		if (p != NULL)
+			xengnttab_unmap(g, p, 1);
+		xengnttab_close(g);
+		if (n % 2 == 0)
+			xc_domain_destroy(x, id);
+		n++;
+	}
+	xc_interface_close(x);
+	return (void *)n;
+}
+
+static void
+test_churn(void **state)
+{
+	pthread_t	t[3];
+	void		*n;
+	uintptr_t	 total = 0;
+	unsigned	 fd0, fd1, i;
+	unsigned long	 rss;
+
+	(void)state;
+	assert_int_equal(hvd_usage(&T.hvd, &fd0, &rss), 0);
+	churn_stop = 0;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, churn, NULL), 0);
+	sleep_ms(3000);
+	churn_stop = 1;
+	for (i = 0; i < 3; i++) {
+		pthread_join(t[i], &n);
+		total += (uintptr_t)n;
+	}
+	printf("# churn: %lu domains through 3 clients in 3 s\n",
+	    (unsigned long)total);
+	assert_true(total > 30);
+	assert_int_equal(xc_domain_getinfolist(T.xch, 1, 1,
+	    &(xc_domaininfo_t){ 0 }), 0);
+	assert_int_equal(hvd_usage(&T.hvd, &fd1, &rss), 0);
+	assert_int_equal(fd1, fd0);
+}
+
 /* 100 domains created, run and destroyed: no fd or memory growth. */
 static void
 test_loop100(void **state)
@@ -391,6 +471,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_isolation, cleanup),
 		cmocka_unit_test_teardown(test_sched, cleanup),
 		cmocka_unit_test_teardown(test_loop100, cleanup),
+		cmocka_unit_test_teardown(test_churn, cleanup),
 	};
 
 	if (argc != 8) {
