@@ -37,6 +37,7 @@ struct dom_vcpu {
 	int			 initialised;	/* VCPUOP_initialise done */
 	int			 hc_stop;	/* enum vcpu_stop of a hypercall */
 	unsigned		 storm;		/* chunks in a row with no insn */
+	uint64_t		 chunk;		/* instructions per cpu_run() */
 	uint64_t		 start_pc;
 	uint64_t		 start_arg;
 };

@@ -277,7 +277,7 @@ vcpu_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 	case VCPUOP_initialise:
 		if (copy_in(d, &s, arg, sizeof(s)) != 0)
 			*ret = -EFAULT;
-		else if (t->sv.state != VS_DOWN)
+		else if (sched_vcpu_state(t) != VS_DOWN)
 			*ret = -EEXIST;
 		else {
 			t->start_pc = s.pc;
@@ -288,7 +288,7 @@ vcpu_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 	case VCPUOP_up:
 		if (!t->initialised)
 			*ret = -EINVAL;
-		else if (t->sv.state == VS_DOWN &&
+		else if (sched_vcpu_state(t) == VS_DOWN &&
 		    env->vcpu_start(t, t->start_pc, t->start_arg) == 0)
 			sched_vcpu_up(d->hv->sched, t);
 		break;
@@ -300,7 +300,7 @@ vcpu_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 		env->vcpu_stop(v);
 		return VCPU_STOP_DOWN;
 	case VCPUOP_is_up:
-		*ret = t->sv.state != VS_DOWN;
+		*ret = sched_vcpu_state(t) != VS_DOWN;
 		break;
 	default:
 		*ret = -ENOSYS;

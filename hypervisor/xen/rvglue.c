@@ -19,8 +19,9 @@
 
 /*
  * One struct machine per domain, over the domain's own memfd (mm.c made
- * it; the machine maps the same pages).  A vCPU runs in chunks of
- * RV_CHUNK instructions until its time budget is spent or it stops:
+ * it; the machine maps the same pages).  A vCPU runs in chunks of about a
+ * millisecond (the instruction count adapts) until its time budget is
+ * spent or it stops:
  * WFI blocks it until its timer or an interrupt line (the CPU's wake hook
  * calls sched_vcpu_wake), PV hypercalls are served on the vCPU's own
  * thread by hypercall.c through the machine's hcall hook.
@@ -32,7 +33,7 @@
  * (docs/guest-abi.md).
  */
 
-#define RV_CHUNK	200000		/* instructions between checks */
+#define RV_CHUNK	200000		/* instructions between checks, at first */
 #define CON_LINE	256
 
 struct rvdom {
@@ -231,13 +232,25 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 	struct vcpu		*hart = v->arch;
 	uint64_t		 end = now_ns() + budget_ns;
 	enum machine_shutdown	 why;
-	uint64_t		 ic;
+	enum cpu_exit		 exit;
+	uint64_t		 ic, t0, t1;
 	int			 code;
 
+	if (v->chunk == 0)
+		v->chunk = RV_CHUNK;
 	for (;;) {
 		upcall_sample(v);
 		ic = cpu_instret(hart);
-		switch (cpu_run(hart, RV_CHUNK)) {
+		t0 = now_ns();
+		exit = cpu_run(hart, v->chunk);
+		/* Keep a chunk near 1 ms, whatever the build's speed. */
+		t1 = now_ns() - t0;
+		if (exit == CPU_EXIT_BUDGET && t1 > 2000000 && v->chunk > 10000)
+			v->chunk /= 2;
+		else if (exit == CPU_EXIT_BUDGET && t1 < 500000 &&
+		    v->chunk < 4 * RV_CHUNK)
+			v->chunk *= 2;
+		switch (exit) {
 		case CPU_EXIT_BUDGET:
 			/*
 			 * A whole budget spent and not one instruction
@@ -306,7 +319,7 @@ static int
 rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32])
 {
 	unsigned	i;
-	int		down = v->sv.state == VS_DOWN;
+	int		down = sched_vcpu_state(v) == VS_DOWN;
 
 	if (down)
 		cpu_reset(v->arch, pc, CPU_PRIV_S);

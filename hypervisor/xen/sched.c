@@ -71,6 +71,16 @@ struct sched {
 #define SV_VCPU(sv) \
 	((struct dom_vcpu *)(void *)((char *)(sv) - offsetof(struct dom_vcpu, sv)))
 
+/*
+ * State changes happen under the lock but are atomic stores, because
+ * sched_vcpu_wake() reads the state without it.
+ */
+static void
+set_state(struct sched_vcpu *sv, enum vcpu_state st)
+{
+	__atomic_store_n(&sv->state, st, __ATOMIC_SEQ_CST);
+}
+
 static int
 wants_cpu(const struct sched_vcpu *sv)
 {
@@ -309,7 +319,7 @@ pcpu_main(void *arg)
 		v = SV_VCPU(sv);
 		TAILQ_REMOVE(&s->runq[sv->prio], sv, runq);
 		sv->queued = 0;
-		__atomic_store_n(&sv->state, VS_RUNNING, __ATOMIC_SEQ_CST);
+		set_state(sv, VS_RUNNING);
 		sv->pcpu = (int)p->id;
 		__atomic_store_n(&sv->woken, 0, __ATOMIC_SEQ_CST);
 		if (sv->slice_left <= 0)
@@ -338,7 +348,7 @@ pcpu_main(void *arg)
 		front = 0;
 		switch (stop) {
 		case VCPU_STOP_BUDGET:
-			sv->state = VS_READY;
+			set_state(sv, VS_READY);
 			/* Keep the pCPU for the rest of the slice if no one better waits. */
 			front = sv->slice_left > 0 &&
 			    !better_waiting(s, p, sv->prio);
@@ -346,20 +356,20 @@ pcpu_main(void *arg)
 				sv->slice_left = 0;
 			break;
 		case VCPU_STOP_YIELD:
-			sv->state = VS_READY;
+			set_state(sv, VS_READY);
 			sv->slice_left = 0;
 			break;
 		case VCPU_STOP_BLOCK:
 			/* Dekker with sched_vcpu_wake()'s lock-free path. */
 			sv->slice_left = 0;
-			__atomic_store_n(&sv->state, VS_BLOCKED, __ATOMIC_SEQ_CST);
+			set_state(sv, VS_BLOCKED);
 			if (__atomic_load_n(&sv->woken, __ATOMIC_SEQ_CST))
-				sv->state = VS_READY;
+				set_state(sv, VS_READY);
 			break;
 		case VCPU_STOP_DOWN:
 		case VCPU_STOP_HALT:
 			sv->slice_left = 0;
-			sv->state = VS_DOWN;
+			set_state(sv, VS_DOWN);
 			break;
 		}
 		requeue(s, sv, front);
@@ -455,7 +465,7 @@ sched_vcpu_add(struct sched *s, struct dom_vcpu *v)
 
 	pthread_mutex_lock(&s->lock);
 	memset(sv, 0, sizeof(*sv));
-	sv->state = VS_DOWN;
+	set_state(sv, VS_DOWN);
 	sv->prio = PRIO_UNDER;
 	sv->pcpu = -1;
 	sv->affinity = s->npcpu >= 64 ? ~0ull : (1ull << s->npcpu) - 1;
@@ -471,7 +481,7 @@ sched_vcpu_remove(struct sched *s, struct dom_vcpu *v)
 	requeue(s, &v->sv, 0);
 	v->dom->cpu_time_dead += v->sv.cpu_time_ns;
 	v->sv.cpu_time_ns = 0;
-	v->sv.state = VS_DOWN;
+	set_state(&v->sv, VS_DOWN);
 	TAILQ_REMOVE(&s->all, &v->sv, all);
 	pthread_mutex_unlock(&s->lock);
 }
@@ -481,7 +491,7 @@ sched_vcpu_up(struct sched *s, struct dom_vcpu *v)
 {
 	pthread_mutex_lock(&s->lock);
 	if (v->sv.state == VS_DOWN) {
-		v->sv.state = VS_READY;
+		set_state(&v->sv, VS_READY);
 		requeue(s, &v->sv, 0);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -509,6 +519,12 @@ sched_vcpu_unpause(struct sched *s, struct dom_vcpu *v)
 	pthread_mutex_unlock(&s->lock);
 }
 
+enum vcpu_state
+sched_vcpu_state(const struct dom_vcpu *v)
+{
+	return __atomic_load_n(&v->sv.state, __ATOMIC_SEQ_CST);
+}
+
 void
 sched_vcpu_wake(struct sched *s, struct dom_vcpu *v)
 {
@@ -525,7 +541,7 @@ sched_vcpu_wake(struct sched *s, struct dom_vcpu *v)
 		return;
 	pthread_mutex_lock(&s->lock);
 	if (sv->state == VS_BLOCKED) {
-		sv->state = VS_READY;
+		set_state(sv, VS_READY);
 		if (sv->prio == PRIO_UNDER)
 			sv->prio = PRIO_BOOST;
 		requeue(s, sv, 0);
