@@ -313,7 +313,7 @@ test_sched(void **state)
 	struct xen_domctl_sched_credit	sc;
 	uint32_t			a, b, c;
 	uint64_t			a0, b0, c0, w0, wall;
-	double				ratio, share;
+	double				ratio, share, busy;
 
 	(void)state;
 	a = start(T.spin, 0);
@@ -347,9 +347,18 @@ test_sched(void **state)
 	    a0 / 1e9, b0 / 1e9, ratio);
 	printf("# pinned to pCPU 1, cap 25: %.2f%%\n", share * 100);
 	assert_true(ratio > 1.9 && ratio < 2.1);
-	assert_true(share > 0.2375 && share < 0.2625);
+	/*
+	 * The cap is a ceiling of wall time.  Its floor shows only when the
+	 * host gives our pCPU threads a whole CPU: the pinned pair measures
+	 * what pCPU 0 got (on a loaded build host it can be a third).
+	 */
+	busy = (double)(a0 + b0) / (double)wall;
+	printf("# pCPU 0 got %.0f%% of a host CPU\n", busy * 100);
+	assert_true(share < 0.2625);
+	if (busy > 0.9)
+		assert_true(share > 0.2375);
 	/* Pinned to one pCPU, the pair never gets more than one. */
-	assert_true((double)(a0 + b0) / (double)wall < 1.02);
+	assert_true(busy < 1.02);
 	assert_int_equal(xc_domain_destroy(T.xch, a), 0);
 	assert_int_equal(xc_domain_destroy(T.xch, b), 0);
 	assert_int_equal(xc_domain_destroy(T.xch, c), 0);
