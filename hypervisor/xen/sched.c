@@ -14,17 +14,18 @@
 /*
  * Credit scheduling after Xen's credit1.
  *
- * Every 30 ms (one accounting period) each active domain earns credit,
- * nr_pcpus x the time since the last accounting, shared out by weight
- * (pCPU by pCPU as affinity allows, see account()) and split evenly over
- * its runnable vCPUs; a cap limits a domain to cap% of one pCPU per period.  Credit
- * (kept in ns) burns by the host CPU time a running vCPU gets.  A vCPU with credit left is UNDER,
- * one without is OVER; UNDER runs before OVER, and a vCPU woken from block
- * with credit left is BOOSTed ahead of both until it has run one tick
- * (so interactive, event-driven guests answer fast).  A capped vCPU whose
+ * Every 30 ms (one accounting period) the pCPUs pay out their capacity
+ * since the last accounting (see account()) as credit to the active
+ * vCPUs that may run on them, by weight: a domain's weight split evenly
+ * over its runnable vCPUs.  A cap limits a domain to cap% of one pCPU of
+ * wall time per period.  Credit (kept in ns) burns by the host CPU time
+ * a running vCPU gets.  A vCPU with credit left is UNDER, one without is
+ * OVER; UNDER runs before OVER, and a vCPU woken from block with credit
+ * left is BOOSTed ahead of both until it has run one tick (so
+ * interactive, event-driven guests answer fast).  A capped vCPU whose
  * credit runs out is parked, off every queue, until accounting pays it
- * back above zero.  Credit is clamped to one period above (no hoarding) and
- * four below (a debt that can be paid back in a few periods).
+ * back above zero.  Credit is clamped to one period above (no hoarding)
+ * and four below (a debt that can be paid back in a few periods).
  *
  * Example: domains A (weight 256) and B (512), one CPU-bound vCPU each, on
  * one pCPU.  Per period A earns 10 ms and B 20 ms.  Whoever has credit
