@@ -477,3 +477,54 @@ xc_vcpu_setcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu,
 {
 	return vcpu_context(xch, PRIVCMD_OP_VCPU_SETCONTEXT, domid, vcpu, ctxt);
 }
+
+int
+xc_domain_hvm_getcontext(xc_interface *xch, uint32_t domid, uint8_t *buf,
+    uint32_t size)
+{
+	struct privcmd_domid	 d = { domid, 0 };
+	uint8_t			*tmp;
+	size_t			 got;
+	int			 saved;
+
+	if (xch == NULL) {
+		errno = EBADF;
+		return -1;
+	}
+	if ((tmp = malloc(PRIVCMD_MAX_PAYLOAD)) == NULL)
+		return -1;
+	if (xc_call(&xch->conn, PRIVCMD_OP_DOMAIN_GETCONTEXT, &d, sizeof(d),
+	    NULL, 0, tmp, PRIVCMD_MAX_PAYLOAD, &got, NULL, NULL) == -1) {
+		saved = errno;
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	if (buf != NULL && got > size) {
+		free(tmp);
+		errno = ENOSPC;
+		return -1;
+	}
+	if (buf != NULL)
+		memcpy(buf, tmp, got);
+	free(tmp);
+	return (int)got;
+}
+
+int
+xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid,
+    const uint8_t *buf, uint32_t size)
+{
+	struct privcmd_domid	d = { domid, 0 };
+
+	if (xch == NULL) {
+		errno = EBADF;
+		return -1;
+	}
+	if (buf == NULL || size == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return xc_call(&xch->conn, PRIVCMD_OP_DOMAIN_SETCONTEXT, &d, sizeof(d),
+	    buf, size, NULL, 0, NULL, NULL, NULL);
+}

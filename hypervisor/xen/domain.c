@@ -402,14 +402,9 @@ domain_getinfo(struct domain *d, struct privcmd_dominfo *info)
 	info->max_vcpu_id = d->max_vcpus ? d->max_vcpus - 1 :
 	    sched_nr_pcpus(d->hv->sched) - 1;
 	if (d->mm.base != NULL) {
-		uint8_t	*sh = d->evtchn ? evtchn_shared_info(d) : NULL;
-
 		info->tot_pages = mm_tot_pages(&d->mm);
 		info->max_pages = d->mm.max_pages;
-		/* The guest's shared_info frame, once it gave one. */
-		if (sh >= d->mm.base && sh < d->mm.base + d->mm.span)
-			info->shared_info_frame = (MM_RAM_BASE +
-			    (uint64_t)(sh - d->mm.base)) >> MM_PAGE_SHIFT;
+		info->shared_info_frame = domain_shared_info_gfn(d);
 	}
 }
 
@@ -429,6 +424,19 @@ domain_getinfolist(struct hv *hv, uint32_t first, struct privcmd_dominfo *out,
 	}
 	pthread_mutex_unlock(&hv->lock);
 	return n;
+}
+
+uint64_t
+domain_shared_info_gfn(struct domain *d)
+{
+	uint8_t	*sh;
+
+	if (d->mm.base == NULL || d->evtchn == NULL)
+		return 0;
+	sh = evtchn_shared_info(d);
+	if (sh < d->mm.base || sh >= d->mm.base + d->mm.span)
+		return 0;
+	return (MM_RAM_BASE + (uint64_t)(sh - d->mm.base)) >> MM_PAGE_SHIFT;
 }
 
 uint64_t

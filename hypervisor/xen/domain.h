@@ -61,6 +61,18 @@ struct machine_ops {
 		    unsigned *priv);
 	int	(*set_context)(struct dom_vcpu *, uint64_t pc,
 		    const uint64_t x[32]);
+	/*
+	 * The whole hart as n u64 fields (save/restore): save returns the
+	 * count written (at most max); load checks and applies, 0 or a
+	 * positive errno.  Guest time in ns for a timer deadline: to_guest
+	 * converts a host CLOCK_MONOTONIC deadline, to_host back.
+	 */
+	unsigned (*save_vcpu)(struct dom_vcpu *, uint64_t *fields,
+		    unsigned max);
+	int	(*load_vcpu)(struct dom_vcpu *, const uint64_t *fields,
+		    unsigned n);
+	uint64_t (*to_guest_ns)(struct domain *, uint64_t host_ns);
+	uint64_t (*to_host_ns)(struct domain *, uint64_t guest_ns);
 	const struct vcpu_ops *vops;
 };
 
@@ -155,6 +167,9 @@ void	 domain_getinfo(struct domain *, struct privcmd_dominfo *);
  */
 unsigned domain_getinfolist(struct hv *, uint32_t first,
 	    struct privcmd_dominfo *out, unsigned max);
+
+/* The gfn of the guest's shared_info page, or 0 before it gave one. */
+uint64_t domain_shared_info_gfn(struct domain *);
 
 /* Guest time: host monotonic time minus the time spent paused. */
 uint64_t domain_guest_time_ns(struct domain *);

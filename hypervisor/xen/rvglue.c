@@ -337,6 +337,49 @@ rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32])
 	return 0;
 }
 
+static unsigned
+rv_save_vcpu(struct dom_vcpu *v, uint64_t *fields, unsigned max)
+{
+	struct cpu_context	c;
+	unsigned		n = sizeof(c) / sizeof(uint64_t);
+
+	if (n > max)
+		return 0;
+	cpu_get_context(v->arch, &c);
+	memcpy(fields, &c, sizeof(c));
+	return n;
+}
+
+static int
+rv_load_vcpu(struct dom_vcpu *v, const uint64_t *fields, unsigned n)
+{
+	struct cpu_context	c;
+
+	if (n != sizeof(c) / sizeof(uint64_t))
+		return EINVAL;
+	memcpy(&c, fields, sizeof(c));
+	if (cpu_set_context(v->arch, &c) == -1)
+		return errno;
+	machine_invalidate(rv_machine(v->dom), MACHINE_RAM_BASE,
+	    machine_ram_size(rv_machine(v->dom)));
+	return 0;
+}
+
+static uint64_t
+rv_to_guest_ns(struct domain *d, uint64_t host_ns)
+{
+	struct machine	*m = rv_machine(d);
+	uint64_t	 now = now_ns(), g = machine_mtime(m) * 100;
+
+	return host_ns >= now ? g + (host_ns - now) : g - (now - host_ns);
+}
+
+static uint64_t
+rv_to_host_ns(struct domain *d, uint64_t guest_ns)
+{
+	return machine_mtime_to_ns(rv_machine(d), guest_ns / 100);
+}
+
 static void
 rv_kick(struct dom_vcpu *v)
 {
@@ -354,5 +397,9 @@ const struct machine_ops rv_machine_ops = {
 	.upcall = rv_upcall,
 	.get_context = rv_get_context,
 	.set_context = rv_set_context,
+	.save_vcpu = rv_save_vcpu,
+	.load_vcpu = rv_load_vcpu,
+	.to_guest_ns = rv_to_guest_ns,
+	.to_host_ns = rv_to_host_ns,
 	.vops = &rv_vops,
 };

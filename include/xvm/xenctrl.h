@@ -176,6 +176,20 @@ int	 xc_vcpu_setcontext(xc_interface *, uint32_t domid, uint32_t vcpu,
 	    vcpu_guest_context_t *ctxt);
 
 /*
+ * The whole-domain context (Xen's names for HVM save records): the
+ * records of docs/privcmd.md (domain, each vCPU's full hart state, grant
+ * frames), not the memory.  The domain must be paused.  getcontext
+ * returns the size written into buf (at most size), or -1 (ENOSPC when
+ * buf is too small); with buf NULL it returns the size needed.
+ * setcontext loads a context into a paused domain of the same shape
+ * (vCPUs, RAM size); bad records change nothing.
+ */
+int	 xc_domain_hvm_getcontext(xc_interface *, uint32_t domid,
+	    uint8_t *buf, uint32_t size);
+int	 xc_domain_hvm_setcontext(xc_interface *, uint32_t domid,
+	    const uint8_t *buf, uint32_t size);
+
+/*
  * A loaded ELF image's segment, for the domain builder (xc_dom_elf.c).
  * xc_elf_parse checks an in-memory ELF64 RISC-V executable and lists its
  * PT_LOAD segments (by physical address): it returns the count (at most

@@ -266,6 +266,78 @@ test_smp(void **state)
 	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
 }
 
+/*
+ * Save and restore in place: pause a running pvecho mid-conversation,
+ * take its context and memory, build a new domain from them, and talk on.
+ */
+static void
+test_context(void **state)
+{
+	xenevtchn_handle	*xce;
+	uint8_t			*ctx, *src, *dst;
+	uint64_t		 param;
+	uint32_t		 a, b = 0;
+	int			 n, port, gport, flags;
+	struct xen_domctl_createdomain c;
+	char			 want[64];
+
+	(void)state;
+	a = guest_create(T.xch, T.pvecho, 1, 8192);
+	assert_int_not_equal(a, 0);
+	assert_int_equal(xc_hvm_param_set(T.xch, a, HVM_PARAM_STORE_PFN, 30), 0);
+	xce = echo_channel(a, &port);
+	assert_int_equal(xc_domain_unpause(T.xch, a), 0);
+	echo_rounds(xce, port, 10);
+	assert_int_equal(xc_domain_hvm_getcontext(T.xch, a, NULL, 0), -1);
+	assert_int_equal(errno, EBUSY);		/* running */
+	assert_int_equal(xc_domain_pause(T.xch, a), 0);
+	n = xc_domain_hvm_getcontext(T.xch, a, NULL, 0);
+	assert_true(n > 0);
+	ctx = malloc((size_t)n);
+	assert_int_equal(xc_domain_hvm_getcontext(T.xch, a, ctx, (uint32_t)n),
+	    n);
+	xenevtchn_close(xce);
+
+	memset(&c, 0, sizeof(c));
+	c.max_vcpus = 1;
+	c.max_mem_kb = 8192;
+	assert_int_equal(xc_domain_create(T.xch, &b, &c), 0);
+	/* Bad records change nothing; then the real ones. */
+	assert_int_equal(xc_domain_hvm_setcontext(T.xch, b, ctx, 8), -1);
+	assert_int_equal(errno, EINVAL);
+	src = xc_map_foreign_range(T.xch, a, 8192 << 10, PROT_READ, 0x80000);
+	dst = xc_map_foreign_range(T.xch, b, 8192 << 10,
+	    PROT_READ | PROT_WRITE, 0x80000);
+	assert_non_null(src);
+	assert_non_null(dst);
+	memcpy(dst, src, 8192 << 10);
+	munmap(src, 8192 << 10);
+	munmap(dst, 8192 << 10);
+	assert_int_equal(xc_domain_hvm_setcontext(T.xch, b, ctx, (uint32_t)n),
+	    0);
+	free(ctx);
+	assert_int_equal(xc_domain_destroy(T.xch, a), 0);
+	/* The guest's channel: the same port number, bound anew. */
+	assert_int_equal(xc_hvm_param_get(T.xch, b, HVM_PARAM_CONSOLE_EVTCHN,
+	    &param), 0);
+	gport = xc_evtchn_alloc_unbound(T.xch, b, 0);
+	assert_int_equal(gport, (int)param);
+	xce = xenevtchn_open(NULL, 0);
+	port = xenevtchn_bind_interdomain(xce, b, (uint32_t)gport);
+	assert_true(port > 0);
+	assert_int_equal(xenevtchn_pending(xce), port);
+	assert_int_equal(xenevtchn_unmask(xce, (uint32_t)port), 0);
+	assert_int_equal(xc_domain_unpause(T.xch, b), 0);
+	echo_rounds(xce, port, 20);
+	snprintf(want, sizeof(want), "(d%u) pvecho: done", b);
+	assert_true(console_wait(T.xch, want, 5000));
+	flags = wait_flag(b, XEN_DOMINF_shutdown, 5000);
+	assert_int_equal((flags >> XEN_DOMINF_shutdownshift) & 0xff,
+	    SHUTDOWN_poweroff);
+	xenevtchn_close(xce);
+	assert_int_equal(xc_domain_destroy(T.xch, b), 0);
+}
+
 /* A faulting, a spinning and a random-code guest harm only themselves. */
 static void
 test_isolation(void **state)
@@ -477,6 +549,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_pause, cleanup),
 		cmocka_unit_test_teardown(test_timer, cleanup),
 		cmocka_unit_test_teardown(test_smp, cleanup),
+		cmocka_unit_test_teardown(test_context, cleanup),
 		cmocka_unit_test_teardown(test_isolation, cleanup),
 		cmocka_unit_test_teardown(test_sched, cleanup),
 		cmocka_unit_test_teardown(test_loop100, cleanup),
