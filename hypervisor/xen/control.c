@@ -110,8 +110,8 @@ static const struct ctl_op ctl_ops[PRIVCMD_OP_MAX] = {
 	[PRIVCMD_OP_DOMAIN_SETCONTEXT] = { "domain_setcontext",
 	    ctl_domain_setcontext, sizeof(struct privcmd_domid),
 	    CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
-	/* Log-dirty needs the CPU to report writes: not implemented (ENOSYS). */
-	[PRIVCMD_OP_LOGDIRTY] = { "logdirty", NULL, 0, 0 },
+	[PRIVCMD_OP_LOGDIRTY] = { "logdirty", ctl_logdirty,
+	    sizeof(struct privcmd_logdirty), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
 };
 
 static void	client_event(evutil_socket_t, short, void *);

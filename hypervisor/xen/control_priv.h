@@ -118,6 +118,8 @@ int	ctl_domain_getcontext(struct ctl_client *, struct domain *,
 	    const void *, uint32_t, struct ctl_reply *);
 int	ctl_domain_setcontext(struct ctl_client *, struct domain *,
 	    const void *, uint32_t, struct ctl_reply *);
+int	ctl_logdirty(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
 
 /* ctl_evtchn.c */
 int	ctl_evtchn_open(struct ctl_client *, struct domain *, const void *,

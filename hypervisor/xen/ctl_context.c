@@ -8,6 +8,7 @@
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/gnttab.h"
+#include "hypervisor/xen/logdirty.h"
 #include "hypervisor/xen/timer.h"
 
 /*
@@ -214,5 +215,48 @@ ctl_domain_setcontext(struct ctl_client *c, struct domain *d, const void *req,
 			return 0;
 		}
 		off += (h.len + 7u) & ~(size_t)7;
+	}
+}
+
+int
+ctl_logdirty(struct ctl_client *c, struct domain *d, const void *req,
+    uint32_t len, struct ctl_reply *r)
+{
+	const struct machine_ops	*m = c->hv->mops;
+	struct privcmd_logdirty		 ld;
+	struct privcmd_logdirty_reply	 rep;
+	uint64_t			*bits, i;
+	int				 rc;
+
+	(void)len;
+	memcpy(&ld, req, sizeof(ld));
+	switch (ld.op) {
+	case PRIVCMD_LOGDIRTY_OFF:
+		return logdirty_disable(d);
+	case PRIVCMD_LOGDIRTY_ON:
+		return logdirty_enable(d, m != NULL && m->ram_view != NULL ?
+		    m->ram_view(d) : NULL);
+	case PRIVCMD_LOGDIRTY_PEEK:
+	case PRIVCMD_LOGDIRTY_CLEAN:
+		if (ld.count == 0 || ld.count / 8 >
+		    PRIVCMD_MAX_PAYLOAD - sizeof(rep))
+			return EINVAL;
+		if ((bits = calloc(ld.count / 64 + 1, 8)) == NULL)
+			return ENOMEM;
+		rc = logdirty_peek(d, ld.first, ld.count, bits,
+		    ld.op == PRIVCMD_LOGDIRTY_CLEAN);
+		if (rc == 0) {
+			rep.count = ld.count;
+			rep.dirty = 0;
+			for (i = 0; i < ld.count / 64; i++)
+				rep.dirty += (uint64_t)__builtin_popcountll(
+				    bits[i]);
+			buf_add(r->payload, &rep, sizeof(rep));
+			buf_add(r->payload, bits, ld.count / 8);
+		}
+		free(bits);
+		return rc;
+	default:
+		return EINVAL;
 	}
 }

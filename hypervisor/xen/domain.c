@@ -10,6 +10,7 @@
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/gnttab.h"
+#include "hypervisor/xen/logdirty.h"
 #include "hypervisor/xen/timer.h"
 
 /*
@@ -50,6 +51,7 @@ domain_free(struct domain *d)
 {
 	unsigned	i;
 
+	logdirty_domain_gone(d);
 	if (d->mach != NULL && d->hv->mops != NULL &&
 	    d->hv->mops->domain_fini != NULL)
 		d->hv->mops->domain_fini(d);

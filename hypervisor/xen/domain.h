@@ -72,6 +72,8 @@ struct machine_ops {
 	int	(*load_vcpu)(struct dom_vcpu *, const uint64_t *fields,
 		    unsigned n);
 	uint64_t (*to_guest_ns)(struct domain *, uint64_t host_ns);
+	/* The CPU core's own view of the domain's RAM (for log-dirty). */
+	void	*(*ram_view)(struct domain *);
 	uint64_t (*to_host_ns)(struct domain *, uint64_t guest_ns);
 	const struct vcpu_ops *vops;
 };

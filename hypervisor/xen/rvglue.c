@@ -380,6 +380,12 @@ rv_to_host_ns(struct domain *d, uint64_t guest_ns)
 	return machine_mtime_to_ns(rv_machine(d), guest_ns / 100);
 }
 
+static void *
+rv_ram_view(struct domain *d)
+{
+	return machine_gpa(rv_machine(d), MACHINE_RAM_BASE, d->mm.span);
+}
+
 static void
 rv_kick(struct dom_vcpu *v)
 {
@@ -401,5 +407,6 @@ const struct machine_ops rv_machine_ops = {
 	.load_vcpu = rv_load_vcpu,
 	.to_guest_ns = rv_to_guest_ns,
 	.to_host_ns = rv_to_host_ns,
+	.ram_view = rv_ram_view,
 	.vops = &rv_vops,
 };

@@ -315,6 +315,30 @@ struct privcmd_ctx_vcpu {
 	uint64_t	nfields;
 };
 
+/*
+ * LOGDIRTY: op 0 off, 1 on, 2 peek, 3 clean (peek, then clear and
+ * protect again).  For peek and clean, frames [first, first + count)
+ * (frame 0 = gpa 0x80000000; both multiples of 64); the reply is a
+ * privcmd_logdirty_reply and count / 8 bytes of bitmap, bit n = frame
+ * first + n.
+ */
+struct privcmd_logdirty {
+	uint32_t	domid;
+	uint32_t	op;
+	uint64_t	first;
+	uint64_t	count;
+};
+
+#define PRIVCMD_LOGDIRTY_OFF	0
+#define PRIVCMD_LOGDIRTY_ON	1
+#define PRIVCMD_LOGDIRTY_PEEK	2
+#define PRIVCMD_LOGDIRTY_CLEAN	3
+
+struct privcmd_logdirty_reply {
+	uint64_t	count;
+	uint64_t	dirty;		/* bits set */
+};
+
 struct privcmd_hvm_param {
 	uint32_t	domid;
 	uint32_t	index;
