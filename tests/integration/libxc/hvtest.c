@@ -33,9 +33,10 @@ sleep_ms(unsigned ms)
 int
 hvd_start(struct hvd *h, const char *binary, unsigned ncpus)
 {
-	char		n[16], sock[128];
-	struct stat	st;
-	int		i;
+	char		 n[16], sock[128];
+	struct stat	 st;
+	xc_interface	*xch;
+	int		 i;
 
 	snprintf(h->root, sizeof(h->root), "/tmp/xvm-hvtest-XXXXXX");
 	if (mkdtemp(h->root) == NULL)
@@ -60,13 +61,17 @@ hvd_start(struct hvd *h, const char *binary, unsigned ncpus)
 		    (char *)NULL);
 		_exit(127);
 	}
+	/* Ready when a client gets through (the file exists before listen). */
+	setenv("XVM_ROOT", h->root, 1);
 	for (i = 0; i < 2000; i++) {
-		if (stat(sock, &st) == 0)
-			break;
+		if (stat(sock, &st) == 0 &&
+		    (xch = xc_interface_open(NULL, NULL, 0)) != NULL) {
+			xc_interface_close(xch);
+			return 0;
+		}
 		sleep_ms(10);
 	}
-	setenv("XVM_ROOT", h->root, 1);
-	return i == 2000 ? -1 : 0;
+	return -1;
 }
 
 void
