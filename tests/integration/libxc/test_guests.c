@@ -445,7 +445,15 @@ test_sched(void **state)
 	b0 = cpu_of(b);
 	c0 = cpu_of(c);
 	w0 = mono_ns();
-	sleep_ms(4000);
+	/*
+	 * Measure over 2.4 s of CPU on pCPU 0 (4 s at least): a loaded host
+	 * gives our threads a fraction of a CPU, and fewer samples are noise.
+	 */
+	do
+		sleep_ms(500);
+	while (mono_ns() - w0 < 4000000000ull ||
+	    (cpu_of(a) - a0 + cpu_of(b) - b0 < 2400000000ull &&
+	    mono_ns() - w0 < 20000000000ull));
 	a0 = cpu_of(a) - a0;
 	b0 = cpu_of(b) - b0;
 	c0 = cpu_of(c) - c0;

@@ -64,7 +64,7 @@ test_weights(void **state)
 {
 	struct hv	*hv = new_hv(1);
 	struct domain	*a, *b;
-	uint64_t	 ta, tb;
+	uint64_t	 ta, tb, t0;
 	double		 ratio;
 
 	(void)state;
@@ -78,7 +78,13 @@ test_weights(void **state)
 	sleep_ms(300);
 	ta = cpu_ns(a);
 	tb = cpu_ns(b);
-	sleep_ms(3000);
+	/* 2.4 s of CPU between them (3 s at least, 15 s at most). */
+	t0 = now_ns();
+	do
+		sleep_ms(500);
+	while (now_ns() - t0 < 3000000000ull ||
+	    (cpu_ns(a) - ta + cpu_ns(b) - tb < 2400000000ull &&
+	    now_ns() - t0 < 15000000000ull));
 	domain_pause(a);
 	domain_pause(b);
 	ta = cpu_ns(a) - ta;
