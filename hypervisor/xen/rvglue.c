@@ -142,7 +142,8 @@ rv_hcall(void *arg, struct vcpu *hart)
 
 	if (v == NULL)
 		return 0;
-	if (cpu_get_reg(hart, 17) != XVM_HCALL_EID) {
+	if (cpu_get_reg(hart, 17) != XVM_HCALL_EID &&
+	    cpu_get_reg(hart, 17) != XVM_HCALL_EID_OLD) {
 		cpu_set_reg(hart, 10, (uint64_t)-2);	/* SBI: not supported */
 		return 0;
 	}
