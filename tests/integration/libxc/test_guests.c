@@ -35,10 +35,15 @@ static int
 setup(void **state)
 {
 	(void)state;
-	if (hvd_start(&T.hvd, T.bin, 2) == -1)
+	if (hvd_start(&T.hvd, T.bin, 2) == -1) {
+		hvd_stop(&T.hvd);
 		return -1;
-	T.xch = xc_interface_open(NULL, NULL, 0);
-	return T.xch ? 0 : -1;
+	}
+	if ((T.xch = xc_interface_open(NULL, NULL, 0)) == NULL) {
+		hvd_stop(&T.hvd);
+		return -1;
+	}
+	return 0;
 }
 
 static int
