@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -57,6 +58,8 @@ hvd_start(struct hvd *h, const char *binary, unsigned ncpus)
 		    "thread_local_quarantine_size_kb=0", asan ? asan : "",
 		    asan ? ":" : "");
 		setenv("ASAN_OPTIONS", opts, 1);
+		/* A test that dies takes its daemon along. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		execl(binary, binary, "-F", "--root", h->root, "-n", n,
 		    (char *)NULL);
 		_exit(127);
