@@ -205,7 +205,8 @@ static void
 test_pause(void **state)
 {
 	uint32_t	id;
-	uint64_t	t1, t2, t3;
+	uint64_t	t1, t2, t3 = 0;
+	int		i;
 
 	(void)state;
 	id = start(T.spin, 0);
@@ -219,9 +220,10 @@ test_pause(void **state)
 	t2 = cpu_of(id);
 	assert_true(t2 == t1);
 	assert_int_equal(xc_domain_unpause(T.xch, id), 0);
-	sleep_ms(200);
-	t3 = cpu_of(id);
-	assert_true(t3 > t2 + 50000000);
+	/* Running again (however little CPU a loaded host gives it). */
+	for (i = 0; i < 100 && (t3 = cpu_of(id)) < t2 + 10000000; i++)
+		sleep_ms(50);
+	assert_true(t3 >= t2 + 10000000);
 	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
 }
 
