@@ -186,7 +186,7 @@ test_blocked(void **state)
 	runs = spin_runs(sleepy, NULL, 0);
 	printf("# sleepy domain ran %llu times in 500 ms\n",
 	    (unsigned long long)runs);
-	assert_true(runs >= 30 && runs <= 60);
+	assert_true(runs >= 20 && runs <= 60);	/* 50 on a quiet host */
 	domain_getinfo(blk, &info);
 	assert_true(info.flags & PRIVCMD_DOMINF_BLOCKED);
 	assert_true(cpu_ns(blk) < 1000000);
