@@ -477,3 +477,112 @@ xc_vcpu_setcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu,
 {
 	return vcpu_context(xch, PRIVCMD_OP_VCPU_SETCONTEXT, domid, vcpu, ctxt);
 }
+
+int
+xc_domain_hvm_getcontext(xc_interface *xch, uint32_t domid, uint8_t *buf,
+    uint32_t size)
+{
+	struct privcmd_domid	 d = { domid, 0 };
+	uint8_t			*tmp;
+	size_t			 got;
+	int			 saved;
+
+	if (xch == NULL) {
+		errno = EBADF;
+		return -1;
+	}
+	if ((tmp = malloc(PRIVCMD_MAX_PAYLOAD)) == NULL)
+		return -1;
+	if (xc_call(&xch->conn, PRIVCMD_OP_DOMAIN_GETCONTEXT, &d, sizeof(d),
+	    NULL, 0, tmp, PRIVCMD_MAX_PAYLOAD, &got, NULL, NULL) == -1) {
+		saved = errno;
+		free(tmp);
+		errno = saved;
+		return -1;
+	}
+	if (buf != NULL && got > size) {
+		free(tmp);
+		errno = ENOSPC;
+		return -1;
+	}
+	if (buf != NULL)
+		memcpy(buf, tmp, got);
+	free(tmp);
+	return (int)got;
+}
+
+int
+xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid,
+    const uint8_t *buf, uint32_t size)
+{
+	struct privcmd_domid	d = { domid, 0 };
+
+	if (xch == NULL) {
+		errno = EBADF;
+		return -1;
+	}
+	if (buf == NULL || size == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return xc_call(&xch->conn, PRIVCMD_OP_DOMAIN_SETCONTEXT, &d, sizeof(d),
+	    buf, size, NULL, 0, NULL, NULL, NULL);
+}
+
+int
+xc_shadow_control(xc_interface *xch, uint32_t domid, unsigned int sop,
+    uint64_t *bitmap, unsigned long pages, unsigned long *mb, uint32_t mode,
+    void *stats)
+{
+	struct privcmd_logdirty		 ld;
+	struct privcmd_logdirty_reply	*rep;
+	unsigned long			 done = 0, chunk, max = 1ul << 20;
+	uint64_t			 dirty = 0;
+	size_t				 got;
+
+	(void)mb; (void)mode; (void)stats;
+	if (xch == NULL) {
+		errno = EBADF;
+		return -1;
+	}
+	memset(&ld, 0, sizeof(ld));
+	ld.domid = domid;
+	switch (sop) {
+	case XEN_DOMCTL_SHADOW_OP_OFF:
+	case XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY:
+		ld.op = sop == XEN_DOMCTL_SHADOW_OP_OFF ? PRIVCMD_LOGDIRTY_OFF :
+		    PRIVCMD_LOGDIRTY_ON;
+		return call(xch, PRIVCMD_OP_LOGDIRTY, &ld, sizeof(ld), NULL, 0);
+	case XEN_DOMCTL_SHADOW_OP_PEEK:
+	case XEN_DOMCTL_SHADOW_OP_CLEAN:
+		break;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	if (bitmap == NULL || pages == 0 || pages % 64 != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	ld.op = sop == XEN_DOMCTL_SHADOW_OP_PEEK ? PRIVCMD_LOGDIRTY_PEEK :
+	    PRIVCMD_LOGDIRTY_CLEAN;
+	if ((rep = malloc(sizeof(*rep) + max / 8)) == NULL)
+		return -1;
+	while (done < pages) {
+		chunk = pages - done > max ? max : pages - done;
+		ld.first = done;
+		ld.count = chunk;
+		if (xc_call(&xch->conn, PRIVCMD_OP_LOGDIRTY, &ld, sizeof(ld),
+		    NULL, 0, rep, sizeof(*rep) + chunk / 8, &got, NULL,
+		    NULL) == -1 || (got != sizeof(*rep) + chunk / 8 &&
+		    (errno = EPROTO))) {
+			free(rep);
+			return -1;
+		}
+		memcpy(bitmap + done / 64, rep + 1, chunk / 8);
+		dirty += rep->dirty;
+		done += chunk;
+	}
+	free(rep);
+	return (int)dirty;
+}

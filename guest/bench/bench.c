@@ -8,7 +8,9 @@
  */
 #include "guest.h"
 
+#ifndef ROUNDS
 #define ROUNDS	400
+#endif
 #define N	2048
 
 static uint64_t src[N], dst[N];

@@ -24,6 +24,7 @@ sbi(long eid, long fid, long a0, long a1, long a2)
 }
 
 #define HSM	0x48534dL
+#define TIME	0x54494d45L
 #define IPI	0x735049L
 #define BASE	0x10L
 
@@ -135,6 +136,16 @@ guest_main(unsigned long hartid, unsigned long fdt)
 			;
 		CHECK_EQ(sbi(HSM, 2, (long)h, 0, 0).value, 1);
 	}
+	/* SBI TIME: the S-mode timer pends STIP, which WFI waits for */
+	csr_write(sie, 1UL << 5);
+	sbi(TIME, 0, (long)(csr_read(time) + 500000), 0, 0);	/* 50 ms */
+	CHECK_EQ(csr_read(sip) & (1UL << 5), 0);
+	for (spins = 0; !(csr_read(sip) & (1UL << 5)) && spins < 1000; spins++)
+		__asm__ volatile("wfi");
+	CHECK_EQ(csr_read(sip) & (1UL << 5), 1UL << 5);
+	sbi(TIME, 0, -1L, 0, 0);
+	CHECK_EQ(csr_read(sip) & (1UL << 5), 0);
+	csr_write(sie, 0);
 	gprintf("smp: %lu harts\n", nharts);
 	return check_summary("smp");
 }

@@ -1,9 +1,10 @@
 /*
  * Entry for the project's test guests, M-mode (-bios none) or S-mode
- * (under SBI firmware): every hart arrives here with a0 = hart id and
- * a1 = the device tree.  Each hart gets a 16 KiB stack; hart 0 clears
- * .bss and calls main(), the others call secondary() (which parks them
- * unless the program overrides it).
+ * (under SBI firmware): harts arrive here with a0 = hart id and a1 = the
+ * device tree.  Each hart gets a 16 KiB stack.  The first hart to win
+ * the boot lottery (not necessarily hart 0: OpenSBI 1.1 picks its
+ * cold-boot hart by lottery too) clears .bss and calls guest_main(); the
+ * others call secondary() (which parks them unless overridden).
  */
 	.option arch, +zicsr
 	.section .text.start, "ax"
@@ -21,7 +22,10 @@ _start:
 	mv	tp, zero
 	mv	s0, a0
 	mv	s1, a1
-	bnez	a0, 2f
+	la	t0, __boot_lottery
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez	t1, 2f
 	la	t0, __bss_start
 	la	t1, __bss_end
 1:	bgeu	t0, t1, 3f
@@ -50,4 +54,6 @@ park:	wfi
 	.section .data.boot, "aw"
 	.balign 8
 __boot_done:
+	.word 0
+__boot_lottery:
 	.word 0

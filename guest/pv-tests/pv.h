@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#define XVM_HCALL_EID		0x0A585600UL
+#define XVM_HCALL_EID		0x0A58454EUL
 
 #define HC_memory_op		12
 #define HC_set_timer_op		15

@@ -135,6 +135,31 @@ void	cpu_hsm_set(struct vcpu *, enum cpu_hsm);
  */
 int	cpu_hsm_start(struct vcpu *, uint64_t pc, uint64_t arg);
 
+/*
+ * The architectural state of a hart, for save/restore, migration and
+ * set/get vCPU context.  Plain values: the save stream may store it field
+ * by field (docs/cpu.md).  Only while the vCPU is not inside cpu_run().
+ */
+struct cpu_context {
+	uint64_t	x[32];		/* x[0] is ignored on set */
+	uint64_t	pc;
+	uint64_t	priv;		/* enum cpu_priv */
+	uint64_t	mstatus, misa, medeleg, mideleg, mie, mip;
+	uint64_t	mtvec, stvec, mepc, sepc, mcause, scause;
+	uint64_t	mtval, stval, mscratch, sscratch, satp;
+	uint64_t	mcounteren, scounteren, mcountinhibit;
+	uint64_t	instret, mcycle_off, minstret_off;
+	uint64_t	mtimecmp, stimecmp;	/* mtime units */
+	uint64_t	hsm;		/* enum cpu_hsm */
+};
+void	cpu_get_context(const struct vcpu *, struct cpu_context *);
+/*
+ * Load a context (WARL fields are legalised as a CSR write would).
+ * 0, or -1 with errno EINVAL for a privilege or HSM state that does not
+ * exist (nothing changed).
+ */
+int	cpu_set_context(struct vcpu *, const struct cpu_context *);
+
 /* SBI's inputs: IPI (sets SSIP), set_timer (S-mode timer compare). */
 void	cpu_raise_ssip(struct vcpu *);
 void	cpu_set_stimecmp(struct vcpu *, uint64_t mtime_value);

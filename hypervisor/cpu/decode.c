@@ -24,30 +24,37 @@ cpu_op_name(enum cpu_op op)
 	return op_names[op];
 }
 
+/* Sign-extend the low 'bits' of v (shifts on unsigned values only). */
+static int32_t
+sext(uint32_t v, unsigned bits)
+{
+	return (int32_t)(v << (32 - bits)) >> (32 - bits);
+}
+
 static int32_t
 imm_i(uint32_t r)
 {
-	return (int32_t)r >> 20;
+	return sext(r >> 20, 12);
 }
 
 static int32_t
 imm_s(uint32_t r)
 {
-	return ((int32_t)r >> 25 << 5) | (int32_t)BITS(r, 11, 7);
+	return sext((BITS(r, 31, 25) << 5) | BITS(r, 11, 7), 12);
 }
 
 static int32_t
 imm_b(uint32_t r)
 {
-	return ((int32_t)r >> 31 << 12) | (int32_t)(BITS(r, 7, 7) << 11) |
-	    (int32_t)(BITS(r, 30, 25) << 5) | (int32_t)(BITS(r, 11, 8) << 1);
+	return sext((BITS(r, 31, 31) << 12) | (BITS(r, 7, 7) << 11) |
+	    (BITS(r, 30, 25) << 5) | (BITS(r, 11, 8) << 1), 13);
 }
 
 static int32_t
 imm_j(uint32_t r)
 {
-	return ((int32_t)r >> 31 << 20) | (int32_t)(BITS(r, 19, 12) << 12) |
-	    (int32_t)(BITS(r, 20, 20) << 11) | (int32_t)(BITS(r, 30, 21) << 1);
+	return sext((BITS(r, 31, 31) << 20) | (BITS(r, 19, 12) << 12) |
+	    (BITS(r, 20, 20) << 11) | (BITS(r, 30, 21) << 1), 21);
 }
 
 static enum cpu_op

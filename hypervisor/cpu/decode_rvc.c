@@ -112,7 +112,7 @@ quadrant1(uint16_t r, struct decoded *d)
 			if (u != 0)
 				set(d, OP_ADDI, 2, 2, 0, sext(u, 10));
 		} else if (imm6 != 0) {	/* C.LUI */
-			set(d, OP_LUI, rd, 0, 0, imm6 * 4096);
+			set(d, OP_LUI, rd, 0, 0, sext((unsigned)imm6 << 12, 18));
 		}
 		break;
 	case 4:

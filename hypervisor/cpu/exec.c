@@ -100,9 +100,10 @@ fetch_crossing(struct vcpu *v, uint64_t pc, uint16_t lo, struct decoded *d)
 }
 
 static void
-fill_slot(struct insn *s, const struct decoded *d, const void *const *labels)
+fill_slot(struct insn *s, const struct decoded *d, const void *const *labels,
+    const void *const *labels_c)
 {
-	s->h = labels[d->op];
+	s->h = (d->len == 2 ? labels_c : labels)[d->op];
 	s->rd = d->rd == 0 ? 32 : d->rd;
 	s->rs1 = d->rs1;
 	s->rs2 = d->rs2;
@@ -158,11 +159,17 @@ enter_hsm(struct vcpu *v)
 enum cpu_exit
 cpu_run(struct vcpu *v, uint64_t budget)
 {
+	/* every handler twice: for 4-byte (op_) and 2-byte (opc_) forms */
 #define CPU_OP_LABEL(n) [OP_##n] = &&op_##n,
+#define CPU_OPC_LABEL(n) [OP_##n] = &&opc_##n,
 	static const void *const labels[OP_COUNT] = {
 		CPU_OPS(CPU_OP_LABEL)
 	};
+	static const void *const labels_c[OP_COUNT] = {
+		CPU_OPS(CPU_OPC_LABEL)
+	};
 #undef CPU_OP_LABEL
+#undef CPU_OPC_LABEL
 	uint64_t		*x = v->x;
 	const struct insn	*ins, *slots;
 	struct dpage		*dp = NULL;
@@ -190,10 +197,10 @@ cpu_run(struct vcpu *v, uint64_t budget)
 #define RS2	x[ins->rs2]
 #define IMM	((int64_t)ins->imm)
 #define PC	(pcbase + (uint64_t)((const char *)ins - (const char *)slots) / 8)
-#define LEN	((uint64_t)ins->step >> 3)
+#define LEN	((uint64_t)STEP >> 3)
 #define NEXT do {							\
 		icount++;						\
-		ins = (const struct insn *)((const char *)ins + ins->step); \
+		ins = (const struct insn *)((const char *)ins + STEP);	\
 		goto *ins->h;						\
 	} while (0)
 #define JUMP(t) do {							\
@@ -289,7 +296,7 @@ op_decode: {
 	if ((lo & 3) == 3 && off == 0xffe) {
 		if (fetch_crossing(v, pc, lo, &d) != 0)
 			goto trapped;
-		fill_slot(&v->xtmp[0], &d, labels);
+		fill_slot(&v->xtmp[0], &d, labels, labels_c);
 		v->xtmp[1].h = v->xtmp[2].h = &&page_cross;
 		slots = v->xtmp;
 		pcbase = pc;
@@ -301,7 +308,7 @@ op_decode: {
 	else
 		raw = lo;
 	cpu_decode(raw, &d);
-	fill_slot(s, &d, labels);
+	fill_slot(s, &d, labels, labels_c);
 	if (off / 2 < dp->lo)
 		dp->lo = off / 2;
 	if (off / 2 > dp->hi)
@@ -309,12 +316,31 @@ op_decode: {
 	goto *ins->h;
 }
 
+/*
+ * The handlers, twice: STEP is the slot distance to the next instruction
+ * (32 bytes = two slots for a 4-byte instruction, 16 for a 2-byte one), a
+ * constant in each copy, which keeps a load off the dispatch path.
+ */
+#define STEP	32
+#define OP(n)	op_##n
 #include "hypervisor/cpu/exec_int.inc"
 #include "hypervisor/cpu/exec_branch.inc"
 #include "hypervisor/cpu/exec_mem.inc"
 #include "hypervisor/cpu/exec_muldiv.inc"
 #include "hypervisor/cpu/exec_amo.inc"
 #include "hypervisor/cpu/exec_system.inc"
+#undef STEP
+#undef OP
+#define STEP	16
+#define OP(n)	opc_##n
+#include "hypervisor/cpu/exec_int.inc"
+#include "hypervisor/cpu/exec_branch.inc"
+#include "hypervisor/cpu/exec_mem.inc"
+#include "hypervisor/cpu/exec_muldiv.inc"
+#include "hypervisor/cpu/exec_amo.inc"
+#include "hypervisor/cpu/exec_system.inc"
+#undef STEP
+#undef OP
 
 #undef RD
 #undef RS1

@@ -104,10 +104,14 @@ static const struct ctl_op ctl_ops[PRIVCMD_OP_MAX] = {
 	    sizeof(struct privcmd_vcpu_context), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
 	[PRIVCMD_OP_VCPU_SETCONTEXT] = { "vcpu_setcontext", ctl_vcpu_setcontext,
 	    sizeof(struct privcmd_vcpu_context), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
-	/* Whole-domain context and log-dirty: not implemented yet (ENOSYS). */
-	[PRIVCMD_OP_DOMAIN_GETCONTEXT] = { "domain_getcontext", NULL, 0, 0 },
-	[PRIVCMD_OP_DOMAIN_SETCONTEXT] = { "domain_setcontext", NULL, 0, 0 },
-	[PRIVCMD_OP_LOGDIRTY] = { "logdirty", NULL, 0, 0 },
+	[PRIVCMD_OP_DOMAIN_GETCONTEXT] = { "domain_getcontext",
+	    ctl_domain_getcontext, sizeof(struct privcmd_domid),
+	    CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
+	[PRIVCMD_OP_DOMAIN_SETCONTEXT] = { "domain_setcontext",
+	    ctl_domain_setcontext, sizeof(struct privcmd_domid),
+	    CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
+	[PRIVCMD_OP_LOGDIRTY] = { "logdirty", ctl_logdirty,
+	    sizeof(struct privcmd_logdirty), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
 };
 
 static void	client_event(evutil_socket_t, short, void *);

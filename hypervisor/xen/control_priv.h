@@ -113,6 +113,14 @@ int	ctl_vcpu_getcontext(struct ctl_client *, struct domain *, const void *,
 int	ctl_vcpu_setcontext(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
 
+/* ctl_context.c */
+int	ctl_domain_getcontext(struct ctl_client *, struct domain *,
+	    const void *, uint32_t, struct ctl_reply *);
+int	ctl_domain_setcontext(struct ctl_client *, struct domain *,
+	    const void *, uint32_t, struct ctl_reply *);
+int	ctl_logdirty(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
+
 /* ctl_evtchn.c */
 int	ctl_evtchn_open(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);

@@ -368,7 +368,7 @@ vcpu_quiet(struct domain *d, struct dom_vcpu *v)
 	pthread_mutex_lock(&d->lock);
 	paused = d->ctl_paused > 0 || d->shutdown;
 	pthread_mutex_unlock(&d->lock);
-	return paused || v->sv.state == VS_DOWN;
+	return paused || sched_vcpu_state(v) == VS_DOWN;
 }
 
 int
@@ -392,7 +392,7 @@ ctl_vcpu_getcontext(struct ctl_client *c, struct domain *d, const void *req,
 	if ((rc = m->get_context(v, &vc.pc, vc.x, &priv)) != 0)
 		return rc;
 	vc.priv = priv;
-	vc.up = v->sv.state != VS_DOWN;
+	vc.up = sched_vcpu_state(v) != VS_DOWN;
 	buf_add(r->payload, &vc, sizeof(vc));
 	return 0;
 }

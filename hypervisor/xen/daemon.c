@@ -48,8 +48,9 @@ hv_daemon_main(int argc, char **argv, const struct machine_ops *mops)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct hv_config	 cfg;
+	struct evloop_signals	*sigs;
 	struct event_base	*base;
+	struct hv_config	 cfg;
 	struct hv		*hv;
 	struct ctl		*ctl;
 	const char		*root = NULL, *errstr;
@@ -109,7 +110,7 @@ hv_daemon_main(int argc, char **argv, const struct machine_ops *mops)
 	if ((hv = hv_new(&cfg, &cause)) == NULL)
 		fatalx("%s", cause);
 	base = evloop_new();
-	evloop_signals(base, NULL, NULL, NULL);
+	sigs = evloop_signals(base, NULL, NULL, NULL);
 	if ((ctl = control_new(hv, base, sock, &cause)) == NULL)
 		fatalx("%s", cause);
 	log_info("serving %s with %u pCPUs", sock, sched_nr_pcpus(hv->sched));
@@ -117,6 +118,7 @@ hv_daemon_main(int argc, char **argv, const struct machine_ops *mops)
 	log_info("stopping: destroying every domain");
 	control_free(ctl);
 	hv_free(hv);
+	evloop_signals_free(sigs);
 	event_base_free(base);
 	unlink(sock);
 	free(sock);

@@ -10,6 +10,7 @@
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/gnttab.h"
+#include "hypervisor/xen/logdirty.h"
 #include "hypervisor/xen/timer.h"
 
 /*
@@ -50,6 +51,7 @@ domain_free(struct domain *d)
 {
 	unsigned	i;
 
+	logdirty_domain_gone(d);
 	if (d->mach != NULL && d->hv->mops != NULL &&
 	    d->hv->mops->domain_fini != NULL)
 		d->hv->mops->domain_fini(d);
@@ -404,6 +406,7 @@ domain_getinfo(struct domain *d, struct privcmd_dominfo *info)
 	if (d->mm.base != NULL) {
 		info->tot_pages = mm_tot_pages(&d->mm);
 		info->max_pages = d->mm.max_pages;
+		info->shared_info_frame = domain_shared_info_gfn(d);
 	}
 }
 
@@ -423,6 +426,19 @@ domain_getinfolist(struct hv *hv, uint32_t first, struct privcmd_dominfo *out,
 	}
 	pthread_mutex_unlock(&hv->lock);
 	return n;
+}
+
+uint64_t
+domain_shared_info_gfn(struct domain *d)
+{
+	uint8_t	*sh;
+
+	if (d->mm.base == NULL || d->evtchn == NULL)
+		return 0;
+	sh = evtchn_shared_info(d);
+	if (sh < d->mm.base || sh >= d->mm.base + d->mm.span)
+		return 0;
+	return (MM_RAM_BASE + (uint64_t)(sh - d->mm.base)) >> MM_PAGE_SHIFT;
 }
 
 uint64_t

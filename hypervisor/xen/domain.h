@@ -36,6 +36,8 @@ struct dom_vcpu {
 	uint64_t		 poll_deadline;	/* SCHEDOP_poll, or TIMER_NONE */
 	int			 initialised;	/* VCPUOP_initialise done */
 	int			 hc_stop;	/* enum vcpu_stop of a hypercall */
+	unsigned		 storm;		/* chunks in a row with no insn */
+	uint64_t		 chunk;		/* instructions per cpu_run() */
 	uint64_t		 start_pc;
 	uint64_t		 start_arg;
 };
@@ -59,6 +61,20 @@ struct machine_ops {
 		    unsigned *priv);
 	int	(*set_context)(struct dom_vcpu *, uint64_t pc,
 		    const uint64_t x[32]);
+	/*
+	 * The whole hart as n u64 fields (save/restore): save returns the
+	 * count written (at most max); load checks and applies, 0 or a
+	 * positive errno.  Guest time in ns for a timer deadline: to_guest
+	 * converts a host CLOCK_MONOTONIC deadline, to_host back.
+	 */
+	unsigned (*save_vcpu)(struct dom_vcpu *, uint64_t *fields,
+		    unsigned max);
+	int	(*load_vcpu)(struct dom_vcpu *, const uint64_t *fields,
+		    unsigned n);
+	uint64_t (*to_guest_ns)(struct domain *, uint64_t host_ns);
+	/* The CPU core's own view of the domain's RAM (for log-dirty). */
+	void	*(*ram_view)(struct domain *);
+	uint64_t (*to_host_ns)(struct domain *, uint64_t guest_ns);
 	const struct vcpu_ops *vops;
 };
 
@@ -153,6 +169,9 @@ void	 domain_getinfo(struct domain *, struct privcmd_dominfo *);
  */
 unsigned domain_getinfolist(struct hv *, uint32_t first,
 	    struct privcmd_dominfo *out, unsigned max);
+
+/* The gfn of the guest's shared_info page, or 0 before it gave one. */
+uint64_t domain_shared_info_gfn(struct domain *);
 
 /* Guest time: host monotonic time minus the time spent paused. */
 uint64_t domain_guest_time_ns(struct domain *);

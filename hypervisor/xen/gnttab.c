@@ -106,6 +106,18 @@ gnttab_query_size(struct domain *d, unsigned *nr, unsigned *max)
 	pthread_mutex_unlock(&d->gnttab->lock);
 }
 
+unsigned
+gnttab_get_frames(struct domain *d, uint64_t *gfns)
+{
+	unsigned	n;
+
+	pthread_mutex_lock(&d->gnttab->lock);
+	n = d->gnttab->nr_frames;
+	memcpy(gfns, d->gnttab->gfn, n * sizeof(*gfns));
+	pthread_mutex_unlock(&d->gnttab->lock);
+	return n;
+}
+
 /* The entry for ref as a 32-bit flags|domid word, and its frame. */
 static uint32_t *
 entry(struct gnttab *gt, uint32_t ref, uint32_t **frame)

@@ -31,6 +31,8 @@ void	 gnttab_free(struct gnttab *);		/* NULL is fine */
 int	 gnttab_set_frames(struct domain *, const uint64_t *gfns, unsigned nr);
 int	 gnttab_set_frame(struct domain *, unsigned idx, uint64_t gfn);
 void	 gnttab_query_size(struct domain *, unsigned *nr, unsigned *max);
+/* The table's frames into gfns (room for GNTTAB_MAX_FRAMES); the count. */
+unsigned gnttab_get_frames(struct domain *, uint64_t *gfns);
 
 /*
  * Map grant 'ref' of d for domain 'mapper': the entry must permit access

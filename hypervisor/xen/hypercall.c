@@ -177,7 +177,7 @@ console_io(struct dom_vcpu *v, uint64_t cmd, uint64_t count, uint64_t arg)
 		return -ENOSYS;
 	if (count > 1024)
 		count = 1024;
-	if (copy_in(v->dom, buf + 0, arg, count) != 0)
+	if (copy_in(v->dom, buf, arg, count) != 0)
 		return -EFAULT;
 	n = (int)count;
 	while (n > 0 && buf[n - 1] == '\n')
@@ -277,7 +277,7 @@ vcpu_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 	case VCPUOP_initialise:
 		if (copy_in(d, &s, arg, sizeof(s)) != 0)
 			*ret = -EFAULT;
-		else if (t->sv.state != VS_DOWN)
+		else if (sched_vcpu_state(t) != VS_DOWN)
 			*ret = -EEXIST;
 		else {
 			t->start_pc = s.pc;
@@ -288,7 +288,7 @@ vcpu_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 	case VCPUOP_up:
 		if (!t->initialised)
 			*ret = -EINVAL;
-		else if (t->sv.state == VS_DOWN &&
+		else if (sched_vcpu_state(t) == VS_DOWN &&
 		    env->vcpu_start(t, t->start_pc, t->start_arg) == 0)
 			sched_vcpu_up(d->hv->sched, t);
 		break;
@@ -300,7 +300,7 @@ vcpu_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 		env->vcpu_stop(v);
 		return VCPU_STOP_DOWN;
 	case VCPUOP_is_up:
-		*ret = t->sv.state != VS_DOWN;
+		*ret = sched_vcpu_state(t) != VS_DOWN;
 		break;
 	default:
 		*ret = -ENOSYS;
@@ -406,9 +406,17 @@ evtchn_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 	uint16_t		 h[2];
 	int			 rc;
 
+	static const uint8_t size[] = {
+		[EVTCHNOP_bind_interdomain] = 12, [EVTCHNOP_bind_virq] = 12,
+		[EVTCHNOP_close] = 4, [EVTCHNOP_send] = 4,
+		[EVTCHNOP_status] = 24, [EVTCHNOP_alloc_unbound] = 8,
+		[EVTCHNOP_bind_vcpu] = 8, [EVTCHNOP_unmask] = 4,
+	};
+
+	if (cmd >= sizeof(size) || size[cmd] == 0)
+		return -ENOSYS;
 	memset(w, 0, sizeof(w));
-	if (copy_in(d, w, arg, sizeof(w)) != 0 &&
-	    copy_in(d, w, arg, 12) != 0)
+	if (copy_in(d, w, arg, size[cmd]) != 0)
 		return -EFAULT;
 	switch (cmd) {
 	case EVTCHNOP_bind_interdomain:	/* u16 rdom, u32 rport, u32 lport */

@@ -9,7 +9,9 @@
 struct dom_vcpu;
 
 /* a7: the one SBI extension ID (firmware-specific range) for Xen calls. */
-#define XVM_HCALL_EID		0x0A585600u	/* 0x0A, "XV", 0 */
+#define XVM_HCALL_EID		0x0A58454Eu	/* 0x0A000000 + "XEN" */
+/* The ID this layer used first; guest/minios still calls with it. */
+#define XVM_HCALL_EID_OLD	0x0A585600u	/* deprecated alias */
 
 /* a6: Xen's hypercall numbers. */
 #define __HYPERVISOR_memory_op		12

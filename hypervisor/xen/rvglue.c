@@ -19,8 +19,9 @@
 
 /*
  * One struct machine per domain, over the domain's own memfd (mm.c made
- * it; the machine maps the same pages).  A vCPU runs in chunks of
- * RV_CHUNK instructions until its time budget is spent or it stops:
+ * it; the machine maps the same pages).  A vCPU runs in chunks of about a
+ * millisecond (the instruction count adapts) until its time budget is
+ * spent or it stops:
  * WFI blocks it until its timer or an interrupt line (the CPU's wake hook
  * calls sched_vcpu_wake), PV hypercalls are served on the vCPU's own
  * thread by hypercall.c through the machine's hcall hook.
@@ -32,7 +33,7 @@
  * (docs/guest-abi.md).
  */
 
-#define RV_CHUNK	200000		/* instructions between checks */
+#define RV_CHUNK	200000		/* instructions between checks, at first */
 #define CON_LINE	256
 
 struct rvdom {
@@ -141,7 +142,8 @@ rv_hcall(void *arg, struct vcpu *hart)
 
 	if (v == NULL)
 		return 0;
-	if (cpu_get_reg(hart, 17) != XVM_HCALL_EID) {
+	if (cpu_get_reg(hart, 17) != XVM_HCALL_EID &&
+	    cpu_get_reg(hart, 17) != XVM_HCALL_EID_OLD) {
 		cpu_set_reg(hart, 10, (uint64_t)-2);	/* SBI: not supported */
 		return 0;
 	}
@@ -231,22 +233,32 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 	struct vcpu		*hart = v->arch;
 	uint64_t		 end = now_ns() + budget_ns;
 	enum machine_shutdown	 why;
+	enum cpu_exit		 exit;
+	uint64_t		 ic, t0, t1;
 	int			 code;
 
-	uint64_t		 ic;
-	unsigned		 storm = 0;
-
+	if (v->chunk == 0)
+		v->chunk = RV_CHUNK;
 	for (;;) {
 		upcall_sample(v);
 		ic = cpu_instret(hart);
-		switch (cpu_run(hart, RV_CHUNK)) {
+		t0 = now_ns();
+		exit = cpu_run(hart, v->chunk);
+		/* Keep a chunk near 1 ms, whatever the build's speed. */
+		t1 = now_ns() - t0;
+		if (exit == CPU_EXIT_BUDGET && t1 > 2000000 && v->chunk > 10000)
+			v->chunk /= 2;
+		else if (exit == CPU_EXIT_BUDGET && t1 < 500000 &&
+		    v->chunk < 4 * RV_CHUNK)
+			v->chunk *= 2;
+		switch (exit) {
 		case CPU_EXIT_BUDGET:
 			/*
 			 * A whole budget spent and not one instruction
 			 * retired: a trap storm (the trap vector itself
 			 * faults), the double fault of a real machine.
 			 */
-			if (cpu_instret(hart) == ic && ++storm >= 2) {
+			if (cpu_instret(hart) == ic && ++v->storm >= 2) {
 				char msg[96];
 
 				snprintf(msg, sizeof(msg), "double fault: "
@@ -256,7 +268,7 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 				return VCPU_STOP_HALT;
 			}
 			if (cpu_instret(hart) != ic)
-				storm = 0;
+				v->storm = 0;
 			if (now_ns() >= end)
 				return VCPU_STOP_BUDGET;
 			continue;
@@ -308,7 +320,7 @@ static int
 rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32])
 {
 	unsigned	i;
-	int		down = v->sv.state == VS_DOWN;
+	int		down = sched_vcpu_state(v) == VS_DOWN;
 
 	if (down)
 		cpu_reset(v->arch, pc, CPU_PRIV_S);
@@ -324,6 +336,55 @@ rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32])
 		sched_vcpu_up(v->dom->hv->sched, v);
 	}
 	return 0;
+}
+
+static unsigned
+rv_save_vcpu(struct dom_vcpu *v, uint64_t *fields, unsigned max)
+{
+	struct cpu_context	c;
+	unsigned		n = sizeof(c) / sizeof(uint64_t);
+
+	if (n > max)
+		return 0;
+	cpu_get_context(v->arch, &c);
+	memcpy(fields, &c, sizeof(c));
+	return n;
+}
+
+static int
+rv_load_vcpu(struct dom_vcpu *v, const uint64_t *fields, unsigned n)
+{
+	struct cpu_context	c;
+
+	if (n != sizeof(c) / sizeof(uint64_t))
+		return EINVAL;
+	memcpy(&c, fields, sizeof(c));
+	if (cpu_set_context(v->arch, &c) == -1)
+		return errno;
+	machine_invalidate(rv_machine(v->dom), MACHINE_RAM_BASE,
+	    machine_ram_size(rv_machine(v->dom)));
+	return 0;
+}
+
+static uint64_t
+rv_to_guest_ns(struct domain *d, uint64_t host_ns)
+{
+	struct machine	*m = rv_machine(d);
+	uint64_t	 now = now_ns(), g = machine_mtime(m) * 100;
+
+	return host_ns >= now ? g + (host_ns - now) : g - (now - host_ns);
+}
+
+static uint64_t
+rv_to_host_ns(struct domain *d, uint64_t guest_ns)
+{
+	return machine_mtime_to_ns(rv_machine(d), guest_ns / 100);
+}
+
+static void *
+rv_ram_view(struct domain *d)
+{
+	return machine_gpa(rv_machine(d), MACHINE_RAM_BASE, d->mm.span);
 }
 
 static void
@@ -343,5 +404,10 @@ const struct machine_ops rv_machine_ops = {
 	.upcall = rv_upcall,
 	.get_context = rv_get_context,
 	.set_context = rv_set_context,
+	.save_vcpu = rv_save_vcpu,
+	.load_vcpu = rv_load_vcpu,
+	.to_guest_ns = rv_to_guest_ns,
+	.to_host_ns = rv_to_host_ns,
+	.ram_view = rv_ram_view,
 	.vops = &rv_vops,
 };

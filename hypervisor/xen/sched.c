@@ -14,17 +14,18 @@
 /*
  * Credit scheduling after Xen's credit1.
  *
- * Every 30 ms (one accounting period) each active domain earns credit,
- * nr_pcpus x the time since the last accounting, shared out by weight
- * (pCPU by pCPU as affinity allows, see account()) and split evenly over
- * its runnable vCPUs; a cap limits a domain to cap% of one pCPU per period.  Credit
- * (kept in ns) burns while a vCPU runs.  A vCPU with credit left is UNDER,
- * one without is OVER; UNDER runs before OVER, and a vCPU woken from block
- * with credit left is BOOSTed ahead of both until it has run one tick
- * (so interactive, event-driven guests answer fast).  A capped vCPU whose
+ * Every 30 ms (one accounting period) the pCPUs pay out their capacity
+ * since the last accounting (see account()) as credit to the active
+ * vCPUs that may run on them, by weight: a domain's weight split evenly
+ * over its runnable vCPUs.  A cap limits a domain to cap% of one pCPU of
+ * wall time per period.  Credit (kept in ns) burns by the host CPU time
+ * a running vCPU gets.  A vCPU with credit left is UNDER, one without is
+ * OVER; UNDER runs before OVER, and a vCPU woken from block with credit
+ * left is BOOSTed ahead of both until it has run one tick (so
+ * interactive, event-driven guests answer fast).  A capped vCPU whose
  * credit runs out is parked, off every queue, until accounting pays it
- * back above zero.  Credit is clamped to one period above (no hoarding) and
- * four below (a debt that can be paid back in a few periods).
+ * back above zero.  Credit is clamped to one period above (no hoarding)
+ * and four below (a debt that can be paid back in a few periods).
  *
  * Example: domains A (weight 256) and B (512), one CPU-bound vCPU each, on
  * one pCPU.  Per period A earns 10 ms and B 20 ms.  Whoever has credit
@@ -50,6 +51,7 @@ struct pcpu {
 	pthread_t	 thread;
 	pthread_cond_t	 cv;
 	struct dom_vcpu	*cur;
+	uint64_t	 used;		/* ns run here since the accounting */
 	int		 idle;
 };
 
@@ -71,10 +73,29 @@ struct sched {
 #define SV_VCPU(sv) \
 	((struct dom_vcpu *)(void *)((char *)(sv) - offsetof(struct dom_vcpu, sv)))
 
+/*
+ * State changes happen under the lock but are atomic stores, because
+ * sched_vcpu_wake() reads the state without it.
+ */
+static void
+set_state(struct sched_vcpu *sv, enum vcpu_state st)
+{
+	__atomic_store_n(&sv->state, st, __ATOMIC_SEQ_CST);
+}
+
 static int
 wants_cpu(const struct sched_vcpu *sv)
 {
 	return sv->state == VS_READY && sv->pause_count == 0 && !sv->parked;
+}
+
+static uint64_t
+thread_cpu_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static void
@@ -162,6 +183,12 @@ acct_active(const struct sched_vcpu *sv)
  * vCPUs, and a vCPU's over the pCPUs of its affinity).  Without pinning
  * this is credit1's rule; with it, two domains pinned to one pCPU share
  * that pCPU by weight, where credit1 would overpay both and let them tie.
+ * What a pCPU pays out is its capacity since the last accounting: the
+ * CPU time vCPUs got on it plus the time it sat idle, not the wall time.
+ * On a host that takes time from our worker threads, paying wall time
+ * would overpay everyone, push all to the upper clamp and flatten the
+ * weights (measured 1:1.85 for 1:2 at load 6).  Caps stay in wall time:
+ * a cap is a share of a real pCPU.
  */
 static void
 account(struct sched *s, uint64_t period)
@@ -202,7 +229,7 @@ account(struct sched *s, uint64_t period)
 		share = 0;
 		for (p = 0; p < s->npcpu; p++)
 			if ((sv->affinity & (1ull << p)) && W[p] != 0) {
-				nw = period * w / W[p];
+				nw = s->pcpu[p].used * w / W[p];
 				share += (int64_t)nw;
 			}
 		if (share > (int64_t)period)
@@ -225,6 +252,8 @@ account(struct sched *s, uint64_t period)
 		} else if (sv->prio != PRIO_BOOST)
 			set_prio(s, sv, sv->credit > 0 ? PRIO_UNDER : PRIO_OVER);
 	}
+	for (p = 0; p < s->npcpu; p++)
+		s->pcpu[p].used = 0;
 }
 
 static struct sched_vcpu *
@@ -259,7 +288,7 @@ wait_idle(struct sched *s, struct pcpu *p)
 {
 	struct sched_vcpu	*sv;
 	struct timespec		 ts;
-	uint64_t		 at = s->next_acct;
+	uint64_t		 at = s->next_acct, t0;
 	int			 parked = 0;
 
 	/* Only parked vCPUs need the accounting while idle; else sleep. */
@@ -269,6 +298,7 @@ wait_idle(struct sched *s, struct pcpu *p)
 			break;
 		}
 	p->idle = 1;
+	t0 = now_ns();
 	if (parked) {
 		ts.tv_sec = (time_t)(at / 1000000000ull);
 		ts.tv_nsec = (long)(at % 1000000000ull);
@@ -276,6 +306,8 @@ wait_idle(struct sched *s, struct pcpu *p)
 	} else
 		pthread_cond_wait(&p->cv, &s->lock);
 	p->idle = 0;
+	/* Time nobody wanted is capacity all the same (see account()). */
+	p->used += now_ns() - t0;
 }
 
 static void *
@@ -287,7 +319,7 @@ pcpu_main(void *arg)
 	struct dom_vcpu		*v;
 	const struct vcpu_ops	*ops;
 	enum vcpu_stop		 stop;
-	uint64_t		 t0, el, budget, wake_at;
+	uint64_t		 t0, c0, el, cpu, budget, wake_at;
 	int			 front;
 
 	pthread_mutex_lock(&s->lock);
@@ -309,7 +341,7 @@ pcpu_main(void *arg)
 		v = SV_VCPU(sv);
 		TAILQ_REMOVE(&s->runq[sv->prio], sv, runq);
 		sv->queued = 0;
-		__atomic_store_n(&sv->state, VS_RUNNING, __ATOMIC_SEQ_CST);
+		set_state(sv, VS_RUNNING);
 		sv->pcpu = (int)p->id;
 		__atomic_store_n(&sv->woken, 0, __ATOMIC_SEQ_CST);
 		if (sv->slice_left <= 0)
@@ -321,13 +353,21 @@ pcpu_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 
 		wake_at = TIMER_NONE;
+		c0 = thread_cpu_ns();
 		stop = ops->run(v, budget, &wake_at);
 		el = now_ns() - t0;
+		cpu = thread_cpu_ns() - c0;
 
+		/*
+		 * Credit burns by the CPU the vCPU got, not the wall time: when
+		 * the host takes our thread away mid-run, that is not the
+		 * guest's to pay for.  The slice is wall time (latency).
+		 */
 		pthread_mutex_lock(&s->lock);
 		p->cur = NULL;
-		sv->cpu_time_ns += el;
-		sv->credit -= (int64_t)el;
+		sv->cpu_time_ns += cpu;
+		p->used += cpu;
+		sv->credit -= (int64_t)cpu;
 		sv->slice_left -= (int64_t)el;
 		if (sv->prio == PRIO_BOOST)
 			sv->prio = PRIO_UNDER;
@@ -338,7 +378,7 @@ pcpu_main(void *arg)
 		front = 0;
 		switch (stop) {
 		case VCPU_STOP_BUDGET:
-			sv->state = VS_READY;
+			set_state(sv, VS_READY);
 			/* Keep the pCPU for the rest of the slice if no one better waits. */
 			front = sv->slice_left > 0 &&
 			    !better_waiting(s, p, sv->prio);
@@ -346,20 +386,20 @@ pcpu_main(void *arg)
 				sv->slice_left = 0;
 			break;
 		case VCPU_STOP_YIELD:
-			sv->state = VS_READY;
+			set_state(sv, VS_READY);
 			sv->slice_left = 0;
 			break;
 		case VCPU_STOP_BLOCK:
 			/* Dekker with sched_vcpu_wake()'s lock-free path. */
 			sv->slice_left = 0;
-			__atomic_store_n(&sv->state, VS_BLOCKED, __ATOMIC_SEQ_CST);
+			set_state(sv, VS_BLOCKED);
 			if (__atomic_load_n(&sv->woken, __ATOMIC_SEQ_CST))
-				sv->state = VS_READY;
+				set_state(sv, VS_READY);
 			break;
 		case VCPU_STOP_DOWN:
 		case VCPU_STOP_HALT:
 			sv->slice_left = 0;
-			sv->state = VS_DOWN;
+			set_state(sv, VS_DOWN);
 			break;
 		}
 		requeue(s, sv, front);
@@ -455,7 +495,7 @@ sched_vcpu_add(struct sched *s, struct dom_vcpu *v)
 
 	pthread_mutex_lock(&s->lock);
 	memset(sv, 0, sizeof(*sv));
-	sv->state = VS_DOWN;
+	set_state(sv, VS_DOWN);
 	sv->prio = PRIO_UNDER;
 	sv->pcpu = -1;
 	sv->affinity = s->npcpu >= 64 ? ~0ull : (1ull << s->npcpu) - 1;
@@ -471,7 +511,7 @@ sched_vcpu_remove(struct sched *s, struct dom_vcpu *v)
 	requeue(s, &v->sv, 0);
 	v->dom->cpu_time_dead += v->sv.cpu_time_ns;
 	v->sv.cpu_time_ns = 0;
-	v->sv.state = VS_DOWN;
+	set_state(&v->sv, VS_DOWN);
 	TAILQ_REMOVE(&s->all, &v->sv, all);
 	pthread_mutex_unlock(&s->lock);
 }
@@ -481,7 +521,7 @@ sched_vcpu_up(struct sched *s, struct dom_vcpu *v)
 {
 	pthread_mutex_lock(&s->lock);
 	if (v->sv.state == VS_DOWN) {
-		v->sv.state = VS_READY;
+		set_state(&v->sv, VS_READY);
 		requeue(s, &v->sv, 0);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -509,6 +549,12 @@ sched_vcpu_unpause(struct sched *s, struct dom_vcpu *v)
 	pthread_mutex_unlock(&s->lock);
 }
 
+enum vcpu_state
+sched_vcpu_state(const struct dom_vcpu *v)
+{
+	return __atomic_load_n(&v->sv.state, __ATOMIC_SEQ_CST);
+}
+
 void
 sched_vcpu_wake(struct sched *s, struct dom_vcpu *v)
 {
@@ -525,7 +571,7 @@ sched_vcpu_wake(struct sched *s, struct dom_vcpu *v)
 		return;
 	pthread_mutex_lock(&s->lock);
 	if (sv->state == VS_BLOCKED) {
-		sv->state = VS_READY;
+		set_state(sv, VS_READY);
 		if (sv->prio == PRIO_UNDER)
 			sv->prio = PRIO_BOOST;
 		requeue(s, sv, 0);

@@ -89,6 +89,9 @@ int	 sched_set_credit(struct sched *, struct domain *, unsigned weight,
 void	 sched_get_credit(struct sched *, struct domain *, unsigned *weight,
 	    unsigned *cap);
 
+/* v's state now (an atomic read: may change at once unless paused). */
+enum vcpu_state sched_vcpu_state(const struct dom_vcpu *);
+
 /* Snapshot for getinfo: vCPUs up, any running, any not blocked; CPU time. */
 void	 sched_dom_stats(struct sched *, struct domain *, unsigned *online,
 	    int *running, int *blocked, uint64_t *cpu_time_ns);

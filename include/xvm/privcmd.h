@@ -278,6 +278,67 @@ struct privcmd_vcpu_context {
 	uint32_t	up;		/* out: the vCPU is up */
 };
 
+/*
+ * DOMAIN_GETCONTEXT / DOMAIN_SETCONTEXT: in, a privcmd_domid; the reply of
+ * GET (and the payload of SET after its privcmd_domid) is a sequence of
+ * records, each a header and 'len' bytes padded to 8.  The domain must be
+ * paused.  Memory is not in it (map it); event channels are not either
+ * (as on Xen, a resumed guest binds them again).
+ */
+struct privcmd_ctx_rec {
+	uint32_t	type;
+	uint32_t	len;		/* of the body, without padding */
+};
+
+#define PRIVCMD_CTX_DOMAIN	1	/* struct privcmd_ctx_domain */
+#define PRIVCMD_CTX_VCPU	2	/* struct privcmd_ctx_vcpu + u64[n] */
+#define PRIVCMD_CTX_GNTTAB	3	/* u64 gfn[] of the grant table */
+#define PRIVCMD_CTX_END		4	/* empty, last */
+
+struct privcmd_ctx_domain {
+	uint32_t	max_vcpus;
+	uint32_t	weight;
+	uint64_t	mem_bytes;
+	uint64_t	max_pages;
+	uint64_t	shared_info_gfn;	/* 0: none given */
+	uint32_t	cap;
+	uint32_t	nr_params;
+	uint64_t	hvm_param[64];
+};
+
+/* The hart's state as the CPU core gives it: n u64 values follow. */
+struct privcmd_ctx_vcpu {
+	uint32_t	vcpu;
+	uint32_t	up;
+	uint64_t	timer_pv;	/* guest ns of a set_timer_op, or 0 */
+	uint64_t	affinity;
+	uint64_t	nfields;
+};
+
+/*
+ * LOGDIRTY: op 0 off, 1 on, 2 peek, 3 clean (peek, then clear and
+ * protect again).  For peek and clean, frames [first, first + count)
+ * (frame 0 = gpa 0x80000000; both multiples of 64); the reply is a
+ * privcmd_logdirty_reply and count / 8 bytes of bitmap, bit n = frame
+ * first + n.
+ */
+struct privcmd_logdirty {
+	uint32_t	domid;
+	uint32_t	op;
+	uint64_t	first;
+	uint64_t	count;
+};
+
+#define PRIVCMD_LOGDIRTY_OFF	0
+#define PRIVCMD_LOGDIRTY_ON	1
+#define PRIVCMD_LOGDIRTY_PEEK	2
+#define PRIVCMD_LOGDIRTY_CLEAN	3
+
+struct privcmd_logdirty_reply {
+	uint64_t	count;
+	uint64_t	dirty;		/* bits set */
+};
+
 struct privcmd_hvm_param {
 	uint32_t	domid;
 	uint32_t	index;

@@ -176,6 +176,37 @@ int	 xc_vcpu_setcontext(xc_interface *, uint32_t domid, uint32_t vcpu,
 	    vcpu_guest_context_t *ctxt);
 
 /*
+ * The whole-domain context (Xen's names for HVM save records): the
+ * records of docs/privcmd.md (domain, each vCPU's full hart state, grant
+ * frames), not the memory.  The domain must be paused.  getcontext
+ * returns the size written into buf (at most size), or -1 (ENOSPC when
+ * buf is too small); with buf NULL it returns the size needed.
+ * setcontext loads a context into a paused domain of the same shape
+ * (vCPUs, RAM size); bad records change nothing.
+ */
+int	 xc_domain_hvm_getcontext(xc_interface *, uint32_t domid,
+	    uint8_t *buf, uint32_t size);
+int	 xc_domain_hvm_setcontext(xc_interface *, uint32_t domid,
+	    const uint8_t *buf, uint32_t size);
+
+/*
+ * Log-dirty mode (Xen's shadow ops).  ENABLE_LOGDIRTY starts tracking
+ * writes to the domain's RAM, OFF stops it; PEEK copies the bitmap of the
+ * first 'pages' frames (bit n = frame 0x80000 + n; pages a multiple of
+ * 64) into dirty_bitmap, CLEAN does so and starts a new round.  Returns
+ * 0, or for PEEK/CLEAN the number of dirty pages; -1 with errno (ENOENT:
+ * not in log-dirty mode).  mb, mode and stats are unused (pass 0/NULL).
+ */
+#define XEN_DOMCTL_SHADOW_OP_OFF		0
+#define XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY	2
+#define XEN_DOMCTL_SHADOW_OP_CLEAN		11
+#define XEN_DOMCTL_SHADOW_OP_PEEK		12
+
+int	 xc_shadow_control(xc_interface *, uint32_t domid, unsigned int sop,
+	    uint64_t *dirty_bitmap, unsigned long pages, unsigned long *mb,
+	    uint32_t mode, void *stats);
+
+/*
  * A loaded ELF image's segment, for the domain builder (xc_dom_elf.c).
  * xc_elf_parse checks an in-memory ELF64 RISC-V executable and lists its
  * PT_LOAD segments (by physical address): it returns the count (at most

@@ -13,7 +13,7 @@ if not os.path.exists(FW):
     print(f'{FW} not installed (package qemu-system-data): skipped')
     sys.exit(77)
 r = subprocess.run([hv, 'run', '--firmware', FW, '--vcpus', vcpus, elf],
-                   stdin=subprocess.DEVNULL, capture_output=True, timeout=100)
+                   stdin=subprocess.DEVNULL, capture_output=True, timeout=300)
 out = r.stdout.decode(errors='replace')
 print(out)
 want = f'smp: {vcpus} harts'

@@ -20,11 +20,12 @@ void	 hvd_stop(struct hvd *);		/* SIGTERM, wait, rm -rf */
 int	 hvd_usage(const struct hvd *, unsigned *fds, unsigned long *rss_kb);
 
 /*
- * Create a domain (1 vCPU, mem_kb of RAM) with guest ELF 'elf' loaded and
- * vCPU 0 set to start at its entry; paused.  Returns the domid, or
- * 0 with errno.
+ * Create a domain (vcpus vCPUs, mem_kb of RAM) with guest ELF 'elf'
+ * loaded and vCPU 0 set to start at its entry; paused.  Returns the
+ * domid, or 0 with errno.
  */
-uint32_t guest_create(xc_interface *, const char *elf, uint64_t mem_kb);
+uint32_t guest_create(xc_interface *, const char *elf, unsigned vcpus,
+	    uint64_t mem_kb);
 /* Our domain's info (flags, cpu time); 0 or -1. */
 int	 guest_info(xc_interface *, uint32_t domid, xc_domaininfo_t *);
 /* Wait up to ms for the console ring to contain 'text'; 1 if it did. */

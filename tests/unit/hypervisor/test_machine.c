@@ -143,6 +143,38 @@ test_budget_and_kick(void **state)
 	machine_free(m);
 }
 
+static void
+test_context(void **state)
+{
+	struct machine *m = mk(2, 1);
+	struct vcpu *a = machine_vcpu(m, 0), *b = machine_vcpu(m, 1);
+	struct cpu_context c, d;
+
+	(void)state;
+	cpu_get_context(a, &c);
+	assert_int_equal(c.priv, CPU_PRIV_S);
+	c.x[5] = 0x1234;
+	c.pc = 0x80001001;		/* bit 0 is dropped */
+	c.satp = (8ULL << 60) | 0x80123;
+	c.stvec = 0x80002003;		/* mode 3: WARL, ignored */
+	c.mcause = 13;
+	c.hsm = CPU_HSM_STARTED;
+	assert_int_equal(cpu_set_context(b, &c), 0);
+	cpu_get_context(b, &d);
+	assert_int_equal(d.x[5], 0x1234);
+	assert_int_equal(d.pc, 0x80001000);
+	assert_int_equal(d.satp, c.satp);
+	assert_int_equal(d.stvec, 0);
+	assert_int_equal(d.mcause, 13);
+	assert_int_equal(d.hsm, CPU_HSM_STARTED);
+	assert_int_equal(d.medeleg, c.medeleg);	/* firmware's, kept */
+	c.priv = 2;
+	assert_int_equal(cpu_set_context(b, &c), -1);
+	c.priv = CPU_PRIV_M;			/* no M-mode under builtin SBI */
+	assert_int_equal(cpu_set_context(b, &c), -1);
+	machine_free(m);
+}
+
 int
 main(void)
 {
@@ -152,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_fdt),
 		cmocka_unit_test(test_run_poweroff),
 		cmocka_unit_test(test_budget_and_kick),
+		cmocka_unit_test(test_context),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

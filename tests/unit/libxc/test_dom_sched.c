@@ -64,7 +64,7 @@ test_weights(void **state)
 {
 	struct hv	*hv = new_hv(1);
 	struct domain	*a, *b;
-	uint64_t	 ta, tb;
+	uint64_t	 ta, tb, t0;
 	double		 ratio;
 
 	(void)state;
@@ -78,7 +78,13 @@ test_weights(void **state)
 	sleep_ms(300);
 	ta = cpu_ns(a);
 	tb = cpu_ns(b);
-	sleep_ms(3000);
+	/* 2.4 s of CPU between them (3 s at least, 15 s at most). */
+	t0 = now_ns();
+	do
+		sleep_ms(500);
+	while (now_ns() - t0 < 3000000000ull ||
+	    (cpu_ns(a) - ta + cpu_ns(b) - tb < 2400000000ull &&
+	    now_ns() - t0 < 15000000000ull));
 	domain_pause(a);
 	domain_pause(b);
 	ta = cpu_ns(a) - ta;
@@ -92,27 +98,44 @@ test_weights(void **state)
 	hv_free(hv);
 }
 
-/* A cap of 25 holds within 5% even with the pCPU otherwise idle. */
+/*
+ * A cap of 25 holds within 5%, beside an uncapped domain that takes the
+ * rest of the pCPU.  The floor is checked only when the host gave the
+ * pCPU thread a whole CPU (the two together say how much it got).
+ */
 static void
 test_cap(void **state)
 {
 	struct hv	*hv = new_hv(1);
-	struct domain	*a;
-	uint64_t	 t0, wall;
-	double		 share;
+	struct domain	*a, *b;
+	uint64_t	 t0, wall, ta, tb;
+	double		 share, busy;
 
 	(void)state;
 	a = new_dom(hv, SPIN_BUSY, 0);
+	b = new_dom(hv, SPIN_BUSY, 0);
 	assert_int_equal(sched_set_credit(hv->sched, a, 256, 25), 0);
-	t0 = now_ns();
 	domain_unpause(a);
+	domain_unpause(b);
+	sleep_ms(300);
+	ta = cpu_ns(a);
+	tb = cpu_ns(b);
+	t0 = now_ns();
 	sleep_ms(2400);
 	domain_pause(a);
+	domain_pause(b);
 	wall = now_ns() - t0;
-	share = (double)cpu_ns(a) / (double)wall;
-	printf("# cap 25 -> %.2f%% of one pCPU\n", share * 100);
-	assert_true(share > 0.25 * 0.95 && share < 0.25 * 1.05);
+	ta = cpu_ns(a) - ta;
+	tb = cpu_ns(b) - tb;
+	share = (double)ta / (double)wall;
+	busy = (double)(ta + tb) / (double)wall;
+	printf("# cap 25 -> %.2f%% of one pCPU (the pCPU got %.0f%% of a "
+	    "host CPU)\n", share * 100, busy * 100);
+	assert_true(share < 0.25 * 1.05);
+	if (busy > 0.9)
+		assert_true(share > 0.25 * 0.95);
 	domain_put(a);
+	domain_put(b);
 	hv_free(hv);
 }
 
@@ -163,7 +186,7 @@ test_blocked(void **state)
 	runs = spin_runs(sleepy, NULL, 0);
 	printf("# sleepy domain ran %llu times in 500 ms\n",
 	    (unsigned long long)runs);
-	assert_true(runs >= 30 && runs <= 60);
+	assert_true(runs >= 20 && runs <= 60);	/* 50 on a quiet host */
 	domain_getinfo(blk, &info);
 	assert_true(info.flags & PRIVCMD_DOMINF_BLOCKED);
 	assert_true(cpu_ns(blk) < 1000000);

@@ -381,6 +381,46 @@ test_sched_info(void **state)
 	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
 }
 
+/* Log-dirty: writes through any registered view are caught, once a round. */
+static void
+test_logdirty(void **state)
+{
+	uint64_t	 bm[4];
+	uint32_t	 id;
+	uint8_t		*ram;
+
+	(void)state;
+	id = create(1, 1024);			/* 256 frames */
+	ram = mm_gpa_ptr(&T.hv->dom[id]->mm, MM_RAM_BASE, 1 << 20);
+	assert_int_equal(xc_shadow_control(T.xch, id, XEN_DOMCTL_SHADOW_OP_PEEK,
+	    bm, 256, NULL, 0, NULL), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(xc_shadow_control(T.xch, id,
+	    XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, NULL, 0, NULL, 0, NULL), 0);
+	ram[3 * 4096 + 5] = 1;			/* faults, is marked, goes on */
+	ram[3 * 4096 + 6] = 2;
+	ram[200 * 4096] = 3;
+	assert_int_equal(ram[3 * 4096 + 5], 1);
+	assert_int_equal(xc_shadow_control(T.xch, id, XEN_DOMCTL_SHADOW_OP_PEEK,
+	    bm, 256, NULL, 0, NULL), 2);
+	assert_int_equal(bm[0], 1ull << 3);
+	assert_int_equal(bm[3], 1ull << (200 - 192));
+	assert_int_equal(xc_shadow_control(T.xch, id,
+	    XEN_DOMCTL_SHADOW_OP_CLEAN, bm, 256, NULL, 0, NULL), 2);
+	assert_int_equal(xc_shadow_control(T.xch, id, XEN_DOMCTL_SHADOW_OP_PEEK,
+	    bm, 256, NULL, 0, NULL), 0);
+	ram[3 * 4096] = 9;			/* a new round sees it again */
+	assert_int_equal(xc_shadow_control(T.xch, id, XEN_DOMCTL_SHADOW_OP_PEEK,
+	    bm, 256, NULL, 0, NULL), 1);
+	assert_int_equal(xc_shadow_control(T.xch, id, XEN_DOMCTL_SHADOW_OP_PEEK,
+	    bm, 100, NULL, 0, NULL), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(xc_shadow_control(T.xch, id,
+	    XEN_DOMCTL_SHADOW_OP_OFF, NULL, 0, NULL, 0, NULL), 0);
+	ram[100 * 4096] = 1;			/* no longer protected */
+	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+}
+
 /* Raw wire: unknown ops, short payloads, ENOSYS, and a lying length. */
 static void
 test_wire(void **state)
@@ -399,7 +439,8 @@ test_wire(void **state)
 		{ PRIVCMD_OP_DOMAIN_CREATE, 8, EINVAL },
 		{ PRIVCMD_OP_DOMAIN_PAUSE, 8, EPERM },
 		{ PRIVCMD_OP_EVTCHN_NOTIFY, 8, EBADF },
-		{ PRIVCMD_OP_DOMAIN_GETCONTEXT, 0, ENOSYS },
+		{ PRIVCMD_OP_LOGDIRTY, 8, EINVAL },
+		{ PRIVCMD_OP_DOMAIN_GETCONTEXT, 0, EINVAL },
 		{ PRIVCMD_OP_VCPU_SETCONTEXT, 0, EINVAL },
 		{ PRIVCMD_OP_HELLO, 8, EPROTONOSUPPORT },
 	};
@@ -434,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_evtchn),
 		cmocka_unit_test(test_gnttab),
 		cmocka_unit_test(test_sched_info),
+		cmocka_unit_test(test_logdirty),
 		cmocka_unit_test(test_wire),
 	};
 
