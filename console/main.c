@@ -81,13 +81,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage(1);
 
-	log_init("xvm-consoled", 1, verbose);
-	if (xvm_paths_init(root) == -1)
-		fatal("root %s", root ? root : getenv("XVM_ROOT"));
-	if ((path = xvm_path(XVM_LOG_DIR "/xvm-consoled.log")) == NULL ||
-	    log_open_file(path) == -1)
-		fatal("log file %s", path ? path : "");
-	free(path);
+	daemon_init("xvm-consoled", root, verbose);
 	if ((cd.logdir = xvm_path(XVM_LOG_DIR "/console")) == NULL ||
 	    xvm_mkdirs(cd.logdir, 0755) == -1)
 		fatal("console log directory");

@@ -1,13 +1,31 @@
 /* Going to the background only once ready, as SMF's contract model expects of a start method. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/daemon.h"
+#include "lib/log.h"
+#include "lib/paths.h"
 
 static int	 ready_fd = -1;
+
+void
+daemon_init(const char *name, const char *root, int verbose)
+{
+	char	 rel[128], *path;
+
+	log_init(name, 1, verbose);
+	if (xvm_paths_init(root) == -1)
+		fatal("root %s", root ? root : getenv("XVM_ROOT"));
+	snprintf(rel, sizeof(rel), "%s/%s.log", XVM_LOG_DIR, name);
+	if ((path = xvm_path(rel)) == NULL || log_open_file(path) == -1)
+		fatal("log file %s", path ? path : rel);
+	free(path);
+}
 
 int
 daemon_start(void)

@@ -3,6 +3,14 @@
 #define XVM_LIB_DAEMON_H
 
 /*
+ * The start every daemon shares: log as 'name' (to stderr until it goes to
+ * the background, and always to <root>/var/log/xvm/<name>.log), choose
+ * the root (--root, else $XVM_ROOT), exit with a one-line error if either
+ * fails.  verbose: 1 = info (the default of daemons), 2 = debug.
+ */
+void	 daemon_init(const char *name, const char *root, int verbose);
+
+/*
  * Fork.  The parent waits until the child calls daemon_ready() and then
  * exits 0, or exits 1 if the child dies first (the child's fatal message
  * has gone to stderr and its log).  The child continues in a new session

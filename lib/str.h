@@ -30,6 +30,14 @@ int	 str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 int	 str_has_prefix(const char *s, const char *prefix);
 
 /*
+ * Set *cause to a newly allocated, formatted reason (NULL if memory runs
+ * out) and return -1: the project's idiom for a human-readable error
+ * (STYLE.md), as "return cause_printf(cause, "...", ...);".
+ */
+int	 cause_printf(char **cause, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
  * Copy src into dst of size 'size'.  Returns 0, or -1 with errno
  * ENAMETOOLONG when it would not fit (dst then holds the truncated text).
  */

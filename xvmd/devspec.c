@@ -9,18 +9,6 @@
 #include "lib/str.h"
 #include "xvmd/devspec.h"
 
-static int __attribute__((format(printf, 2, 3)))
-reason(char **cause, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return -1;
-}
-
 static int
 valid_vdev(const char *v)
 {
@@ -42,13 +30,13 @@ disk_spec_parse(const char *spec, struct disk_spec *d, char **cause)
 
 	memset(d, 0, sizeof(*d));
 	if (str_copy(copy, spec, sizeof(copy)) == -1)
-		return reason(cause, "disk spec too long");
+		return cause_printf(cause, "disk spec too long");
 	/* TARGET,VDEV,MODE — the target may itself contain no commas. */
 	target = copy;
 	if ((vdev = strchr(target, ',')) == NULL ||
 	    (mode = strchr(vdev + 1, ',')) == NULL ||
 	    strchr(mode + 1, ',') != NULL)
-		return reason(cause, "disk '%s': expected "
+		return cause_printf(cause, "disk '%s': expected "
 		    "'TYPE:TARGET,VDEV,MODE'", spec);
 	*vdev++ = '\0';
 	*mode++ = '\0';
@@ -63,31 +51,31 @@ disk_spec_parse(const char *spec, struct disk_spec *d, char **cause)
 		d->backend = DISK_PHY;
 		skip = 4;
 	} else
-		return reason(cause, "disk '%s': unknown type (expected file:, "
+		return cause_printf(cause, "disk '%s': unknown type (expected file:, "
 		    "tap:aio: or phy:)", spec);
 	if (target[skip] == '\0')
-		return reason(cause, "disk '%s': empty target", spec);
+		return cause_printf(cause, "disk '%s': empty target", spec);
 	if (d->backend == DISK_FILE && target[skip] != '/')
-		return reason(cause, "disk '%s': file path must be absolute",
+		return cause_printf(cause, "disk '%s': file path must be absolute",
 		    spec);
 	strlcpy(d->target, target + skip, sizeof(d->target));
 
 	if ((colon = strchr(vdev, ':')) != NULL) {
 		if (strcmp(colon, ":cdrom") != 0)
-			return reason(cause, "disk '%s': unknown device "
+			return cause_printf(cause, "disk '%s': unknown device "
 			    "suffix '%s'", spec, colon);
 		*colon = '\0';
 		d->cdrom = 1;
 	}
 	if (!valid_vdev(vdev))
-		return reason(cause, "disk '%s': invalid virtual device '%s'",
+		return cause_printf(cause, "disk '%s': invalid virtual device '%s'",
 		    spec, vdev);
 	strlcpy(d->vdev, vdev, sizeof(d->vdev));
 
 	if (strcmp(mode, "w") == 0 || strcmp(mode, "w!") == 0)
 		d->writable = 1;
 	else if (strcmp(mode, "r") != 0)
-		return reason(cause, "disk '%s': mode must be 'r', 'w' or "
+		return cause_printf(cause, "disk '%s': mode must be 'r', 'w' or "
 		    "'w!'", spec);
 	return 0;
 }
@@ -132,22 +120,22 @@ vif_spec_parse(const char *spec, struct vif_spec *v, char **cause)
 
 	memset(v, 0, sizeof(*v));
 	if (str_copy(copy, spec, sizeof(copy)) == -1)
-		return reason(cause, "vif spec too long");
+		return cause_printf(cause, "vif spec too long");
 	for (p = copy; (item = strsep(&p, ",")) != NULL;) {
 		while (*item == ' ')
 			item++;
 		if (*item == '\0')
 			continue;
 		if ((eq = strchr(item, '=')) == NULL)
-			return reason(cause, "vif '%s': '%s' is not KEY=VALUE",
+			return cause_printf(cause, "vif '%s': '%s' is not KEY=VALUE",
 			    spec, item);
 		*eq++ = '\0';
 		if (strcmp(item, "mac") == 0) {
 			if (mac_parse(eq, v->mac) == -1)
-				return reason(cause, "vif '%s': invalid MAC "
+				return cause_printf(cause, "vif '%s': invalid MAC "
 				    "address '%s'", spec, eq);
 			if (v->mac[0] & 1)
-				return reason(cause, "vif '%s': MAC address "
+				return cause_printf(cause, "vif '%s': MAC address "
 				    "'%s' is multicast", spec, eq);
 			v->has_mac = 1;
 			continue;
@@ -156,11 +144,11 @@ vif_spec_parse(const char *spec, struct vif_spec *v, char **cause)
 			if (strcmp(item, vif_keys[i].key) == 0)
 				break;
 		if (i == sizeof(vif_keys) / sizeof(vif_keys[0]))
-			return reason(cause, "vif '%s': unknown key '%s'",
+			return cause_printf(cause, "vif '%s': unknown key '%s'",
 			    spec, item);
 		if (str_copy((char *)v + vif_keys[i].off, eq,
 		    vif_keys[i].size) == -1)
-			return reason(cause, "vif '%s': value of '%s' too "
+			return cause_printf(cause, "vif '%s': value of '%s' too "
 			    "long", spec, item);
 	}
 	return 0;
@@ -205,13 +193,13 @@ cpumask_parse(const char *spec, uint64_t *mask, char **cause)
 		return 0;
 	}
 	if (str_copy(copy, spec, sizeof(copy)) == -1)
-		return reason(cause, "cpus '%s' too long", spec);
+		return cause_printf(cause, "cpus '%s' too long", spec);
 	for (p = copy; (item = strsep(&p, ",")) != NULL;) {
 		while (*item == ' ')
 			item++;
 		neg = *item == '^';
 		if (cpu_range(item + neg, &lo, &hi) == -1)
-			return reason(cause, "cpus '%s': '%s' is not a CPU "
+			return cause_printf(cause, "cpus '%s': '%s' is not a CPU "
 			    "number or range within 0-63", spec, item);
 		for (c = lo; c <= hi; c++) {
 			if (neg)
@@ -224,6 +212,6 @@ cpumask_parse(const char *spec, uint64_t *mask, char **cause)
 	/* Only exclusions: all CPUs but those. */
 	*mask = (any ? want : UINT64_MAX) & ~drop;
 	if (*mask == 0)
-		return reason(cause, "cpus '%s' leaves no CPU", spec);
+		return cause_printf(cause, "cpus '%s' leaves no CPU", spec);
 	return 0;
 }

@@ -30,18 +30,6 @@ struct cmdparts {
 	const char	*cmdline, *root, *extra;
 };
 
-static int __attribute__((format(printf, 2, 3)))
-reason(char **cause, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return -1;
-}
-
 static int
 set_name(struct domcfg *dc, const struct cfg_value *v, char **cause)
 {
@@ -50,22 +38,22 @@ set_name(struct domcfg *dc, const struct cfg_value *v, char **cause)
 	int		 digits = 1;
 
 	if (*s == '\0')
-		return reason(cause, "name is empty");
+		return cause_printf(cause, "name is empty");
 	for (i = 0; s[i] != '\0'; i++) {
 		if (!isalnum((unsigned char)s[i]) && strchr("_.-+", s[i]) ==
 		    NULL)
-			return reason(cause, "name '%s' has a character other "
+			return cause_printf(cause, "name '%s' has a character other "
 			    "than letters, digits, '_', '.', '-', '+'", s);
 		if (!isdigit((unsigned char)s[i]))
 			digits = 0;
 	}
 	if (digits)
-		return reason(cause, "name '%s' is a number (it would read as "
+		return cause_printf(cause, "name '%s' is a number (it would read as "
 		    "a domain ID)", s);
 	if (strcmp(s, "Domain-0") == 0)
-		return reason(cause, "name 'Domain-0' is reserved");
+		return cause_printf(cause, "name 'Domain-0' is reserved");
 	if (str_copy(dc->name, s, sizeof(dc->name)) == -1)
-		return reason(cause, "name longer than %d characters",
+		return cause_printf(cause, "name longer than %d characters",
 		    DOMCFG_NAME_MAX - 1);
 	return 0;
 }
@@ -74,7 +62,7 @@ static int
 set_uuid(struct domcfg *dc, const struct cfg_value *v, char **cause)
 {
 	if (uuid_parse(v->s, dc->uuid) == -1)
-		return reason(cause, "uuid '%s' is not of the form "
+		return cause_printf(cause, "uuid '%s' is not of the form "
 		    "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", v->s);
 	dc->has_uuid = 1;
 	return 0;
@@ -85,7 +73,7 @@ int_range(const struct cfg_value *v, const char *key, int64_t min,
     int64_t max, char **cause)
 {
 	if (v->i < min || v->i > max)
-		return reason(cause, "%s = %lld is out of range %lld to %lld",
+		return cause_printf(cause, "%s = %lld is out of range %lld to %lld",
 		    key, (long long)v->i, (long long)min, (long long)max);
 	return 0;
 }
@@ -144,18 +132,18 @@ set_cpus(struct domcfg *dc, const struct cfg_value *v, char **cause)
 
 	if (v->type == CFG_STR) {
 		if (str_copy(text, v->s, sizeof(text)) == -1)
-			return reason(cause, "cpus value too long");
+			return cause_printf(cause, "cpus value too long");
 	} else {
 		/* cpus = [0, 2, 3]: the list form. */
 		text[0] = '\0';
 		for (i = 0; i < v->nitems; i++) {
 			if (v->items[i].type != CFG_INT)
-				return reason(cause, "cpus list items must be "
+				return cause_printf(cause, "cpus list items must be "
 				    "integers");
 			w = snprintf(text + n, sizeof(text) - n, "%s%lld",
 			    i ? "," : "", (long long)v->items[i].i);
 			if (w < 0 || (size_t)w >= sizeof(text) - n)
-				return reason(cause, "cpus list too long");
+				return cause_printf(cause, "cpus list too long");
 			n += (size_t)w;
 		}
 	}
@@ -170,11 +158,11 @@ set_path(char *dst, size_t size, const char *key, const char *s,
     char **cause)
 {
 	if (*s == '\0')
-		return reason(cause, "%s is empty", key);
+		return cause_printf(cause, "%s is empty", key);
 	if (s[0] != '/')
-		return reason(cause, "%s '%s' must be an absolute path", key, s);
+		return cause_printf(cause, "%s '%s' must be an absolute path", key, s);
 	if (str_copy(dst, s, size) == -1)
-		return reason(cause, "%s path too long", key);
+		return cause_printf(cause, "%s path too long", key);
 	return 0;
 }
 
@@ -197,7 +185,7 @@ set_cmdpart(struct domcfg *dc, const struct cfg_value *v, char **cause)
 {
 	(void)dc;
 	if (strlen(v->s) >= sizeof(dc->cmdline))
-		return reason(cause, "value longer than %zu characters",
+		return cause_printf(cause, "value longer than %zu characters",
 		    sizeof(dc->cmdline) - 1);
 	return 0;
 }
@@ -238,7 +226,7 @@ set_action(enum domcfg_action *dst, const char *key, const char *s,
 	a = lookup(action_names, sizeof(action_names) / sizeof(action_names[0]),
 	    s);
 	if (a == -1)
-		return reason(cause, "%s = '%s': expected destroy, restart, "
+		return cause_printf(cause, "%s = '%s': expected destroy, restart, "
 		    "preserve, rename-restart, coredump-destroy or "
 		    "coredump-restart", key, s);
 	*dst = (enum domcfg_action)a;
@@ -280,7 +268,7 @@ set_on_xend_start(struct domcfg *dc, const struct cfg_value *v, char **cause)
 	int	 a = lookup(xend_start_names, 2, v->s);
 
 	if (a == -1)
-		return reason(cause, "on_xend_start = '%s': expected ignore or "
+		return cause_printf(cause, "on_xend_start = '%s': expected ignore or "
 		    "start", v->s);
 	dc->on_xend_start = (enum domcfg_xend_start)a;
 	return 0;
@@ -292,7 +280,7 @@ set_on_xend_stop(struct domcfg *dc, const struct cfg_value *v, char **cause)
 	int	 a = lookup(xend_stop_names, 3, v->s);
 
 	if (a == -1)
-		return reason(cause, "on_xend_stop = '%s': expected ignore, "
+		return cause_printf(cause, "on_xend_stop = '%s': expected ignore, "
 		    "shutdown or suspend", v->s);
 	dc->on_xend_stop = (enum domcfg_xend_stop)a;
 	return 0;
@@ -304,13 +292,13 @@ set_disk(struct domcfg *dc, const struct cfg_value *v, char **cause)
 	size_t	 i, j;
 
 	if (v->nitems > DOMCFG_MAX_DEVS)
-		return reason(cause, "more than %d disks", DOMCFG_MAX_DEVS);
+		return cause_printf(cause, "more than %d disks", DOMCFG_MAX_DEVS);
 	for (i = 0; i < v->nitems; i++) {
 		if (disk_spec_parse(v->items[i].s, &dc->disks[i], cause) == -1)
 			return -1;
 		for (j = 0; j < i; j++)
 			if (strcmp(dc->disks[j].vdev, dc->disks[i].vdev) == 0)
-				return reason(cause, "disk device '%s' used "
+				return cause_printf(cause, "disk device '%s' used "
 				    "twice", dc->disks[i].vdev);
 	}
 	dc->ndisks = v->nitems;
@@ -323,7 +311,7 @@ set_vif(struct domcfg *dc, const struct cfg_value *v, char **cause)
 	size_t	 i;
 
 	if (v->nitems > DOMCFG_MAX_DEVS)
-		return reason(cause, "more than %d vifs", DOMCFG_MAX_DEVS);
+		return cause_printf(cause, "more than %d vifs", DOMCFG_MAX_DEVS);
 	for (i = 0; i < v->nitems; i++)
 		if (vif_spec_parse(v->items[i].s, &dc->vifs[i], cause) == -1)
 			return -1;
@@ -377,18 +365,18 @@ check_type(const struct setting *st, const struct cfg_entry *e, char **cause)
 
 	if (st->type == CFG_ANY) {
 		if (e->value.type == CFG_INT)
-			return reason(cause, "%s must be a string or a list",
+			return cause_printf(cause, "%s must be a string or a list",
 			    st->key);
 		return 0;
 	}
 	if (e->value.type != st->type)
-		return reason(cause, "%s must be %s %s, not %s %s", st->key,
+		return cause_printf(cause, "%s must be %s %s, not %s %s", st->key,
 		    st->type == CFG_INT ? "an" : "a", cfg_type_name(st->type),
 		    e->value.type == CFG_INT ? "an" : "a",
 		    cfg_type_name(e->value.type));
 	for (i = 0; st->list_of_str && i < e->value.nitems; i++)
 		if (e->value.items[i].type != CFG_STR)
-			return reason(cause, "%s must be a list of strings",
+			return cause_printf(cause, "%s must be a list of strings",
 			    st->key);
 	return 0;
 }
@@ -405,7 +393,7 @@ build_cmdline(struct domcfg *dc, const struct cfg_file *cf, char **cause)
 	extra = cfg_find(cf, "extra");
 	if (cmd != NULL) {
 		if (root != NULL || extra != NULL)
-			return reason(cause, "%s:%d: cmdline cannot be combined "
+			return cause_printf(cause, "%s:%d: cmdline cannot be combined "
 			    "with root or extra", cf->name, cmd->line);
 		strlcpy(dc->cmdline, cmd->value.s, sizeof(dc->cmdline));
 		return 0;
@@ -414,7 +402,7 @@ build_cmdline(struct domcfg *dc, const struct cfg_file *cf, char **cause)
 	    root ? "root=" : "", root ? root->value.s : "",
 	    root && extra ? " " : "", extra ? extra->value.s : "");
 	if (n < 0 || (size_t)n >= sizeof(dc->cmdline))
-		return reason(cause, "%s:%d: root and extra together are "
+		return cause_printf(cause, "%s:%d: root and extra together are "
 		    "longer than %zu characters", cf->name,
 		    (extra ? extra : root)->line, sizeof(dc->cmdline) - 1);
 	return 0;
@@ -426,21 +414,21 @@ validate(struct domcfg *dc, const struct cfg_file *cf, char **cause)
 	const struct cfg_entry	*e;
 
 	if (dc->name[0] == '\0')
-		return reason(cause, "%s: name is not set", cf->name);
+		return cause_printf(cause, "%s: name is not set", cf->name);
 	if (dc->kernel[0] == '\0')
-		return reason(cause, "%s: kernel is not set", cf->name);
+		return cause_printf(cause, "%s: kernel is not set", cf->name);
 	if (dc->maxmem == 0)
 		dc->maxmem = dc->memory;
 	if (dc->maxmem < dc->memory) {
 		e = cfg_find(cf, "maxmem");
-		return reason(cause, "%s:%d: maxmem (%llu) is less than memory "
+		return cause_printf(cause, "%s:%d: maxmem (%llu) is less than memory "
 		    "(%llu)", cf->name, e ? e->line : 0,
 		    (unsigned long long)dc->maxmem,
 		    (unsigned long long)dc->memory);
 	}
 	if (dc->cpu_cap > 100 * dc->vcpus) {
 		e = cfg_find(cf, "cpu_cap");
-		return reason(cause, "%s:%d: cpu_cap %u is more than %u (100 "
+		return cause_printf(cause, "%s:%d: cpu_cap %u is more than %u (100 "
 		    "per vCPU)", cf->name, e ? e->line : 0, dc->cpu_cap,
 		    100 * dc->vcpus);
 	}
@@ -473,13 +461,13 @@ domcfg_parse(const char *name, const char *text, size_t len, char **cause)
 			if (strcmp(settings[j].key, e->key) == 0)
 				st = &settings[j];
 		if (st == NULL) {
-			reason(cause, "%s:%d: unknown setting '%s'", name,
+			cause_printf(cause, "%s:%d: unknown setting '%s'", name,
 			    e->line, e->key);
 			goto bad;
 		}
 		if (check_type(st, e, &why) == -1 ||
 		    st->set(dc, &e->value, &why) == -1) {
-			reason(cause, "%s:%d: %s", name, e->line,
+			cause_printf(cause, "%s:%d: %s", name, e->line,
 			    why ? why : "out of memory");
 			goto bad;
 		}

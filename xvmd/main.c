@@ -101,13 +101,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage(1);
 
-	log_init("xvmd", 1, verbose);
-	if (xvm_paths_init(root) == -1)
-		fatal("root %s", root ? root : getenv("XVM_ROOT"));
-	if ((path = xvm_path(XVM_LOG_DIR "/xvmd.log")) == NULL ||
-	    log_open_file(path) == -1)
-		fatal("log file %s", path ? path : "");
-	free(path);
+	daemon_init("xvmd", root, verbose);
 	log_set_format(xend_log_format);
 	if (!foreground && daemon_start() == -1)
 		fatal("fork");

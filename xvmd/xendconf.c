@@ -26,18 +26,6 @@ const struct xendconf_def xendconf_defs[XC_NKEYS] = {
 	[XC_SHUTDOWN_TIMEOUT] = { "shutdown-timeout", XCT_INT, "60", 1, 86400 },
 };
 
-static int __attribute__((format(printf, 2, 3)))
-reason(char **cause, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return -1;
-}
-
 static int
 find(const char *name)
 {
@@ -103,18 +91,18 @@ check_value(int k, const char *value, char **cause)
 	switch (d->type) {
 	case XCT_BOOL:
 		if (parse_bool(value, &b) == -1)
-			return reason(cause, "%s: '%s' is not yes or no",
+			return cause_printf(cause, "%s: '%s' is not yes or no",
 			    d->name, value);
 		break;
 	case XCT_INT:
 		if (str_to_i64(value, d->min, d->max, &v) == -1)
-			return reason(cause, "%s: '%s' is not an integer from "
+			return cause_printf(cause, "%s: '%s' is not an integer from "
 			    "%lld to %lld", d->name, value, (long long)d->min,
 			    (long long)d->max);
 		break;
 	case XCT_STRING:
 		if (strlen(value) > 1024)
-			return reason(cause, "%s: value too long", d->name);
+			return cause_printf(cause, "%s: value too long", d->name);
 		break;
 	}
 	return 0;
@@ -128,12 +116,12 @@ xendconf_set(struct xendconf *xc, const char *name, const char *value,
 	int	 k;
 
 	if ((k = find(name)) == -1)
-		return reason(cause, "unknown setting '%s'", name);
+		return cause_printf(cause, "unknown setting '%s'", name);
 	if (check_value(k, value, cause) == -1)
 		return -1;
 	if ((copy = strdup(value)) == NULL || (src = strdup(source)) == NULL) {
 		free(copy);
-		return reason(cause, "out of memory");
+		return cause_printf(cause, "out of memory");
 	}
 	free(xc->value[k]);
 	free(xc->source[k]);
@@ -233,7 +221,7 @@ xendconf_load_text(struct xendconf *xc, const char *name, const char *text,
 			if (*p++ != ')')
 				goto syntax;
 			if (xendconf_set(&next, key, val, name, &why) == -1) {
-				reason(cause, "%s:%d: %s", name, line, why);
+				cause_printf(cause, "%s:%d: %s", name, line, why);
 				free(why);
 				goto bad;
 			}
@@ -243,7 +231,7 @@ xendconf_load_text(struct xendconf *xc, const char *name, const char *text,
 	commit_conf(xc, &next);
 	return 0;
 syntax:
-	reason(cause, "%s:%d: expected '(name value)'", name, line);
+	cause_printf(cause, "%s:%d: expected '(name value)'", name, line);
 bad:
 	xendconf_clear(&next);
 	return -1;
@@ -260,19 +248,19 @@ xendconf_load_file(struct xendconf *xc, const char *path, char **cause)
 	if ((f = fopen(path, "r")) == NULL) {
 		if (errno == ENOENT)
 			return 1;
-		return reason(cause, "%s: %s", path, strerror(errno));
+		return cause_printf(cause, "%s: %s", path, strerror(errno));
 	}
 	if (fseek(f, 0, SEEK_END) == -1 || (len = ftell(f)) < 0 ||
 	    len > 1024 * 1024 || fseek(f, 0, SEEK_SET) == -1) {
 		fclose(f);
-		return reason(cause, "%s: cannot read (or larger than 1 MiB)",
+		return cause_printf(cause, "%s: cannot read (or larger than 1 MiB)",
 		    path);
 	}
 	if ((text = calloc(1, (size_t)len + 1)) == NULL ||
 	    fread(text, 1, (size_t)len, f) != (size_t)len) {
 		free(text);
 		fclose(f);
-		return reason(cause, "%s: read failed", path);
+		return cause_printf(cause, "%s: read failed", path);
 	}
 	fclose(f);
 	rc = xendconf_load_text(xc, path, text, cause);
@@ -298,7 +286,7 @@ xendconf_load_svcprop(struct xendconf *xc, const char *text, char **cause)
 			continue;
 		if (len >= sizeof(line)) {
 			xendconf_clear(&next);
-			return reason(cause, "svcprop: line too long");
+			return cause_printf(cause, "svcprop: line too long");
 		}
 		memcpy(line, p, len);
 		line[len] = '\0';
@@ -306,7 +294,7 @@ xendconf_load_svcprop(struct xendconf *xc, const char *text, char **cause)
 		name = line;
 		if ((type = strchr(name, ' ')) == NULL) {
 			xendconf_clear(&next);
-			return reason(cause, "svcprop: malformed line '%s'",
+			return cause_printf(cause, "svcprop: malformed line '%s'",
 			    line);
 		}
 		*type++ = '\0';
@@ -323,7 +311,7 @@ xendconf_load_svcprop(struct xendconf *xc, const char *text, char **cause)
 		if (find(name) == -1)
 			continue;
 		if (xendconf_set(&next, name, value, "smf", &why) == -1) {
-			reason(cause, "svc:/system/xvm/xend:default: %s", why);
+			cause_printf(cause, "svc:/system/xvm/xend:default: %s", why);
 			free(why);
 			xendconf_clear(&next);
 			return -1;
