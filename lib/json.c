@@ -214,6 +214,39 @@ json_w_kbool(struct json_w *w, const char *k, int v)
 	json_w_bool(w, v);
 }
 
+void
+json_w_value(struct json_w *w, yajl_val v)
+{
+	size_t	 i;
+
+	if (v == NULL || YAJL_IS_NULL(v))
+		json_w_null(w);
+	else if (YAJL_IS_STRING(v))
+		json_w_str(w, v->u.string);
+	else if (YAJL_IS_INTEGER(v))
+		json_w_i64(w, YAJL_GET_INTEGER(v));
+	else if (YAJL_IS_NUMBER(v))
+		GEN(w, yajl_gen_number(w->g, v->u.number.r,
+		    strlen(v->u.number.r)));
+	else if (YAJL_IS_TRUE(v))
+		json_w_bool(w, 1);
+	else if (YAJL_IS_FALSE(v))
+		json_w_bool(w, 0);
+	else if (YAJL_IS_ARRAY(v)) {
+		json_w_arr_open(w);
+		for (i = 0; i < v->u.array.len; i++)
+			json_w_value(w, v->u.array.values[i]);
+		json_w_arr_close(w);
+	} else if (YAJL_IS_OBJECT(v)) {
+		json_w_obj_open(w);
+		for (i = 0; i < v->u.object.len; i++) {
+			json_w_key(w, v->u.object.keys[i]);
+			json_w_value(w, v->u.object.values[i]);
+		}
+		json_w_obj_close(w);
+	}
+}
+
 const char *
 json_w_finish(struct json_w *w, size_t *lenp)
 {

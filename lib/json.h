@@ -49,6 +49,8 @@ void	 json_w_u64(struct json_w *, uint64_t);
 void	 json_w_double(struct json_w *, double);
 void	 json_w_bool(struct json_w *, int);
 void	 json_w_null(struct json_w *);
+/* Write a parsed tree (or NULL as null) as one value. */
+void	 json_w_value(struct json_w *, yajl_val);
 /* Shorthands for "key": value inside an object. */
 void	 json_w_kstr(struct json_w *, const char *, const char *);
 void	 json_w_ki64(struct json_w *, const char *, int64_t);

@@ -1,0 +1,71 @@
+# Shared shell helpers for integration tests: a private root, daemons that
+# are always cleaned up, polling with deadlines, and TAP-style reporting.
+# Source it; it needs XVM_BUILD (meson sets it).
+
+set -u
+: "${XVM_BUILD:?XVM_BUILD must point at the build directory}"
+
+T_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/xvm-it.XXXXXX")
+T_PIDS=()
+T_PASS=0
+T_FAIL=0
+
+t_cleanup() {
+	local p
+	for p in "${T_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${T_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	if [[ $T_FAIL -eq 0 ]]; then
+		rm -rf "$T_ROOT"
+	else
+		echo "# kept $T_ROOT for inspection"
+	fi
+}
+trap t_cleanup EXIT
+
+# t_daemon PIDVAR CMD...: start a daemon in the foreground mode, remember it.
+t_daemon() {
+	local var=$1
+	shift
+	"$@" &
+	T_PIDS+=($!)
+	printf -v "$var" '%s' "$!"
+}
+
+# t_wait_for DESC SECONDS CMD...: poll CMD until it succeeds.
+t_wait_for() {
+	local desc=$1 secs=$2 deadline
+	shift 2
+	deadline=$(( $(date +%s) + secs ))
+	until "$@" >/dev/null 2>&1; do
+		if [[ $(date +%s) -ge $deadline ]]; then
+			echo "# timed out after ${secs}s waiting for $desc"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+t_ok() {
+	T_PASS=$((T_PASS + 1))
+	echo "ok $((T_PASS + T_FAIL)) - $1"
+}
+
+t_not_ok() {
+	T_FAIL=$((T_FAIL + 1))
+	echo "not ok $((T_PASS + T_FAIL)) - $1"
+	shift
+	local line
+	for line in "$@"; do
+		echo "#   $line"
+	done
+}
+
+# t_done: the closing line, and the exit status.
+t_done() {
+	echo "$T_PASS passed, $T_FAIL failed"
+	[[ $T_FAIL -eq 0 ]]
+}
