@@ -250,8 +250,8 @@ boot(struct machine *m, const struct run_opts *o)
 	struct vcpu	*v;
 
 	if (o->firmware != NULL && *o->firmware != '\0') {
-		if (machine_load(m, o->firmware, 0, &entry, &end, &th, &fh,
-		    &cause) == -1 ||
+		if (machine_load(m, o->firmware, MACHINE_RAM_BASE, &entry, &end,
+		    &th, &fh, &cause) == -1 ||
 		    machine_load(m, o->kernel, KERNEL_ADDR, &kentry, &kend,
 		    &kth, &kfh, &cause) == -1)
 			fatalx("%s", cause);

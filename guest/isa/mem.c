@@ -147,7 +147,7 @@ compressed(void)
 }
 
 /* Code written at run time, made visible with FENCE.I. */
-static uint32_t smc_area[1024] __attribute__((aligned(4096)));
+static uint32_t smc_area[2048] __attribute__((aligned(4096)));
 
 static void
 self_modifying(void)
@@ -167,6 +167,36 @@ self_modifying(void)
 	CHECK_EQ(r2, 99);
 }
 
+static uint32_t
+enc_jal(unsigned rd, int32_t imm)
+{
+	uint32_t u = (uint32_t)imm;
+
+	return ((u >> 20 & 1) << 31) | ((u >> 1 & 0x3ff) << 21) |
+	    ((u >> 11 & 1) << 20) | ((u >> 12 & 0xff) << 12) | (rd << 7) | 0x6f;
+}
+
+/*
+ * A 4-byte jump straddling a page boundary, taken back into its own
+ * first page (this once crashed the host).
+ */
+static void
+crossing_jump(void)
+{
+	volatile uint8_t *p = (volatile uint8_t *)smc_area;
+	volatile uint16_t *h = (volatile uint16_t *)(p + 0xffc);
+	uint32_t j = enc_jal(0, -0x7fe);
+	unsigned long (*fn)(void) = (unsigned long (*)(void))(uintptr_t)(p + 0xffc);
+
+	*(volatile uint32_t *)(p + 0x800) = 0x04d00513;	/* li a0, 77 */
+	*(volatile uint32_t *)(p + 0x804) = 0x00008067;	/* ret */
+	h[0] = 0x0001;				/* c.nop at 0xffc */
+	h[1] = (uint16_t)j;			/* jal at 0xffe ... */
+	h[2] = (uint16_t)(j >> 16);		/* ... ends on the next page */
+	__asm__ volatile(".option arch, +zifencei\n fence.i" ::: "memory");
+	CHECK_EQ(fn(), 77);
+}
+
 int
 guest_main(unsigned long hartid, unsigned long fdt)
 {
@@ -176,5 +206,6 @@ guest_main(unsigned long hartid, unsigned long fdt)
 	atomics();
 	compressed();
 	self_modifying();
+	crossing_jump();
 	return check_summary("mem");
 }

@@ -172,6 +172,7 @@ cpu_run(struct vcpu *v, uint64_t budget)
 #undef CPU_OPC_LABEL
 	uint64_t		*x = v->x;
 	const struct insn	*ins, *slots;
+	const struct insn	*const xslots = v->xtmp;
 	struct dpage		*dp = NULL;
 	uint64_t		 pc, npc, pcbase;
 	uint64_t		 icount = v->instret;
@@ -229,7 +230,11 @@ jump:
 		pc = npc;
 		goto boundary;
 	}
-	if (likely(((npc ^ pcbase) >> 12) == 0)) {
+	/*
+	 * Same page: index its slots.  Not when running a page-crossing
+	 * instruction from the scratch slots, whose pcbase is not a page.
+	 */
+	if (likely(((npc ^ pcbase) >> 12) == 0 && slots != xslots)) {
 		ins = &slots[(npc & 0xfff) >> 1];
 		goto *ins->h;
 	}
