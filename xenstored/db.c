@@ -10,6 +10,7 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xenstored/db.h"
+#include "xenstored/db_vfs.h"
 #include "xenstored/tree.h"
 
 /*
@@ -60,8 +61,13 @@ prep(const char *sql, sqlite3_stmt **st, char **cause)
 int
 db_open(const char *path, int durable, char **cause)
 {
+	if (db_vfs_register() == -1) {
+		xasprintf(cause, "cannot register the SQLite VFS");
+		return -1;
+	}
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, db_vfs_name()) !=
+	    SQLITE_OK) {
 		xasprintf(cause, "%s: %s", path,
 		    db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
@@ -196,6 +202,9 @@ db_commit(void)
 	if (db == NULL || !in_txn)
 		return;
 	step(st_commit, "COMMIT");
+	/* The commit's WAL frames reach the kernel here, in one write. */
+	if (db_vfs_flush() == -1)
+		fatalx("%s: writing the WAL failed", __func__);
 	in_txn = 0;
 	ncommits++;
 }
