@@ -30,6 +30,7 @@
  */
 static sqlite3		*db;
 static sqlite3_stmt	*st_put, *st_del, *st_begin, *st_commit;
+static sqlite3_stmt	*st_dput, *st_ddel;
 static int		 in_txn;
 static uint64_t		 ncommits, ckpt_at;
 static int64_t		 next_seq = 1;
@@ -91,6 +92,11 @@ db_open(const char *path, int durable, char **cause)
 	    "perms = excluded.perms", &st_put, cause) == -1 ||
 	    prep("DELETE FROM node WHERE path = ?1 OR "
 	    "(path >= ?1 || '/' AND path < ?1 || '0')", &st_del, cause) == -1 ||
+	    exec("CREATE TABLE IF NOT EXISTS domain (domid INTEGER PRIMARY KEY, "
+	    "mfn INTEGER NOT NULL, port INTEGER NOT NULL)", cause) == -1 ||
+	    prep("INSERT OR REPLACE INTO domain(domid, mfn, port) "
+	    "VALUES (?1, ?2, ?3)", &st_dput, cause) == -1 ||
+	    prep("DELETE FROM domain WHERE domid = ?1", &st_ddel, cause) == -1 ||
 	    prep("BEGIN", &st_begin, cause) == -1 ||
 	    prep("COMMIT", &st_commit, cause) == -1) {
 		db_close();
@@ -110,7 +116,9 @@ db_close(void)
 	sqlite3_finalize(st_del);
 	sqlite3_finalize(st_begin);
 	sqlite3_finalize(st_commit);
-	st_put = st_del = st_begin = st_commit = NULL;
+	sqlite3_finalize(st_dput);
+	sqlite3_finalize(st_ddel);
+	st_put = st_del = st_begin = st_commit = st_dput = st_ddel = NULL;
 	sqlite3_close(db);
 	db = NULL;
 }
@@ -194,6 +202,51 @@ db_del(const char *path)
 	begin();
 	sqlite3_bind_text(st_del, 1, path, -1, SQLITE_STATIC);
 	step(st_del, path);
+}
+
+void
+db_domain_put(uint32_t domid, uint64_t mfn, uint32_t port)
+{
+	if (db == NULL)
+		return;
+	begin();
+	sqlite3_bind_int64(st_dput, 1, domid);
+	sqlite3_bind_int64(st_dput, 2, (sqlite3_int64)mfn);
+	sqlite3_bind_int64(st_dput, 3, port);
+	step(st_dput, "domain");
+}
+
+void
+db_domain_del(uint32_t domid)
+{
+	if (db == NULL)
+		return;
+	begin();
+	sqlite3_bind_int64(st_ddel, 1, domid);
+	step(st_ddel, "domain");
+}
+
+int
+db_domain_load(void (*cb)(uint32_t, uint64_t, uint32_t, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	char		*cause = NULL;
+	int		 rc;
+
+	if (db == NULL)
+		return 0;
+	if (prep("SELECT domid, mfn, port FROM domain ORDER BY domid", &st,
+	    &cause) == -1) {
+		log_warnx("%s: %s", __func__, cause);
+		free(cause);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb((uint32_t)sqlite3_column_int64(st, 0),
+		    (uint64_t)sqlite3_column_int64(st, 1),
+		    (uint32_t)sqlite3_column_int64(st, 2), arg);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 void
