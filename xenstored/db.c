@@ -99,6 +99,10 @@ db_open(const char *path, int durable, char **cause)
 	    prep("DELETE FROM domain WHERE domid = ?1", &st_ddel, cause) == -1 ||
 	    prep("BEGIN", &st_begin, cause) == -1 ||
 	    prep("COMMIT", &st_commit, cause) == -1) {
+		char	*inner = *cause;
+
+		xasprintf(cause, "%s: %s", path, inner);
+		free(inner);
 		db_close();
 		return -1;
 	}
