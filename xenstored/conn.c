@@ -83,9 +83,11 @@ struct conn *
 conn_new(const struct conn_ops *ops, void *tp, uint32_t domid, int privileged,
     int readonly, const char *desc)
 {
+	static uint64_t	 nconns;
 	struct conn	*c;
 
 	c = xcalloc(1, sizeof(*c));
+	c->seq = ++nconns;
 	c->ops = ops;
 	c->tp = tp;
 	c->who.domid = domid;

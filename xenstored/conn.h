@@ -52,6 +52,7 @@ struct conn {
 	uint32_t		 ntxns;
 	uint32_t		 next_txid;
 	uint64_t		 nreqs;		/* requests served */
+	uint64_t		 seq;		/* creation order */
 };
 
 TAILQ_HEAD(conn_list, conn);
