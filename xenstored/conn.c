@@ -23,6 +23,7 @@
  * with output queued in a turn sits on the dirty list until then.
  */
 struct conn_list		 conns = TAILQ_HEAD_INITIALIZER(conns);
+size_t				 conn_out_max = CONN_OUT_MAX;
 static TAILQ_HEAD(, conn)	 dirty = TAILQ_HEAD_INITIALIZER(dirty);
 static struct event		*turn_ev;
 static void			(*turn_hook)(void *);
@@ -83,9 +84,11 @@ struct conn *
 conn_new(const struct conn_ops *ops, void *tp, uint32_t domid, int privileged,
     int readonly, const char *desc)
 {
+	static uint64_t	 nconns;
 	struct conn	*c;
 
 	c = xcalloc(1, sizeof(*c));
+	c->seq = ++nconns;
 	c->ops = ops;
 	c->tp = tp;
 	c->who.domid = domid;
@@ -118,7 +121,7 @@ conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
 	h.len = (uint32_t)len;
 	buf_add(&c->out, &h, sizeof(h));
 	buf_add(&c->out, payload, len);
-	if (buf_error(&c->out) != 0 || buf_len(&c->out) > CONN_OUT_MAX) {
+	if (buf_error(&c->out) != 0 || buf_len(&c->out) > conn_out_max) {
 		conn_close(c, "output queue overflow (peer not reading)");
 		return;
 	}
@@ -142,8 +145,12 @@ conn_close(struct conn *c, const char *why)
 	c->dead = 1;
 	set_reading(c, 0);
 	c->ops->want_write(c, 0);
-	watch_conn_gone(c);
-	txn_conn_gone(c);
+	/*
+	 * Watches and transactions stay allocated until conn_free(): a close
+	 * can happen in the middle of firing watches or committing (a queue
+	 * overflowing), and those loops still hold pointers to them.  A dead
+	 * connection's watches match nothing and its sends are dropped.
+	 */
 	domain_conn_gone(c);
 	mark_dirty(c);
 }
@@ -272,6 +279,8 @@ conn_writable(struct conn *c)
 static void
 conn_free(struct conn *c)
 {
+	watch_conn_gone(c);
+	txn_conn_gone(c);
 	TAILQ_REMOVE(&conns, c, entry);
 	if (c->ops->destroy != NULL)
 		c->ops->destroy(c);

@@ -52,6 +52,7 @@ struct conn {
 	uint32_t		 ntxns;
 	uint32_t		 next_txid;
 	uint64_t		 nreqs;		/* requests served */
+	uint64_t		 seq;		/* creation order */
 };
 
 TAILQ_HEAD(conn_list, conn);
@@ -91,6 +92,7 @@ void	 conn_end_turn(void);
 #define CONN_OUT_HIGH	(256 * 1024)
 /* Output buffered past this (a peer not reading its events) closes it. */
 #define CONN_OUT_MAX	(16 * 1024 * 1024)
+extern size_t		 conn_out_max;	/* CONN_OUT_MAX; tests lower it */
 /* Input buffered before decoding. */
 #define CONN_IN_CHUNK	(64 * 1024)
 

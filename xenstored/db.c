@@ -10,6 +10,7 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xenstored/db.h"
+#include "xenstored/db_vfs.h"
 #include "xenstored/tree.h"
 
 /*
@@ -29,6 +30,7 @@
  */
 static sqlite3		*db;
 static sqlite3_stmt	*st_put, *st_del, *st_begin, *st_commit;
+static sqlite3_stmt	*st_dput, *st_ddel;
 static int		 in_txn;
 static uint64_t		 ncommits, ckpt_at;
 static int64_t		 next_seq = 1;
@@ -60,8 +62,13 @@ prep(const char *sql, sqlite3_stmt **st, char **cause)
 int
 db_open(const char *path, int durable, char **cause)
 {
+	if (db_vfs_register() == -1) {
+		xasprintf(cause, "cannot register the SQLite VFS");
+		return -1;
+	}
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, db_vfs_name()) !=
+	    SQLITE_OK) {
 		xasprintf(cause, "%s: %s", path,
 		    db ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
@@ -85,8 +92,17 @@ db_open(const char *path, int durable, char **cause)
 	    "perms = excluded.perms", &st_put, cause) == -1 ||
 	    prep("DELETE FROM node WHERE path = ?1 OR "
 	    "(path >= ?1 || '/' AND path < ?1 || '0')", &st_del, cause) == -1 ||
+	    exec("CREATE TABLE IF NOT EXISTS domain (domid INTEGER PRIMARY KEY, "
+	    "mfn INTEGER NOT NULL, port INTEGER NOT NULL)", cause) == -1 ||
+	    prep("INSERT OR REPLACE INTO domain(domid, mfn, port) "
+	    "VALUES (?1, ?2, ?3)", &st_dput, cause) == -1 ||
+	    prep("DELETE FROM domain WHERE domid = ?1", &st_ddel, cause) == -1 ||
 	    prep("BEGIN", &st_begin, cause) == -1 ||
 	    prep("COMMIT", &st_commit, cause) == -1) {
+		char	*inner = *cause;
+
+		xasprintf(cause, "%s: %s", path, inner);
+		free(inner);
 		db_close();
 		return -1;
 	}
@@ -104,7 +120,9 @@ db_close(void)
 	sqlite3_finalize(st_del);
 	sqlite3_finalize(st_begin);
 	sqlite3_finalize(st_commit);
-	st_put = st_del = st_begin = st_commit = NULL;
+	sqlite3_finalize(st_dput);
+	sqlite3_finalize(st_ddel);
+	st_put = st_del = st_begin = st_commit = st_dput = st_ddel = NULL;
 	sqlite3_close(db);
 	db = NULL;
 }
@@ -191,11 +209,59 @@ db_del(const char *path)
 }
 
 void
+db_domain_put(uint32_t domid, uint64_t mfn, uint32_t port)
+{
+	if (db == NULL)
+		return;
+	begin();
+	sqlite3_bind_int64(st_dput, 1, domid);
+	sqlite3_bind_int64(st_dput, 2, (sqlite3_int64)mfn);
+	sqlite3_bind_int64(st_dput, 3, port);
+	step(st_dput, "domain");
+}
+
+void
+db_domain_del(uint32_t domid)
+{
+	if (db == NULL)
+		return;
+	begin();
+	sqlite3_bind_int64(st_ddel, 1, domid);
+	step(st_ddel, "domain");
+}
+
+int
+db_domain_load(void (*cb)(uint32_t, uint64_t, uint32_t, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	char		*cause = NULL;
+	int		 rc;
+
+	if (db == NULL)
+		return 0;
+	if (prep("SELECT domid, mfn, port FROM domain ORDER BY domid", &st,
+	    &cause) == -1) {
+		log_warnx("%s: %s", __func__, cause);
+		free(cause);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb((uint32_t)sqlite3_column_int64(st, 0),
+		    (uint64_t)sqlite3_column_int64(st, 1),
+		    (uint32_t)sqlite3_column_int64(st, 2), arg);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
 db_commit(void)
 {
 	if (db == NULL || !in_txn)
 		return;
 	step(st_commit, "COMMIT");
+	/* The commit's WAL frames reach the kernel here, in one write. */
+	if (db_vfs_flush() == -1)
+		fatalx("%s: writing the WAL failed", __func__);
 	in_txn = 0;
 	ncommits++;
 }

@@ -28,6 +28,15 @@ void	 db_put(const struct node *);
 void	 db_del(const char *path);
 
 /*
+ * Introduced domains, so that their ring connections resume after a
+ * restart: record, forget, and list them (cb per row).
+ */
+void	 db_domain_put(uint32_t domid, uint64_t mfn, uint32_t port);
+void	 db_domain_del(uint32_t domid);
+int	 db_domain_load(void (*cb)(uint32_t domid, uint64_t mfn,
+	    uint32_t port, void *), void *arg);
+
+/*
  * Commit what the turn recorded (nothing to do: no cost).  A failed
  * commit is fatal: replies of that turn must not go out, and a restart
  * reloads the last committed tree.

@@ -7,6 +7,7 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xenstored/conn.h"
+#include "xenstored/db.h"
 #include "xenstored/domain.h"
 #include "xenstored/ring.h"
 #include "xenstored/watch.h"
@@ -27,13 +28,45 @@ static struct ring_mapper	 mapper;
 static int			 have_mapper;
 static struct event_base	*evbase;
 
+static struct domain *find(uint32_t);
+static int	 connect_ring(uint32_t, uint64_t, uint32_t);
+
+/*
+ * Domains introduced before a restart: map their rings again and go on
+ * serving them where they stopped (requests already in the ring are
+ * answered).  A domain whose ring cannot be mapped any more is gone:
+ * forget it and tell the @releaseDomain watchers.
+ */
+static void
+restore_one(uint32_t domid, uint64_t mfn, uint32_t port, void *arg)
+{
+	int	*gone = arg;
+
+	if (find(domid) != NULL)
+		return;
+	if (connect_ring(domid, mfn, port) != 0) {
+		log_warnx("%s: domain %u not reconnected; forgetting it",
+		    __func__, domid);
+		db_domain_del(domid);
+		(*gone)++;
+		return;
+	}
+	log_info("%s: domain %u reconnected", __func__, domid);
+}
+
 void
 domain_init(struct event_base *base, const struct ring_mapper *m)
 {
+	int	 gone = 0;
+
 	evbase = base;
 	have_mapper = (m != NULL);
 	if (m != NULL)
 		mapper = *m;
+	(void)db_domain_load(restore_one, &gone);
+	db_commit();
+	if (gone > 0)
+		watch_fire_special("@releaseDomain");
 }
 
 static void
@@ -106,29 +139,20 @@ domain_release(uint32_t domid)
 
 	if ((d = find(domid)) == NULL)
 		return ENOENT;
+	db_domain_del(domid);
 	domain_free(d);
 	watch_fire_special("@releaseDomain");
 	return 0;
 }
 
-int
-do_introduce(struct req *r)
+/* Map a domain's ring and serve it.  Returns 0 or an errno. */
+static int
+connect_ring(uint32_t domid, uint64_t mfn, uint32_t port)
 {
 	struct domain		*d;
 	struct xs_ring_intf	*intf;
-	uint64_t		 mfn;
-	uint32_t		 domid, port;
 	int			 evfd;
 
-	if (r->argc < 3)
-		return EINVAL;
-	domid = wire_domid(r->argv[0]);
-	mfn = strtoull(r->argv[1], NULL, 10);
-	port = wire_domid(r->argv[2]);
-	if (domid == 0 || domid >= DOMID_FIRST_RESERVED)
-		return EINVAL;
-	if ((d = find(domid)) != NULL)
-		return 0;	/* Xen: a repeat only rebinds the channel */
 	if (!have_mapper) {
 		log_warnx("%s: domain %u: guest ring transport not "
 		    "implemented yet (needs libxc foreign mapping and event "
@@ -143,8 +167,30 @@ do_introduce(struct req *r)
 	d->domid = domid;
 	d->mfn = mfn;
 	d->port = port;
-	d->conn = ring_conn_new(evbase, domid, intf, evfd, &mapper);
 	LIST_INSERT_HEAD(&domains, d, entry);
+	d->conn = ring_conn_new(evbase, domid, intf, evfd, &mapper);
+	return 0;
+}
+
+int
+do_introduce(struct req *r)
+{
+	uint64_t		 mfn;
+	uint32_t		 domid, port;
+	int			 err;
+
+	if (r->argc < 3)
+		return EINVAL;
+	domid = wire_domid(r->argv[0]);
+	mfn = strtoull(r->argv[1], NULL, 10);
+	port = wire_domid(r->argv[2]);
+	if (domid == 0 || domid >= DOMID_FIRST_RESERVED)
+		return EINVAL;
+	if (find(domid) != NULL)
+		return 0;	/* Xen: a repeat only rebinds the channel */
+	if ((err = connect_ring(domid, mfn, port)) != 0)
+		return err;
+	db_domain_put(domid, mfn, port);
 	log_info("%s: domain %u introduced", __func__, domid);
 	watch_fire_special("@introduceDomain");
 	return 0;

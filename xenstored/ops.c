@@ -66,13 +66,14 @@ get_node(struct req *r, const char *path, uint32_t perm, struct vnode *v)
 
 /*
  * The single path argument of READ, DIRECTORY, ...: a payload that is not
- * exactly one NUL-terminated string is refused as Xen refuses it (ENOENT).
+ * exactly one NUL-terminated string is EINVAL.  (Xen's daemon answers
+ * with whatever errno an earlier request left behind, ENOENT or EINVAL.)
  */
 static int
 onearg(struct req *r, char *out, size_t size)
 {
 	if (r->argc != 1 || r->argend != r->hdr.len)
-		return ENOENT;
+		return EINVAL;
 	return wire_canon(r->conn, r->argv[0], 0, out, size);
 }
 

@@ -21,13 +21,23 @@
  * MATCH_EXACT for each node removed below it, so a watch on /a/b/c hears
  * "/a/b/c" when /a goes, as with Xen.
  *
+ * Xen's daemon sends the events of one change connection by connection
+ * (oldest first), each connection's in the order its watches were set;
+ * the matches found through the index are sorted into that order.
+ *
  * A watch given relative ("device/vif") is stored absolute
  * (/local/domain/<id>/device/vif) and its events are made relative again.
  */
 #define WHASH_SIZE	4096
 
 static struct watch	*whash[WHASH_SIZE];
-static uint64_t		 nwatches;
+static uint64_t		 nwatches, wseq;
+
+/* The watches one event reaches, before sorting. */
+struct hits {
+	struct watch	**w;
+	size_t		  n, cap;
+};
 
 static uint32_t
 whash_of(const char *s, size_t len)
@@ -69,6 +79,7 @@ watch_add(struct conn *c, const char *path, const char *token, int relative,
 	w->path = xstrdup(path);
 	w->token = xstrdup(token);
 	w->relative = relative;
+	w->seq = ++wseq;
 	w->hash = whash_of(path, len);
 	w->hnext = whash[w->hash % WHASH_SIZE];
 	whash[w->hash % WHASH_SIZE] = w;
@@ -153,42 +164,60 @@ may_see(struct conn *c, const struct xs_perm *p, uint32_t n,
 	return op != NULL && (perm_for(&c->who, op, on) & PERM_READ);
 }
 
-/* Fire the watches registered on exactly path[0..len) for event 'path'. */
+/* Collect the watches registered on exactly path[0..len) that may see it. */
 static void
-fire_on(const char *wpath, size_t len, const char *path,
+collect(struct hits *hs, const char *wpath, size_t len,
     const struct xs_perm *p, uint32_t n, const struct xs_perm *op, uint32_t on)
 {
-	struct watch	*w, *next;
+	struct watch	*w;
 	uint32_t	 h = whash_of(wpath, len);
 
-	for (w = whash[h % WHASH_SIZE]; w != NULL; w = next) {
-		next = w->hnext;
+	for (w = whash[h % WHASH_SIZE]; w != NULL; w = w->hnext) {
 		if (w->hash != h || strncmp(w->path, wpath, len) != 0 ||
-		    w->path[len] != '\0' || w->conn->dead)
+		    w->path[len] != '\0' || w->conn->dead ||
+		    !may_see(w->conn, p, n, op, on))
 			continue;
-		if (may_see(w->conn, p, n, op, on))
-			send_event(w, path);
+		if (hs->n == hs->cap) {
+			hs->cap = hs->cap ? hs->cap * 2 : 16;
+			hs->w = xreallocarray(hs->w, hs->cap, sizeof(*hs->w));
+		}
+		hs->w[hs->n++] = w;
 	}
+}
+
+static int
+xen_order(const void *a, const void *b)
+{
+	const struct watch	*x = *(struct watch *const *)a;
+	const struct watch	*y = *(struct watch *const *)b;
+
+	if (x->conn->seq != y->conn->seq)
+		return x->conn->seq < y->conn->seq ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 void
 watch_fire(const char *path, enum watch_match m, const struct xs_perm *p,
     uint32_t n, const struct xs_perm *op, uint32_t on)
 {
-	size_t		 len;
+	struct hits	 hs = { NULL, 0, 0 };
+	size_t		 len, i;
 
 	if (nwatches == 0)
 		return;
 	len = strlen(path);
-	fire_on(path, len, path, p, n, op, on);
-	if (m == MATCH_EXACT || len == 1)
-		return;
-	while (len > 1) {
+	collect(&hs, path, len, p, n, op, on);
+	while (m == MATCH_SUBTREE && len > 1) {
 		while (len > 0 && path[len - 1] != '/')
 			len--;
 		len = (len > 1) ? len - 1 : 1;
-		fire_on(path, len, path, p, n, op, on);
+		collect(&hs, path, len, p, n, op, on);
 	}
+	if (hs.n > 1)
+		qsort(hs.w, hs.n, sizeof(*hs.w), xen_order);
+	for (i = 0; i < hs.n; i++)
+		send_event(hs.w[i], path);
+	free(hs.w);
 }
 
 void

@@ -15,6 +15,7 @@ struct watch {
 	struct conn		*conn;
 	char			*path;		/* absolute, or "@..." */
 	char			*token;
+	uint64_t		 seq;		/* registration order */
 	uint32_t		 hash;
 	int			 relative;	/* given relative: events too */
 };

@@ -41,23 +41,26 @@ if [[ $smoke -eq 1 ]]; then
 fi
 
 declare -A col
-run_col() {	# name socket pid
-	while read -r k v; do col[$1,$k]=$v; done < <("$bench" "$2" "$secs" "$3")
+rounds=${XSBENCH_ROUNDS:-3}
+run_col() {	# name socket pid round
+	while read -r k v; do col[$1,$k,$4]=$v; done < <("$bench" "$2" "$secs" "$3")
 }
-memory() {	# name socket pid
-	"$bench" "$2" populate 1000 100
-	col[$1,rss_1000x100_mib]=$(awk -v k="$(rss_kib "$3")" 'BEGIN { printf "%.1f", k / 1024 }')
+median() {	# name metric -> the median over the rounds
+	local r vals=()
+	for r in $(seq "$rounds"); do
+		[[ -n ${col[$1,$2,$r]:-} ]] && vals+=("${col[$1,$2,$r]}")
+	done
+	[[ ${#vals[@]} -gt 0 ]] || { echo -; return; }
+	printf '%s\n' "${vals[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+# The three daemons run side by side; each round measures each of them in
+# turn, and the table shows medians, so that load from other work on the
+# machine falls on all of them alike.
 start_ours "$tmp/ours"
-run_col ours "$ours_sock" "$ours_pid"
-kill "$ours_pid"; wait "$ours_pid" 2>/dev/null || true
-start_ours "$tmp/ours-mem"
-memory ours "$ours_sock" "$ours_pid"
-kill "$ours_pid"; wait "$ours_pid" 2>/dev/null || true
+ours_def_pid=$ours_pid; ours_def_sock=$ours_sock
 start_ours "$tmp/durable" --durable
-run_col durable "$ours_sock" "$ours_pid"
-kill "$ours_pid"; wait "$ours_pid" 2>/dev/null || true
+ours_dur_pid=$ours_pid; ours_dur_sock=$ours_sock
 
 peers=${XVM_PEERS:-}
 for d in "$here/../../../../shared/peers" "$here/../../../../../shared/peers" /work/shared/peers; do
@@ -68,9 +71,24 @@ if [[ -n $peers ]]; then
 	peer_dir=$tmp/peer
 	if peer_sock=$("$peers/xen-xenstored/start" "$peer_dir" 2>"$tmp/peer.err"); then
 		have_peer=1
-		run_col peer "$peer_sock" "$(cat "$peer_dir/xenstored.pid")"
-		memory peer "$peer_sock" "$(cat "$peer_dir/xenstored.pid")"
+		peer_pid=$(cat "$peer_dir/xenstored.pid")
 	fi
+fi
+for r in $(seq "$rounds"); do
+	run_col ours "$ours_def_sock" "$ours_def_pid" "$r"
+	[[ $have_peer -eq 1 ]] && run_col peer "$peer_sock" "$peer_pid" "$r"
+	run_col durable "$ours_dur_sock" "$ours_dur_pid" "$r"
+done
+
+# Memory: a fresh daemon of each kind, 1000 domains x 100 nodes.
+start_ours "$tmp/ours-mem"
+"$bench" "$ours_sock" populate 1000 100
+col[ours,rss_1000x100_mib,1]=$(awk -v k="$(rss_kib "$ours_pid")" 'BEGIN { printf "%.1f", k / 1024 }')
+if [[ $have_peer -eq 1 ]]; then
+	"$peers/xen-xenstored/stop" "$peer_dir"
+	peer_sock=$("$peers/xen-xenstored/start" "$peer_dir" 2>>"$tmp/peer.err")
+	"$bench" "$peer_sock" populate 1000 100
+	col[peer,rss_1000x100_mib,1]=$(awk -v k="$(rss_kib "$(cat "$peer_dir/xenstored.pid")")" 'BEGIN { printf "%.1f", k / 1024 }')
 fi
 
 ratio() {	# metric ours peer -> how many times better ours is
@@ -85,8 +103,9 @@ for k in read_ops_per_s read_daemon_cpu_us_per_op write_ops_per_s \
     write_daemon_cpu_us_per_op directory10_ops_per_s \
     read_16_in_flight_ops_per_s tx10_commits_per_s write_8_clients_ops_per_s \
     watch_latency_p50_us watch_latency_p99_us rss_1000x100_mib; do
-	o=${col[ours,$k]:--}; d=${col[durable,$k]:--}; p=${col[peer,$k]:--}
+	o=$(median ours "$k"); d=$(median durable "$k"); p=$(median peer "$k")
 	printf '%-28s %10s %10s %12s %8s %8s\n' "$k" "$o" "$d" "$p" \
 	    "$(ratio "$k" "$o" "$p")" "$(ratio "$k" "$d" "$p")"
 done
+echo "(medians of $rounds rounds of ${secs}s per figure; load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 [[ $have_peer -eq 1 ]] || echo "(no peer: shared/peers/xen-xenstored not found or failed to start)"

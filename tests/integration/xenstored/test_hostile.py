@@ -50,7 +50,7 @@ def case_max_payload_ok(d, c):
 
 
 def case_missing_nul(d, c):
-    expect_error(c, 'READ', b'/h/max', 'ENOENT')
+    expect_error(c, 'READ', b'/h/max', 'EINVAL')
     expect_error(c, 'WATCH', b'/h', 'EINVAL')
     expect_error(c, 'TRANSACTION_END', b'T', 'ENOENT')
 

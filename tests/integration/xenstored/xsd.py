@@ -96,8 +96,16 @@ class Raw:
 
     def __init__(self, path, timeout=10):
         self.s = socket.socket(socket.AF_UNIX)
+        # Xen's C daemon listens with a backlog of 1: retry a full queue.
+        for _ in range(200):
+            try:
+                self.s.connect(path)
+                break
+            except (BlockingIOError, ConnectionRefusedError):
+                time.sleep(0.01)
+        else:
+            fail('cannot connect to ' + path)
         self.s.settimeout(timeout)
-        self.s.connect(path)
         self.rid = 0
 
     def close(self):

@@ -1,4 +1,5 @@
 /* Unit tests for xenstored/ring.c: the ring protocol on a memfd page, and a guest end to end. */
+#include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -221,6 +222,72 @@ test_guest_end_to_end(void **state)
 	munmap(guest_page, 4096);
 }
 
+static int	 map_fails;
+
+static struct xs_ring_intf *
+t_map_maybe(uint32_t domid, uint64_t mfn, uint32_t port, int *evfd, void *arg)
+{
+	if (map_fails) {
+		errno = ESRCH;
+		return NULL;
+	}
+	return t_map(domid, mfn, port, evfd, arg);
+}
+
+/* A restart: the introduced domain is reconnected from the database and
+ * a request it left in the ring meanwhile is answered. */
+static void
+test_resume_after_restart(void **state)
+{
+	struct ring_mapper	 m = { t_map_maybe, t_notify, t_unmap, NULL };
+	struct xs_msg_hdr	 h = { XS_READ, 5, 0, 16 };
+	char			 dir[] = "/tmp/xsd-unit-XXXXXX", db[64], *cause;
+	struct conn		*d0, *w;
+	struct reply		 r;
+
+	(void)state;
+	guest_page = map_page(NULL);
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/store.db", dir);
+	log_init("test", 1, 0);
+	assert_int_equal(store_open(db, 0, &cause), 0);
+	conn_init(NULL);
+	domain_init(NULL, &m);
+	d0 = h_conn(0, 1, 0);
+	assert_string_equal(RQ(d0, XS_INTRODUCE, "9\0" "1\0" "2\0")->data, "OK");
+	conn_end_turn();			/* the commit */
+	/* The guest queues a request while the daemon is down. */
+	h_teardown();
+	assert_int_equal(ring_write_req(guest_page, &h, sizeof(h)), sizeof(h));
+	assert_int_equal(ring_write_req(guest_page, "/tool/xenstored\0", 16), 16);
+	assert_int_equal(store_open(db, 0, &cause), 0);
+	conn_init(NULL);
+	domain_init(NULL, &m);
+	conn_end_turn();
+	assert_int_equal(ring_read_rsp(guest_page, &h, sizeof(h)), sizeof(h));
+	assert_int_equal(h.type, XS_ERROR);	/* answered: EACCES for a guest */
+	assert_int_equal(h.req_id, 5);
+	d0 = h_conn(0, 1, 0);
+	assert_string_equal(RQ(d0, XS_IS_DOMAIN_INTRODUCED, "9\0")->data, "T");
+	/* Restart again, now the domain is gone: forgotten, @releaseDomain. */
+	h_teardown();
+	map_fails = 1;
+	assert_int_equal(store_open(db, 0, &cause), 0);
+	conn_init(NULL);
+	w = h_conn(0, 1, 0);
+	RQ(w, XS_WATCH, "@releaseDomain\0R\0");
+	buf_reset(&w->out);
+	domain_init(NULL, &m);
+	assert_int_equal(h_pop(w, &r), 0);
+	assert_memory_equal(r.data, "@releaseDomain\0R\0", 17);
+	assert_string_equal(RQ(w, XS_IS_DOMAIN_INTRODUCED, "9\0")->data, "F");
+	h_teardown();
+	map_fails = 0;
+	munmap(guest_page, 4096);
+	snprintf(db, sizeof(db), "rm -rf %s", dir);
+	assert_int_equal(system(db), 0);
+}
+
 int
 main(void)
 {
@@ -228,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_bad_indexes),
 		cmocka_unit_test(test_guest_end_to_end),
+		cmocka_unit_test(test_resume_after_restart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

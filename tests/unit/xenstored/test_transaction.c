@@ -196,6 +196,41 @@ test_trans_nodes_quota(void **state)
 	h_teardown();
 }
 
+/* A connection closed (output overflow) while its own commit fires
+ * watches: the commit finishes, nothing is used after it is freed. */
+static void
+test_close_during_commit(void **state)
+{
+	struct conn	*a, *b;
+	char		 req[32];
+	uint32_t	 t;
+	int		 i, n;
+
+	(void)state;
+	h_setup();
+	conn_out_max = 2048;
+	a = h_conn(0, 1, 0);
+	b = h_conn(0, 1, 0);
+	RQ(a, XS_WATCH, "/\0mine\0");
+	RQ(a, XS_WATCH, "/o\0again\0");
+	RQ(b, XS_WATCH, "/o\0theirs\0");
+	t = start(a);
+	for (i = 0; i < 200; i++) {
+		n = snprintf(req, sizeof(req), "/o/n%d%cv", i, 0);
+		h_rq(a, XS_WRITE, req, (size_t)n, t);
+	}
+	buf_reset(&a->out);
+	buf_reset(&b->out);
+	h_rq(a, XS_TRANSACTION_END, "T", 2, t);	/* a overflows and closes */
+	assert_true(a->dead);
+	assert_true(b->dead);			/* so does b: 200 events */
+	conn_end_turn();			/* both freed here */
+	conn_out_max = CONN_OUT_MAX;
+	b = h_conn(0, 1, 0);
+	assert_string_equal(RQ(b, XS_READ, "/o/n199\0")->data, "v");
+	h_teardown();
+}
+
 int
 main(void)
 {
@@ -204,6 +239,7 @@ main(void)
 		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_events_on_commit_only),
 		cmocka_unit_test(test_trans_nodes_quota),
+		cmocka_unit_test(test_close_during_commit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

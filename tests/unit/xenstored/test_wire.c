@@ -42,8 +42,8 @@ static const struct wcase cases[] = {
 	ERR(D0, XS_READ, "/a/c\0", ENOENT),
 	ERR(D0, XS_READ, "/a//c\0", EINVAL),
 	ERR(D0, XS_READ, "/a/c/\0", EINVAL),
-	ERR(D0, XS_READ, "/a/b", ENOENT),	/* no NUL: as Xen */
-	ERR(D0, XS_READ, "", ENOENT),
+	ERR(D0, XS_READ, "/a/b", EINVAL),	/* no NUL */
+	ERR(D0, XS_READ, "", EINVAL),
 	ERR(D0, XS_WRITE, "@x\0v", EINVAL),
 	C(D0, XS_WRITE, "rel/x\0v", XS_WRITE, OK_),
 	C(D0, XS_READ, "/local/domain/0/rel/x\0", XS_READ, "v"),
