@@ -1,0 +1,146 @@
+/* svccfg(8): import, export and modify service configurations. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/str.h"
+#include "lib/xmalloc.h"
+#include "smf/client.h"
+#include "smf/fmri.h"
+#include "smf/proto.h"
+#include "smf/repo.h"
+#include "smf/smf.h"
+#include "smf/svccfg.h"
+
+static void
+usage(void)
+{
+	const struct svccfg_cmd	*c;
+
+	fprintf(stderr, "Usage: svccfg [-v] [-s FMRI] [subcommand "
+	    "[args...]]\n\nSubcommands:\n");
+	for (c = svccfg_cmds; c->name != NULL; c++)
+		fprintf(stderr, "\t%s\n", c->usage);
+	exit(2);
+}
+
+void
+svccfg_reload(void)
+{
+	char	*msg = NULL;
+
+	if (smf_cmd_call(CTL_RELOAD, 0, NULL, &msg) >= 0)
+		free(msg);
+}
+
+/* -s: a service ("xvm/xend", "svc:/a/b") or an instance ("...:default"). */
+static int
+select_entity(struct svccfg *sc, const char *pattern)
+{
+	struct repo_inst *all = NULL;
+	char		**svcs = NULL;
+	size_t		 nall = 0, nsvc = 0, i, idx[2], n = 0;
+	int64_t		 sid = -1;
+	int		 rc = -1;
+
+	if (strchr(pattern + (strncmp(pattern, "svc:", 4) == 0 ? 4 : 0),
+	    ':') != NULL) {
+		if (repo_instances(sc->repo, &all, &nall) == -1)
+			goto out;
+		n = smf_match(pattern, all, nall, idx, 2);
+		if (n == 1) {
+			strlcpy(sc->svc, all[idx[0]].svc, sizeof(sc->svc));
+			strlcpy(sc->inst, all[idx[0]].inst, sizeof(sc->inst));
+			sc->ent = repo_ent_inst(all[idx[0]].svc_id,
+			    all[idx[0]].id, SMF_SNAP_EDIT);
+		}
+	} else {
+		if (repo_services(sc->repo, &svcs, &nsvc) == -1)
+			goto out;
+		for (i = 0; i < nsvc; i++)
+			if (fmri_match_service(pattern, svcs[i])) {
+				if (n++ == 0)
+					strlcpy(sc->svc, svcs[i],
+					    sizeof(sc->svc));
+			}
+		if (n == 1 && (sid = repo_service(sc->repo, sc->svc, 0)) != -1)
+			sc->ent = repo_ent_svc(sid, SMF_SNAP_EDIT);
+		sc->inst[0] = '\0';
+	}
+	if (n == 0)
+		log_warnx("Pattern '%s' doesn't match any entities", pattern);
+	else if (n > 1)
+		log_warnx("Pattern '%s' matches multiple entities", pattern);
+	else {
+		fmri_format(sc->fmri, sizeof(sc->fmri), sc->svc, sc->inst);
+		sc->selected = 1;
+		rc = 0;
+	}
+out:
+	repo_insts_free(all, nall);
+	for (i = 0; i < nsvc; i++)
+		free(svcs[i]);
+	free(svcs);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct svccfg_cmd	*c;
+	struct svccfg		 sc;
+	const char		*sel = NULL;
+	int			 ch, rc;
+
+	smf_cmd_init("svccfg", &argc, argv);
+	while ((ch = getopt(argc, argv, "+vs:f:")) != -1) {
+		switch (ch) {
+		case 'v':
+			break;
+		case 's':
+			sel = optarg;
+			break;
+		case 'f':
+			log_warnx("-f command files: not implemented");
+			exit(1);
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		log_warnx("interactive mode: not implemented; give a "
+		    "subcommand");
+		usage();
+	}
+	for (c = svccfg_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, argv[0]) == 0)
+			break;
+	if (c->name == NULL) {
+		log_warnx("Unknown command \"%s\".", argv[0]);
+		usage();
+	}
+	if (argc - 1 < c->min_args ||
+	    (c->max_args >= 0 && argc - 1 > c->max_args)) {
+		fprintf(stderr, "Usage: svccfg %s\n", c->usage);
+		exit(2);
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.repo = smf_cmd_repo(1);
+	if (sel != NULL && select_entity(&sc, sel) == -1) {
+		repo_close(sc.repo);
+		exit(1);
+	}
+	if (c->needs_entity && !sc.selected) {
+		log_warnx("%s: no entity selected (use -s FMRI)", c->name);
+		repo_close(sc.repo);
+		exit(1);
+	}
+	rc = c->fn(&sc, argc - 1, argv + 1);
+	repo_close(sc.repo);
+	return rc;
+}
