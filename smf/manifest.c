@@ -51,7 +51,7 @@ on_xml_error(void *arg, xmlErrorPtr err)
 	if (ctx->cause != NULL || err == NULL || err->level == XML_ERR_WARNING)
 		return;
 	msg = xstrdup(err->message != NULL ? err->message : "error");
-	while ((nl = strrchr(msg, '\n')) != NULL && nl[1] == '\0')
+	if ((nl = strchr(msg, '\n')) != NULL)
 		*nl = '\0';
 	line = err->line;
 	if (line <= 0 && err->node != NULL)
