@@ -48,7 +48,20 @@ on_xml_error(void *arg, xmlErrorPtr err)
 	char		*msg, *nl;
 	int		 line;
 
-	if (ctx->cause != NULL || err == NULL || err->level == XML_ERR_WARNING)
+	if (err == NULL || err->level == XML_ERR_WARNING)
+		return;
+	/*
+	 * An undeclared element makes its parent's content invalid first;
+	 * the element's own line is the one worth reporting.
+	 */
+	if (ctx->cause != NULL && err->code == XML_DTD_UNKNOWN_ELEM &&
+	    !ctx->unknown_elem) {
+		free(ctx->cause);
+		ctx->cause = NULL;
+	}
+	if (err->code == XML_DTD_UNKNOWN_ELEM)
+		ctx->unknown_elem = 1;
+	if (ctx->cause != NULL)
 		return;
 	msg = xstrdup(err->message != NULL ? err->message : "error");
 	if ((nl = strchr(msg, '\n')) != NULL)
@@ -134,7 +147,7 @@ mf_free(struct manifest *m)
 struct manifest *
 mf_parse_mem(const char *buf, size_t len, const char *name, char **cause)
 {
-	struct mf_ctx		 ctx = { name, NULL };
+	struct mf_ctx		 ctx = { name, NULL, 0 };
 	struct manifest		*m = NULL;
 	xmlParserCtxtPtr	 pctx = NULL;
 	xmlValidCtxtPtr		 vctx = NULL;

@@ -11,6 +11,7 @@ struct manifest;
 struct mf_ctx {
 	const char	*file;
 	char		*cause;		/* first error, "file:line: msg" */
+	int		 unknown_elem;	/* cause is an undeclared element */
 };
 
 /* Record the first error at node's line; later ones are dropped. */

@@ -153,7 +153,7 @@ entity(struct buf *b, const struct repo_pg *pgs, size_t npg,
 	for (i = 0; i < npg; i++)
 		if (strcmp(pgs[i].type, "template") == 0)
 			tmpl = 1;
-	if (!tmpl || ind[2] != '\0')
+	if (!tmpl || strlen(ind) > 4)
 		return;		/* instance templates are not exported */
 	buf_printf(b, "%s<template>\n", ind);
 	if ((r = str(v, n, "tm_common_name", "C", NULL)) != NULL) {
@@ -237,7 +237,9 @@ svccfg_export(struct svccfg *sc, const char *pattern)
 		repo_pgs_free(pgs, npg);
 		repo_props_free(v, n);
 		pgs = NULL;
+		npg = 0;
 		v = NULL;
+		n = 0;
 		if (repo_instances(sc->repo, &all, &nall) == -1)
 			goto fail;
 		for (i = 0; i < nall; i++) {
@@ -257,7 +259,9 @@ svccfg_export(struct svccfg *sc, const char *pattern)
 			repo_pgs_free(pgs, npg);
 			repo_props_free(v, n);
 			pgs = NULL;
+			npg = 0;
 			v = NULL;
+			n = 0;
 		}
 		if (cut != NULL) {
 			*cut = ' ';

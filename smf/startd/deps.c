@@ -31,6 +31,10 @@ enum cat { C_UP, C_WAIT, C_DOWN };
 static enum cat
 inst_cat(const struct inst *x)
 {
+	/* Still online but on its way down: not something to start on. */
+	if (x->stop_pending || x->meth == METH_STOP || x->meth == METH_DRAIN)
+		return inst_enabled(x) && x->stop_target == SMF_OFFLINE ?
+		    C_WAIT : C_DOWN;
 	switch (x->state) {
 	case SMF_ONLINE:
 	case SMF_DEGRADED:

@@ -98,6 +98,8 @@ chmod +x "$ROOT/bin/svc.sh"
 S=$ROOT/bin/svc.sh
 
 # manifest FILE NAME ENABLED START [DURATION] [EXTRA-XML] [TIMEOUT]
+# EXTRA-XML goes before the methods (dependencies); $MF_METHODS after them
+# and $MF_PGS after the startd property group.
 manifest() {
 	local file=$1 name=$2 en=$3 start=$4 dur=${5:-contract} extra=${6:-}
 	local tmo=${7:-20}
@@ -110,9 +112,11 @@ manifest() {
     $extra
     <exec_method type="method" name="start" exec="$start" timeout_seconds="$tmo"/>
     <exec_method type="method" name="stop" exec="$S $name stop" timeout_seconds="20"/>
+    ${MF_METHODS:-}
     <property_group name="startd" type="framework">
       <propval name="duration" type="astring" value="$dur"/>
     </property_group>
+    ${MF_PGS:-}
   </service>
 </service_bundle>
 EOF
@@ -126,9 +130,19 @@ dep() { # dep NAME GROUPING RESTART_ON FMRI...
 	printf '</dependency>'
 }
 
+# wait_count NAME N: until service NAME has started N times.
+wait_count() {
+	local i
+	for ((i = 0; i < DEADLINE * 20; i++)); do
+		[[ $(count "$ROOT/log.$1") -ge $2 ]] && return 0
+		sleep 0.05
+	done
+	fail "$1 started $(count "$ROOT/log.$1") times, expected $2"
+}
+
 count() { [[ -f $1 ]] && wc -l <"$1" | tr -d ' ' || echo 0; }
 
-pid_of() { svcs -H -p "$1" | awk 'NR > 1 && $3 ~ /^[0-9]+$/ { print $3 }' | head -1; }
+pid_of() { svcs -H -p "$1" | awk 'NR > 1 { print $2 }' | head -1; }
 
 sc_enable_disable() {
 	manifest "$MF/a.xml" a false "$S a start"
@@ -184,7 +198,7 @@ sc_restart_on_death() {
 	pid=$(pid_of test/d)
 	[[ -n $pid ]] || fail "no process"
 	kill -9 "$pid"
-	wait_for test "$(count "$ROOT/log.d")" -ge 2
+	wait_count d 2
 	wait_state test/d online
 	npid=$(pid_of test/d)
 	[[ -n $npid && $npid != "$pid" ]] || fail "not restarted ($pid/$npid)"
@@ -240,8 +254,9 @@ sc_method_timeout() {
 }
 
 sc_refresh_setprop() {
-	manifest "$MF/r.xml" r true "$S r start" contract '<exec_method type="method" name="refresh" exec="'"$S"' r refresh %{config/greeting}" timeout_seconds="10"/>
-    <property_group name="config" type="application"><propval name="greeting" type="astring" value="hello"/></property_group>'
+	MF_METHODS='<exec_method type="method" name="refresh" exec="'"$S"' r refresh %{config/greeting}" timeout_seconds="10"/>' \
+	MF_PGS='<property_group name="config" type="application"><propval name="greeting" type="astring" value="hello"/></property_group>' \
+	    manifest "$MF/r.xml" r true "$S r start"
 	start_startd
 	wait_state test/r online
 	svccfg -s test/r setprop config/greeting = astring: world || fail setprop
@@ -272,7 +287,7 @@ sc_transient_vs_child() {
 	pid=$(pid_of test/w)
 	[[ -n $pid ]] || fail "child model has no process"
 	kill "$pid"
-	wait_for test "$(count "$ROOT/log.w")" -ge 2
+	wait_count w 2
 	wait_state test/w online
 	expect_eq "$(count "$ROOT/log.o")" 1 "transient started once"
 }
@@ -349,7 +364,27 @@ sc_manifest_errors() {
 }
 
 sc_svccfg_roundtrip() {
-	manifest "$MF/e.xml" e true "$S e start" contract '<property_group name="config" type="application"><propval name="n" type="count" value="5"/><property name="l" type="astring"><astring_list><value_node value="x y"/><value_node value="z"/></astring_list></property></property_group><instance name="second" enabled="false"/><template><common_name><loctext xml:lang="C">the e service</loctext></common_name><documentation><manpage title="e" section="8"/></documentation></template>'
+	cat >"$MF/e.xml" <<EOF
+<?xml version="1.0"?>
+<!DOCTYPE service_bundle SYSTEM "/usr/share/lib/xml/dtd/service_bundle.dtd.1">
+<service_bundle type="manifest" name="e">
+  <service name="test/e" type="service" version="1">
+    <create_default_instance enabled="false"/>
+    <exec_method type="method" name="start" exec="$S e start" timeout_seconds="20"/>
+    <property_group name="config" type="application">
+      <propval name="n" type="count" value="5"/>
+      <property name="l" type="astring">
+        <astring_list><value_node value="x y"/><value_node value="z"/></astring_list>
+      </property>
+    </property_group>
+    <instance name="second" enabled="false"/>
+    <template>
+      <common_name><loctext xml:lang="C">the e service</loctext></common_name>
+      <documentation><manpage title="e" section="8"/></documentation>
+    </template>
+  </service>
+</service_bundle>
+EOF
 	svccfg import "$MF/e.xml" || fail import
 	expect_match "$(svccfg list)" "test/e" "list"
 	svccfg export test/e >"$ROOT/exported.xml" || fail export
@@ -359,8 +394,8 @@ sc_svccfg_roundtrip() {
 	svccfg import "$ROOT/exported.xml" || fail "re-import"
 	expect_eq "$(svcprop -p config/l test/e:default)" 'x\ y z' "list values"
 	expect_eq "$(svcs -H -a -o fmri | tr '\n' ' ')" \
-	    "svc:/test/e:second svc:/test/e:default " "instances"
-	expect_eq "$(svcs -H -a -o desc test/e:default)" "the e service" "desc"
+	    "svc:/test/e:default svc:/test/e:second " "instances"
+	expect_eq "$(svcs -H -o desc test/e:default)" "the e service" "desc"
 	svccfg -s test/e addpg extra application || fail addpg
 	svccfg -s test/e addpg extra application 2>/dev/null && fail "addpg twice"
 	svccfg -s test/e setprop extra/k = integer: -3 || fail setprop
@@ -397,14 +432,14 @@ sc_restart_on() {
 	wait_state test/m online
 	wait_state test/n online
 	svcadm restart test/a
-	wait_for test "$(count "$ROOT/log.a")" -ge 2
-	wait_for test "$(count "$ROOT/log.m")" -ge 2
+	wait_count a 2
+	wait_count m 2
 	wait_state test/m online
 	wait_state test/a online
 	expect_eq "$(count "$ROOT/log.n")" 1 "restart_on=none dependent kept running"
 	# restart_on=error: a dying dependency restarts the dependent too.
 	kill -9 "$(pid_of test/a)"
-	wait_for test "$(count "$ROOT/log.m")" -ge 3
+	wait_count m 3
 	wait_state test/m online
 	expect_eq "$(count "$ROOT/log.n")" 1 "none ignores errors"
 }
@@ -468,7 +503,7 @@ sc_xvm_manifests() {
 		svccfg import "$f" || fail "$f does not import"
 	done
 	for s in hypervisor store xend console domains; do
-		expect_eq "$(svcs -H -a -o fmri "svc:/system/xvm/$s:default")" \
+		expect_eq "$(svcs -H -o fmri "svc:/system/xvm/$s:default")" \
 		    "svc:/system/xvm/$s:default" "xvm/$s instance"
 	done
 	p() { svcprop -p "$1" xvm/xend:default; }
@@ -484,8 +519,11 @@ sc_xvm_manifests() {
 	expect_eq "$(p config/vnc-listen)" 127.0.0.1 "vnc-listen"
 	expect_eq "$(p config/vncpasswd)" '""' "vncpasswd"
 	expect_match "$(p start/exec)" "xvmd" "xend start method"
-	expect_match "$(svcprop -p start/exec xvm/domains)" "xvm-domains\\ start" "domains start"
-	expect_match "$(svcprop -p stop/exec xvm/domains)" "xvm-domains\\ stop" "domains stop"
+	expect_eq "$(svcprop -p start/exec xvm/domains)" 'xvm-domains\ start' "domains start"
+	expect_eq "$(svcprop -p stop/exec xvm/domains)" 'xvm-domains\ stop' "domains stop"
+	expect_eq "$(svcprop -p start/exec xvm/hypervisor)" xvm-hypervisor "hypervisor"
+	expect_eq "$(svcprop -p start/exec xvm/store)" xenstored "store"
+	expect_eq "$(svcprop -p start/exec xvm/console)" xvm-consoled "console"
 	expect_eq "$(svcs -H -d xvm/xend -o fmri | sort | tr '\n' ' ')" \
 	    "svc:/system/xvm/hypervisor:default svc:/system/xvm/store:default " "xend dependencies"
 }
@@ -512,7 +550,7 @@ sc_xvm_stack() {
 	done
 	pid=$(pid_of xvm/store)
 	kill -9 "$pid"
-	wait_for test "$(pid_of xvm/store)" != "$pid"
+	wait_for bash -c "[[ \$('$B/svcs' --root '$ROOT' -H -p xvm/store | awk 'NR > 1 { print \$2 }') != $pid ]]"
 	wait_state xvm/store online
 	for s in domains console xend store hypervisor; do
 		svcadm disable -s "xvm/$s" || fail "disable xvm/$s"
