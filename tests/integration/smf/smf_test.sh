@@ -250,7 +250,7 @@ sc_method_timeout() {
 	expect_match "$(svcs -x test/t)" "Start method timed out." "reason"
 	expect_match "$(cat "$ROOT/var/svc/log/test-t:default.log")" \
 	    "Method or service exit timed out.  Killing contract" "log"
-	wait_for bash -c "! pgrep -f '$ROOT/bin/svc.sh t'"
+	[[ -z $(pid_of test/t) ]] || fail "the timed-out method's processes live on"
 }
 
 sc_refresh_setprop() {
