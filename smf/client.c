@@ -120,6 +120,12 @@ smf_match(const char *pattern, const struct repo_inst *all, size_t nall,
 	return n;
 }
 
+struct pinfo {
+	pid_t	 pid;
+	pid_t	 ppid;
+	int	 mine;
+};
+
 static int
 proc_ppid(pid_t pid, pid_t *ppid)
 {
@@ -135,26 +141,61 @@ proc_ppid(pid_t pid, pid_t *ppid)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' || p[2] == 'Z')
+	/* "pid (comm) S ppid ...": comm may hold spaces and parentheses. */
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ' || p[2] == 'Z' ||
+	    p[2] == 'X')
 		return -1;
 	*ppid = (pid_t)strtol(p + 4, NULL, 10);
 	return 0;
 }
 
-static int
-descends(pid_t pid, pid_t ancestor)
+/*
+ * Every live process, marked when it descends from 'ancestor': one pass
+ * over /proc for the parent links, then the marks spread down the tree.
+ */
+static struct pinfo *
+proc_tree(pid_t ancestor, size_t *np)
 {
-	pid_t	 pp;
-	int	 depth;
+	DIR		*d;
+	struct dirent	*de;
+	struct pinfo	*v = NULL;
+	size_t		 n = 0, cap = 0, i, j;
+	pid_t		 pid, ppid;
+	int		 changed;
 
-	for (depth = 0; depth < 64 && pid > 1; depth++) {
-		if (proc_ppid(pid, &pp) == -1)
-			return 0;
-		if (pp == ancestor)
-			return 1;
-		pid = pp;
+	*np = 0;
+	if ((d = opendir("/proc")) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = (pid_t)strtol(de->d_name, NULL, 10);
+		if (pid == ancestor || proc_ppid(pid, &ppid) == -1)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].pid = pid;
+		v[n].ppid = ppid;
+		v[n].mine = ppid == ancestor;
+		n++;
 	}
-	return 0;
+	closedir(d);
+	do {
+		changed = 0;
+		for (i = 0; i < n; i++) {
+			if (v[i].mine)
+				continue;
+			for (j = 0; j < n; j++)
+				if (v[j].mine && v[j].pid == v[i].ppid) {
+					v[i].mine = changed = 1;
+					break;
+				}
+		}
+	} while (changed);
+	*np = n;
+	return v;
 }
 
 /*
@@ -194,27 +235,21 @@ env_has(pid_t pid, const char *want, size_t wlen)
 size_t
 smf_contract_pids(pid_t ancestor, const char *fmri, pid_t *out, size_t max)
 {
-	DIR		*d;
-	struct dirent	*de;
+	struct pinfo	*v;
 	char		 want[512];
-	size_t		 wlen, n = 0;
-	pid_t		 pid;
+	size_t		 wlen, n = 0, nv, i;
 
 	wlen = (size_t)snprintf(want, sizeof(want), "SMF_FMRI=%s", fmri);
-	if (wlen >= sizeof(want) || ancestor <= 0 ||
-	    (d = opendir("/proc")) == NULL)
+	if (wlen >= sizeof(want) || ancestor <= 0)
 		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		pid = (pid_t)strtol(de->d_name, NULL, 10);
-		if (pid == ancestor || !env_has(pid, want, wlen) ||
-		    !descends(pid, ancestor))
+	v = proc_tree(ancestor, &nv);
+	for (i = 0; i < nv; i++) {
+		if (!v[i].mine || !env_has(v[i].pid, want, wlen))
 			continue;
 		if (n < max)
-			out[n] = pid;
+			out[n] = v[i].pid;
 		n++;
 	}
-	closedir(d);
+	free(v);
 	return n;
 }

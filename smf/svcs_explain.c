@@ -127,7 +127,7 @@ svcs_long(const struct svcs_ctx *ctx, const struct svcs_row *r)
 	    "none" : smf_state_name(r->st.next_state));
 	printf("%-12s %s\n", "state_time", when);
 	if (r->st.aux[0] != '\0')
-		printf("%-12s %s\n", "alt_logfile", "");
+		printf("%-12s %s\n", "aux_state", r->st.aux);
 	printf("%-12s %s\n", "logfile", path);
 	printf("%-12s %s\n", "restarter", repo_prop_str(r->props, r->nprops,
 	    "general", "restarter", SMF_RESTARTER_FMRI));
