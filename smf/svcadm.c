@@ -157,7 +157,7 @@ main(int argc, char **argv)
 	int		 ch, rc = EXIT_OK, st, sync = 0, temp = 0, nargs;
 
 	smf_cmd_init("svcadm", &argc, argv);
-	while ((ch = getopt(argc, argv, "+vZz:")) != -1) {
+	while ((ch = getopt(argc, argv, "+v")) != -1) {
 		switch (ch) {
 		case 'v':
 			verbose = 1;

@@ -20,7 +20,7 @@ usage(void)
 {
 	const struct svccfg_cmd	*c;
 
-	fprintf(stderr, "Usage: svccfg [-v] [-s FMRI] [subcommand "
+	fprintf(stderr, "Usage: svccfg [-s FMRI] [subcommand "
 	    "[args...]]\n\nSubcommands:\n");
 	for (c = svccfg_cmds; c->name != NULL; c++)
 		fprintf(stderr, "\t%s\n", c->usage);
@@ -96,10 +96,8 @@ main(int argc, char **argv)
 	int			 ch, rc;
 
 	smf_cmd_init("svccfg", &argc, argv);
-	while ((ch = getopt(argc, argv, "+vs:f:")) != -1) {
+	while ((ch = getopt(argc, argv, "+s:f:")) != -1) {
 		switch (ch) {
-		case 'v':
-			break;
 		case 's':
 			sel = optarg;
 			break;

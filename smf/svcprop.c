@@ -19,7 +19,7 @@ static int	 tflag, qflag, fflag;
 static void
 usage(void)
 {
-	fprintf(stderr, "Usage: svcprop [-fqtv] [-C | -c | -s snapshot] "
+	fprintf(stderr, "Usage: svcprop [-fqt] [-C | -c | -s snapshot] "
 	    "[-p [name/]name]... {FMRI | pattern}...\n");
 	exit(2);
 }
@@ -114,7 +114,7 @@ main(int argc, char **argv)
 	int		 ch, cflag = 0, Cflag = 0, rc = 0;
 
 	smf_cmd_init("svcprop", &argc, argv);
-	while ((ch = getopt(argc, argv, "Ccfp:qs:tvwz:")) != -1) {
+	while ((ch = getopt(argc, argv, "Ccfp:qs:t")) != -1) {
 		switch (ch) {
 		case 'C': Cflag = 1; break;
 		case 'c': cflag = 1; snap = SMF_SNAP_EDIT; break;
@@ -127,9 +127,6 @@ main(int argc, char **argv)
 		case 'q': qflag = 1; break;
 		case 's': snap = optarg; break;
 		case 't': tflag = 1; break;
-		case 'v':
-		case 'w':
-			break;
 		default:
 			usage();
 		}

@@ -65,6 +65,23 @@ load_rows(struct svcs_ctx *ctx, struct repo_inst *all, size_t nall)
 	}
 }
 
+/* -R: is the row's restarter (general/restarter, else svc.startd) named? */
+static int
+svcs_restarted_by(const struct svcs_row *r, const char *pattern)
+{
+	struct fmri	 f;
+	const char	*rs;
+	char		*cause = NULL;
+
+	rs = repo_prop_str(r->props, r->nprops, "general", "restarter",
+	    SMF_RESTARTER_FMRI);
+	if (fmri_parse(rs, &f, &cause) == -1) {
+		free(cause);
+		return 0;
+	}
+	return fmri_match(pattern, f.svc, f.inst);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -76,7 +93,7 @@ main(int argc, char **argv)
 	int		 cols[MAXCOLS], keys[MAXCOLS], rev[MAXCOLS];
 	int		 ch, aflag = 0, Hflag = 0, pflag = 0, vflag = 0;
 	int		 xflag = 0, lflag = 0, dflag = 0, Dflag = 0, k, rc = 0;
-	const char	*ocols = NULL;
+	const char	*ocols = NULL, *restarter = NULL;
 	char		*seen;
 
 	smf_cmd_init("svcs", &argc, argv);
@@ -91,7 +108,9 @@ main(int argc, char **argv)
 		case 'd': dflag = 1; break;
 		case 'D': Dflag = 1; break;
 		case 'o': ocols = optarg; break;
-		case 'R': break;
+		case 'R':
+			restarter = optarg;
+			break;
 		case 's':
 		case 'S':
 			if ((k = svcs_sort_key(optarg)) == -1 ||
@@ -168,6 +187,9 @@ main(int argc, char **argv)
 		for (i = 0; i < nall; i++) {
 			if (xflag ? !svcs_troubled(&ctx.rows[i]) :
 			    !aflag && ctx.rows[i].st.state == SMF_DISABLED)
+				continue;
+			if (restarter != NULL && !svcs_restarted_by(&ctx.rows[i],
+			    restarter))
 				continue;
 			sel[nsel++] = &ctx.rows[i];
 		}

@@ -28,6 +28,10 @@ svcs_stime(char *buf, size_t size, time_t t)
 	struct tm	 tm;
 	time_t		 now = time(NULL);
 
+	if (t == 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
 	localtime_r(&t, &tm);
 	if (now - t < 24 * 3600 && now >= t)
 		strftime(buf, size, "%H:%M:%S", &tm);
