@@ -199,21 +199,24 @@ proc_tree(pid_t ancestor, size_t *np)
 }
 
 /*
- * A process in the middle of execve() briefly shows an empty environment;
- * every process a method starts has at least SMF_FMRI, so an empty one is
- * read again after a moment rather than taken as "not ours".
+ * Does pid's initial environment hold "SMF_FMRI=<fmri>" (want) and the
+ * root marker ("XVM_ROOT=<root>", or no XVM_ROOT at all for the system
+ * root)?  A process in the middle of execve() briefly shows an empty
+ * environment; for our own descendants (retry) an empty one is read again
+ * after a moment rather than taken as "not ours".
  */
 static int
-env_has(pid_t pid, const char *want, size_t wlen)
+env_matches(pid_t pid, const char *want, size_t wlen, const char *root,
+    int retry)
 {
 	struct timespec	 nap = { 0, 2 * 1000 * 1000 };
 	char		 path[64], buf[65536], *p, *end;
-	size_t		 len = 0;
+	size_t		 len = 0, rlen = strlen(root);
 	ssize_t		 n;
-	int		 fd, tries;
+	int		 fd, tries, fmri = 0, rootok = rlen == 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
-	for (tries = 0; tries < 10; tries++) {
+	for (tries = 0; tries < (retry ? 10 : 1); tries++) {
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			return 0;
 		len = 0;
@@ -226,25 +229,32 @@ env_has(pid_t pid, const char *want, size_t wlen)
 		nanosleep(&nap, NULL);
 	}
 	buf[len] = '\0';
-	for (p = buf, end = buf + len; p < end; p += strlen(p) + 1)
+	for (p = buf, end = buf + len; p < end; p += strlen(p) + 1) {
 		if (strlen(p) == wlen && memcmp(p, want, wlen) == 0)
-			return 1;
-	return 0;
+			fmri = 1;
+		else if (strncmp(p, "XVM_ROOT=", 9) == 0)
+			rootok = rlen > 0 && strcmp(p + 9, root) == 0;
+	}
+	return fmri && rootok;
 }
 
 size_t
-smf_contract_pids(pid_t ancestor, const char *fmri, pid_t *out, size_t max)
+smf_contract_pids(pid_t ancestor, const char *fmri, const char *root,
+    pid_t *out, size_t max)
 {
 	struct pinfo	*v;
 	char		 want[512];
 	size_t		 wlen, n = 0, nv, i;
 
 	wlen = (size_t)snprintf(want, sizeof(want), "SMF_FMRI=%s", fmri);
-	if (wlen >= sizeof(want) || ancestor <= 0)
+	if (wlen >= sizeof(want))
 		return 0;
 	v = proc_tree(ancestor, &nv);
 	for (i = 0; i < nv; i++) {
-		if (!v[i].mine || !env_has(v[i].pid, want, wlen))
+		if (ancestor > 0 && !v[i].mine)
+			continue;
+		if (v[i].pid == getpid() || !env_matches(v[i].pid, want, wlen,
+		    root, v[i].mine))
 			continue;
 		if (n < max)
 			out[n] = v[i].pid;

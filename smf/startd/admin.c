@@ -170,7 +170,7 @@ graph_mark(struct inst *in, int state, int immediate, struct buf *msg)
 	    sizeof(in->reason));
 	strlcpy(in->aux, "administrative_request", sizeof(in->aux));
 	if (immediate) {
-		contract_signal(in->fmri, SIGKILL);
+		contract_signal(in, SIGKILL);
 		in->stop_target = SMF_MAINT;
 		contract_drain(in, 1);
 	} else if (in->state == SMF_ONLINE || in->state == SMF_DEGRADED)
@@ -193,7 +193,7 @@ graph_reload(struct startd *sd)
 		if (in->seen)
 			continue;
 		log_info("%s: deleted from the repository", in->fmri);
-		contract_signal(in->fmri, SIGKILL);
+		contract_signal(in, SIGKILL);
 		TAILQ_REMOVE(&sd->insts, in, entry);
 		inst_free(in);
 	}

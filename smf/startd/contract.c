@@ -8,34 +8,43 @@
  * svc.startd whose initial environment holds SMF_FMRI=<fmri>.  A daemon
  * that re-executes itself with a scrubbed environment escapes; cgroups
  * would catch it and are the next step where they are writable.
+ *
+ * Processes also carry XVM_ROOT, so svc.startd instances of different
+ * roots never mistake each other's services.  A new svc.startd adopts a
+ * running contract left by one that died (kill -9): such processes are no
+ * longer its descendants, so an adopted contract is scanned over all of
+ * /proc and its death noticed by the periodic tick instead of SIGCHLD.
  */
 #include <signal.h>
 #include <unistd.h>
 
+#include "lib/paths.h"
 #include "smf/client.h"
 #include "smf/startd/startd.h"
 
 size_t
-contract_pids(const char *fmri, pid_t *out, size_t max)
+contract_pids(struct inst *in, pid_t *out, size_t max)
 {
-	return smf_contract_pids(getpid(), fmri, out, max);
+	/* Adopted from an earlier svc.startd: not our descendants. */
+	return smf_contract_pids(in->adopted ? 0 : getpid(), in->fmri,
+	    xvm_root(), out, max);
 }
 
 int
-contract_empty(const char *fmri)
+contract_empty(struct inst *in)
 {
 	pid_t	 one;
 
-	return contract_pids(fmri, &one, 1) == 0;
+	return contract_pids(in, &one, 1) == 0;
 }
 
 void
-contract_signal(const char *fmri, int sig)
+contract_signal(struct inst *in, int sig)
 {
 	pid_t	 pids[1024];
 	size_t	 n, i;
 
-	n = contract_pids(fmri, pids, 1024);
+	n = contract_pids(in, pids, 1024);
 	if (n > 1024)
 		n = 1024;
 	for (i = 0; i < n; i++)

@@ -107,7 +107,7 @@ finish_stop(struct inst *in, int target, unsigned timeout, int kill9)
 		return;
 	}
 	if (kill9)
-		contract_signal(in->fmri, SIGKILL);
+		contract_signal(in, SIGKILL);
 	contract_drain(in, timeout);
 }
 
@@ -182,7 +182,7 @@ graph_method_done(struct inst *in, int wstatus)
 			start_failed(in, "Start method timed out.");
 		} else if (code == 0) {
 			if (in->model == MODEL_CONTRACT &&
-			    contract_empty(in->fmri)) {
+			    contract_empty(in)) {
 				in->state = SMF_ONLINE;
 				died(in, "Stopping because all processes in "
 				    "service exited.");
@@ -258,6 +258,7 @@ graph_drained(struct inst *in)
 	in->timed_out = 0;
 	in->child_pid = 0;
 	in->ctid = 0;
+	in->adopted = 0;
 	if (target == SMF_DISABLED)
 		inst_log(in, "Disabled.");
 	inst_set_state(in, target, NULL);
@@ -393,6 +394,18 @@ eval_one(struct startd *sd, struct inst *in)
 	}
 	switch (in->state) {
 	case SMF_UNINIT:
+		/* A contract left running by an svc.startd that died. */
+		if (want && in->model != MODEL_TRANSIENT) {
+			in->adopted = 1;
+			if (!contract_empty(in)) {
+				inst_log(in, "Adopting the processes of an "
+				    "earlier svc.startd.");
+				in->ctid = ++sd->next_ctid;
+				inst_set_state(in, SMF_ONLINE, NULL);
+				return 1;
+			}
+			in->adopted = 0;
+		}
 		inst_set_state(in, want ? SMF_OFFLINE : SMF_DISABLED, NULL);
 		return 1;
 	case SMF_DISABLED:

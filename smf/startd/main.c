@@ -59,7 +59,7 @@ on_quit_timer(evutil_socket_t fd, short what, void *arg)
 	log_warnx("services did not stop within %d s, killing them",
 	    QUIT_GRACE);
 	TAILQ_FOREACH(in, &sd->insts, entry)
-		contract_signal(in->fmri, SIGKILL);
+		contract_signal(in, SIGKILL);
 	event_base_loopbreak(sd->base);
 }
 

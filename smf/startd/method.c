@@ -171,7 +171,7 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (in->meth == METH_DRAIN) {
-		if (contract_empty(in->fmri)) {
+		if (contract_empty(in)) {
 			graph_drained(in);
 			return;
 		}
@@ -179,7 +179,7 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 			inst_log(in, "Method or service exit timed out.  "
 			    "Killing contract %lld.", (long long)in->ctid);
 			in->timed_out = 1;
-			contract_signal(in->fmri, SIGKILL);
+			contract_signal(in, SIGKILL);
 		}
 		{
 			struct timeval	 tv = { 0, DRAIN_POLL_MS * 1000 };
@@ -196,7 +196,7 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 	in->timed_out = 1;
 	(void)kill(-in->meth_pid, SIGKILL);
 	(void)kill(in->meth_pid, SIGKILL);
-	contract_signal(in->fmri, SIGKILL);
+	contract_signal(in, SIGKILL);
 }
 
 static void
@@ -225,7 +225,7 @@ contract_drain(struct inst *in, unsigned timeout)
 	in->meth_pid = 0;
 	in->timed_out = 0;
 	in->drain_deadline = time(NULL) + (timeout ? timeout : 10);
-	contract_signal(in->fmri, SIGTERM);
+	contract_signal(in, SIGTERM);
 	arm_timer(in, 0, 1);
 }
 
@@ -275,7 +275,7 @@ method_run(struct inst *in, enum meth which, const struct method_cfg *cfg)
 				sig = SIGTERM;
 		}
 		inst_log(in, "Executing %s method (:kill).", name);
-		contract_signal(in->fmri, sig);
+		contract_signal(in, sig);
 		return 1;
 	}
 	if (method_expand(in, name, cfg->exec, &cmd, &cause) == -1) {
@@ -336,13 +336,14 @@ method_sigchld(struct startd *sd)
 	}
 	/* A contract whose last process just went away. */
 	TAILQ_FOREACH_SAFE(in, &sd->insts, entry, next) {
-		if (in->meth == METH_DRAIN && contract_empty(in->fmri)) {
+		if (in->meth == METH_DRAIN && contract_empty(in)) {
 			graph_drained(in);
 			continue;
 		}
-		if (in->meth == METH_NONE && in->model == MODEL_CONTRACT &&
+		if (in->meth == METH_NONE &&
+		    (in->model == MODEL_CONTRACT || in->adopted) &&
 		    (in->state == SMF_ONLINE || in->state == SMF_DEGRADED) &&
-		    in->next_state == SMF_NONE && contract_empty(in->fmri))
+		    in->next_state == SMF_NONE && contract_empty(in))
 			graph_contract_empty(in);
 	}
 }

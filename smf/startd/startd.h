@@ -96,6 +96,7 @@ struct inst {
 
 	/* The contract: processes carrying SMF_FMRI=fmri. */
 	int64_t		 ctid;
+	int		 adopted;	/* contract of an earlier svc.startd */
 	pid_t		 child_pid;	/* the child model's process */
 	int		 nfails;
 	time_t		 deaths[3];
@@ -169,9 +170,9 @@ void		 method_sigchld(struct startd *);
 void		 method_cancel_timer(struct inst *);
 
 /* contract.c: process tracking. */
-size_t		 contract_pids(const char *fmri, pid_t *out, size_t max);
-int		 contract_empty(const char *fmri);
-void		 contract_signal(const char *fmri, int sig);
+size_t		 contract_pids(struct inst *, pid_t *out, size_t max);
+int		 contract_empty(struct inst *);
+void		 contract_signal(struct inst *, int sig);
 void		 contract_drain(struct inst *, unsigned timeout);
 
 /* control.c: the control socket. */

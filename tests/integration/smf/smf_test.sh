@@ -462,6 +462,38 @@ sc_shutdown() {
 	wait_state test/b online
 }
 
+sc_startd_restart() {
+	manifest "$MF/a.xml" a true "$S a start"
+	manifest "$MF/c.xml" c true "$S c run" child
+	start_startd
+	wait_state test/a online
+	wait_state test/c online
+	pid=$(pid_of test/a)
+	kill -9 "$STARTD"
+	wait_for bash -c "! kill -0 $STARTD"
+	kill -0 "$pid" || fail "the service died with svc.startd"
+	# The new svc.startd adopts the running contract instead of
+	# starting a second copy, and still notices when it dies.
+	start_startd
+	wait_state test/a online
+	expect_eq "$(pid_of test/a)" "$pid" "adopted process"
+	expect_eq "$(count "$ROOT/log.a")" 1 "starts of a"
+	expect_match "$(cat "$ROOT/var/svc/log/test-a:default.log")" \
+	    "Adopting the processes of an earlier svc.startd." "log"
+	kill -9 "$pid"
+	wait_count a 2
+	wait_state test/a online
+	[[ $(pid_of test/a) != "$pid" ]] || fail "not restarted"
+	# A child-model service is adopted too (its process is no longer
+	# ours to wait for, so it is watched like a contract).
+	wait_state test/c online
+	expect_eq "$(count "$ROOT/log.c")" 1 "starts of c"
+	# Adopted, the service is its whole contract: kill every process.
+	kill $(svcs -H -p test/c | awk 'NR > 1 { print $2 }')
+	wait_count c 2
+	wait_state test/c online
+}
+
 sc_control_socket() {
 	manifest "$MF/a.xml" a true "$S a start"
 	start_startd
