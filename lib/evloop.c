@@ -27,8 +27,11 @@ evloop_new(void)
 	return base;
 }
 
-struct sigctx {
+#define NSIGS	3
+
+struct evloop_signals {
 	struct event_base	*base;
+	struct event		*ev[NSIGS];
 	void			(*on_term)(void *);
 	void			(*on_hup)(void *);
 	void			*arg;
@@ -37,7 +40,7 @@ struct sigctx {
 static void
 on_signal(evutil_socket_t sig, short what, void *p)
 {
-	struct sigctx	*ctx = p;
+	struct evloop_signals *ctx = p;
 
 	(void)what;
 	switch (sig) {
@@ -60,28 +63,41 @@ on_signal(evutil_socket_t sig, short what, void *p)
 	}
 }
 
-void
+struct evloop_signals *
 evloop_signals(struct event_base *base, void (*on_term)(void *),
     void (*on_hup)(void *), void *arg)
 {
-	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP };
-	struct sigctx		*ctx;
+	static const int	 sigs[NSIGS] = { SIGTERM, SIGINT, SIGHUP };
+	struct evloop_signals	*ctx;
 	struct event		*ev;
 	size_t			 i;
 
 	signal(SIGPIPE, SIG_IGN);
-	/* Lives as long as the base: daemons install this once. */
 	ctx = xcalloc(1, sizeof(*ctx));
 	ctx->base = base;
 	ctx->on_term = on_term;
 	ctx->on_hup = on_hup;
 	ctx->arg = arg;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+	for (i = 0; i < NSIGS; i++) {
 		ev = evsignal_new(base, sigs[i], on_signal, ctx);
 		if (ev == NULL || event_priority_set(ev, PRIO_URGENT) == -1 ||
 		    event_add(ev, NULL) == -1)
 			fatalx("%s: cannot watch signal %d", __func__, sigs[i]);
+		ctx->ev[i] = ev;
 	}
+	return ctx;
+}
+
+void
+evloop_signals_free(struct evloop_signals *ctx)
+{
+	size_t	 i;
+
+	if (ctx == NULL)
+		return;
+	for (i = 0; i < NSIGS; i++)
+		event_free(ctx->ev[i]);
+	free(ctx);
 }
 
 struct evloop_listener {

@@ -5,6 +5,7 @@
 struct event_base;
 struct evloop_listener;
 struct evloop_defer;
+struct evloop_signals;
 
 /*
  * A new event base with three priorities: 0 (urgent), 1 (the default for
@@ -16,10 +17,12 @@ struct event_base *evloop_new(void);
 /*
  * SIGTERM and SIGINT call on_term (or break the loop when NULL); SIGHUP
  * reopens the log file and then calls on_hup (may be NULL); SIGPIPE is
- * ignored.  The events live as long as the base.
+ * ignored.  Release with evloop_signals_free() before freeing the base
+ * (NULL is fine).
  */
-void	 evloop_signals(struct event_base *, void (*on_term)(void *),
-	    void (*on_hup)(void *), void *arg);
+struct evloop_signals *evloop_signals(struct event_base *,
+	    void (*on_term)(void *), void (*on_hup)(void *), void *arg);
+void	 evloop_signals_free(struct evloop_signals *);
 
 /*
  * Accept connections on the listening socket 'fd' (taken over) and hand

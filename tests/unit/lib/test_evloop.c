@@ -27,6 +27,7 @@ struct ctx {
 	int			 reads_at_defer;
 	int			 terms;
 	int			 cfds[4];
+	struct event		*evs[4];
 };
 
 static void
@@ -59,9 +60,10 @@ on_accept(int cfd, void *p)
 	struct ctx	*c = p;
 	struct event	*ev;
 
-	c->cfds[c->accepted++] = cfd;
 	ev = event_new(c->base, cfd, EV_READ | EV_PERSIST, on_read, c);
 	event_add(ev, NULL);
+	c->evs[c->accepted] = ev;
+	c->cfds[c->accepted++] = cfd;
 }
 
 static void
@@ -93,10 +95,15 @@ test_accept_and_defer(void **state)
 	assert_int_equal(c.reads_at_defer, 2);
 	close(fd1);
 	close(fd2);
+	for (int i = 0; i < c.accepted; i++) {
+		event_free(c.evs[i]);
+		close(c.cfds[i]);
+	}
 	evloop_listener_free(l);
 	evloop_defer_free(c.defer);
 	evloop_listener_free(NULL);
 	evloop_defer_free(NULL);
+	event_base_free(c.base);
 }
 
 static void
@@ -111,11 +118,12 @@ on_term(void *p)
 static void
 test_signals(void **state)
 {
-	struct ctx	 c = { 0 };
+	struct ctx		 c = { 0 };
+	struct evloop_signals	*sigs;
 
 	(void)state;
 	c.base = evloop_new();
-	evloop_signals(c.base, on_term, NULL, &c);
+	sigs = evloop_signals(c.base, on_term, NULL, &c);
 	kill(getpid(), SIGTERM);
 	event_base_dispatch(c.base);
 	assert_int_equal(c.terms, 1);
@@ -129,6 +137,9 @@ test_signals(void **state)
 		assert_int_equal(errno, EPIPE);
 		close(sv[0]);
 	}
+	evloop_signals_free(sigs);
+	evloop_signals_free(NULL);
+	event_base_free(c.base);
 }
 
 int
