@@ -44,7 +44,7 @@ smf_cmd_init(const char *prog, int *argc, char **argv)
 		}
 	}
 	if (xvm_paths_init(root) == -1) {
-		log_warn("--root %s", root ? root : getenv("XVM_ROOT"));
+		log_warn("--root %s", root != NULL ? root : "(XVM_ROOT)");
 		exit(2);
 	}
 }

@@ -172,7 +172,7 @@ graph_method_done(struct inst *in, int wstatus)
 
 	in->meth = METH_NONE;
 	exit_words(wstatus, words, sizeof(words), &code);
-	if (which != METH_NONE && in->meth_pid != -1)
+	if (which != METH_NONE)
 		inst_log(in, "Method \"%s\" %s.", which == METH_START ?
 		    "start" : which == METH_STOP ? "stop" : "refresh", words);
 	switch (which) {

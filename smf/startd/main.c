@@ -144,7 +144,7 @@ main(int argc, char **argv)
 		usage();
 	log_init("svc.startd", fg, verbose);
 	if (xvm_paths_init(root) == -1)
-		fatal("--root %s", root ? root : getenv("XVM_ROOT"));
+		fatal("--root %s", root != NULL ? root : "(XVM_ROOT)");
 	if (xvm_path_buf(path, sizeof(path), SMF_LOG_DIR "/svc.startd.log")
 	    == -1 || log_open_file(path) == -1)
 		log_warn("cannot open the log file");
@@ -167,7 +167,7 @@ main(int argc, char **argv)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		fatal("prctl(PR_SET_CHILD_SUBREAPER)");
 	sd.base = evloop_new();
-	evloop_signals(sd.base, on_term, on_hup, &sd);
+	sd.signals = evloop_signals(sd.base, on_term, on_hup, &sd);
 	sd.eval = evloop_defer_new(sd.base, graph_eval, &sd);
 	sd.sigchld = evsignal_new(sd.base, SIGCHLD, on_sigchld, &sd);
 	sd.tick = event_new(sd.base, -1, EV_PERSIST, on_tick, &sd);
@@ -197,6 +197,7 @@ main(int argc, char **argv)
 		inst_free(in);
 	}
 	evloop_defer_free(sd.eval);
+	evloop_signals_free(sd.signals);
 	event_free(sd.sigchld);
 	event_free(sd.tick);
 	if (sd.quit_timer != NULL)

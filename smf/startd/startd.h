@@ -20,6 +20,7 @@ struct event;
 struct event_base;
 struct evloop_defer;
 struct evloop_listener;
+struct evloop_signals;
 struct repo;
 
 enum model { MODEL_CONTRACT, MODEL_TRANSIENT, MODEL_CHILD };
@@ -110,6 +111,7 @@ struct startd {
 	struct inst_list insts;
 	struct evloop_defer *eval;	/* graph evaluation, once per turn */
 	struct evloop_listener *listener;
+	struct evloop_signals *signals;
 	struct event	*sigchld;
 	struct event	*tick;
 	struct event	*quit_timer;

@@ -14,6 +14,7 @@ STARTD=
 DEADLINE=${SMF_TEST_DEADLINE:-30}
 
 cleanup() {
+	local rc=$? st=0
 	if [[ -n $STARTD ]] && kill -0 "$STARTD" 2>/dev/null; then
 		kill "$STARTD" 2>/dev/null
 		for _ in $(seq 200); do
@@ -21,10 +22,19 @@ cleanup() {
 			sleep 0.05
 		done
 		kill -9 "$STARTD" 2>/dev/null
+		wait "$STARTD" 2>/dev/null
+		st=$?
+	fi
+	# A clean exit on SIGTERM (under ASan: no leak, no error either).
+	if [[ $st -ne 0 ]]; then
+		echo "FAIL [$scenario]: svc.startd exited with status $st on SIGTERM"
+		tail -n 40 "$ROOT/var/svc/log/svc.startd.log" 2>/dev/null
+		rc=1
 	fi
 	# Anything a scenario's services left (they carry SMF_FMRI and our root).
 	pkill -9 -f "$ROOT/bin/" 2>/dev/null
 	rm -rf "$ROOT"
+	exit "$rc"
 }
 trap cleanup EXIT
 
@@ -452,7 +462,8 @@ sc_shutdown() {
 	wait_state test/b online
 	pa=$(pid_of test/a)
 	kill "$STARTD"
-	wait_for bash -c "! kill -0 $STARTD"
+	wait "$STARTD"
+	expect_eq "$?" 0 "svc.startd's exit status"
 	STARTD=
 	expect_eq "$(grep stop "$ROOT/events" | tr '\n' ' ')" "stop b stop a " "stop order"
 	kill -0 "$pa" 2>/dev/null && fail "service process survived"
