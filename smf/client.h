@@ -37,13 +37,4 @@ pid_t		 smf_startd_pid(void);
 size_t		 smf_match(const char *pattern, const struct repo_inst *all,
 		    size_t nall, size_t *idx, size_t max);
 
-/*
- * The processes of fmri's contract under root (xvm_root()): those whose
- * initial environment holds SMF_FMRI=fmri and XVM_ROOT=root (none for the
- * system root); only descendants of 'ancestor' unless it is 0 (see
- * startd/contract.c).  Returns how many (at most max stored).
- */
-size_t		 smf_contract_pids(pid_t ancestor, const char *fmri,
-		    const char *root, pid_t *out, size_t max);
-
 #endif

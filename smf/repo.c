@@ -112,6 +112,24 @@ repo_step_done(sqlite3_stmt *st)
 	return 0;
 }
 
+/* The schema version recorded in meta, or 0 when there is none yet. */
+static int
+schema_version(struct repo *r)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 v = 0;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT value FROM meta WHERE key = "
+	    "'schema'", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 struct repo *
 repo_open(const char *path, int create, char **cause)
 {
@@ -139,18 +157,26 @@ repo_open(const char *path, int create, char **cause)
 		goto fail;
 	}
 	sqlite3_busy_timeout(r->db, 10000);
-	if (repo_exec(r, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-	    "PRAGMA synchronous=NORMAL;") == -1 ||
-	    repo_exec(r, schema) == -1) {
-		xasprintf(cause, "%s: %s", path, sqlite3_errmsg(r->db));
-		goto fail;
-	}
-	if (repo_exec(r, "INSERT OR IGNORE INTO meta VALUES ('schema', '1')")
+	if (repo_exec(r, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")
 	    == -1) {
 		xasprintf(cause, "%s: %s", path, sqlite3_errmsg(r->db));
 		goto fail;
 	}
-	(void)SCHEMA_VERSION;
+	/* Readers (svcs, svcprop) open often: no writes when up to date. */
+	if (schema_version(r) == SCHEMA_VERSION)
+		return r;
+	if (repo_exec(r, "PRAGMA journal_mode=WAL") == -1 ||
+	    repo_exec(r, schema) == -1 ||
+	    repo_exec(r, "INSERT OR IGNORE INTO meta VALUES ('schema', '1')")
+	    == -1) {
+		xasprintf(cause, "%s: %s", path, sqlite3_errmsg(r->db));
+		goto fail;
+	}
+	if (schema_version(r) != SCHEMA_VERSION) {
+		xasprintf(cause, "%s: schema version %d, expected %d", path,
+		    schema_version(r), SCHEMA_VERSION);
+		goto fail;
+	}
 	return r;
 fail:
 	repo_close(r);
@@ -171,6 +197,12 @@ int
 repo_begin(struct repo *r)
 {
 	return repo_exec(r, "BEGIN IMMEDIATE");
+}
+
+int
+repo_begin_read(struct repo *r)
+{
+	return repo_exec(r, "BEGIN");
 }
 
 int

@@ -72,8 +72,13 @@ void		 repo_close(struct repo *);	/* NULL is fine */
 /* The last SQLite error message (borrowed). */
 const char	*repo_errmsg(struct repo *);
 
-/* Transactions (BEGIN IMMEDIATE).  0 or -1 with errno EIO. */
+/*
+ * Transactions: repo_begin() for writing (BEGIN IMMEDIATE),
+ * repo_begin_read() for a consistent view over many reads; end either
+ * with repo_commit().  0 or -1 with errno EIO.
+ */
 int		 repo_begin(struct repo *);
+int		 repo_begin_read(struct repo *);
 int		 repo_commit(struct repo *);
 void		 repo_rollback(struct repo *);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "lib/paths.h"
 #include "lib/xmalloc.h"
 #include "smf/client.h"
 #include "smf/fmri.h"
@@ -149,11 +150,14 @@ main(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.repo = smf_cmd_repo(0);
 	ctx.startd = smf_startd_pid();
-	if (repo_instances(ctx.repo, &all, &nall) == -1) {
+	/* One consistent view of the repository for the whole listing. */
+	if (repo_begin_read(ctx.repo) == -1 ||
+	    repo_instances(ctx.repo, &all, &nall) == -1) {
 		log_warnx("repository: %s", repo_errmsg(ctx.repo));
 		exit(1);
 	}
 	load_rows(&ctx, all, nall);
+	(void)repo_commit(ctx.repo);
 	sel = xcalloc(nall ? nall : 1, sizeof(*sel));
 	seen = xcalloc(nall ? nall : 1, 1);
 	idx = xcalloc(nall ? nall : 1, sizeof(*idx));
@@ -201,6 +205,9 @@ main(int argc, char **argv)
 		for (i = 0; i < nsel; i++)
 			svcs_long(&ctx, sel[i]);
 	} else {
+		/* All of /proc: an adopted contract is not svc.startd's. */
+		if (pflag)
+			(void)smf_procs_scan(0, xvm_root(), &ctx.procs);
 		if (!Hflag)
 			svcs_header(cols, ncols);
 		for (i = 0; i < nsel; i++) {
@@ -213,6 +220,7 @@ main(int argc, char **argv)
 		free(ctx.rows[i].desc);
 		repo_props_free(ctx.rows[i].props, ctx.rows[i].nprops);
 	}
+	smf_procs_free(&ctx.procs);
 	free(ctx.rows);
 	free(sel);
 	free(seen);

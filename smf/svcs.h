@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "smf/procs.h"
 #include "smf/repo.h"
 
 /* One instance as svcs sees it. */
@@ -23,6 +24,7 @@ struct svcs_ctx {
 	struct svcs_row		*rows;
 	size_t			 nrows;
 	pid_t			 startd;
+	struct smf_procs	 procs;		/* -p: one scan for all rows */
 };
 
 /* Columns: parse "-o" lists and print rows. */

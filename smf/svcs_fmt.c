@@ -5,9 +5,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "lib/paths.h"
 #include "lib/xmalloc.h"
-#include "smf/client.h"
+#include "smf/procs.h"
 #include "smf/fmri.h"
 #include "smf/smf.h"
 #include "smf/svcs.h"
@@ -257,9 +256,7 @@ svcs_procs(const struct svcs_ctx *ctx, const struct svcs_row *r)
 	char	 path[64], comm[64], when[16];
 	FILE	*f;
 
-	(void)ctx;
-	/* All of them: an adopted contract is not svc.startd's descendant. */
-	n = smf_contract_pids(0, r->fmri, xvm_root(), pids, 256);
+	n = smf_procs_find(&ctx->procs, r->fmri, pids, 256);
 	for (i = 0; i < n && i < 256; i++) {
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pids[i]);
 		comm[0] = '\0';

@@ -202,6 +202,7 @@ main(int argc, char **argv)
 	event_free(sd.tick);
 	if (sd.quit_timer != NULL)
 		event_free(sd.quit_timer);
+	contract_cleanup();
 	repo_close(sd.repo);
 	event_base_free(sd.base);
 	free(sd.mfdir);

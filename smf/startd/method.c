@@ -298,6 +298,7 @@ method_run(struct inst *in, enum meth which, const struct method_cfg *cfg)
 	}
 	if (pid == 0)
 		exec_child(cmd, env, logfd);
+	contract_invalidate();
 	if (logfd != -1)
 		close(logfd);
 	free_env(env);
@@ -318,6 +319,7 @@ method_sigchld(struct startd *sd)
 	pid_t		 pid;
 	int		 st;
 
+	contract_invalidate();
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		TAILQ_FOREACH(in, &sd->insts, entry) {
 			if (in->meth_pid == pid && in->meth != METH_NONE &&

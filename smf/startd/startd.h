@@ -175,6 +175,9 @@ void		 method_cancel_timer(struct inst *);
 size_t		 contract_pids(struct inst *, pid_t *out, size_t max);
 int		 contract_empty(struct inst *);
 void		 contract_signal(struct inst *, int sig);
+/* Forget the cached scan (after a fork, a reaped child, a signal). */
+void		 contract_invalidate(void);
+void		 contract_cleanup(void);
 void		 contract_drain(struct inst *, unsigned timeout);
 
 /* control.c: the control socket. */
