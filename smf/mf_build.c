@@ -287,6 +287,30 @@ out:
 	return rc;
 }
 
+/* A <method_context> child of node: its working_directory into pg. */
+static int
+method_context(struct mf_ctx *ctx, xmlNodePtr node, struct mf_pg *pg)
+{
+	xmlNodePtr	 c;
+	char		*wd;
+	int		 rc = 0;
+
+	for (c = node->children; c != NULL && rc == 0; c = c->next) {
+		if (!is(c, "method_context") ||
+		    (wd = attr(c, "working_directory")) == NULL)
+			continue;
+		if (*wd != '/') {
+			mf_error(ctx, c, "working_directory \"%s\" is not an "
+			    "absolute path", wd);
+			rc = -1;
+		} else
+			rc = prop_add1(ctx, c, pg, "working_directory",
+			    "astring", wd);
+		free(wd);
+	}
+	return rc;
+}
+
 static int
 exec_method(struct mf_ctx *ctx, xmlNodePtr c, struct mf_pg **pgs,
     size_t *npgs)
@@ -312,6 +336,7 @@ exec_method(struct mf_ctx *ctx, xmlNodePtr c, struct mf_pg **pgs,
 	    prop_add1(ctx, c, pg, "exec", "astring", exec) == -1 ||
 	    prop_add1(ctx, c, pg, "timeout_seconds", "count",
 	    t < 0 ? "0" : tmo) == -1 ||
+	    method_context(ctx, c, pg) == -1 ||
 	    props(ctx, c, pg) == -1)
 		goto out;
 	rc = 0;
@@ -433,6 +458,11 @@ entity(struct mf_ctx *ctx, xmlNodePtr node, struct mf_pg **pgs, size_t *npgs,
 			rc = dependent(ctx, c, svc, self);
 		else if (is(c, "exec_method"))
 			rc = exec_method(ctx, c, pgs, npgs);
+		else if (is(c, "method_context")) {
+			pg = pg_new(ctx, c, pgs, npgs, "method_context",
+			    "framework");
+			rc = pg == NULL ? -1 : method_context(ctx, node, pg);
+		}
 		else if (is(c, "property_group")) {
 			name = attr(c, "name");
 			type = attr(c, "type");

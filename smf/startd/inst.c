@@ -35,7 +35,9 @@ static void
 method_cfg_free(struct method_cfg *m)
 {
 	free(m->exec);
+	free(m->wd);
 	m->exec = NULL;
+	m->wd = NULL;
 	m->timeout = 0;
 }
 
@@ -62,13 +64,18 @@ static void
 load_method(struct method_cfg *m, const struct repo_prop *v, size_t n,
     const char *name)
 {
-	const char	*exec, *tmo;
+	const char	*exec, *tmo, *wd;
 	uint64_t	 t;
 
 	method_cfg_free(m);
 	if ((exec = repo_prop_str(v, n, name, "exec", NULL)) == NULL)
 		return;
 	m->exec = xstrdup(exec);
+	/* The method's own context, else the instance's or service's. */
+	wd = repo_prop_str(v, n, name, "working_directory",
+	    repo_prop_str(v, n, "method_context", "working_directory", NULL));
+	if (wd != NULL)
+		m->wd = xstrdup(wd);
 	tmo = repo_prop_str(v, n, name, "timeout_seconds", "0");
 	if (str_to_u64(tmo, 0, 86400 * 365, &t) == -1)
 		t = 0;

@@ -231,7 +231,7 @@ contract_drain(struct inst *in, unsigned timeout)
 
 /* In the child: become the method.  Never returns. */
 static void
-exec_child(const char *cmd, char **env, int logfd)
+exec_child(const char *cmd, char **env, int logfd, const char *wd)
 {
 	sigset_t	 none;
 	int		 fd, sig;
@@ -251,6 +251,11 @@ exec_child(const char *cmd, char **env, int logfd)
 		dup2(logfd, 2);
 	}
 	closefrom(3);
+	if (wd != NULL && chdir(wd) == -1) {
+		dprintf(2, "svc.startd: working_directory %s: %s\n", wd,
+		    strerror(errno));
+		_exit(SMF_EXIT_ERR_CONFIG);
+	}
 	execle("/bin/sh", "sh", "-c", cmd, (char *)NULL, env);
 	_exit(SMF_EXIT_ERR_CONFIG);
 }
@@ -259,7 +264,8 @@ int
 method_run(struct inst *in, enum meth which, const struct method_cfg *cfg)
 {
 	const char	*name = meth_names[which];
-	char		*cmd = NULL, *cause = NULL, **env;
+	char		*cmd = NULL, *cause = NULL, **env, wdbuf[4096];
+	char		*wdpath = cfg->wd != NULL ? wdbuf : NULL;
 	pid_t		 pid;
 	int		 logfd, sig = SIGTERM;
 
@@ -288,6 +294,8 @@ method_run(struct inst *in, enum meth which, const struct method_cfg *cfg)
 	logfd = open(in->logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 	    0644);
 	env = make_env(in, name);
+	if (cfg->wd != NULL)
+		snprintf(wdbuf, sizeof(wdbuf), "%s%s", xvm_root(), cfg->wd);
 	if ((pid = fork()) == -1) {
 		log_warn("%s: fork", in->fmri);
 		if (logfd != -1)
@@ -297,7 +305,7 @@ method_run(struct inst *in, enum meth which, const struct method_cfg *cfg)
 		return -1;
 	}
 	if (pid == 0)
-		exec_child(cmd, env, logfd);
+		exec_child(cmd, env, logfd, wdpath);
 	contract_invalidate();
 	if (logfd != -1)
 		close(logfd);

@@ -45,6 +45,7 @@ enum meth { METH_NONE, METH_START, METH_STOP, METH_REFRESH, METH_DRAIN };
 struct method_cfg {
 	char		*exec;		/* NULL: absent */
 	unsigned	 timeout;	/* seconds, 0 = none */
+	char		*wd;		/* working directory, or NULL */
 };
 
 struct dep {

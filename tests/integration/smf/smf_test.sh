@@ -94,7 +94,7 @@ echo "\$2 \$name" >>"$ROOT/events"
 case \$2 in
 start)	echo start >>"$ROOT/log.\$name"; sleep 300 & ;;
 run)	echo start >>"$ROOT/log.\$name"; exec sleep 300 ;;
-once)	echo start >>"$ROOT/log.\$name" ;;
+once)	echo start >>"$ROOT/log.\$name"; pwd >"$ROOT/pwd.\$name" ;;
 fail)	echo start >>"$ROOT/log.\$name"
 	[ -f "$ROOT/fixed.\$name" ] && { sleep 300 & exit 0; }
 	exit \${3:-1} ;;
@@ -286,7 +286,9 @@ sc_refresh_setprop() {
 }
 
 sc_transient_vs_child() {
-	manifest "$MF/o.xml" o true "$S o once" transient
+	mkdir -p "$ROOT/wd"
+	manifest "$MF/o.xml" o true "$S o once" transient \
+	    '<method_context working_directory="/wd"/>'
 	manifest "$MF/w.xml" w true "$S w run" child
 	start_startd
 	wait_state test/o online
@@ -300,6 +302,7 @@ sc_transient_vs_child() {
 	wait_count w 2
 	wait_state test/w online
 	expect_eq "$(count "$ROOT/log.o")" 1 "transient started once"
+	expect_eq "$(cat "$ROOT/pwd.o")" "$ROOT/wd" "working_directory under the root"
 }
 
 sc_exclude_all() {

@@ -30,7 +30,9 @@ static const char good[] = HEAD
 	"<dependent name=\"mine\" grouping=\"require_all\" restart_on=\"error\">\n"
 	"  <service_fmri value=\"svc:/c/d\"/>\n"
 	"</dependent>\n"
-	"<exec_method type=\"method\" name=\"start\" exec=\"/bin/x %m\" timeout_seconds=\"-1\"/>\n"
+	"<method_context working_directory=\"/var/tmp\"/>\n"
+	"<exec_method type=\"method\" name=\"start\" exec=\"/bin/x %m\" timeout_seconds=\"-1\">"
+	"<method_context working_directory=\"/srv\"/></exec_method>\n"
 	"<exec_method type=\"method\" name=\"stop\" exec=\":kill\" timeout_seconds=\"30\"/>\n"
 	"<property_group name=\"config\" type=\"application\">\n"
 	"  <propval name=\"port\" type=\"count\" value=\"8002\"/>\n"
@@ -93,6 +95,10 @@ test_good(void **state)
 	    0), "0");
 	assert_string_equal(val(s->pgs, s->npgs, "stop", "timeout_seconds",
 	    0), "30");
+	assert_string_equal(val(s->pgs, s->npgs, "start", "working_directory",
+	    0), "/srv");
+	assert_string_equal(val(s->pgs, s->npgs, "method_context",
+	    "working_directory", 0), "/var/tmp");
 	assert_string_equal(val(s->pgs, s->npgs, "config", "port", 0),
 	    "8002");
 	assert_string_equal(val(s->pgs, s->npgs, "config", "hosts", 1), "b c");
@@ -169,6 +175,9 @@ test_errors(void **state)
 		    "<propval name=\"p\" type=\"astring\" value=\"2\"/>\n"
 		    "</property_group>\n" TAIL, "bad.xml:7: property \"c/p\" "
 		    "defined twice" },
+		{ HEAD "<method_context working_directory=\"tmp\"/>\n" TAIL,
+		    "bad.xml:5: working_directory \"tmp\" is not an absolute "
+		    "path" },
 		{ HEAD "<instance name=\"a:b\" enabled=\"true\"/>\n" TAIL,
 		    "bad.xml:5: bad instance name" },
 		{ HEAD "<instance name=\"i\" enabled=\"true\"/>\n<instance "
