@@ -192,7 +192,7 @@ reason_of(const struct svcs_row *r)
 
 /* Dependents (transitively) that are down because r is. */
 static void
-impact(const struct svcs_ctx *ctx, const struct svcs_row *r)
+impact(const struct svcs_ctx *ctx, const struct svcs_row *r, int verbose)
 {
 	size_t		*seen, *list, nl = 0, i, j, k, n;
 	size_t		 d[256];
@@ -227,6 +227,9 @@ impact(const struct svcs_ctx *ctx, const struct svcs_row *r)
 	}
 	if (nl == 0)
 		printf("Impact: This service is not running.\n");
+	else if (!verbose)
+		printf("Impact: %zu dependent service%s not running.  (Use -v "
+		    "for list.)\n", nl, nl == 1 ? " is" : "s are");
 	else {
 		printf("Impact: %zu dependent service%s not running:\n", nl,
 		    nl == 1 ? " is" : "s are");
@@ -264,9 +267,12 @@ svcs_explain(const struct svcs_ctx *ctx, const struct svcs_row *r,
 		    "section", "");
 		m = repo_prop_str(r->props, r->nprops, r->props[i].pg,
 		    "manpath", "/usr/share/man");
-		printf("   See: man -M %s -s %s %s\n", m, s, t);
+		if (verbose)
+			printf("   See: man -M %s -s %s %s\n", m, s, t);
+		else
+			printf("   See: %s(%s)\n", t, s);
 	}
 	printf("   See: %s\n", path);
-	impact(ctx, r);
+	impact(ctx, r, verbose);
 	printf("\n");
 }

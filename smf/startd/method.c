@@ -327,8 +327,9 @@ method_sigchld(struct startd *sd)
 	pid_t		 pid;
 	int		 st;
 
-	contract_invalidate();
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		/* What this child did before exiting is news to any scan. */
+		contract_invalidate();
 		TAILQ_FOREACH(in, &sd->insts, entry) {
 			if (in->meth_pid == pid && in->meth != METH_NONE &&
 			    in->meth != METH_DRAIN) {
@@ -344,6 +345,7 @@ method_sigchld(struct startd *sd)
 			}
 		}
 	}
+	contract_invalidate();
 	/* A contract whose last process just went away. */
 	TAILQ_FOREACH_SAFE(in, &sd->insts, entry, next) {
 		if (in->meth == METH_DRAIN && contract_empty(in)) {

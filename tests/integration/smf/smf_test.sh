@@ -329,8 +329,11 @@ sc_svcs_x() {
 	x=$(svcs -x test/q)
 	expect_match "$x" "State: offline since" "state line"
 	expect_match "$x" "Reason: Service svc:/test/p:default is disabled." "reason"
-	expect_match "$x" "Impact: 1 dependent service is not running:" "impact"
-	expect_match "$x" "svc:/test/u:default" "impact list"
+	expect_match "$x" "Impact: 1 dependent service is not running.  (Use -v for list.)" "impact"
+	expect_match "$x" "See: $ROOT/var/svc/log/test-q:default.log" "log"
+	x=$(svcs -xv test/q)
+	expect_match "$x" "Impact: 1 dependent service is not running:
+        svc:/test/u:default" "impact list"
 	expect_match "$(svcs -x test/p)" "Reason: Disabled by an administrator." "disabled reason"
 	svcadm enable -s test/q 2>"$ROOT/err" && fail "enable -s with unsatisfiable deps succeeded"
 	expect_match "$(cat "$ROOT/err")" "dependencies are not satisfied" "enable -s error"
