@@ -145,17 +145,27 @@ main(int argc, char **argv)
 	log_init("svc.startd", fg, verbose);
 	if (xvm_paths_init(root) == -1)
 		fatal("--root %s", root != NULL ? root : "(XVM_ROOT)");
-	if (xvm_path_buf(path, sizeof(path), SMF_LOG_DIR "/svc.startd.log")
-	    == -1 || log_open_file(path) == -1)
-		log_warn("cannot open the log file");
 
 	memset(&sd, 0, sizeof(sd));
 	TAILQ_INIT(&sd.insts);
 	sd.mfdir = mfdir != NULL ? xstrdup(mfdir) :
 	    xvm_path(SMF_MANIFEST_DIR);
+	sd.base = evloop_new();
+
+	/*
+	 * Claim the root first: a second svc.startd must fail here, on
+	 * stderr, before it touches the repository the first one uses.
+	 */
+	if (xvm_path_buf(path, sizeof(path), SMF_SOCK_PATH) == -1 ||
+	    control_listen(&sd, path) == -1)
+		fatal("control socket %s%s", path, errno == EADDRINUSE ?
+		    " (is another svc.startd running on this root?)" : "");
 	if (xvm_path_buf(path, sizeof(path), SMF_REPO_PATH) == -1 ||
 	    (sd.repo = repo_open(path, 1, &cause)) == NULL)
 		fatalx("repository: %s", cause ? cause : path);
+	if (xvm_path_buf(path, sizeof(path), SMF_LOG_DIR "/svc.startd.log")
+	    == -1 || log_open_file(path) == -1)
+		log_warn("cannot open the log file");
 
 	/* The manifests are the source of truth: import them first. */
 	if ((failed = smf_import_dir(sd.repo, sd.mfdir, import_warn, NULL)) > 0)
@@ -166,7 +176,6 @@ main(int argc, char **argv)
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		fatal("prctl(PR_SET_CHILD_SUBREAPER)");
-	sd.base = evloop_new();
 	sd.signals = evloop_signals(sd.base, on_term, on_hup, &sd);
 	sd.eval = evloop_defer_new(sd.base, graph_eval, &sd);
 	sd.sigchld = evsignal_new(sd.base, SIGCHLD, on_sigchld, &sd);
@@ -175,9 +184,6 @@ main(int argc, char **argv)
 	    sd.tick == NULL || event_add(sd.tick, &tick) == -1)
 		fatalx("cannot watch SIGCHLD");
 
-	if (xvm_path_buf(path, sizeof(path), SMF_SOCK_PATH) == -1 ||
-	    control_listen(&sd, path) == -1)
-		fatal("control socket %s", path);
 	write_pidfile();
 	inst_load_all(&sd);
 	graph_kick(&sd);

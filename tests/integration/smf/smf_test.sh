@@ -544,6 +544,12 @@ assert st == 0 and msg.isdigit(), msg
 PY
 	kill -0 "$STARTD" || fail "svc.startd died"
 	expect_eq "$(state_of test/a)" online "still online"
+	# A second svc.startd on the same root refuses to start, says why,
+	# and leaves the first one's state alone.
+	out=$("$B/svc.startd" --root "$ROOT" -m "$MF" 2>&1) && fail "second svc.startd started"
+	expect_match "$out" "another svc.startd running on this root" "second svc.startd"
+	expect_eq "$(state_of test/a)" online "after the second svc.startd"
+	svcs -H -o ctid test/a | grep -q '^[0-9]' || fail "state table cleared"
 }
 
 sc_xvm_manifests() {
