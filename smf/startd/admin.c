@@ -138,6 +138,7 @@ graph_clear(struct inst *in, struct buf *msg)
 	if (in->state == SMF_MAINT && in->meth == METH_NONE) {
 		inst_log(in, "Leaving maintenance because clear requested.");
 		in->nfails = 0;
+		in->maint_pending = 0;
 		memset(in->deaths, 0, sizeof(in->deaths));
 		inst_set_state(in, inst_enabled(in) ? SMF_OFFLINE :
 		    SMF_DISABLED, "");
@@ -177,8 +178,10 @@ graph_mark(struct inst *in, int state, int immediate, struct buf *msg)
 		graph_stop(in, SMF_MAINT, WHY_ERROR);
 	else if (in->meth == METH_NONE)
 		inst_set_state(in, SMF_MAINT, NULL);
+	else if (in->meth == METH_START || in->meth == METH_REFRESH)
+		in->maint_pending = 1;	/* graph_method_done() acts */
 	else
-		in->stop_target = SMF_MAINT;
+		in->stop_target = SMF_MAINT;	/* already stopping */
 	graph_kick(in->sd);
 	return 0;
 }

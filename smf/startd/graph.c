@@ -175,6 +175,15 @@ graph_method_done(struct inst *in, int wstatus)
 	if (which != METH_NONE)
 		inst_log(in, "Method \"%s\" %s.", which == METH_START ?
 		    "start" : which == METH_STOP ? "stop" : "refresh", words);
+	if (in->maint_pending && (which == METH_START ||
+	    which == METH_REFRESH)) {
+		/* svcadm mark maintenance arrived while the method ran. */
+		in->maint_pending = 0;
+		in->timed_out = 0;
+		strlcpy(reason, in->reason, sizeof(reason));
+		to_maintenance(in, reason, "administrative_request", 0);
+		return;
+	}
 	switch (which) {
 	case METH_START:
 		if (in->timed_out) {

@@ -95,6 +95,7 @@ struct inst {
 	int		 stop_target;	/* state once stopped */
 	enum stop_why	 stop_why;
 	int		 stop_pending;	/* waiting for dependents to stop */
+	int		 maint_pending;	/* svcadm mark during a method */
 
 	/* The contract: processes carrying SMF_FMRI=fmri. */
 	int64_t		 ctid;

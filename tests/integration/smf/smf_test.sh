@@ -254,7 +254,14 @@ sc_exit_config() {
 
 sc_method_timeout() {
 	manifest "$MF/t.xml" t true "$S t hang" contract "" 1
+	manifest "$MF/k.xml" k true "$S k hang" contract "" 60
 	start_startd
+	# svcadm mark maintenance while the start method still runs.
+	wait_count k 1
+	svcadm mark maintenance test/k
+	wait_state test/k maintenance
+	expect_match "$(svcs -x test/k)" "Maintenance requested by an administrator." "mark during start"
+	[[ -z $(pid_of test/k) ]] || fail "the marked method's processes live on"
 	wait_state test/t maintenance
 	expect_eq "$(count "$ROOT/log.t")" 3 "attempts"
 	expect_match "$(svcs -x test/t)" "Start method timed out." "reason"
