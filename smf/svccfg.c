@@ -87,13 +87,126 @@ out:
 	return rc;
 }
 
+/* Run one subcommand (argv[0] is its name); its exit status. */
+static int
+run(struct svccfg *sc, int argc, char **argv)
+{
+	const struct svccfg_cmd	*c;
+
+	if (strcmp(argv[0], "select") == 0) {
+		if (argc != 2) {
+			fprintf(stderr, "Usage: svccfg select {FMRI | "
+			    "pattern}\n");
+			return 2;
+		}
+		sc->selected = 0;
+		return select_entity(sc, argv[1]) == -1 ? 1 : 0;
+	}
+	if (strcmp(argv[0], "unselect") == 0) {
+		sc->selected = 0;
+		return 0;
+	}
+	for (c = svccfg_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, argv[0]) == 0)
+			break;
+	if (c->name == NULL) {
+		log_warnx("Unknown command \"%s\".", argv[0]);
+		return 2;
+	}
+	if (argc - 1 < c->min_args ||
+	    (c->max_args >= 0 && argc - 1 > c->max_args)) {
+		fprintf(stderr, "Usage: svccfg %s\n", c->usage);
+		return 2;
+	}
+	if (c->needs_entity && !sc->selected) {
+		log_warnx("%s: no entity selected (use -s FMRI or select)",
+		    c->name);
+		return 1;
+	}
+	return c->fn(sc, argc - 1, argv + 1);
+}
+
+/*
+ * Split a command line as svccfg's lexer does: blanks separate words,
+ * single or double quotes group them, a backslash escapes one character,
+ * '#' starts a comment.  Words point into line (modified).  -1 on an
+ * unterminated quote.
+ */
+static int
+split(char *line, char **argv, int max)
+{
+	char	*r = line, *w = line, q = 0, c;
+	int	 argc = 0, inword = 0;
+
+	for (;; r++) {
+		c = *r;		/* the write below may land on it */
+		if (c == '\0' || (!q && (c == ' ' || c == '\t' ||
+		    c == '\n' || (c == '#' && !inword)))) {
+			if (inword) {
+				*w++ = '\0';
+				inword = 0;
+			}
+			if (c == '\0' || c == '#')
+				break;
+			continue;
+		}
+		if (!inword) {
+			if (argc == max)
+				return -1;
+			argv[argc++] = w;
+			inword = 1;
+		}
+		if (q && *r == q)
+			q = 0;
+		else if (!q && (*r == '"' || *r == '\''))
+			q = *r;
+		else if (*r == '\\' && r[1] != '\0')
+			*w++ = *++r;
+		else
+			*w++ = *r;
+	}
+	if (q)
+		return -1;
+	return argc;
+}
+
+/* -f file, or commands on standard input: one per line. */
+static int
+run_file(struct svccfg *sc, FILE *f, const char *name)
+{
+	char	*line = NULL, *argv[64];
+	size_t	 cap = 0;
+	int	 argc, rc = 0, lineno = 0, st;
+
+	while (getline(&line, &cap, f) != -1) {
+		lineno++;
+		if ((argc = split(line, argv, 64)) == -1) {
+			log_warnx("%s:%d: unterminated quote or too many "
+			    "words", name, lineno);
+			rc = 1;
+			continue;
+		}
+		if (argc == 0)
+			continue;
+		if (strcmp(argv[0], "end") == 0 || strcmp(argv[0], "exit") == 0 ||
+		    strcmp(argv[0], "quit") == 0)
+			break;
+		if ((st = run(sc, argc, argv)) != 0) {
+			log_warnx("%s:%d: %s failed", name, lineno, argv[0]);
+			rc = 1;
+		}
+	}
+	free(line);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
-	const struct svccfg_cmd	*c;
-	struct svccfg		 sc;
-	const char		*sel = NULL;
-	int			 ch, rc;
+	struct svccfg	 sc;
+	const char	*sel = NULL, *file = NULL;
+	FILE		*f;
+	int		 ch, rc;
 
 	smf_cmd_init("svccfg", &argc, argv);
 	while ((ch = getopt(argc, argv, "+s:f:")) != -1) {
@@ -102,43 +215,34 @@ main(int argc, char **argv)
 			sel = optarg;
 			break;
 		case 'f':
-			log_warnx("-f command files: not implemented");
-			exit(1);
+			file = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
-		log_warnx("interactive mode: not implemented; give a "
-		    "subcommand");
+	if (file != NULL && argc > 0)
 		usage();
-	}
-	for (c = svccfg_cmds; c->name != NULL; c++)
-		if (strcmp(c->name, argv[0]) == 0)
-			break;
-	if (c->name == NULL) {
-		log_warnx("Unknown command \"%s\".", argv[0]);
-		usage();
-	}
-	if (argc - 1 < c->min_args ||
-	    (c->max_args >= 0 && argc - 1 > c->max_args)) {
-		fprintf(stderr, "Usage: svccfg %s\n", c->usage);
-		exit(2);
-	}
 	memset(&sc, 0, sizeof(sc));
 	sc.repo = smf_cmd_repo(1);
 	if (sel != NULL && select_entity(&sc, sel) == -1) {
 		repo_close(sc.repo);
 		exit(1);
 	}
-	if (c->needs_entity && !sc.selected) {
-		log_warnx("%s: no entity selected (use -s FMRI)", c->name);
-		repo_close(sc.repo);
-		exit(1);
-	}
-	rc = c->fn(&sc, argc - 1, argv + 1);
+	if (argc > 0)
+		rc = run(&sc, argc, argv);
+	else if (file != NULL && strcmp(file, "-") != 0) {
+		if ((f = fopen(file, "r")) == NULL) {
+			log_warn("%s", file);
+			rc = 1;
+		} else {
+			rc = run_file(&sc, f, file);
+			fclose(f);
+		}
+	} else
+		rc = run_file(&sc, stdin, "(stdin)");
 	repo_close(sc.repo);
 	return rc;
 }

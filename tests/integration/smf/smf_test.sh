@@ -76,7 +76,7 @@ wait_for() {
 }
 
 expect_eq() { [[ $1 == "$2" ]] || fail "$3: got '$1', expected '$2'"; }
-expect_match() { [[ $1 == *$2* ]] || fail "$3: '$1' lacks '$2'"; }
+expect_match() { [[ $1 == *"$2"* ]] || fail "$3: '$1' lacks '$2'"; }
 
 start_startd() {
 	"$B/svc.startd" --root "$ROOT" -m "$MF" -v &
@@ -430,6 +430,20 @@ EOF
 	svccfg -s test/e delpg extra || fail delpg
 	svccfg -s test/e delpg extra 2>/dev/null && fail "delpg twice"
 	svccfg -s test/e:default setprop config/n = 1 2>/dev/null && fail "instance has no config pg"
+	# Command files and standard input, with svccfg's quoting.
+	cat >"$ROOT/cmds" <<'EOF'
+# set two properties
+select test/e
+setprop config/n = count: 7
+setprop config/s = astring: "two words"
+end
+setprop config/n = count: 9
+EOF
+	svccfg -f "$ROOT/cmds" || fail "svccfg -f"
+	expect_eq "$(svcprop -c -p config/n test/e:default)" 7 "-f setprop (stops at end)"
+	expect_eq "$(svcprop -c -p config/s test/e:default)" 'two\ words' "-f quoting"
+	printf 'select test/e\nbogus\n' | svccfg 2>"$ROOT/err" && fail "bad command on stdin succeeded"
+	expect_match "$(cat "$ROOT/err")" "stdin):2: bogus failed" "stdin error line"
 }
 
 sc_enable_recursive() {
