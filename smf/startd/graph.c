@@ -415,6 +415,8 @@ eval_one(struct startd *sd, struct inst *in)
 			}
 			in->adopted = 0;
 		}
+		if (want)
+			inst_log(in, "Enabled.");
 		inst_set_state(in, want ? SMF_OFFLINE : SMF_DISABLED, NULL);
 		return 1;
 	case SMF_DISABLED:
