@@ -350,9 +350,12 @@ must_stop(struct startd *sd, struct inst *d, struct dep *dep, struct inst *x,
 		admits = dep->restart_on >= RO_REFRESH;
 		break;
 	default:
-		/* Gone for good (disable, shutdown, its own dependency). */
-		admits = dep->grouping != G_OPTIONAL_ALL ||
-		    dep->restart_on >= RO_ERROR;
+		/*
+		 * Gone for good (disable, shutdown, its own dependency):
+		 * required ones take their dependents down; an optional one
+		 * that cannot run satisfies optional_all.
+		 */
+		admits = dep->grouping != G_OPTIONAL_ALL;
 		break;
 	}
 	if (!admits)
