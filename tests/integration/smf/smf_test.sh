@@ -325,6 +325,30 @@ sc_exclude_all() {
 	wait_state test/y online
 }
 
+sc_optional_all() {
+	manifest "$MF/b.xml" b false "$S b start"
+	manifest "$MF/o.xml" o true "$S o start" contract \
+	    "$(dep b optional_all error svc:/test/b:default)"
+	manifest "$MF/r.xml" r true "$S r start" contract \
+	    "$(dep b require_all error svc:/test/b:default)"
+	start_startd
+	# A disabled optional dependency satisfies optional_all ...
+	wait_state test/o online
+	expect_eq "$(state_of test/r)" offline "require_all on a disabled one"
+	svcadm enable -s test/b || fail "enable b"
+	wait_state test/r online
+	# ... an error in it restarts the dependent (restart_on=error) ...
+	kill -9 "$(pid_of test/b)"
+	wait_count o 2
+	wait_state test/o online
+	wait_state test/b online
+	# ... and disabling it leaves the dependent running.
+	svcadm disable -s test/b || fail "disable b"
+	wait_state test/r offline
+	expect_eq "$(state_of test/o)" online "optional_all dependent"
+	expect_eq "$(count "$ROOT/log.o")" 2 "starts of o"
+}
+
 sc_svcs_x() {
 	manifest "$MF/p.xml" p false "$S p start"
 	manifest "$MF/q.xml" q true "$S q start" contract \
