@@ -31,8 +31,12 @@ cleanup() {
 		tail -n 40 "$ROOT/var/svc/log/svc.startd.log" 2>/dev/null
 		rc=1
 	fi
-	# Anything a scenario's services left (they carry SMF_FMRI and our root).
-	pkill -9 -f "$ROOT/bin/" 2>/dev/null
+	# Anything a scenario's services left: they carry XVM_ROOT=$ROOT.
+	local p
+	for p in /proc/[0-9]*; do
+		grep -qzx "XVM_ROOT=$ROOT" "$p/environ" 2>/dev/null &&
+		    kill -9 "${p#/proc/}" 2>/dev/null
+	done
 	rm -rf "$ROOT"
 	exit "$rc"
 }
