@@ -170,7 +170,7 @@ graph_mark(struct inst *in, int state, int immediate, struct buf *msg)
 	strlcpy(in->reason, "Maintenance requested by an administrator.",
 	    sizeof(in->reason));
 	strlcpy(in->aux, "administrative_request", sizeof(in->aux));
-	if (immediate) {
+	if (immediate && in->meth != METH_START && in->meth != METH_REFRESH) {
 		contract_signal(in, SIGKILL);
 		in->stop_target = SMF_MAINT;
 		contract_drain(in, 1);
@@ -178,8 +178,13 @@ graph_mark(struct inst *in, int state, int immediate, struct buf *msg)
 		graph_stop(in, SMF_MAINT, WHY_ERROR);
 	else if (in->meth == METH_NONE)
 		inst_set_state(in, SMF_MAINT, NULL);
-	else if (in->meth == METH_START || in->meth == METH_REFRESH)
-		in->maint_pending = 1;	/* graph_method_done() acts */
+	else if (in->meth == METH_START || in->meth == METH_REFRESH) {
+		/* End the method now; graph_method_done() does the rest. */
+		in->maint_pending = 1;
+		if (in->meth_pid > 0)
+			(void)kill(-in->meth_pid, immediate ? SIGKILL : SIGTERM);
+		contract_signal(in, immediate ? SIGKILL : SIGTERM);
+	}
 	else
 		in->stop_target = SMF_MAINT;	/* already stopping */
 	graph_kick(in->sd);
