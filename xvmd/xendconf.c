@@ -268,6 +268,20 @@ xendconf_load_file(struct xendconf *xc, const char *path, char **cause)
 	return rc;
 }
 
+/* "a\ b\\c" -> "a b\c", in place. */
+static void
+unescape(char *s)
+{
+	char	*out = s;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && s[1] != '\0')
+			s++;
+		*out++ = *s;
+	}
+	*out = '\0';
+}
+
 int
 xendconf_load_svcprop(struct xendconf *xc, const char *text, char **cause)
 {
@@ -305,9 +319,11 @@ xendconf_load_svcprop(struct xendconf *xc, const char *text, char **cause)
 		if (!str_has_prefix(name, "config/"))
 			continue;
 		name += strlen("config/");
-		/* SMF escapes empty strings as "" and spaces as '\ '. */
+		/* svcprop writes "" for an empty string and escapes spaces
+		 * and backslashes with a backslash: undo both. */
 		if (strcmp(value, "\"\"") == 0)
 			value[0] = '\0';
+		unescape(value);
 		if (find(name) == -1)
 			continue;
 		if (xendconf_set(&next, name, value, "smf", &why) == -1) {

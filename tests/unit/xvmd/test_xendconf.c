@@ -97,6 +97,7 @@ test_svcprop(void **state)
 	    "config/xend-relocation-port count 8300\n"
 	    "config/xend-relocation-server boolean true\n"
 	    "config/vncpasswd astring \"\"\n"
+	    "config/xend-relocation-hosts-allow astring ^a$\\ ^b\\\\.c$\n"
 	    "config/some-newer-property astring x\n"
 	    "general/enabled boolean true\n";
 	struct xendconf	 xc;
@@ -109,6 +110,8 @@ test_svcprop(void **state)
 	assert_true(xendconf_bool(&xc, XC_RELOC_SERVER));
 	assert_string_equal(xendconf_str(&xc, XC_VNCPASSWD), "");
 	assert_string_equal(xc.source[XC_RELOC_PORT], "smf");
+	assert_string_equal(xendconf_str(&xc, XC_RELOC_HOSTS_ALLOW),
+	    "^a$ ^b\\.c$");
 	assert_int_equal(xendconf_load_svcprop(&xc,
 	    "config/dom0-min-mem count 512\n"
 	    "config/xend-relocation-port count nope\n", &cause), -1);
