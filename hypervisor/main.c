@@ -11,7 +11,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: xvm-hypervisor run [options] KERNEL | "
-	    "xvm-hypervisor [-Fv] [--root dir] (the daemon)\n"
+	    "xvm-hypervisor [-dFv] [--root dir] (the daemon)\n"
 	    "       (see xvm-hypervisor(8))\n");
 }
 

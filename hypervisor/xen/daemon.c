@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+#include "lib/daemon.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/paths.h"
@@ -46,6 +47,7 @@ hv_daemon_main(int argc, char **argv, const struct machine_ops *mops)
 		{ "console-log", required_argument, NULL, 'c' },
 		{ "foreground", no_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "daemon", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct evloop_signals	*sigs;
@@ -59,9 +61,11 @@ hv_daemon_main(int argc, char **argv, const struct machine_ops *mops)
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.mops = mops;
-	while ((ch = getopt_long(argc, argv, "Fvc:n:r:", longopts,
+	while ((ch = getopt_long(argc, argv, "Fdvc:n:r:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'd':	/* daemon mode, said explicitly (SMF manifests) */
+			break;
 		case 'F':
 			fg = 1;
 			break;
@@ -103,7 +107,8 @@ hv_daemon_main(int argc, char **argv, const struct machine_ops *mops)
 		fatal("paths");
 	if (log_open_file(logpath) == -1)
 		fatal("%s", logpath);
-	if (!fg && daemon(1, 0) == -1)
+	/* The parent exits once privcmd is served (SMF's contract model). */
+	if (!fg && daemon_start() == -1)
 		fatal("daemon");
 	raise_nofile();
 
@@ -114,6 +119,7 @@ hv_daemon_main(int argc, char **argv, const struct machine_ops *mops)
 	if ((ctl = control_new(hv, base, sock, &cause)) == NULL)
 		fatalx("%s", cause);
 	log_info("serving %s with %u pCPUs", sock, sched_nr_pcpus(hv->sched));
+	daemon_ready();
 	event_base_dispatch(base);
 	log_info("stopping: destroying every domain");
 	control_free(ctl);

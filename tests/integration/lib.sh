@@ -85,8 +85,9 @@ t_stack() {
 	t_xvmd || return 1
 }
 
-# t_xvmd: (re)start xvmd alone.
+# t_xvmd: (re)start xvmd alone; ready when it answers (a killed one may
+# have left its socket file behind).
 t_xvmd() {
 	t_daemon XVMD_PID "$XVM_BUILD/xvmd/xvmd" -F --root "$T_ROOT"
-	t_wait_for "xvmd socket" 30 test -S "$T_ROOT/run/xvm/xvmd.sock"
+	t_wait_for "xvmd answering" 30 "$XVM_BUILD/tools/xm/xm" --root "$T_ROOT" list
 }

@@ -81,7 +81,7 @@ shutdown_like(int argc, char **argv, const char *suffix)
 	json_w_obj_open(w);
 	json_w_obj_close(w);
 	if (!all) {
-		yajl_val	 reply;
+		yajl_val	 reply = NULL;
 		int64_t		 id;
 		char		*uri = xm_dom_uri(argv[optind], suffix);
 
@@ -90,8 +90,7 @@ shutdown_like(int argc, char **argv, const char *suffix)
 		json_w_free(w);
 		if (rc == 0 && wait && json_get_i64(reply, "domid", &id) == 0)
 			rc = wait_gone(argv[optind], id);
-		if (rc == 0)
-			json_free(reply);
+		json_free(reply);
 		return rc;
 	}
 	if (xm_domains_get(&xd, 0, NULL, "") != 0) {
