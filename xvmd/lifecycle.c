@@ -383,17 +383,63 @@ virq_cb(evutil_socket_t fd, short what, void *arg)
 	lc_check(xd);
 }
 
+static void	xs_cb(evutil_socket_t, short, void *);
+
+/*
+ * The store went away (restarted by SMF, say): open a new connection,
+ * every second until one works.  The old handle stays until then, so
+ * store calls fail with an error rather than on a NULL handle.
+ */
 static void
-xs_cb(evutil_socket_t fd, short what, void *arg)
+reconnect_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct xvmd	*xd = arg;
-	char		**ev;
+	struct xvmd		*xd = arg;
+	struct xs_handle	*h;
+	struct timeval		 second = { 1, 0 };
 
 	(void)fd;
 	(void)what;
+	if ((h = xs_open(0)) == NULL ||
+	    !xs_watch(h, "@releaseDomain", "xvmd")) {
+		xs_close(h);
+		evtimer_add(xd->reconnect_ev, &second);
+		return;
+	}
+	xs_close(xd->xs);
+	xd->xs = h;
+	xd->xs_ev = event_new(xd->base, xs_fileno(h), EV_READ | EV_PERSIST,
+	    xs_cb, xd);
+	event_add(xd->xs_ev, NULL);
+	log_info("%s: reconnected to the store", __func__);
+	lc_check(xd);
+}
+
+/* Drain watch events; 0, or -1 once the connection is found dead. */
+static int
+store_drain(struct xvmd *xd)
+{
+	char	**ev;
+
+	if (xd->xs_ev == NULL)
+		return -1;		/* already reconnecting */
 	while ((ev = xs_check_watch(xd->xs)) != NULL)
 		free(ev);
-	lc_check(xd);
+	if (errno == EAGAIN)
+		return 0;
+	log_warnx("%s: the store connection is lost; reconnecting", __func__);
+	event_free(xd->xs_ev);
+	xd->xs_ev = NULL;
+	event_active(xd->reconnect_ev, EV_TIMEOUT, 0);
+	return -1;
+}
+
+static void
+xs_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)store_drain(arg);
+	lc_check(arg);
 }
 
 static void
@@ -401,6 +447,7 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
+	(void)store_drain(arg);
 	lc_check(arg);
 }
 
@@ -426,6 +473,7 @@ lc_watch(struct xvmd *xd)
 		log_warn("%s: watching @releaseDomain", __func__);
 	xd->tick_ev = event_new(xd->base, -1, EV_PERSIST, tick_cb, xd);
 	event_add(xd->tick_ev, &second);
+	xd->reconnect_ev = evtimer_new(xd->base, reconnect_cb, xd);
 }
 
 void
@@ -437,7 +485,9 @@ lc_unwatch(struct xvmd *xd)
 		event_free(xd->xs_ev);
 	if (xd->tick_ev != NULL)
 		event_free(xd->tick_ev);
+	if (xd->reconnect_ev != NULL)
+		event_free(xd->reconnect_ev);
 	xenevtchn_close(xd->xce);
-	xd->virq_ev = xd->xs_ev = xd->tick_ev = NULL;
+	xd->virq_ev = xd->xs_ev = xd->tick_ev = xd->reconnect_ev = NULL;
 	xd->xce = NULL;
 }

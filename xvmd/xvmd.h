@@ -25,7 +25,7 @@ struct xvmd {
 	struct xenevtchn_handle	*xce;		/* VIRQ_DOM_EXC, if ours */
 	struct xs_handle	*xs;		/* the store */
 	struct vmq		 vms;		/* known domains */
-	struct event		*virq_ev, *xs_ev, *tick_ev;
+	struct event		*virq_ev, *xs_ev, *tick_ev, *reconnect_ev;
 };
 
 #endif
