@@ -81,6 +81,7 @@ db_open(const char *path, int durable, char **cause)
 	    exec(durable ? "PRAGMA synchronous=FULL" :
 	    "PRAGMA synchronous=NORMAL", cause) == -1 ||
 	    exec("PRAGMA wal_autocheckpoint=50000", cause) == -1 ||
+	    exec("PRAGMA journal_size_limit=67108864", cause) == -1 ||
 	    exec("PRAGMA cache_size=-8192", cause) == -1 ||
 	    exec("CREATE TABLE IF NOT EXISTS node ("
 	    "path TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, "

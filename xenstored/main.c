@@ -1,8 +1,10 @@
 /* xenstored: options, paths, privileges and wiring of the store daemon. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -63,7 +65,7 @@ main(int argc, char *argv[])
 	struct event		*tick;
 	struct timeval		 second = { 1, 0 };
 	const char		*root = NULL;
-	char			*cause = NULL, *dbdir, *dbfile, *logfile;
+	char			*cause = NULL, *dbdir, *dbfile, *logfile, *libdir;
 	char			*rw, *ro;
 	int			 ch, fg = 0, verbose = 0, durable = 0;
 
@@ -106,8 +108,12 @@ main(int argc, char *argv[])
 		fatal("paths");
 	if (log_open_file(logfile) == -1)
 		fatal("log file %s", logfile);
-	if (xvm_mkdirs(dbdir, 0700) == -1)
+	/* var/lib/xvm is shared with the other daemons; our own dir is 0700. */
+	if ((libdir = xvm_path(XVM_LIB_DIR)) == NULL ||
+	    xvm_mkdirs(libdir, 0755) == -1 ||
+	    (mkdir(dbdir, 0700) == -1 && errno != EEXIST))
 		fatal("%s", dbdir);
+	free(libdir);
 
 	base = evloop_new();
 	evloop_signals(base, on_term, NULL, base);
