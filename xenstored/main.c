@@ -9,6 +9,7 @@
 
 #include <event2/event.h>
 
+#include "lib/daemon.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/paths.h"
@@ -62,6 +63,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct event_base	*base;
+	struct evloop_signals	*sigs;
 	struct event		*tick;
 	struct timeval		 second = { 1, 0 };
 	const char		*root = NULL;
@@ -108,6 +110,9 @@ main(int argc, char *argv[])
 		fatal("paths");
 	if (log_open_file(logfile) == -1)
 		fatal("log file %s", logfile);
+	/* The parent exits once the sockets are served (SMF's contract model). */
+	if (!fg && daemon_start() == -1)
+		fatal("fork");
 	/* var/lib/xvm is shared with the other daemons; our own dir is 0700. */
 	if ((libdir = xvm_path(XVM_LIB_DIR)) == NULL ||
 	    xvm_mkdirs(libdir, 0755) == -1 ||
@@ -116,7 +121,7 @@ main(int argc, char *argv[])
 	free(libdir);
 
 	base = evloop_new();
-	evloop_signals(base, on_term, NULL, base);
+	sigs = evloop_signals(base, on_term, NULL, base);
 	if (store_open(dbfile, durable, &cause) == -1)
 		fatalx("database: %s", cause);
 	conn_init(base);
@@ -129,6 +134,7 @@ main(int argc, char *argv[])
 	if (control_listen(base, rw, ro, &cause) == -1)
 		fatalx("listening: %s", cause);
 	log_info("xenstored: serving %s%s", rw, durable ? " (durable)" : "");
+	daemon_ready();
 
 	event_base_dispatch(base);
 
@@ -144,6 +150,7 @@ main(int argc, char *argv[])
 	free(dbdir);
 	free(dbfile);
 	free(logfile);
+	evloop_signals_free(sigs);
 	event_base_free(base);
 	log_info("xenstored: stopped");
 	return 0;

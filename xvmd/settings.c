@@ -80,10 +80,17 @@ settings_load(struct xendconf *xc, const char *file, char **cause)
 		if (rc == 0)
 			rc = xendconf_load_svcprop(xc, buf_cstr(&out), cause);
 		buf_free(&out);
-		if (rc == 0)
+		if (rc == 0) {
 			log_info("%s: settings from SMF %s", __func__,
 			    XEND_FMRI);
-		return rc;
+			return 0;
+		}
+		/* Bad values are errors; an unreachable svcprop is not. */
+		if (strncmp(*cause, "cannot run svcprop", 18) != 0)
+			return -1;
+		log_warnx("%s: %s; using the settings file", __func__, *cause);
+		free(*cause);
+		*cause = NULL;
 	}
 	if (file == NULL && (path = xvm_path(XVM_ETC_DIR "/xvmd.conf")) == NULL)
 		fatal("%s: path", __func__);

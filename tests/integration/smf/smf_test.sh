@@ -645,7 +645,8 @@ sc_xvm_stack() {
 	for prog in xvm-hypervisor xenstored xvmd xvm-consoled xvm-domains; do
 		PATH=$(dirname "$(find "$XVM_BUILD" -maxdepth 3 -type f -name "$prog" | head -1)"):$PATH
 	done
-	export PATH
+	# xvmd reads its settings with svcprop, as on a host with SMF.
+	export PATH=$B:$PATH
 	cp "$SRC"/manifests/*.xml "$MF/"
 	start_startd
 	svcadm enable -rs xvm/domains || fail "enable -rs xvm/domains"
