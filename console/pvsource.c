@@ -266,6 +266,26 @@ evtchn_cb(evutil_socket_t fd, short what, void *arg)
 	xenevtchn_unmask(cd->xce, (evtchn_port_t)port);
 }
 
+static void	xs_cb(evutil_socket_t, short, void *);
+
+/* Connect to the store and watch domains come and go; 0 or -1. */
+static int
+store_connect(struct consoled *cd)
+{
+	if ((cd->xs = xs_open(0)) == NULL)
+		return -1;
+	if (!xs_watch(cd->xs, "@introduceDomain", "consoled") ||
+	    !xs_watch(cd->xs, "@releaseDomain", "consoled")) {
+		xs_close(cd->xs);
+		cd->xs = NULL;
+		return -1;
+	}
+	cd->xs_ev = event_new(cd->base, xs_fileno(cd->xs),
+	    EV_READ | EV_PERSIST, xs_cb, cd);
+	event_add(cd->xs_ev, NULL);
+	return 0;
+}
+
 static void
 xs_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -276,15 +296,27 @@ xs_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	while ((ev = xs_check_watch(cd->xs)) != NULL)
 		free(ev);
+	if (errno != EAGAIN) {
+		/* The store went away: the scan reconnects. */
+		log_warnx("%s: the store connection is lost", __func__);
+		event_free(cd->xs_ev);
+		cd->xs_ev = NULL;
+		xs_close(cd->xs);
+		cd->xs = NULL;
+	}
 	pvsource_scan(cd);
 }
 
 static void
 scan_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct consoled	*cd = arg;
+
 	(void)fd;
 	(void)what;
-	pvsource_scan(arg);
+	if (cd->xs == NULL && store_connect(cd) == 0)
+		log_info("%s: connected to the store", __func__);
+	pvsource_scan(cd);
 }
 
 int
@@ -306,15 +338,10 @@ pvsource_open(struct consoled *cd, char **cause)
 	 * VIRQ_DOM_EXC is xvmd's (one dom0 client may bind it): consoles
 	 * follow the store's @introduceDomain and @releaseDomain, and a scan.
 	 */
-	if ((cd->xs = xs_open(0)) != NULL &&
-	    xs_watch(cd->xs, "@introduceDomain", "consoled") &&
-	    xs_watch(cd->xs, "@releaseDomain", "consoled")) {
-		cd->xs_ev = event_new(cd->base, xs_fileno(cd->xs),
-		    EV_READ | EV_PERSIST, xs_cb, cd);
-		event_add(cd->xs_ev, NULL);
-	} else
+	if (store_connect(cd) == -1)
 		log_info("%s: no store (%s): consoles are found by scanning "
-		    "and named domain-<id>", __func__, strerror(errno));
+		    "and named domain-<id> until it comes", __func__,
+		    strerror(errno));
 	cd->xce_ev = event_new(cd->base, xenevtchn_fd(cd->xce),
 	    EV_READ | EV_PERSIST, evtchn_cb, cd);
 	cd->scan_ev = event_new(cd->base, -1, EV_PERSIST, scan_cb, cd);
