@@ -53,7 +53,6 @@ void	 api_dispatch(struct evhttp_request *, void *arg);
 int	 api_version(struct api_req *, char **);
 int	 api_host_settings(struct api_req *, char **);
 int	 api_config_check(struct api_req *, char **);
-int	 api_not_implemented(struct api_req *, char **);
 
 /* api_domain.c */
 int	 api_dom_list(struct api_req *, char **);

@@ -51,11 +51,3 @@ api_config_check(struct api_req *ar, char **cause)
 	domcfg_free(dc);
 	return 0;
 }
-
-int
-api_not_implemented(struct api_req *ar, char **cause)
-{
-	xasprintf(cause, "%s is not implemented yet: it needs the hypervisor "
-	    "interface (libxc), which has not landed", ar->what);
-	return ENOSYS;
-}

@@ -625,7 +625,7 @@ sc_xvm_manifests() {
 	expect_match "$(p start/exec)" "xvmd" "xend start method"
 	expect_eq "$(svcprop -p start/exec xvm/domains)" 'xvm-domains\ start' "domains start"
 	expect_eq "$(svcprop -p stop/exec xvm/domains)" 'xvm-domains\ stop' "domains stop"
-	expect_eq "$(svcprop -p start/exec xvm/hypervisor)" xvm-hypervisor "hypervisor"
+	expect_eq "$(svcprop -p start/exec xvm/hypervisor)" 'xvm-hypervisor\ --daemon' "hypervisor"
 	expect_eq "$(svcprop -p start/exec xvm/store)" xenstored "store"
 	expect_eq "$(svcprop -p start/exec xvm/console)" xvm-consoled "console"
 	expect_eq "$(svcs -H -d xvm/xend -o fmri | sort | tr '\n' ' ')" \
