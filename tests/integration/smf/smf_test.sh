@@ -521,7 +521,9 @@ sc_shutdown() {
 	expect_eq "$?" 0 "svc.startd's exit status"
 	STARTD=
 	expect_eq "$(grep stop "$ROOT/events" | tr '\n' ' ')" "stop b stop a " "stop order"
-	kill -0 "$pa" 2>/dev/null && fail "service process survived"
+	# Stopped processes may take a moment to exit and be reaped (they
+	# are re-parented when svc.startd goes): poll, with a deadline.
+	wait_for bash -c "! kill -0 $pa 2>/dev/null" || fail "service process survived"
 	[[ -e $ROOT/run/svc/startd.sock ]] && fail "socket left behind"
 	# A restart starts everything again.
 	start_startd
