@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 start_ours() {	# root args... -> sets ours_pid, ours_sock
 	local root=$1; shift
-	"$xsd" --root "$root" "$@" 2>>"$tmp/ours.err" &
+	"$xsd" -F --root "$root" "$@" 2>>"$tmp/ours.err" &
 	ours_pid=$!
 	pids+=("$ours_pid")
 	ours_sock=$root/run/xenstored/socket
