@@ -33,9 +33,6 @@ static int
 make_domain(struct restore *rs, const struct sr_domain *d)
 {
 	struct xen_domctl_createdomain	 c;
-	xen_pfn_t			*pfns;
-	uint64_t			 n = d->mem_bytes / SR_PAGE, i;
-	int				 rc;
 
 	if (rs->created || d->max_vcpus == 0 || d->max_vcpus > MAX_VCPUS ||
 	    d->mem_bytes == 0 || d->mem_bytes % SR_PAGE != 0 ||
@@ -48,14 +45,11 @@ make_domain(struct restore *rs, const struct sr_domain *d)
 		return -1;
 	rs->created = 1;
 	rs->mem_bytes = d->mem_bytes;
-	if ((pfns = calloc(n, sizeof(*pfns))) == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		pfns[i] = SR_RAM_PFN + i;
-	rc = xc_domain_populate_physmap_exact(rs->xch, rs->dom, n, 0, 0, pfns);
-	free(pfns);
-	if (rc == -1)
-		return -1;
+	/*
+	 * No populate: the RAM span is the guest's to touch, and a page is
+	 * backed when first written -- here, only the ones with data, so a
+	 * sparse domain stays sparse.
+	 */
 	rs->ram = xc_map_foreign_range(rs->xch, rs->dom, (int)d->mem_bytes,
 	    PROT_READ | PROT_WRITE, (unsigned long)SR_RAM_PFN);
 	return rs->ram == NULL ? -1 : 0;

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "include/xvm/privcmd.h"
 #include "include/xvm/xc_sr.h"
+#include "libxc/xc_private.h"
 #include "libxc/xc_sr.h"
 
 #define DEFAULT_ITERS		30
@@ -15,7 +17,8 @@ struct save {
 	xc_interface		*xch;
 	uint32_t		 dom;
 	struct sr_stream	*s;
-	uint8_t			*ram;		/* all of it, read-only */
+	int			 fd;		/* the domain's memory */
+	off_t			 base;		/* where RAM starts in it */
 	uint64_t		 npages;
 	uint64_t		*bitmap;	/* live: dirty frames */
 	uint64_t		 ent[SR_BATCH];
@@ -56,33 +59,124 @@ flush_batch(struct save *sv)
 	return rc;
 }
 
-/* Queue frame i (from RAM's start); zero pages travel as a mark only. */
+/*
+ * The domain's memory fd, read with pread: mapping it would allocate
+ * every hole it reads (shmem does on a read fault), and a sparse domain
+ * would come out of its save fully populated.
+ */
 static int
-send_page(struct save *sv, uint64_t i, int skip_zero)
+open_ram(struct save *sv)
 {
-	const uint8_t	*p = sv->ram + i * SR_PAGE;
+	struct privcmd_map_foreign		mf;
+	struct privcmd_map_foreign_reply	rep;
+	int					nfds = 1;
 
-	if (zero_page(p)) {
-		if (skip_zero)
-			return 0;
-		sv->ent[sv->n++] = (SR_RAM_PFN + i) | SR_PAGE_ZERO << 60;
-	} else {
-		memcpy(sv->data + (size_t)sv->ndata++ * SR_PAGE, p, SR_PAGE);
-		sv->ent[sv->n++] = (SR_RAM_PFN + i) | SR_PAGE_NORMAL << 60;
+	memset(&mf, 0, sizeof(mf));
+	mf.domid = sv->dom;
+	mf.prot = PROT_READ;
+	mf.pfn = SR_RAM_PFN;
+	mf.nr = sv->npages;
+	if (xc_call(&sv->xch->conn, PRIVCMD_OP_MAP_FOREIGN, &mf, sizeof(mf),
+	    NULL, 0, &rep, sizeof(rep), NULL, &sv->fd, &nfds) == -1)
+		return -1;
+	if (nfds != 1) {
+		errno = EPROTO;
+		return -1;
 	}
-	return sv->n == SR_BATCH ? flush_batch(sv) : 0;
+	sv->base = (off_t)rep.offset;
+	return 0;
 }
 
-/* Every frame (the first pass: the receiver starts from zeros). */
+/* Read frames [i, i + n) into the batch and queue them (n fits it). */
+static int
+queue_pages(struct save *sv, uint64_t i, uint32_t n, int skip_zero)
+{
+	uint8_t		*p = sv->data + (size_t)sv->ndata * SR_PAGE;
+	size_t		 len = (size_t)n * SR_PAGE, got = 0;
+	ssize_t		 r;
+	uint32_t	 k;
+
+	while (got < len) {
+		r = pread(sv->fd, p + got, len - got,
+		    sv->base + (off_t)(i * SR_PAGE + got));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	/* Keep the non-zero pages' data packed; zero ones are marks. */
+	for (k = 0; k < n; k++) {
+		const uint8_t	*pg = p + (size_t)k * SR_PAGE;
+
+		if (zero_page(pg)) {
+			if (!skip_zero)
+				sv->ent[sv->n++] = (SR_RAM_PFN + i + k) |
+				    SR_PAGE_ZERO << 60;
+			continue;
+		}
+		if (sv->data + (size_t)sv->ndata * SR_PAGE != pg)
+			memmove(sv->data + (size_t)sv->ndata * SR_PAGE, pg,
+			    SR_PAGE);
+		sv->ndata++;
+		sv->ent[sv->n++] = (SR_RAM_PFN + i + k) | SR_PAGE_NORMAL << 60;
+	}
+	return 0;
+}
+
+/* Frames [i, i + n), in batches. */
+static int
+send_range(struct save *sv, uint64_t i, uint64_t n, int skip_zero)
+{
+	uint32_t	 k;
+
+	while (n > 0) {
+		k = SR_BATCH - sv->n;
+		if (k > n)
+			k = (uint32_t)n;
+		if (queue_pages(sv, i, k, skip_zero) == -1)
+			return -1;
+		if (sv->n == SR_BATCH && flush_batch(sv) == -1)
+			return -1;
+		i += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/*
+ * Every frame that holds data (the first pass: the receiver starts from
+ * zeros): SEEK_DATA / SEEK_HOLE skip what was never written.
+ */
 static int
 send_all(struct save *sv, uint64_t *sent)
 {
-	uint64_t	 i;
+	off_t		 end = sv->base + (off_t)(sv->npages * SR_PAGE);
+	off_t		 a, b = sv->base;
+	uint64_t	 first, last;
 
-	for (i = 0; i < sv->npages; i++)
-		if (send_page(sv, i, 1) == -1)
+	*sent = 0;
+	while (b < end) {
+		if ((a = lseek(sv->fd, b, SEEK_DATA)) == -1) {
+			if (errno == ENXIO)
+				break;		/* no data after b */
 			return -1;
-	*sent = sv->npages;
+		}
+		if (a >= end)
+			break;
+		if ((b = lseek(sv->fd, a, SEEK_HOLE)) == -1)
+			return -1;
+		if (b > end)
+			b = end;
+		first = (uint64_t)(a - sv->base) / SR_PAGE;
+		last = ((uint64_t)(b - sv->base) + SR_PAGE - 1) / SR_PAGE;
+		if (send_range(sv, first, last - first, 1) == -1)
+			return -1;
+		*sent += last - first;
+	}
 	return flush_batch(sv);
 }
 
@@ -102,7 +196,7 @@ send_dirty(struct save *sv, uint64_t *sent)
 	for (w = 0; w < bits / 64; w++)
 		for (i = w * 64; sv->bitmap[w] != 0 && i < w * 64 + 64; i++)
 			if (i < sv->npages && (sv->bitmap[w] >> (i % 64) & 1)) {
-				if (send_page(sv, i, 0) == -1)
+				if (send_range(sv, i, 1, 0) == -1)
 					return -1;
 				(*sent)++;
 			}
@@ -215,7 +309,7 @@ int
 xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
     struct save_callbacks *cb)
 {
-	struct save	 sv = { .xch = xch, .dom = dom };
+	struct save	 sv = { .xch = xch, .dom = dom, .fd = -1 };
 	struct sr_domain d = { 0, 0, 0 };
 	uint8_t		*ctx = NULL;
 	uint32_t	 clen = 0;
@@ -239,9 +333,8 @@ xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
 			goto out;
 	}
 	sv.npages = d.mem_bytes / SR_PAGE;
-	sv.ram = xc_map_foreign_range(xch, dom, (int)d.mem_bytes, PROT_READ,
-	    (unsigned long)SR_RAM_PFN);
-	if (sv.ram == NULL || (sv.data = malloc(SR_BATCH * SR_PAGE)) == NULL ||
+	if (open_ram(&sv) == -1 ||
+	    (sv.data = malloc(SR_BATCH * SR_PAGE)) == NULL ||
 	    (sv.s = sr_open(io_fd)) == NULL)
 		goto out;
 	if (sr_write_header(sv.s, flags) == -1 ||
@@ -271,8 +364,8 @@ out:
 	if (sv.bitmap != NULL)
 		(void)xc_shadow_control(xch, dom, XEN_DOMCTL_SHADOW_OP_OFF,
 		    NULL, 0, NULL, 0, NULL);
-	if (sv.ram != NULL)
-		munmap(sv.ram, d.mem_bytes);
+	if (sv.fd != -1)
+		close(sv.fd);
 	sr_close(sv.s);
 	free(sv.bitmap);
 	free(sv.data);
