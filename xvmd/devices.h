@@ -2,6 +2,7 @@
 #ifndef XVM_XVMD_DEVICES_H
 #define XVM_XVMD_DEVICES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "include/xvm/xenstore.h"
