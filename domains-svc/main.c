@@ -2,21 +2,25 @@
  * xvm-domains: the method of svc:/system/xvm/domains (Solaris xVM's
  * domains service, Xen's xendomains).
  *
- *	xvm-domains [--root DIR] start	every managed domain marked
+ *	xvm-domains [--root DIR] start	domains saved at the last stop are
+ *					restored (and their files removed);
+ *					every managed domain marked
  *					on_xend_start = "start" is running
  *	xvm-domains [--root DIR] stop	running domains get their
  *					on_xend_stop: "shutdown" is asked and
  *					waited for, up to xvmd's
- *					shutdown-timeout; "suspend" needs save
- *					(not implemented yet: left running)
+ *					shutdown-timeout; "suspend" saves
+ *					them to var/lib/xvm/save/NAME.chk
  *
- * Restoring saved domains at start comes with save/restore.  It talks to
- * xvmd's API only; exit 0 when every domain was handled, 1 otherwise.
+ * It talks to xvmd's API only; exit 0 when every domain was handled, 1
+ * otherwise.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,10 +29,14 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/paths.h"
+#include "lib/xmalloc.h"
 
 #define WAIT_XVMD_SECS	30
+#define SAVE_DIR	XVM_LIB_DIR "/save"
+#define SAVE_SUFFIX	".chk"
 
 static char	*sock;
+static int	 api_timeout_ms = 60000;
 
 /* METHOD URI [BODY] -> parsed reply or NULL (error logged). */
 static yajl_val
@@ -39,7 +47,7 @@ api(const char *method, const char *uri, const char *body, int *status)
 	char		*cause = NULL;
 
 	*status = httpc_request(sock, method, uri, body, body ? strlen(body) :
-	    0, 60000, &out, &cause);
+	    0, api_timeout_ms, &out, &cause);
 	if (*status == -1) {
 		log_warnx("%s %s: %s", method, uri, cause);
 		free(cause);
@@ -89,6 +97,67 @@ is_running(yajl_val d)
 	return json_get_i64(d, "domid", &id) == 0 && id != 0;
 }
 
+/* {"file": path} or {"file": path, ...}: a body for save and restore. */
+static char *
+file_body(const char *path)
+{
+	struct json_w	*w;
+	const char	*text;
+	char		*out;
+	size_t		 len;
+
+	if ((w = json_w_new(0)) == NULL)
+		fatalx("out of memory");
+	json_w_obj_open(w);
+	json_w_kstr(w, "file", path);
+	json_w_obj_close(w);
+	if ((text = json_w_finish(w, &len)) == NULL)
+		fatalx("%s: bad document", __func__);
+	out = xstrdup(text);
+	json_w_free(w);
+	return out;
+}
+
+/* The domains the last stop saved come back first; their files go. */
+static int
+restore_saved(void)
+{
+	struct dirent	*de;
+	DIR		*dir;
+	char		*dpath, *path, *body;
+	size_t		 len;
+	int		 status, bad = 0;
+
+	if ((dpath = xvm_path(SAVE_DIR)) == NULL)
+		fatalx("save directory path too long");
+	if ((dir = opendir(dpath)) == NULL) {
+		free(dpath);
+		return 0;		/* nothing was ever saved */
+	}
+	while ((de = readdir(dir)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= strlen(SAVE_SUFFIX) || strcmp(de->d_name + len -
+		    strlen(SAVE_SUFFIX), SAVE_SUFFIX) != 0)
+			continue;
+		xasprintf(&path, "%s/%s", dpath, de->d_name);
+		body = file_body(path);
+		json_free(api("POST", "/restore", body, &status));
+		if (status / 100 == 2) {
+			log_info("restored %s", path);
+			if (unlink(path) == -1)
+				log_warn("%s", path);
+		} else {
+			log_warnx("%s: not restored; kept", path);
+			bad = 1;
+		}
+		free(body);
+		free(path);
+	}
+	closedir(dir);
+	free(dpath);
+	return bad;
+}
+
 static int
 do_start(void)
 {
@@ -98,7 +167,12 @@ do_start(void)
 	size_t		 i;
 	int		 status, bad = 0;
 
+	/* xvmd may still be starting: wait for it before anything. */
 	if ((doc = domains(1, 1)) == NULL)
+		return 1;
+	json_free(doc);
+	bad = restore_saved();
+	if ((doc = domains(1, 0)) == NULL)
 		return 1;
 	arr = json_get(doc, "domains");
 	for (i = 0; arr != NULL && i < arr->u.array.len; i++) {
@@ -117,6 +191,35 @@ do_start(void)
 	}
 	json_free(doc);
 	return bad;
+}
+
+/* on_xend_stop = "suspend": xm save to var/lib/xvm/save/NAME.chk. */
+static int
+save(const char *name)
+{
+	char	*dpath, *path, *body, uri[160];
+	int	 status;
+
+	if ((dpath = xvm_path(SAVE_DIR)) == NULL)
+		fatalx("save directory path too long");
+	if (xvm_mkdirs(dpath, 0700) == -1) {
+		log_warn("%s", dpath);
+		free(dpath);
+		return 1;
+	}
+	xasprintf(&path, "%s/%s%s", dpath, name, SAVE_SUFFIX);
+	body = file_body(path);
+	snprintf(uri, sizeof(uri), "/domains/%s/save", name);
+	/* The reply waits for the guest: up to shutdown-timeout, then I/O. */
+	api_timeout_ms = 0;
+	json_free(api("POST", uri, body, &status));
+	api_timeout_ms = 60000;
+	if (status / 100 == 2)
+		log_info("saved %s to %s", name, path);
+	free(body);
+	free(path);
+	free(dpath);
+	return status / 100 != 2;
 }
 
 /* Wait until none of 'names' runs, or the time is up. */
@@ -182,9 +285,7 @@ do_stop(void)
 		    strcmp(how, "ignore") == 0)
 			continue;
 		if (strcmp(how, "suspend") == 0) {
-			log_warnx("%s: on_xend_stop = suspend needs save, which "
-			    "is not implemented yet; left running", name);
-			bad = 1;
+			bad |= save(name);
 			continue;
 		}
 		snprintf(uri, sizeof(uri), "/domains/%s/shutdown", name);

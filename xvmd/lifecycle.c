@@ -361,9 +361,10 @@ lc_xend_stop(struct xvmd *xd)
 			}
 			break;
 		case XEND_STOP_SUSPEND:
-			log_warnx("%s: %s: on_xend_stop = suspend needs save, "
-			    "which is not implemented yet; left running",
-			    __func__, vm->name);
+			/* xvm-domains stop saves them, before xvmd stops. */
+			log_info("%s: %s: on_xend_stop = suspend is saved by "
+			    "xvm-domains stop; left running", __func__,
+			    vm->name);
 			break;
 		}
 	}

@@ -31,8 +31,8 @@ void	 lc_check(struct xvmd *);
 /*
  * xend's on_xend_start / on_xend_stop: start the managed domains marked
  * 'start' when xvmd starts; when it stops (SIGTERM), ask those marked
- * 'shutdown' to shut down.  ('suspend' needs save, not implemented yet:
- * such domains are logged and left running.)
+ * 'shutdown' to shut down.  ('suspend' is xvm-domains stop's: it saves
+ * them through the API; xvmd's own stop logs and leaves them running.)
  */
 void	 lc_autostart(struct xvmd *);
 void	 lc_xend_stop(struct xvmd *);

@@ -21,7 +21,7 @@ printf 'name = "auto1"\nmemory = 16\nkernel = "%s"\non_xend_start = "start"\non_
 printf 'name = "manual"\nmemory = 16\nkernel = "%s"\n' "$GUEST" >"$T_ROOT/manual.cfg"
 "$XM" new "$T_ROOT/auto1.cfg"
 "$XM" new "$T_ROOT/manual.cfg"
-running() { "$XM" list "$1" 2>/dev/null | awk 'NR == 2 { exit (NF == 6 ? 0 : 1) }'; }
+running() { "$XM" list "$1" 2>/dev/null | awk 'NR == 2 { up = (NF == 6) } END { exit !up }'; }
 
 if ! running auto1 && "$DOMS" --root "$T_ROOT" start && running auto1 && ! running manual; then
 	t_ok "start: auto1 (on_xend_start = start) runs, manual does not"
@@ -55,6 +55,33 @@ else
 	t_not_ok "stop: timeout" "status $status: $out"
 fi
 "$XM" destroy deaf
+# on_xend_stop = "suspend": saved at stop, restored (and the file removed)
+# at start, and the guest resumes.
+printf 'name = "sus1"\nmemory = 16\nkernel = "%s"\non_xend_stop = "suspend"\n' "$GUEST" >"$T_ROOT/sus1.cfg"
+"$XM" create "$T_ROOT/sus1.cfg" >/dev/null
+t_wait_for "sus1 to read its store" 10 grep -q 'workload: idle' "$T_ROOT/var/log/xvm/console/guest-sus1.log"
+id=$("$XM" domid sus1)
+out=$("$DOMS" --root "$T_ROOT" stop 2>&1)
+status=$?
+chk=$T_ROOT/var/lib/xvm/save/sus1.chk
+if [[ $status -eq 0 && -s $chk ]] && ! running sus1; then
+	t_ok "stop: sus1 (on_xend_stop = suspend) saved to var/lib/xvm/save"
+else
+	t_not_ok "stop: suspend" "status $status: $out"
+fi
+out=$("$DOMS" --root "$T_ROOT" start 2>&1)
+status=$?
+if [[ $status -eq 0 && ! -e $chk ]] && running sus1 && [[ $("$XM" domid sus1) != "$id" ]]; then
+	t_ok "start: sus1 restored, its file removed"
+else
+	t_not_ok "start: restore" "status $status: $out"
+fi
+if t_wait_for "sus1 to resume" 10 grep -q 'pv: resumed' "$T_ROOT/var/log/xvm/console/guest-sus1.log"; then
+	t_ok "start: the restored guest resumed"
+else
+	t_not_ok "resume" "$(tail -5 "$T_ROOT/var/log/xvm/console/guest-sus1.log")"
+fi
+"$XM" destroy sus1
 out=$("$DOMS" --root "$T_ROOT" restart 2>&1)
 [[ $? -eq 1 && $out == "usage: xvm-domains [--root DIR] start|stop" ]] && t_ok "bad verb: usage, exit 1" || t_not_ok "usage" "$out"
 "$XM" destroy auto1
