@@ -202,6 +202,9 @@ view_children(struct txn *tx, const struct vnode *v, struct buf *out)
 		    buf_len(&v->t->children));
 		return;
 	}
+	/* childlen is the size of the list: one allocation at most. */
+	if (buf_space(out, v->n->childlen) == NULL)
+		return;
 	for (c = v->n->child_first; c != NULL; c = c->next)
 		buf_add(out, c->name, strlen(c->name) + 1);
 }

@@ -22,8 +22,9 @@
  *                                   operation (from /proc/PID/schedstat)
  *   xsbench SOCKET populate D N     D domains x N nodes, for memory
  *   xsbench SOCKET count OP N       N requests of one kind (read, write,
- *                                   dir, tx10), untimed: for profiling the
- *                                   daemon (valgrind --tool=callgrind)
+ *                                   dir, tx10; write8: N rounds of 8
+ *                                   clients writing at once), untimed: for
+ *                                   profiling the daemon (callgrind, strace)
  */
 static double
 now(void)
@@ -290,7 +291,7 @@ timed(const char *sock, op_fn fn, double secs)
 	return (double)(i - 100) / (t1 - t0);
 }
 
-/* WRITE from several clients at once (their writes share commits). */
+/* WRITE from several clients at once (their writes share commits); secs < 0: -secs rounds. */
 static double
 parallel_writes(const char *sock, int nclients, double secs)
 {
@@ -312,7 +313,7 @@ parallel_writes(const char *sock, int nclients, double secs)
 			recvm(fds[k], buf, NULL);
 		done += nclients;
 		t1 = now();
-	} while (t1 - t0 < secs);
+	} while (secs < 0 ? done < -secs * nclients : t1 - t0 < secs);
 	for (k = 0; k < nclients; k++)
 		xclose(fds[k]);
 	return (double)done / (t1 - t0);
@@ -407,6 +408,11 @@ count(const char *sock, const char *op, long n)
 	long	 i;
 	int	 fd;
 
+	if (strcmp(op, "write8") == 0) {	/* N rounds of 8 clients */
+		setup(sock);
+		parallel_writes(sock, 8, -(double)n);
+		return 0;
+	}
 	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
 		if (strcmp(op, ops[k].name) == 0)
 			break;
