@@ -21,10 +21,12 @@
  *                                   the daemon's PID also its CPU time per
  *                                   operation (from /proc/PID/schedstat)
  *   xsbench SOCKET populate D N     D domains x N nodes, for memory
+ *   xsbench SOCKET setup            the nodes READ and DIRECTORY use
  *   xsbench SOCKET count OP N       N requests of one kind (read, write,
  *                                   dir, tx10; write8: N rounds of 8
- *                                   clients writing at once), untimed: for
- *                                   profiling the daemon (callgrind, strace)
+ *                                   clients writing at once), untimed and
+ *                                   nothing else: for profiling the daemon
+ *                                   (callgrind, strace) after a setup
  */
 static double
 now(void)
@@ -409,7 +411,6 @@ count(const char *sock, const char *op, long n)
 	int	 fd;
 
 	if (strcmp(op, "write8") == 0) {	/* N rounds of 8 clients */
-		setup(sock);
 		parallel_writes(sock, 8, -(double)n);
 		return 0;
 	}
@@ -420,7 +421,6 @@ count(const char *sock, const char *op, long n)
 		fprintf(stderr, "xsbench: count: bad operation or number\n");
 		return 1;
 	}
-	setup(sock);
 	fd = xconnect(sock);
 	for (i = 0; i < n; i++)
 		ops[k].fn(fd, i);
@@ -436,14 +436,19 @@ main(int argc, char *argv[])
 	int		 fd;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: xsbench SOCKET [SECONDS] | "
-		    "xsbench SOCKET populate DOMAINS NODES\n");
+		fprintf(stderr, "usage: xsbench SOCKET [SECONDS [PID]] | "
+		    "xsbench SOCKET populate DOMAINS NODES |\n"
+		    "       xsbench SOCKET setup | xsbench SOCKET count OP N\n");
 		return 1;
 	}
 	sock = argv[1];
 	if (argc == 5 && strcmp(argv[2], "populate") == 0) {
 		populate(sock, strtol(argv[3], NULL, 10),
 		    strtol(argv[4], NULL, 10));
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[2], "setup") == 0) {
+		setup(sock);
 		return 0;
 	}
 	if (argc == 5 && strcmp(argv[2], "count") == 0)
