@@ -23,7 +23,12 @@ int64_t	 db_load(void (*cb)(const char *path, const void *value,
 	    uint32_t vlen, const char *perms, void *arg), void *arg,
 	    char **cause);
 
-/* Record a node's value and permissions / the removal of a subtree. */
+/*
+ * Record a node's value and permissions: db_put_new for a node just
+ * created (its creation order is now), db_put for an existing one (it
+ * keeps its place).  db_del records the removal of a subtree.
+ */
+void	 db_put_new(const struct node *);
 void	 db_put(const struct node *);
 void	 db_del(const char *path);
 

@@ -68,14 +68,26 @@ perm_for(const struct perm_who *w, const struct xs_perm *p, uint32_t n)
 	return p[0].bits & mask;
 }
 
+/* Without printf: this runs for every write the database records. */
 void
 perm_to_db(struct buf *b, const struct xs_perm *p, uint32_t n)
 {
-	uint32_t	 i;
+	char		 one[16];
+	uint32_t	 i, id;
+	size_t		 at;
 
-	for (i = 0; i < n; i++)
-		buf_printf(b, "%s%c%u", i ? "," : "", perm_chars[p[i].bits & 3],
-		    p[i].domid);
+	for (i = 0; i < n; i++) {
+		at = sizeof(one);
+		id = p[i].domid;
+		do {
+			one[--at] = (char)('0' + id % 10);
+			id /= 10;
+		} while (id != 0 && at > 2);
+		one[--at] = perm_chars[p[i].bits & 3];
+		if (i > 0)
+			one[--at] = ',';
+		buf_add(b, one + at, sizeof(one) - at);
+	}
 }
 
 struct xs_perm *

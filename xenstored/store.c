@@ -65,9 +65,9 @@ store_open(const char *dbpath, int durable, char **cause)
 		log_warnx("%s: %llu malformed or orphaned rows skipped",
 		    __func__, (unsigned long long)bad);
 	if (n == 0) {
-		db_put(tree_root());
-		db_put(tree_create("/tool", NULL, 0, &def, 1));
-		db_put(tree_create("/tool/xenstored", NULL, 0, &def, 1));
+		db_put_new(tree_root());
+		db_put_new(tree_create("/tool", NULL, 0, &def, 1));
+		db_put_new(tree_create("/tool/xenstored", NULL, 0, &def, 1));
 		db_commit();
 	}
 	log_info("%s: %llu nodes loaded", __func__,

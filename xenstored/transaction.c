@@ -202,6 +202,9 @@ view_children(struct txn *tx, const struct vnode *v, struct buf *out)
 		    buf_len(&v->t->children));
 		return;
 	}
+	/* childlen is the size of the list: one allocation at most. */
+	if (buf_space(out, v->n->childlen) == NULL)
+		return;
 	for (c = v->n->child_first; c != NULL; c = c->next)
 		buf_add(out, c->name, strlen(c->name) + 1);
 }
@@ -216,7 +219,7 @@ view_create(struct conn *c, struct txn *tx, const char *path,
 
 	(void)c;
 	if (tx == NULL) {
-		db_put(tree_create(path, value, vlen, p, np));
+		db_put_new(tree_create(path, value, vlen, p, np));
 		return 0;
 	}
 	parent_of(path, ppath, sizeof(ppath));
@@ -494,13 +497,13 @@ commit(struct txn *tx)
 	for (i = 0; i < k; i++) {
 		t = order[i];
 		if ((n = tree_lookup(t->path)) == NULL)
-			n = tree_create(t->path, t->value, t->vlen, t->perms,
-			    t->nperms);
+			db_put_new(tree_create(t->path, t->value, t->vlen,
+			    t->perms, t->nperms));
 		else {
 			tree_set_value(n, t->value, t->vlen);
 			tree_set_perms(n, t->perms, t->nperms);
+			db_put(n);
 		}
-		db_put(n);
 	}
 	free(order);
 	TAILQ_FOREACH(e, &tx->events, entry)

@@ -130,13 +130,15 @@ wire_canon(struct conn *c, const char *in, int allow_special, char *out,
 	size_t	 len, hl;
 	int	 n;
 
-	if (in[0] == '@') {
-		if (!allow_special)
+	if (in[0] == '@' && !allow_special)
+		return EINVAL;
+	if (in[0] == '@' || in[0] == '/') {
+		/* Every request has a path: no printf on this one. */
+		if ((len = strnlen(in, outsz)) >= outsz)
 			return EINVAL;
-		n = snprintf(out, outsz, "%s", in);
-	} else if (in[0] == '/')
-		n = snprintf(out, outsz, "%s", in);
-	else
+		memcpy(out, in, len + 1);
+		n = (int)len;
+	} else
 		n = snprintf(out, outsz, "%s/%s", c->home, in);
 	if (n < 0 || (size_t)n >= outsz || (size_t)n > XS_ABS_PATH_MAX)
 		return EINVAL;

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark our xenstored against Xen 4.17's C xenstored, in one run.
 #   run.sh XENSTORED XSBENCH [SECONDS]   full table (docs/PERFORMANCE.md)
+# Beside them runs xsnull (built next to xsbench): a server with a
+# xenstored's I/O shape and no store, whose figures are the floor that the
+# kernel and scheduler of this machine set for any xenstored.
+# XSBENCH_BEFORE=PATH adds a column for another build of our xenstored (an
+# older commit), measured in the same rounds: before/after figures.
 #   run.sh --smoke XENSTORED XSBENCH     a quick check that the tool works
 # The peer is started with shared/peers/xen-xenstored/start (found beside the
 # repository, or at $XVM_PEERS).  Figures are noisy on a shared machine.
@@ -62,6 +67,20 @@ ours_def_pid=$ours_pid; ours_def_sock=$ours_sock
 start_ours "$tmp/durable" --durable
 ours_dur_pid=$ours_pid; ours_dur_sock=$ours_sock
 
+before=${XSBENCH_BEFORE:-}
+if [[ -n $before ]]; then
+	xsd_now=$xsd; xsd=$before
+	start_ours "$tmp/before"
+	before_pid=$ours_pid; before_sock=$ours_sock
+	xsd=$xsd_now
+fi
+
+null_sock=$tmp/null.sock
+"$(dirname "$bench")/xsnull" "$null_sock" 2>>"$tmp/null.err" &
+null_pid=$!
+pids+=("$null_pid")
+for _ in $(seq 100); do [[ -S $null_sock ]] && break; sleep 0.05; done
+
 peers=${XVM_PEERS:-}
 for d in "$here/../../../../shared/peers" "$here/../../../../../shared/peers" /work/shared/peers; do
 	[[ -z $peers && -x $d/xen-xenstored/start ]] && peers=$(cd "$d" && pwd)
@@ -78,6 +97,8 @@ for r in $(seq "$rounds"); do
 	run_col ours "$ours_def_sock" "$ours_def_pid" "$r"
 	[[ $have_peer -eq 1 ]] && run_col peer "$peer_sock" "$peer_pid" "$r"
 	run_col durable "$ours_dur_sock" "$ours_dur_pid" "$r"
+	run_col null "$null_sock" "$null_pid" "$r"
+	[[ -n $before ]] && run_col before "$before_sock" "$before_pid" "$r"
 done
 
 # Memory: a fresh daemon of each kind, 1000 domains x 100 nodes.
@@ -98,14 +119,20 @@ ratio() {	# metric ours peer -> how many times better ours is
 	*) awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b }' ;;
 	esac
 }
-printf '%-28s %10s %10s %12s %8s %8s\n' metric ours durable "C xenstored" "x ours" "x dur."
+printf '%-28s %10s %10s %12s %8s %8s %10s %8s\n' metric ours durable \
+    "C xenstored" "x ours" "x dur." floor "floor/C"
 for k in read_ops_per_s read_daemon_cpu_us_per_op write_ops_per_s \
     write_daemon_cpu_us_per_op directory10_ops_per_s \
     read_16_in_flight_ops_per_s tx10_commits_per_s write_8_clients_ops_per_s \
     watch_latency_p50_us watch_latency_p99_us rss_1000x100_mib; do
 	o=$(median ours "$k"); d=$(median durable "$k"); p=$(median peer "$k")
-	printf '%-28s %10s %10s %12s %8s %8s\n' "$k" "$o" "$d" "$p" \
-	    "$(ratio "$k" "$o" "$p")" "$(ratio "$k" "$d" "$p")"
+	n=$(median null "$k")
+	printf '%-28s %10s %10s %12s %8s %8s %10s %8s' "$k" "$o" "$d" "$p" \
+	    "$(ratio "$k" "$o" "$p")" "$(ratio "$k" "$d" "$p")" "$n" \
+	    "$(ratio "$k" "$n" "$p")"
+	[[ -n $before ]] && printf '  before: %s' "$(median before "$k")"
+	echo
 done
+echo "(floor: xsnull, no store; floor/C: the most any xenstored could be ahead here)"
 echo "(medians of $rounds rounds of ${secs}s per figure; load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 [[ $have_peer -eq 1 ]] || echo "(no peer: shared/peers/xen-xenstored not found or failed to start)"

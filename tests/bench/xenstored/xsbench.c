@@ -21,6 +21,12 @@
  *                                   the daemon's PID also its CPU time per
  *                                   operation (from /proc/PID/schedstat)
  *   xsbench SOCKET populate D N     D domains x N nodes, for memory
+ *   xsbench SOCKET setup            the nodes READ and DIRECTORY use
+ *   xsbench SOCKET count OP N       N requests of one kind (read, write,
+ *                                   dir, tx10; write8: N rounds of 8
+ *                                   clients writing at once), untimed and
+ *                                   nothing else: for profiling the daemon
+ *                                   (callgrind, strace) after a setup
  */
 static double
 now(void)
@@ -53,17 +59,17 @@ xconnect(const char *path)
 }
 
 static void
-full(int fd, void *p, size_t n, int rd)
+full(int fd, const void *p, size_t n)
 {
 	ssize_t	 k;
 
 	while (n > 0) {
-		k = rd ? read(fd, p, n) : write(fd, p, n);
+		k = write(fd, p, n);
 		if (k <= 0) {
 			fprintf(stderr, "xsbench: connection lost\n");
 			exit(1);
 		}
-		p = (char *)p + k;
+		p = (const char *)p + k;
 		n -= (size_t)k;
 	}
 }
@@ -76,7 +82,58 @@ sendm(int fd, uint32_t type, uint32_t tx, const void *p, size_t len)
 
 	memcpy(b, &h, sizeof(h));
 	memcpy(b + sizeof(h), p, len);
-	full(fd, b, sizeof(h) + len, 0);
+	full(fd, b, sizeof(h) + len);
+}
+
+/*
+ * Replies are read through a buffer per connection: one read(2) takes
+ * whatever the daemon wrote (header and payload, or several messages), as
+ * a careful client does, so that the client's own system calls weigh as
+ * little as possible in the figures.
+ */
+#define RBUF_CAP	(64 * 1024)
+#define MAX_FD		1024
+
+struct rbuf {
+	char	 b[RBUF_CAP];
+	size_t	 off, len;
+};
+
+static struct rbuf	*rbufs[MAX_FD];
+
+static const char *
+take(int fd, size_t n)
+{
+	struct rbuf	*r;
+	ssize_t		 k;
+	const char	*p;
+
+	if (fd < 0 || fd >= MAX_FD) {
+		fprintf(stderr, "xsbench: descriptor %d out of range\n", fd);
+		exit(1);
+	}
+	if ((r = rbufs[fd]) == NULL &&
+	    (r = rbufs[fd] = calloc(1, sizeof(*r))) == NULL) {
+		fprintf(stderr, "xsbench: out of memory\n");
+		exit(1);
+	}
+	if (r->len - r->off < n && r->off > 0) {
+		memmove(r->b, r->b + r->off, r->len - r->off);
+		r->len -= r->off;
+		r->off = 0;
+	}
+	while (r->len - r->off < n) {
+		if ((k = read(fd, r->b + r->len, RBUF_CAP - r->len)) <= 0) {
+			fprintf(stderr, "xsbench: connection lost\n");
+			exit(1);
+		}
+		r->len += (size_t)k;
+	}
+	p = r->b + r->off;
+	r->off += n;
+	if (r->off == r->len)
+		r->off = r->len = 0;
+	return p;
 }
 
 /* Read one message; returns its type, payload in buf. */
@@ -85,16 +142,24 @@ recvm(int fd, char *buf, uint32_t *lenp)
 {
 	struct xs_msg_hdr	 h;
 
-	full(fd, &h, sizeof(h), 1);
+	memcpy(&h, take(fd, sizeof(h)), sizeof(h));
 	if (h.len > XS_PAYLOAD_MAX) {
 		fprintf(stderr, "xsbench: bad reply length\n");
 		exit(1);
 	}
-	full(fd, buf, h.len, 1);
+	memcpy(buf, take(fd, h.len), h.len);
 	buf[h.len] = '\0';
 	if (lenp != NULL)
 		*lenp = h.len;
 	return h.type;
+}
+
+static void
+xclose(int fd)
+{
+	if (fd >= 0 && fd < MAX_FD && rbufs[fd] != NULL)
+		rbufs[fd]->off = rbufs[fd]->len = 0;
+	close(fd);
 }
 
 static uint32_t
@@ -203,7 +268,7 @@ pipelined(const char *sock, double secs)
 	} while (t1 - t0 < secs);
 	for (k = 0; k < 16; k++)
 		recvm(fd, buf, NULL);
-	close(fd);
+	xclose(fd);
 	return (double)done / (t1 - t0);
 }
 
@@ -224,11 +289,11 @@ timed(const char *sock, op_fn fn, double secs)
 		t1 = now();
 	} while (t1 - t0 < secs);
 	cpu_per_op = (daemon_cpu() - c0) / 1e3 / (double)(i - 100);
-	close(fd);
+	xclose(fd);
 	return (double)(i - 100) / (t1 - t0);
 }
 
-/* WRITE from several clients at once (their writes share commits). */
+/* WRITE from several clients at once (their writes share commits); secs < 0: -secs rounds. */
 static double
 parallel_writes(const char *sock, int nclients, double secs)
 {
@@ -250,9 +315,9 @@ parallel_writes(const char *sock, int nclients, double secs)
 			recvm(fds[k], buf, NULL);
 		done += nclients;
 		t1 = now();
-	} while (t1 - t0 < secs);
+	} while (secs < 0 ? done < -secs * nclients : t1 - t0 < secs);
 	for (k = 0; k < nclients; k++)
-		close(fds[k]);
+		xclose(fds[k]);
 	return (double)done / (t1 - t0);
 }
 
@@ -288,8 +353,8 @@ watch_latency(const char *sock, int n, double *p50, double *p99)
 	*p50 = lat[n / 2] * 1e6;
 	*p99 = lat[n * 99 / 100] * 1e6;
 	free(lat);
-	close(w);
-	close(c);
+	xclose(w);
+	xclose(c);
 }
 
 static void
@@ -313,7 +378,54 @@ populate(const char *sock, long doms, long nodes)
 		}
 	while (inflight-- > 0)
 		recvm(fd, buf, NULL);
-	close(fd);
+	xclose(fd);
+}
+
+static void
+setup(const char *sock)
+{
+	char	 b[64];
+	int	 fd, k, n;
+
+	fd = xconnect(sock);
+	RQS(fd, XS_WRITE, 0, "/bench/r\0value-of-r");
+	for (k = 0; k < 10; k++) {
+		n = snprintf(b, sizeof(b), "/bench/d/child%d%cv", k, 0);
+		rq(fd, XS_WRITE, 0, b, (size_t)n, NULL);
+	}
+	xclose(fd);
+}
+
+static int
+count(const char *sock, const char *op, long n)
+{
+	static const struct {
+		const char	*name;
+		op_fn		 fn;
+	} ops[] = {
+		{ "read", op_read }, { "write", op_write }, { "dir", op_dir },
+		{ "tx10", op_tx10 },
+	};
+	size_t	 k;
+	long	 i;
+	int	 fd;
+
+	if (strcmp(op, "write8") == 0) {	/* N rounds of 8 clients */
+		parallel_writes(sock, 8, -(double)n);
+		return 0;
+	}
+	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		if (strcmp(op, ops[k].name) == 0)
+			break;
+	if (k == sizeof(ops) / sizeof(ops[0]) || n <= 0) {
+		fprintf(stderr, "xsbench: count: bad operation or number\n");
+		return 1;
+	}
+	fd = xconnect(sock);
+	for (i = 0; i < n; i++)
+		ops[k].fn(fd, i);
+	xclose(fd);
+	return 0;
 }
 
 int
@@ -321,12 +433,12 @@ main(int argc, char *argv[])
 {
 	const char	*sock;
 	double		 secs = 2, p50, p99;
-	int		 fd, k;
-	char		 b[64];
+	int		 fd;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: xsbench SOCKET [SECONDS] | "
-		    "xsbench SOCKET populate DOMAINS NODES\n");
+		fprintf(stderr, "usage: xsbench SOCKET [SECONDS [PID]] | "
+		    "xsbench SOCKET populate DOMAINS NODES |\n"
+		    "       xsbench SOCKET setup | xsbench SOCKET count OP N\n");
 		return 1;
 	}
 	sock = argv[1];
@@ -335,19 +447,19 @@ main(int argc, char *argv[])
 		    strtol(argv[4], NULL, 10));
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[2], "setup") == 0) {
+		setup(sock);
+		return 0;
+	}
+	if (argc == 5 && strcmp(argv[2], "count") == 0)
+		return count(sock, argv[3], strtol(argv[4], NULL, 10));
 	if (argc > 2 && (secs = strtod(argv[2], NULL)) <= 0) {
 		fprintf(stderr, "xsbench: bad duration %s\n", argv[2]);
 		return 1;
 	}
 	if (argc > 3)
 		daemon_pid = strtol(argv[3], NULL, 10);
-	fd = xconnect(sock);
-	RQS(fd, XS_WRITE, 0, "/bench/r\0value-of-r");
-	for (k = 0; k < 10; k++) {
-		int n = snprintf(b, sizeof(b), "/bench/d/child%d%cv", k, 0);
-		rq(fd, XS_WRITE, 0, b, (size_t)n, NULL);
-	}
-	close(fd);
+	setup(sock);
 	printf("read_ops_per_s %.0f\n", timed(sock, op_read, secs));
 	if (daemon_pid > 0)
 		printf("read_daemon_cpu_us_per_op %.1f\n", cpu_per_op);
@@ -363,6 +475,6 @@ main(int argc, char *argv[])
 	printf("watch_latency_p99_us %.1f\n", p99);
 	fd = xconnect(sock);
 	RQS(fd, XS_RM, 0, "/bench");
-	close(fd);
+	xclose(fd);
 	return 0;
 }
