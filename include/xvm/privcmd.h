@@ -294,6 +294,7 @@ struct privcmd_ctx_rec {
 #define PRIVCMD_CTX_VCPU	2	/* struct privcmd_ctx_vcpu + u64[n] */
 #define PRIVCMD_CTX_GNTTAB	3	/* u64 gfn[] of the grant table */
 #define PRIVCMD_CTX_END		4	/* empty, last */
+#define PRIVCMD_CTX_CLOCK	5	/* struct privcmd_ctx_clock */
 
 struct privcmd_ctx_domain {
 	uint32_t	max_vcpus;
@@ -304,6 +305,17 @@ struct privcmd_ctx_domain {
 	uint32_t	cap;
 	uint32_t	nr_params;
 	uint64_t	hvm_param[64];
+};
+
+/*
+ * The guest clock: guest time (ns; mtime x 100) where it stood when the
+ * domain was paused.  SET puts the (paused) domain's clock there, so the
+ * guest resumes with no jump; without this record its clock is left as
+ * it is.
+ */
+struct privcmd_ctx_clock {
+	uint64_t	guest_ns;
+	uint64_t	pad;		/* 0 */
 };
 
 /* The hart's state as the CPU core gives it: n u64 values follow. */
