@@ -318,7 +318,7 @@ machine_console_write(struct machine *m, const char *buf, size_t len)
 	pthread_mutex_unlock(&m->con_lock);
 }
 
-void
+size_t
 machine_console_input(struct machine *m, const char *buf, size_t len)
 {
 	size_t i;
@@ -328,6 +328,7 @@ machine_console_input(struct machine *m, const char *buf, size_t len)
 		m->inbuf[(m->in_head + m->in_len) % INBUF_SIZE] = buf[i];
 	pthread_mutex_unlock(&m->con_lock);
 	uart_input_ready(m->uart);
+	return i;
 }
 
 int

@@ -85,12 +85,13 @@ void	machine_clock_changed(struct machine *);
 
 /*
  * Console: guest output (UART, SBI putchar/DBCN, HTIF) goes to 'fn';
- * machine_console_input() queues input for the UART and SBI getchar.
- * Without a sink, output is discarded.
+ * machine_console_input() queues input for the UART and SBI getchar (4 KiB
+ * at most waiting; returns how many bytes it took).  Without a sink,
+ * output is discarded.
  */
 typedef void (*machine_console_fn)(void *arg, const char *buf, size_t len);
 void	machine_set_console(struct machine *, machine_console_fn, void *arg);
-void	machine_console_input(struct machine *, const char *buf, size_t len);
+size_t	machine_console_input(struct machine *, const char *buf, size_t len);
 
 /* Power: the first request wins; every hart is kicked. */
 enum machine_shutdown {

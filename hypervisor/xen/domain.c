@@ -8,6 +8,7 @@
 #include "include/xvm/privcmd.h"
 #include "hypervisor/xen/console.h"
 #include "hypervisor/xen/domain.h"
+#include "hypervisor/xen/domcons.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/gnttab.h"
 #include "hypervisor/xen/logdirty.h"
@@ -59,6 +60,7 @@ domain_free(struct domain *d)
 		free(d->vcpu[i]);
 	gnttab_free(d->gnttab);
 	evtchn_dom_free(d->evtchn);
+	domcons_free(d->cons);
 	if (d->mm.base != NULL)
 		mm_fini(&d->mm);
 	pthread_mutex_destroy(&d->lock);
@@ -101,6 +103,8 @@ hv_new(const struct hv_config *cfg, char **cause)
 	hv = xcalloc(1, sizeof(*hv));
 	pthread_mutex_init(&hv->lock, NULL);
 	pthread_mutex_init(&hv->evtchn_lock, NULL);
+	pthread_mutex_init(&hv->cons_lock, NULL);
+	LIST_INIT(&hv->cons_watchers);
 	hv->mops = cfg->mops;
 	hv->next_domid = 1;
 	if ((hv->console = hv_console_new(cfg->console_echo, cause)) == NULL) {
@@ -144,6 +148,7 @@ hv_free(struct hv *hv)
 	domain_free(hv->dom[0]);
 	hv_console_free(hv->console);
 	pthread_mutex_destroy(&hv->evtchn_lock);
+	pthread_mutex_destroy(&hv->cons_lock);
 	pthread_mutex_destroy(&hv->lock);
 	free(hv);
 }
@@ -212,6 +217,7 @@ domain_create(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
 		goto fail;
 	d->evtchn = evtchn_dom_new(d);
 	d->gnttab = gnttab_new(d);
+	d->cons = domcons_new();
 	for (i = 0; i < max_vcpus; i++) {
 		d->vcpu[i] = xcalloc(1, sizeof(struct dom_vcpu));
 		d->vcpu[i]->dom = d;
@@ -312,6 +318,7 @@ domain_destroy(struct domain *d)
 		timer_cancel(hv->timers, d->vcpu[i]);
 	}
 	evtchn_dom_close_all(d);
+	domcons_gone(d);
 	hv_console_printf(hv->console, "domain %u destroyed", d->domid);
 	evtchn_send_virq(hv->dom[0], VIRQ_DOM_EXC, 0);
 	domain_put(d);		/* the table's */

@@ -4,11 +4,15 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include "hypervisor/xen/mm.h"
 #include "hypervisor/xen/sched.h"
 
+struct domcons;
+struct domcons_watch;
 struct evtchn_dom;
 struct gnttab;
 struct hv;
@@ -91,6 +95,11 @@ struct machine_ops {
 	 * (TIMER_NONE while stopped), stop (run = 0) and start, set.  NULL:
 	 * domain.c keeps a clock of its own.
 	 */
+	/*
+	 * Input for the emulated console (UART, SBI getchar): bytes queued,
+	 * at most what fits; returns the count taken.
+	 */
+	size_t	(*console_input)(struct domain *, const char *, size_t);
 	uint64_t (*clock_now)(struct domain *);
 	uint64_t (*clock_to_host)(struct domain *, uint64_t guest_ns);
 	void	(*clock_run)(struct domain *, int run);
@@ -119,6 +128,7 @@ struct domain {
 	struct mm		 mm;
 	struct evtchn_dom	*evtchn;
 	struct gnttab		*gnttab;
+	struct domcons		*cons;		/* emulated console output */
 	void			*mach;		/* the machine glue's state */
 	/* Scheduler parameters, under the scheduler lock. */
 	unsigned		 weight;
@@ -140,6 +150,8 @@ struct hv {
 	uint32_t		 next_domid;
 	pthread_mutex_t		 evtchn_lock;	/* every event channel */
 	struct hv_console	*console;
+	pthread_mutex_t		 cons_lock;	/* the watchers */
+	LIST_HEAD(, domcons_watch) cons_watchers;
 	struct sched		*sched;
 	struct timerq		*timers;
 	const struct machine_ops *mops;

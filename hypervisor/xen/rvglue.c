@@ -11,6 +11,7 @@
 #include "hypervisor/machine.h"
 #include "hypervisor/xen/console.h"
 #include "hypervisor/xen/domain.h"
+#include "hypervisor/xen/domcons.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/hypercall.h"
 #include "hypervisor/xen/rvglue.h"
@@ -33,13 +34,9 @@
  */
 
 #define RV_CHUNK	200000		/* instructions between checks, at first */
-#define CON_LINE	256
 
 struct rvdom {
 	struct machine	*m;
-	pthread_mutex_t	 con_lock;	/* guest console line */
-	char		 con[CON_LINE];
-	size_t		 con_len;
 	struct domain	*d;
 };
 
@@ -51,26 +48,22 @@ rv_machine(struct domain *d)
 	return r != NULL ? r->m : NULL;
 }
 
-/* Guest console output (UART, SBI putchar) into the hypervisor console. */
+/*
+ * The machine's console (UART, SBI putchar and DBCN, HTIF) is the
+ * domain's emulated console: its ring, read by xvm-consoled (domcons.c).
+ */
 static void
 rv_console(void *arg, const char *buf, size_t len)
 {
 	struct rvdom	*r = arg;
-	size_t		 i;
 
-	pthread_mutex_lock(&r->con_lock);
-	for (i = 0; i < len; i++) {
-		if (buf[i] != '\n' && r->con_len < CON_LINE - 1) {
-			r->con[r->con_len++] = buf[i];
-			continue;
-		}
-		hv_console_printf(r->d->hv->console, "(d%u) %.*s", r->d->domid,
-		    (int)r->con_len, r->con);
-		r->con_len = 0;
-		if (buf[i] != '\n')
-			r->con[r->con_len++] = buf[i];
-	}
-	pthread_mutex_unlock(&r->con_lock);
+	domcons_output(r->d, buf, len);
+}
+
+static size_t
+rv_console_input(struct domain *d, const char *buf, size_t len)
+{
+	return machine_console_input(rv_machine(d), buf, len);
 }
 
 static struct dom_vcpu *
@@ -184,7 +177,6 @@ rv_domain_init(struct domain *d, char **cause)
 	mc.name = name;
 	r = xcalloc(1, sizeof(*r));
 	r->d = d;
-	pthread_mutex_init(&r->con_lock, NULL);
 	if ((r->m = machine_new(&mc, cause)) == NULL) {
 		free(r);
 		return -1;
@@ -210,10 +202,7 @@ rv_domain_fini(struct domain *d)
 
 	if (r == NULL)
 		return;
-	if (r->con_len > 0)
-		rv_console(r, "\n", 1);
 	machine_free(r->m);
-	pthread_mutex_destroy(&r->con_lock);
 	free(r);
 	d->mach = NULL;
 }
@@ -449,6 +438,7 @@ const struct machine_ops rv_machine_ops = {
 	.save_vcpu = rv_save_vcpu,
 	.load_vcpu = rv_load_vcpu,
 	.ram_view = rv_ram_view,
+	.console_input = rv_console_input,
 	.clock_now = rv_clock_now,
 	.clock_to_host = rv_clock_to_host,
 	.clock_run = rv_clock_run,

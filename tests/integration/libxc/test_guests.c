@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -154,6 +155,28 @@ test_smp(void **state)
 	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
 }
 
+/* Wait up to ms for a domain's emulated console to hold text; 1 if so. */
+static int
+uart_wait(uint32_t id, const char *text, unsigned ms)
+{
+	static char	out[65536];
+	uint64_t	end = mono_ns() + (uint64_t)ms * 1000000, pos = 0;
+	unsigned	len, have = 0;
+
+	do {
+		len = sizeof(out) - 1 - have;
+		if (xc_domain_console_read(T.xch, id, out + have, &len, &pos,
+		    NULL) == 0) {
+			have += len;
+			out[have] = '\0';
+			if (strstr(out, text) != NULL)
+				return 1;
+		}
+		sleep_ms(10);
+	} while (mono_ns() < end);
+	return 0;
+}
+
 /* Where clockguest.S publishes its time CSR (and a loop count after it). */
 #define CLOCK_GPA	0x83f00000ull
 
@@ -225,9 +248,75 @@ test_hsm8(void **state)
 	assert_int_equal(xc_domain_unpause(T.xch, id), 0);
 	flags = wait_flag(id, XEN_DOMINF_shutdown, 60000);
 	assert_true(flags & XEN_DOMINF_shutdown);
+	/* Its UART output is its own console's, not the hypervisor's. */
+	assert_true(uart_wait(id, "smp: 8 harts", 1000));
+	assert_false(console_wait(T.xch, "smp: 8 harts", 0));
 	assert_int_equal((flags >> XEN_DOMINF_shutdownshift) & 0xff,
 	    SHUTDOWN_poweroff);
 	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+}
+
+/*
+ * A guest with only the emulated UART: its output is read from the
+ * domain's console ring, a watcher is told when it writes, and input
+ * written for it comes back echoed.
+ */
+static void
+test_uart(void **state)
+{
+	xc_console_watch	*w;
+	struct pollfd		 pfd;
+	uint32_t		 id, who = 0;
+	uint64_t		 pos = 0, lost = 1;
+	unsigned		 len;
+	char			 buf[256];
+
+	(void)state;
+	w = xc_console_watch_open();
+	assert_non_null(w);
+	id = start(G_UART, 0);
+	assert_int_equal(xc_domain_unpause(T.xch, id), 0);
+	pfd.fd = xc_console_watch_fd(w);
+	pfd.events = POLLIN;
+	assert_int_equal(poll(&pfd, 1, 5000), 1);
+	assert_int_equal(xc_console_watch_next(w, &who), 1);
+	assert_int_equal(who, id);
+	assert_true(uart_wait(id, "uart guest: ready\r\n", 5000));
+	/* Told once until read: nothing more in the pipe yet. */
+	assert_int_equal(xc_console_watch_next(w, &who), 0);
+	len = sizeof(buf);
+	assert_int_equal(xc_console_watch_read(w, id, buf, &len, &pos, &lost),
+	    0);
+	assert_int_equal(lost, 0);
+	assert_int_equal(pos, strlen("uart guest: ready\r\n"));
+	assert_int_equal(xc_domain_console_write(T.xch, id, "ping\n", 5), 5);
+	assert_int_equal(poll(&pfd, 1, 5000), 1);	/* told again */
+	assert_int_equal(xc_console_watch_next(w, &who), 1);
+	assert_true(uart_wait(id, "ready\r\nping\n", 5000));
+	/* Bad input: a length that does not match, an unknown domain. */
+	len = sizeof(buf);
+	assert_int_equal(xc_domain_console_read(T.xch, 4242, buf, &len, &pos,
+	    NULL), -1);
+	assert_int_equal(errno, ESRCH);
+	len = 300000;
+	assert_int_equal(xc_domain_console_read(T.xch, id, buf, &len, &pos,
+	    NULL), -1);
+	assert_int_equal(errno, EINVAL);
+	/* Destroyed: the watcher is told so it looks (and finds it gone). */
+	while (xc_console_watch_next(w, &who) == 1)
+		;
+	len = sizeof(buf);
+	assert_int_equal(xc_console_watch_read(w, id, buf, &len, &pos, NULL),
+	    0);
+	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+	assert_int_equal(poll(&pfd, 1, 5000), 1);
+	assert_int_equal(xc_console_watch_next(w, &who), 1);
+	assert_int_equal(who, id);
+	len = sizeof(buf);
+	assert_int_equal(xc_console_watch_read(w, id, buf, &len, &pos, NULL),
+	    -1);
+	assert_int_equal(errno, ESRCH);
+	xc_console_watch_close(w);
 }
 
 /*
@@ -349,6 +438,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_smp, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_guest_time, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_hsm8, guestlib_cleanup),
+		cmocka_unit_test_teardown(test_uart, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_context, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_logdirty, guestlib_cleanup),
 	};
