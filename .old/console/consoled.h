@@ -1,0 +1,96 @@
+/* xvm-consoled's state: consoles of domains, attached clients, the daemon. */
+#ifndef XVM_CONSOLE_CONSOLED_H
+#define XVM_CONSOLE_CONSOLED_H
+
+#include <stdint.h>
+#include "lib/queue.h"
+
+#include "console/logfile.h"
+#include "console/ratelimit.h"
+#include "console/scrollback.h"
+
+struct bufferevent;
+struct event;
+struct event_base;
+struct evloop_listener;
+struct xencons_interface;
+
+#define CLIENT_MAX_QUEUED	(256 * 1024)
+
+/* A client attached to one console. */
+struct client {
+	TAILQ_ENTRY(client)	 entry;
+	struct console		*con;		/* NULL until ATTACH */
+	struct bufferevent	*bev;
+	struct consoled		*cd;
+};
+TAILQ_HEAD(clientq, client);
+
+/* One domain's console. */
+struct console {
+	TAILQ_ENTRY(console)	 entry;
+	struct consoled		*cd;
+	uint32_t		 domid;
+	char			 name[64];
+	int			 seen;		/* found by the last scan */
+
+	/* The PV ring: mapped page, the guest's port and ours. */
+	volatile struct xencons_interface *intf;
+	uint32_t		 remote_port;
+	int			 local_port;	/* -1 when unbound */
+	struct event		*retry;		/* rate limit / ring retry */
+
+	int			 pty;		/* master, or -1 */
+	char			 ptyname[64];
+	struct event		*pty_ev;
+
+	struct scrollback	*sb;
+	struct logfile		 log;
+	struct ratelimit	 rl;
+	uint64_t		 bytes_out;
+	uint64_t		 bytes_dropped;
+	struct clientq		 clients;
+};
+TAILQ_HEAD(consoleq, console);
+
+struct consoled {
+	struct event_base	*base;
+	struct consoleq		 consoles;
+	struct clientq		 pending;	/* connected, not attached */
+	struct evloop_listener	*listener;
+	uint64_t		 rate;		/* bytes/s per console */
+	char			*logdir;	/* var/log/xvm/console */
+	void			*xch;		/* xc_interface *, or NULL */
+	void			*xce;		/* xenevtchn_handle *, or NULL */
+	void			*xs;		/* struct xs_handle *, or NULL */
+	struct event		*xce_ev;
+	struct event		*xs_ev;
+	struct event		*scan_ev;
+	struct logfile		 hvlog;		/* hypervisor.log */
+	uint64_t		 hvlog_pos;
+};
+
+/* hub.c: a console's output and input, whatever its source. */
+struct console *console_new(struct consoled *, uint32_t domid,
+	    const char *name);
+void	 console_free(struct console *);
+struct console *console_find(struct consoled *, const char *name_or_id);
+void	 console_output(struct console *, const char *, size_t);
+void	 console_input(struct console *, const char *, size_t);
+void	 console_reopen_logs(struct consoled *);
+
+/* attach.c: the control socket. */
+int	 attach_listen(struct consoled *, const char *path);
+void	 attach_close(struct consoled *);
+void	 attach_detach_all(struct console *);
+
+/* pvsource.c: PV console rings through libxc; domain discovery. */
+int	 pvsource_open(struct consoled *, char **cause);
+void	 pvsource_close(struct consoled *);
+void	 pvsource_scan(struct consoled *);
+int	 pvsource_attach(struct console *);
+void	 pvsource_detach(struct console *);
+void	 pvsource_kick(struct console *);
+size_t	 pvsource_input(struct console *, const char *, size_t);
+
+#endif

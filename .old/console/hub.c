@@ -1,0 +1,167 @@
+/*
+ * A console's output and input, whatever its source: every byte a guest
+ * prints goes to the scrollback, the log, the pty and each attached client;
+ * input from any client or the pty goes to the guest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "console/consoled.h"
+#include "lib/log.h"
+#include "lib/str.h"
+#include "lib/xmalloc.h"
+
+static void
+pty_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct console	*con = arg;
+	char		 buf[1024];
+	ssize_t		 n;
+
+	(void)what;
+	if ((n = read(fd, buf, sizeof(buf))) > 0)
+		console_input(con, buf, (size_t)n);
+}
+
+/* A pty whose slave anyone with the right permissions may open. */
+static void
+open_pty(struct console *con)
+{
+	const char	*name;
+
+	con->pty = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (con->pty == -1 || grantpt(con->pty) == -1 ||
+	    unlockpt(con->pty) == -1 || (name = ptsname(con->pty)) == NULL) {
+		log_warn("%s: pty for %s", __func__, con->name);
+		if (con->pty != -1)
+			close(con->pty);
+		con->pty = -1;
+		return;
+	}
+	strlcpy(con->ptyname, name, sizeof(con->ptyname));
+	con->pty_ev = event_new(con->cd->base, con->pty, EV_READ | EV_PERSIST,
+	    pty_read, con);
+	event_add(con->pty_ev, NULL);
+}
+
+struct console *
+console_new(struct consoled *cd, uint32_t domid, const char *name)
+{
+	struct console	*con;
+	char		 path[PATH_MAX];
+	struct timespec	 ts;
+
+	con = xcalloc(1, sizeof(*con));
+	con->cd = cd;
+	con->domid = domid;
+	con->local_port = -1;
+	con->pty = -1;
+	strlcpy(con->name, name, sizeof(con->name));
+	con->sb = xcalloc(1, sizeof(*con->sb));
+	TAILQ_INIT(&con->clients);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ratelimit_init(&con->rl, cd->rate,
+	    (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec);
+	snprintf(path, sizeof(path), "%s/guest-%s.log", cd->logdir, name);
+	if (logfile_open(&con->log, path, 0) == -1)
+		log_warn("%s: %s", __func__, path);
+	open_pty(con);
+	TAILQ_INSERT_TAIL(&cd->consoles, con, entry);
+	log_info("%s: console of %s (domain %u) on %s", __func__, name, domid,
+	    con->pty != -1 ? con->ptyname : "no pty");
+	return con;
+}
+
+void
+console_free(struct console *con)
+{
+	if (con == NULL)
+		return;
+	attach_detach_all(con);
+	pvsource_detach(con);
+	TAILQ_REMOVE(&con->cd->consoles, con, entry);
+	if (con->pty_ev != NULL)
+		event_free(con->pty_ev);
+	if (con->pty != -1)
+		close(con->pty);
+	if (con->retry != NULL)
+		event_free(con->retry);
+	logfile_close(&con->log);
+	log_info("%s: console of %s (domain %u) closed", __func__, con->name,
+	    con->domid);
+	free(con->sb);
+	free(con);
+}
+
+struct console *
+console_find(struct consoled *cd, const char *key)
+{
+	struct console	*con;
+	uint64_t	 id;
+	int		 numeric;
+
+	numeric = str_to_u64(key, 0, UINT32_MAX, &id) == 0;
+	TAILQ_FOREACH(con, &cd->consoles, entry) {
+		if (strcmp(con->name, key) == 0 ||
+		    (numeric && con->domid == id))
+			return con;
+	}
+	return NULL;
+}
+
+void
+console_output(struct console *con, const char *p, size_t len)
+{
+	struct client	*cl, *next;
+
+	con->bytes_out += len;
+	scrollback_add(con->sb, p, len);
+	if (con->log.fd != -1 && logfile_write(&con->log, p, len) == -1)
+		log_warn("%s: log of %s", __func__, con->name);
+	/* Nobody may be reading the pty: drop what does not fit. */
+	if (con->pty != -1)
+		(void)write(con->pty, p, len);
+	TAILQ_FOREACH_SAFE(cl, &con->clients, entry, next) {
+		if (evbuffer_get_length(bufferevent_get_output(cl->bev)) +
+		    len > CLIENT_MAX_QUEUED) {
+			log_info("%s: client of %s too slow, disconnected",
+			    __func__, con->name);
+			TAILQ_REMOVE(&con->clients, cl, entry);
+			bufferevent_free(cl->bev);
+			free(cl);
+			continue;
+		}
+		bufferevent_write(cl->bev, p, len);
+	}
+}
+
+void
+console_input(struct console *con, const char *p, size_t len)
+{
+	size_t	 n = pvsource_input(con, p, len);
+
+	if (n < len)
+		log_debug("%s: %s: %zu input bytes dropped (ring full)",
+		    __func__, con->name, len - n);
+}
+
+void
+console_reopen_logs(struct consoled *cd)
+{
+	struct console	*con;
+
+	TAILQ_FOREACH(con, &cd->consoles, entry)
+		if (con->log.path != NULL && logfile_reopen(&con->log) == -1)
+			log_warn("%s: %s", __func__, con->log.path);
+	if (cd->hvlog.path != NULL && logfile_reopen(&cd->hvlog) == -1)
+		log_warn("%s: %s", __func__, cd->hvlog.path);
+}

@@ -1,0 +1,22 @@
+/* A token bucket: how much console output a guest may send, per second, on average. */
+#ifndef XVM_CONSOLE_RATELIMIT_H
+#define XVM_CONSOLE_RATELIMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ratelimit {
+	uint64_t	 rate;		/* bytes per second; 0 = unlimited */
+	uint64_t	 tokens;	/* available now, at most 'rate' */
+	uint64_t	 last_ns;	/* when tokens were last added */
+};
+
+void	 ratelimit_init(struct ratelimit *, uint64_t rate, uint64_t now_ns);
+
+/* How many of 'want' bytes may go now; they are taken from the bucket. */
+size_t	 ratelimit_take(struct ratelimit *, size_t want, uint64_t now_ns);
+
+/* Nanoseconds until at least one byte may go (0 if now). */
+uint64_t ratelimit_wait_ns(const struct ratelimit *, uint64_t now_ns);
+
+#endif

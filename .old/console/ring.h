@@ -1,0 +1,34 @@
+/* Xen's PV console ring (xencons_interface), as the dom0 side reads and writes it. */
+#ifndef XVM_CONSOLE_RING_H
+#define XVM_CONSOLE_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The page a PV guest shares for its console (Xen's io/console.h layout):
+ * the guest writes 'out' and advances out_prod; we consume up to out_prod
+ * and advance out_cons.  'in' is the other way round.  Indexes run freely
+ * and are masked by the ring sizes (powers of two).
+ */
+struct xencons_interface {
+	char		in[1024];
+	char		out[2048];
+	uint32_t	in_cons, in_prod;
+	uint32_t	out_cons, out_prod;
+};
+
+/*
+ * Take up to 'max' bytes of guest output.  Returns the count (0 when the
+ * ring is empty).  A producer index more than a ring ahead of ours (a
+ * confused or hostile guest) is clamped: we read the last ring's worth
+ * and report the bytes skipped in *lost.
+ */
+size_t	 xencons_read_out(volatile struct xencons_interface *, char *buf,
+	    size_t max, size_t *lost);
+
+/* Give the guest up to len bytes of input; returns how many fitted. */
+size_t	 xencons_write_in(volatile struct xencons_interface *,
+	    const char *data, size_t len);
+
+#endif

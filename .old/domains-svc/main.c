@@ -1,0 +1,218 @@
+/*
+ * xvm-domains: the method of svc:/system/xvm/domains (Solaris xVM's
+ * domains service, Xen's xendomains).
+ *
+ *	xvm-domains [--root DIR] start	every managed domain marked
+ *					on_xend_start = "start" is running
+ *	xvm-domains [--root DIR] stop	running domains get their
+ *					on_xend_stop: "shutdown" is asked and
+ *					waited for, up to xvmd's
+ *					shutdown-timeout; "suspend" needs save
+ *					(not implemented yet: left running)
+ *
+ * Restoring saved domains at start comes with save/restore.  It talks to
+ * xvmd's API only; exit 0 when every domain was handled, 1 otherwise.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/buf.h"
+#include "lib/httpc.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/paths.h"
+
+#define WAIT_XVMD_SECS	30
+
+static char	*sock;
+
+/* METHOD URI [BODY] -> parsed reply or NULL (error logged). */
+static yajl_val
+api(const char *method, const char *uri, const char *body, int *status)
+{
+	struct buf	 out = BUF_INITIALIZER;
+	yajl_val	 doc;
+	char		*cause = NULL;
+
+	*status = httpc_request(sock, method, uri, body, body ? strlen(body) :
+	    0, 60000, &out, &cause);
+	if (*status == -1) {
+		log_warnx("%s %s: %s", method, uri, cause);
+		free(cause);
+		buf_free(&out);
+		return NULL;
+	}
+	doc = json_parse(buf_data(&out), buf_len(&out), HTTPC_MAX_REPLY, &cause);
+	free(cause);
+	buf_free(&out);
+	if (*status / 100 != 2) {
+		const char *m = json_get_str(json_get(doc, "error"), "message");
+
+		log_warnx("%s %s: %s", method, uri, m ? m : "failed");
+		json_free(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* xvmd may still be starting (SMF starts us right after it). */
+static yajl_val
+domains(int long_form)
+{
+	time_t		 end = time(NULL) + WAIT_XVMD_SECS;
+	yajl_val	 doc;
+	int		 status;
+
+	for (;;) {
+		doc = api("GET", long_form ? "/domains?long=1" : "/domains",
+		    NULL, &status);
+		if (doc != NULL || status != -1 || time(NULL) >= end)
+			return doc;
+		sleep(1);
+	}
+}
+
+static int
+is_running(yajl_val d)
+{
+	int64_t	 id;
+
+	return json_get_i64(d, "domid", &id) == 0 && id != 0;
+}
+
+static int
+do_start(void)
+{
+	yajl_val	 doc, arr, d;
+	const char	*name, *when;
+	char		 uri[160];
+	size_t		 i;
+	int		 status, bad = 0;
+
+	if ((doc = domains(1)) == NULL)
+		return 1;
+	arr = json_get(doc, "domains");
+	for (i = 0; arr != NULL && i < arr->u.array.len; i++) {
+		d = arr->u.array.values[i];
+		name = json_get_str(d, "name");
+		when = json_get_str(json_get(d, "config"), "on_xend_start");
+		if (name == NULL || when == NULL || strcmp(when, "start") != 0 ||
+		    is_running(d))
+			continue;
+		snprintf(uri, sizeof(uri), "/domains/%s/start", name);
+		json_free(api("POST", uri, NULL, &status));
+		if (status / 100 == 2)
+			log_info("started %s", name);
+		else
+			bad = 1;
+	}
+	json_free(doc);
+	return bad;
+}
+
+/* Wait until none of 'names' runs, or the time is up. */
+static int
+wait_down(char **names, size_t n, int64_t timeout)
+{
+	time_t		 end = time(NULL) + timeout;
+	yajl_val	 doc, arr;
+	size_t		 i, j, up;
+
+	for (;;) {
+		if ((doc = domains(0)) == NULL)
+			return 1;
+		arr = json_get(doc, "domains");
+		up = 0;
+		for (i = 0; arr != NULL && i < arr->u.array.len; i++) {
+			const char *nm = json_get_str(arr->u.array.values[i],
+			    "name");
+
+			for (j = 0; nm != NULL && j < n; j++)
+				if (is_running(arr->u.array.values[i]) &&
+				    strcmp(nm, names[j]) == 0)
+					up++;
+		}
+		json_free(doc);
+		if (up == 0)
+			return 0;
+		if (time(NULL) >= end) {
+			log_warnx("%zu domain(s) still running after %lld s",
+			    up, (long long)timeout);
+			return 1;
+		}
+		sleep(1);
+	}
+}
+
+static int
+do_stop(void)
+{
+	yajl_val	 doc, arr, d, set;
+	const char	*name, *how;
+	char		 uri[160], *names[1024];
+	int64_t		 timeout = 60;
+	size_t		 i, n = 0;
+	int		 status, bad = 0;
+
+	if ((set = api("GET", "/host/settings", NULL, &status)) != NULL) {
+		(void)json_get_i64(json_get(json_get(set, "settings"),
+		    "shutdown-timeout"), "value", &timeout);
+		json_free(set);
+	}
+	if ((doc = domains(1)) == NULL)
+		return 1;
+	arr = json_get(doc, "domains");
+	for (i = 0; arr != NULL && i < arr->u.array.len && n < 1024; i++) {
+		d = arr->u.array.values[i];
+		name = json_get_str(d, "name");
+		how = json_get_str(json_get(d, "config"), "on_xend_stop");
+		if (name == NULL || how == NULL || !is_running(d) ||
+		    strcmp(how, "ignore") == 0)
+			continue;
+		if (strcmp(how, "suspend") == 0) {
+			log_warnx("%s: on_xend_stop = suspend needs save, which "
+			    "is not implemented yet; left running", name);
+			bad = 1;
+			continue;
+		}
+		snprintf(uri, sizeof(uri), "/domains/%s/shutdown", name);
+		json_free(api("POST", uri, NULL, &status));
+		if (status / 100 == 2) {
+			log_info("asked %s to shut down", name);
+			names[n++] = strdup(name);
+		} else
+			bad = 1;
+	}
+	json_free(doc);
+	if (n > 0 && wait_down(names, n, timeout) != 0)
+		bad = 1;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	return bad;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char	*root = NULL;
+	int		 i = 1;
+
+	log_init("xvm-domains", 1, 1);
+	if (argc >= 3 && strcmp(argv[1], "--root") == 0) {
+		root = argv[2];
+		i = 3;
+	}
+	if (argc != i + 1 || (strcmp(argv[i], "start") != 0 &&
+	    strcmp(argv[i], "stop") != 0)) {
+		fprintf(stderr, "usage: xvm-domains [--root DIR] start|stop\n");
+		return 1;
+	}
+	if (xvm_paths_init(root) == -1 ||
+	    (sock = xvm_path(XVM_XVMD_SOCK)) == NULL)
+		fatal("root %s", root ? root : "");
+	return strcmp(argv[i], "start") == 0 ? do_start() : do_stop();
+}

@@ -1,0 +1,214 @@
+/* A hart's life cycle and the thread-safe inputs other parties use (cpu.h). */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hypervisor/cpu/vcpu.h"
+#include "hypervisor/machine.h"
+
+/* hsm value while a starter fills the mailbox */
+#define HSM_CLAIMED	100
+
+/* RV64 (MXL=2) with A, C, I, M, S, U. */
+#define MISA_RV64IMAC	((2ULL << 62) | (1u << 0) | (1u << 2) | (1u << 8) | \
+			 (1u << 12) | (1u << 18) | (1u << 20))
+
+struct vcpu *
+cpu_new(struct machine *m, unsigned hartid, int firmware)
+{
+	struct vcpu *v;
+
+	if ((v = aligned_alloc(64, (sizeof(*v) + 63) & ~(size_t)63)) == NULL)
+		return NULL;
+	memset(v, 0, sizeof(*v));
+	v->m = m;
+	v->hartid = hartid;
+	v->firmware = firmware;
+	v->ram = machine_gpa(m, MACHINE_RAM_BASE, 1);
+	v->ram_pages = machine_ram_size(m) >> 12;
+	if ((v->codemap = calloc((v->ram_pages + 7) / 8, 1)) == NULL) {
+		free(v);
+		errno = ENOMEM;
+		return NULL;
+	}
+	atomic_init(&v->hsm, CPU_HSM_STOPPED);
+	cpu_reset(v, MACHINE_RAM_BASE, firmware ? CPU_PRIV_S : CPU_PRIV_M);
+	return v;
+}
+
+void
+cpu_free(struct vcpu *v)
+{
+	if (v == NULL)
+		return;
+	dcache_flush(v);
+	free(v->codemap);
+	free(v);
+}
+
+void
+cpu_reset(struct vcpu *v, uint64_t pc, enum cpu_priv priv)
+{
+	memset(v->x, 0, sizeof(v->x));
+	v->pc = pc;
+	v->priv = (int)priv;
+	v->mstatus = (2ULL << 32) | (2ULL << 34);	/* UXL = SXL = 64 */
+	v->misa = MISA_RV64IMAC;
+	v->medeleg = v->mideleg = 0;
+	v->mie = 0;
+	atomic_store(&v->mip, 0);
+	v->mtvec = v->stvec = 0;
+	v->mepc = v->sepc = v->mcause = v->scause = 0;
+	v->mtval = v->stval = v->mscratch = v->sscratch = 0;
+	v->satp = 0;
+	v->mcounteren = v->scounteren = v->mcountinhibit = 0;
+	v->res_addr = ~0ULL;
+	v->fatal = 0;
+	atomic_store(&v->mtimecmp, UINT64_MAX);
+	atomic_store(&v->stimecmp, UINT64_MAX);
+	if (v->firmware) {
+		/*
+		 * What an SBI firmware leaves behind for its S-mode payload:
+		 * every S-level trap delegated, counters readable.
+		 */
+		v->medeleg = 0xb3ffULL & ~(1ULL << EXC_ECALL_S);
+		v->mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
+		v->mcounteren = 7;
+		v->mstatus |= 1ULL << MS_MPP_SHIFT;
+	}
+	atomic_fetch_and(&v->lines, ~(1ULL << IRQ_STI));
+	tlb_flush(v);
+}
+
+/* A hart started by SBI HSM: apply the mailbox (on its own thread). */
+void
+cpu_hsm_begin(struct vcpu *v)
+{
+	cpu_reset(v, v->start_pc, CPU_PRIV_S);
+	v->x[10] = v->hartid;
+	v->x[11] = v->start_arg;
+	atomic_store(&v->hsm, CPU_HSM_STARTED);
+}
+
+static void
+wake(struct vcpu *v)
+{
+	if (v->wake != NULL)
+		v->wake(v, v->wake_arg);
+}
+
+void
+cpu_set_irq_line(struct vcpu *v, enum cpu_irq_line line, int level)
+{
+	uint64_t bit = 1ULL << line, old;
+
+	if (level)
+		old = atomic_fetch_or(&v->lines, bit);
+	else
+		old = atomic_fetch_and(&v->lines, ~bit);
+	if (((old & bit) != 0) != (level != 0)) {
+		atomic_fetch_or(&v->events, EV_IRQ);
+		wake(v);
+	}
+}
+
+void
+cpu_raise_ssip(struct vcpu *v)
+{
+	atomic_fetch_or(&v->mip, MIP_SSIP);
+	atomic_fetch_or(&v->events, EV_IRQ);
+	wake(v);
+}
+
+void
+cpu_set_stimecmp(struct vcpu *v, uint64_t t)
+{
+	atomic_store(&v->stimecmp, t);
+	atomic_fetch_or(&v->events, EV_TIMER);
+	cpu_timer_update(v);
+}
+
+void
+cpu_kick(struct vcpu *v)
+{
+	atomic_fetch_or(&v->events, EV_KICK);
+	wake(v);
+}
+
+void
+cpu_set_wake(struct vcpu *v, cpu_wake_fn fn, void *arg)
+{
+	v->wake = fn;
+	v->wake_arg = arg;
+}
+
+void
+cpu_flush_code(struct vcpu *v)
+{
+	atomic_fetch_or(&v->events, EV_FLUSH_CODE);
+}
+
+void
+cpu_flush_tlb(struct vcpu *v)
+{
+	atomic_fetch_or(&v->events, EV_FLUSH_TLB);
+}
+
+void
+cpu_shutdown_notify(struct vcpu *v)
+{
+	atomic_fetch_or(&v->events, EV_SHUTDOWN);
+	wake(v);
+}
+
+uint64_t
+cpu_get_reg(const struct vcpu *v, unsigned reg)
+{
+	return reg < 32 ? v->x[reg] : 0;
+}
+
+void
+cpu_set_reg(struct vcpu *v, unsigned reg, uint64_t val)
+{
+	if (reg > 0 && reg < 32)
+		v->x[reg] = val;
+}
+
+uint64_t cpu_get_pc(const struct vcpu *v) { return v->pc; }
+void cpu_set_pc(struct vcpu *v, uint64_t pc) { v->pc = pc & ~1ULL; }
+enum cpu_priv cpu_get_priv(const struct vcpu *v) { return (enum cpu_priv)v->priv; }
+unsigned cpu_hartid(const struct vcpu *v) { return v->hartid; }
+uint64_t cpu_instret(const struct vcpu *v) { return v->instret; }
+struct machine *cpu_machine(const struct vcpu *v) { return v->m; }
+
+enum cpu_hsm
+cpu_hsm_state(const struct vcpu *v)
+{
+	int st = atomic_load(&v->hsm);
+
+	return st == HSM_CLAIMED ? CPU_HSM_START_PENDING : (enum cpu_hsm)st;
+}
+
+void
+cpu_hsm_set(struct vcpu *v, enum cpu_hsm st)
+{
+	atomic_store(&v->hsm, (int)st);
+	wake(v);
+}
+
+/* Ask a stopped hart to start at pc with a1 = arg (SBI HSM hart_start). */
+int
+cpu_hsm_start(struct vcpu *v, uint64_t pc, uint64_t arg)
+{
+	int expect = CPU_HSM_STOPPED;
+
+	/* claim the mailbox first, so two starters cannot mix their writes */
+	if (!atomic_compare_exchange_strong(&v->hsm, &expect, HSM_CLAIMED))
+		return -1;
+	v->start_pc = pc;
+	v->start_arg = arg;
+	atomic_store(&v->hsm, CPU_HSM_START_PENDING);
+	cpu_kick(v);
+	return 0;
+}

@@ -1,0 +1,169 @@
+/* The RV64IMAC+Zicsr+Zifencei hart: the interface a machine or a hypervisor embeds. */
+#ifndef XVM_HYPERVISOR_CPU_CPU_H
+#define XVM_HYPERVISOR_CPU_CPU_H
+
+/*
+ * Interface promises (other parts, notably the multi-domain hypervisor,
+ * build on these; change them only together with their users):
+ *
+ * (a) No globals.  Any number of machines and vCPUs live in one process.
+ *     A vCPU has no thread of its own: cpu_run() executes it on whatever
+ *     thread calls it, one thread at a time per vCPU.
+ * (b) Guest RAM belongs to the machine (machine.h): one memfd mapped
+ *     MAP_SHARED at guest-physical 0x80000000, sparse.  Other processes
+ *     (dom0 tools) may map the same pages.
+ * (c) cpu_run(v, budget) executes until about 'budget' instructions have
+ *     retired (checked between blocks, so it may overshoot by one block)
+ *     or something needs the caller, and says why in enum cpu_exit.
+ * (d) S-mode ecalls, when the machine is its own firmware, are SBI handled
+ *     in C (sbi.h).  An extension ID SBI does not know goes to the hook set
+ *     with machine_set_hcall_hook(); without a hook the guest gets
+ *     SBI_ERR_NOT_SUPPORTED.  The PV hypercall ABI is a7 = an ID in SBI's
+ *     firmware-specific range 0x0A000000-0x0AFFFFFF, a6 = the Xen
+ *     hypercall number, a0-a5 arguments, a0 the result.
+ * (e) Interrupt lines (cpu_set_irq_line) and kicks (cpu_kick) may be used
+ *     from any thread: they are atomic bit operations, and a vCPU inside
+ *     cpu_run() notices them at its next block boundary (a taken branch,
+ *     a jump or a page crossing: microseconds at most).
+ * (f) When anyone but the vCPU itself writes guest memory that may hold
+ *     code, call machine_invalidate() (or cpu_flush_code() per vCPU): the
+ *     decode cache is per vCPU and keyed by guest-physical address.
+ *     machine_gpa() turns a guest-physical range into a host pointer.
+ */
+
+#include <stdint.h>
+
+struct machine;
+struct vcpu;
+
+/* Why cpu_run() returned. */
+enum cpu_exit {
+	CPU_EXIT_BUDGET = 0,	/* the instruction budget is spent */
+	CPU_EXIT_WFI,		/* WFI with nothing pending: sleep until an
+				   interrupt line, a kick or cpu_deadline() */
+	CPU_EXIT_KICK,		/* cpu_kick() was called */
+	CPU_EXIT_STOPPED,	/* the hart is stopped (SBI HSM) */
+	CPU_EXIT_SHUTDOWN,	/* the machine powered off, rebooted or failed:
+				   machine_shutdown_reason() says which */
+	CPU_EXIT_HCALL,		/* the hcall hook asked to hand an ecall to
+				   the caller; pc is already past the ecall */
+	CPU_EXIT_FATAL,		/* the guest state cannot continue (e.g. a
+				   trap to M-mode with no M-mode firmware) */
+};
+
+/* Interrupt inputs of a hart, driven by devices or a hypervisor. */
+enum cpu_irq_line {
+	CPU_IRQ_MSIP = 3,	/* CLINT software interrupt */
+	CPU_IRQ_MTIP = 7,	/* CLINT timer (driven by the core itself) */
+	CPU_IRQ_MEIP = 11,	/* PLIC, M-mode context */
+	CPU_IRQ_SEIP = 9,	/* PLIC, S-mode context */
+	CPU_IRQ_SEIP_PV = 32,	/* event-channel upcall: also reads as SEIP */
+};
+
+/* Where a hart starts and in which mode. */
+enum cpu_priv {
+	CPU_PRIV_U = 0,
+	CPU_PRIV_S = 1,
+	CPU_PRIV_M = 3,
+};
+
+/*
+ * Create hart 'hartid' of machine m.  firmware != 0 means the machine is
+ * its own M-mode firmware (SBI in C, guest starts in S-mode); 0 means
+ * M-mode code runs for real.  Owned by the caller, released with
+ * cpu_free().  NULL with ENOMEM.
+ */
+struct vcpu *cpu_new(struct machine *m, unsigned hartid, int firmware);
+void	cpu_free(struct vcpu *);
+
+/* Reset to the architectural reset state with pc and privilege given. */
+void	cpu_reset(struct vcpu *, uint64_t pc, enum cpu_priv priv);
+
+/* Run on the calling thread; see enum cpu_exit. */
+enum cpu_exit cpu_run(struct vcpu *, uint64_t budget);
+
+/* Thread-safe inputs (promise e). */
+void	cpu_set_irq_line(struct vcpu *, enum cpu_irq_line, int level);
+void	cpu_kick(struct vcpu *);
+
+/*
+ * Called (from any thread) after an irq line changes or a kick, so an
+ * embedder whose thread sleeps in WFI can wake it.  NULL = none.
+ */
+typedef void (*cpu_wake_fn)(struct vcpu *, void *arg);
+void	cpu_set_wake(struct vcpu *, cpu_wake_fn, void *arg);
+
+/*
+ * Nonzero when an interrupt is pending that would end WFI (mip & mie),
+ * after bringing the timer lines up to date.
+ */
+int	cpu_wfi_should_wake(struct vcpu *);
+
+/* The host CLOCK_MONOTONIC time (ns) of the next timer event, or UINT64_MAX. */
+uint64_t cpu_deadline(struct vcpu *);
+
+/* Drop decoded code and TLBs at the next block boundary (any thread). */
+void	cpu_flush_code(struct vcpu *);
+void	cpu_flush_tlb(struct vcpu *);
+
+/* Register and state access for embedders (not thread-safe vs. cpu_run). */
+uint64_t cpu_get_reg(const struct vcpu *, unsigned reg);	/* x0..x31 */
+void	cpu_set_reg(struct vcpu *, unsigned reg, uint64_t);
+uint64_t cpu_get_pc(const struct vcpu *);
+void	cpu_set_pc(struct vcpu *, uint64_t);
+enum cpu_priv cpu_get_priv(const struct vcpu *);
+unsigned cpu_hartid(const struct vcpu *);
+uint64_t cpu_instret(const struct vcpu *);
+struct machine *cpu_machine(const struct vcpu *);
+
+/*
+ * SBI HSM state of the hart (used by the machine's SBI and its runner).
+ * A stopped hart returns CPU_EXIT_STOPPED from cpu_run() at once.
+ */
+enum cpu_hsm {
+	CPU_HSM_STARTED = 0,
+	CPU_HSM_STOPPED = 1,
+	CPU_HSM_START_PENDING = 2,
+	CPU_HSM_STOP_PENDING = 3,
+	CPU_HSM_SUSPENDED = 4,
+};
+enum cpu_hsm cpu_hsm_state(const struct vcpu *);
+void	cpu_hsm_set(struct vcpu *, enum cpu_hsm);
+/*
+ * Start a stopped hart (any thread): it begins in S-mode at pc with
+ * a0 = hartid, a1 = arg on its next cpu_run().  -1 if it is not stopped.
+ */
+int	cpu_hsm_start(struct vcpu *, uint64_t pc, uint64_t arg);
+
+/*
+ * The architectural state of a hart, for save/restore, migration and
+ * set/get vCPU context.  Plain values: the save stream may store it field
+ * by field (docs/cpu.md).  Only while the vCPU is not inside cpu_run().
+ */
+struct cpu_context {
+	uint64_t	x[32];		/* x[0] is ignored on set */
+	uint64_t	pc;
+	uint64_t	priv;		/* enum cpu_priv */
+	uint64_t	mstatus, misa, medeleg, mideleg, mie, mip;
+	uint64_t	mtvec, stvec, mepc, sepc, mcause, scause;
+	uint64_t	mtval, stval, mscratch, sscratch, satp;
+	uint64_t	mcounteren, scounteren, mcountinhibit;
+	uint64_t	instret, mcycle_off, minstret_off;
+	uint64_t	mtimecmp, stimecmp;	/* mtime units */
+	uint64_t	hsm;		/* enum cpu_hsm */
+};
+void	cpu_get_context(const struct vcpu *, struct cpu_context *);
+/*
+ * Load a context (WARL fields are legalised as a CSR write would).
+ * 0, or -1 with errno EINVAL for a privilege or HSM state that does not
+ * exist (nothing changed).
+ */
+int	cpu_set_context(struct vcpu *, const struct cpu_context *);
+
+/* SBI's inputs: IPI (sets SSIP), set_timer (S-mode timer compare). */
+void	cpu_raise_ssip(struct vcpu *);
+void	cpu_set_stimecmp(struct vcpu *, uint64_t mtime_value);
+/* The machine is shutting down: cpu_run() returns CPU_EXIT_SHUTDOWN. */
+void	cpu_shutdown_notify(struct vcpu *);
+
+#endif

@@ -1,0 +1,179 @@
+/* Domains and vCPUs: the table, lifecycle (create, pause, shutdown, destroy), state. */
+#ifndef XVM_HV_DOMAIN_H
+#define XVM_HV_DOMAIN_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "hypervisor/xen/mm.h"
+#include "hypervisor/xen/sched.h"
+
+struct evtchn_dom;
+struct gnttab;
+struct hv;
+struct privcmd_dominfo;
+
+#define DOMID_MAX		0x7ff0u		/* DOMID_FIRST_RESERVED */
+#define DOMAIN_MAX_VCPUS	32u
+#define HVM_NR_PARAMS		64u
+
+/* The hvm_op params a guest reads (Xen's numbers). */
+#define HVM_PARAM_STORE_PFN	1
+#define HVM_PARAM_STORE_EVTCHN	2
+#define HVM_PARAM_CONSOLE_PFN	17
+#define HVM_PARAM_CONSOLE_EVTCHN 18
+
+struct dom_vcpu {
+	struct domain		*dom;
+	unsigned		 id;
+	struct sched_vcpu	 sv;
+	void			*arch;		/* the machine glue's hart */
+	uint64_t		 timer_sbi;	/* deadlines, CLOCK_MONOTONIC ns */
+	uint64_t		 timer_pv;
+	unsigned		 timer_slot;	/* timerq heap index + 1 */
+	uint64_t		 timer_at;
+	uint64_t		 poll_deadline;	/* SCHEDOP_poll, or TIMER_NONE */
+	int			 initialised;	/* VCPUOP_initialise done */
+	int			 hc_stop;	/* enum vcpu_stop of a hypercall */
+	unsigned		 storm;		/* chunks in a row with no insn */
+	uint64_t		 chunk;		/* instructions per cpu_run() */
+	uint64_t		 start_pc;
+	uint64_t		 start_arg;
+};
+
+/*
+ * Machine glue: how a domain gets a CPU and devices.  init runs at create
+ * (after memory exists), fini at the final release.  NULL ops: the domain
+ * has memory, event channels and grants but its vCPUs never run ("not
+ * implemented" to anything that needs them).
+ */
+struct machine_ops {
+	int	(*domain_init)(struct domain *, char **cause);
+	void	(*domain_fini)(struct domain *);
+	/* Raise the event-channel upcall interrupt on v (any thread). */
+	void	(*upcall)(struct dom_vcpu *);
+	/*
+	 * Integer state of a vCPU that is not running (paused or down);
+	 * set_context on a down vCPU starts it.  0 or a positive errno.
+	 */
+	int	(*get_context)(struct dom_vcpu *, uint64_t *pc, uint64_t x[32],
+		    unsigned *priv);
+	int	(*set_context)(struct dom_vcpu *, uint64_t pc,
+		    const uint64_t x[32]);
+	/*
+	 * The whole hart as n u64 fields (save/restore): save returns the
+	 * count written (at most max); load checks and applies, 0 or a
+	 * positive errno.  Guest time in ns for a timer deadline: to_guest
+	 * converts a host CLOCK_MONOTONIC deadline, to_host back.
+	 */
+	unsigned (*save_vcpu)(struct dom_vcpu *, uint64_t *fields,
+		    unsigned max);
+	int	(*load_vcpu)(struct dom_vcpu *, const uint64_t *fields,
+		    unsigned n);
+	uint64_t (*to_guest_ns)(struct domain *, uint64_t host_ns);
+	/* The CPU core's own view of the domain's RAM (for log-dirty). */
+	void	*(*ram_view)(struct domain *);
+	uint64_t (*to_host_ns)(struct domain *, uint64_t guest_ns);
+	const struct vcpu_ops *vops;
+};
+
+struct domain {
+	struct hv		*hv;
+	uint32_t		 domid;
+	uint8_t			 uuid[16];
+	atomic_int		 refcnt;
+	pthread_mutex_t		 lock;		/* the fields below */
+	int			 dying;
+	int			 building;	/* create not finished */
+	int			 ctl_paused;	/* toolstack pause */
+	int			 shutdown;
+	unsigned		 shutdown_reason;
+	uint64_t		 hvm_param[HVM_NR_PARAMS];
+	uint64_t		 paused_at;	/* guest time stops while paused */
+	uint64_t		 paused_ns;
+	/* Set at create, then constant. */
+	unsigned		 max_vcpus;
+	struct dom_vcpu		*vcpu[DOMAIN_MAX_VCPUS];
+	struct mm		 mm;
+	struct evtchn_dom	*evtchn;
+	struct gnttab		*gnttab;
+	void			*mach;		/* the machine glue's state */
+	/* Scheduler parameters, under the scheduler lock. */
+	unsigned		 weight;
+	unsigned		 cap;
+	uint64_t		 cpu_time_dead;	/* of vCPUs since removed */
+	unsigned		 acct_vcpus;	/* scratch of the accounting */
+};
+
+struct hv_config {
+	unsigned		 nr_pcpus;	/* 0 = host CPUs */
+	const char		*console_echo;	/* file or NULL */
+	const struct machine_ops *mops;		/* NULL: vCPUs cannot run */
+};
+
+struct hv {
+	pthread_mutex_t		 lock;		/* the table */
+	struct domain		*dom[DOMID_MAX];
+	unsigned		 nr_domains;
+	uint32_t		 next_domid;
+	pthread_mutex_t		 evtchn_lock;	/* every event channel */
+	struct hv_console	*console;
+	struct sched		*sched;
+	struct timerq		*timers;
+	const struct machine_ops *mops;
+};
+
+/* The hypervisor with Domain-0 (the host) in its table.  NULL + *cause. */
+struct hv *hv_new(const struct hv_config *, char **cause);
+void	 hv_free(struct hv *);		/* destroys every domain; NULL ok */
+
+/*
+ * Create a domain, paused by the toolstack (as Xen does).  *domid: 0
+ * picks the next free id.  Returns a referenced domain (caller puts) or
+ * NULL with errno (EEXIST, ENOSPC, EINVAL, ENOMEM) and *cause.
+ */
+struct domain *domain_create(struct hv *, uint32_t domid,
+	    const uint8_t uuid[16], unsigned max_vcpus, uint64_t mem_bytes,
+	    char **cause);
+
+/* A reference to a live (not dying) domain, or NULL with ESRCH. */
+struct domain *domain_get(struct hv *, uint32_t domid);
+void	 domain_put(struct domain *);
+
+/*
+ * Destroy: stop every vCPU, close its event channels, drop the table's
+ * reference.  The domain shows as dying until the last reference (e.g. a
+ * grant mapping) goes.  0 or -1 with errno (EPERM for domain 0).
+ */
+int	 domain_destroy(struct domain *);
+int	 domain_pause(struct domain *);		/* synchronous */
+int	 domain_unpause(struct domain *);	/* EINVAL when not paused */
+/*
+ * Record a shutdown (PRIVCMD_SHUTDOWN_*) and stop every vCPU.  from_vcpu
+ * is the caller's own vCPU when a guest shuts itself down (NULL for the
+ * toolstack): it is not waited for.  A second shutdown keeps the first
+ * reason.
+ */
+int	 domain_shutdown(struct domain *, unsigned reason,
+	    struct dom_vcpu *from_vcpu);
+/* A fatal fault of the guest: shutdown with reason crash, logged. */
+void	 domain_crash(struct domain *, struct dom_vcpu *from_vcpu,
+	    const char *why);
+
+/* Fill one getinfo record (the table lock or a reference held). */
+void	 domain_getinfo(struct domain *, struct privcmd_dominfo *);
+/*
+ * Up to max records for domains with id >= first, in id order, into out.
+ * Returns the count.
+ */
+unsigned domain_getinfolist(struct hv *, uint32_t first,
+	    struct privcmd_dominfo *out, unsigned max);
+
+/* The gfn of the guest's shared_info page, or 0 before it gave one. */
+uint64_t domain_shared_info_gfn(struct domain *);
+
+/* Guest time: host monotonic time minus the time spent paused. */
+uint64_t domain_guest_time_ns(struct domain *);
+
+#endif

@@ -1,0 +1,49 @@
+/* The PV hypercalls a guest makes with ecall (docs/guest-abi.md). */
+#ifndef XVM_HV_HYPERCALL_H
+#define XVM_HV_HYPERCALL_H
+
+#include <stdint.h>
+
+#include "hypervisor/xen/sched.h"
+
+struct dom_vcpu;
+
+/* a7: the one SBI extension ID (firmware-specific range) for Xen calls. */
+#define XVM_HCALL_EID		0x0A58454Eu	/* 0x0A000000 + "XEN" */
+/* The ID this layer used first; guest/minios still calls with it. */
+#define XVM_HCALL_EID_OLD	0x0A585600u	/* deprecated alias */
+
+/* a6: Xen's hypercall numbers. */
+#define __HYPERVISOR_memory_op		12
+#define __HYPERVISOR_set_timer_op	15
+#define __HYPERVISOR_xen_version	17
+#define __HYPERVISOR_console_io		18
+#define __HYPERVISOR_grant_table_op	20
+#define __HYPERVISOR_vcpu_op		24
+#define __HYPERVISOR_sched_op		29
+#define __HYPERVISOR_event_channel_op	32
+#define __HYPERVISOR_hvm_op		34
+
+/*
+ * What the guest's vCPU needs from the machine glue to serve a call:
+ * guest time (ns, the system time set_timer_op speaks) and its inverse to
+ * host CLOCK_MONOTONIC, plus bringing another vCPU up at pc with a1 = arg.
+ */
+struct hcall_env {
+	uint64_t (*guest_now)(struct dom_vcpu *);
+	uint64_t (*guest_to_host)(struct dom_vcpu *, uint64_t guest_ns);
+	int	 (*vcpu_start)(struct dom_vcpu *, uint64_t pc, uint64_t arg);
+	void	 (*vcpu_stop)(struct dom_vcpu *);
+};
+
+/*
+ * Serve hypercall 'nr' with arguments a[0..5] from vCPU v.  *ret is the
+ * value for a0 (Xen's: >= 0, or a negative errno).  Returns
+ * VCPU_STOP_BUDGET to let the vCPU go on, or the reason it must stop now
+ * (BLOCK for SCHEDOP_block/poll, YIELD, DOWN, HALT after a shutdown).
+ * Never trusts the guest: any argument may be garbage.
+ */
+enum vcpu_stop hypercall(struct dom_vcpu *v, const struct hcall_env *,
+	    uint64_t nr, const uint64_t a[6], int64_t *ret);
+
+#endif

@@ -1,0 +1,662 @@
+/* The credit scheduler: vCPUs of every domain on a pool of pCPU worker threads. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/xmalloc.h"
+#include "hypervisor/xen/domain.h"
+#include "hypervisor/xen/sched.h"
+#include "hypervisor/xen/timer.h"
+
+/*
+ * Credit scheduling after Xen's credit1.
+ *
+ * Every 30 ms (one accounting period) the pCPUs pay out their capacity
+ * since the last accounting (see account()) as credit to the active
+ * vCPUs that may run on them, by weight: a domain's weight split evenly
+ * over its runnable vCPUs.  A cap limits a domain to cap% of one pCPU of
+ * wall time per period.  Credit (kept in ns) burns by the host CPU time
+ * a running vCPU gets.  A vCPU with credit left is UNDER, one without is
+ * OVER; UNDER runs before OVER, and a vCPU woken from block with credit
+ * left is BOOSTed ahead of both until it has run one tick (so
+ * interactive, event-driven guests answer fast).  A capped vCPU whose
+ * credit runs out is parked, off every queue, until accounting pays it
+ * back above zero.  Credit is clamped to one period above (no hoarding)
+ * and four below (a debt that can be paid back in a few periods).
+ *
+ * Example: domains A (weight 256) and B (512), one CPU-bound vCPU each, on
+ * one pCPU.  Per period A earns 10 ms and B 20 ms.  Whoever has credit
+ * runs first; once both are OVER they alternate, but B, earning more than
+ * it burns in alternation, is soon UNDER again and preferred, so over many
+ * periods B runs twice as long as A.  With a cap of 25, A earns at most
+ * 7.5 ms per period, is parked on reaching zero, and so runs 25% of the
+ * time even on an idle host.
+ *
+ * Credit1 keeps a runqueue per pCPU and steals between them.  With one
+ * lock over the scheduler the per-pCPU queues reduce to one queue per
+ * priority that each pCPU scans for the first vCPU its affinity allows,
+ * which is what this does; the lock is held only to pick and to account,
+ * never while a vCPU runs.  Blocked and paused vCPUs are on no queue and
+ * cost nothing; an idle pCPU sleeps on its condition variable.  A vCPU
+ * runs in ticks of at most 10 ms up to its 30 ms slice, so a BOOSTed or
+ * UNDER arrival preempts an OVER runner within a tick (sooner: it kicks).
+ */
+
+struct pcpu {
+	struct sched	*s;
+	unsigned	 id;
+	pthread_t	 thread;
+	pthread_cond_t	 cv;
+	struct dom_vcpu	*cur;
+	uint64_t	 used;		/* ns run here since the accounting */
+	int		 idle;
+};
+
+TAILQ_HEAD(svq, sched_vcpu);
+
+struct sched {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 desched;	/* some vCPU left its pCPU */
+	struct svq	 runq[PRIO_NR];
+	struct svq	 all;
+	unsigned	 npcpu;
+	struct pcpu	*pcpu;
+	struct timerq	*timers;
+	uint64_t	 next_acct;
+	uint64_t	 last_acct;
+	int		 stop;
+};
+
+#define SV_VCPU(sv) \
+	((struct dom_vcpu *)(void *)((char *)(sv) - offsetof(struct dom_vcpu, sv)))
+
+/*
+ * State changes happen under the lock but are atomic stores, because
+ * sched_vcpu_wake() reads the state without it.
+ */
+static void
+set_state(struct sched_vcpu *sv, enum vcpu_state st)
+{
+	__atomic_store_n(&sv->state, st, __ATOMIC_SEQ_CST);
+}
+
+static int
+wants_cpu(const struct sched_vcpu *sv)
+{
+	return sv->state == VS_READY && sv->pause_count == 0 && !sv->parked;
+}
+
+static uint64_t
+thread_cpu_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void
+kick(struct dom_vcpu *v)
+{
+	const struct machine_ops *m = v->dom->hv->mops;
+
+	if (m != NULL && m->vops != NULL && m->vops->kick != NULL)
+		m->vops->kick(v);
+}
+
+static struct pcpu *
+preempt_target(struct sched *s, struct sched_vcpu *sv)
+{
+	struct pcpu	*best = NULL;
+	unsigned	 i;
+
+	for (i = 0; i < s->npcpu; i++) {
+		struct pcpu *p = &s->pcpu[i];
+
+		if (!(sv->affinity & (1ull << i)))
+			continue;
+		if (p->idle)
+			return p;
+		if (p->cur != NULL && p->cur->sv.prio > sv->prio &&
+		    (best == NULL || p->cur->sv.prio > best->cur->sv.prio))
+			best = p;
+	}
+	return best;
+}
+
+/* Put sv on or off its queue to match its state; wake or kick a pCPU. */
+static void
+requeue(struct sched *s, struct sched_vcpu *sv, int front)
+{
+	struct pcpu	*p;
+
+	if (sv->queued) {
+		TAILQ_REMOVE(&s->runq[sv->prio], sv, runq);
+		sv->queued = 0;
+	}
+	if (!wants_cpu(sv))
+		return;
+	if (front)
+		TAILQ_INSERT_HEAD(&s->runq[sv->prio], sv, runq);
+	else
+		TAILQ_INSERT_TAIL(&s->runq[sv->prio], sv, runq);
+	sv->queued = 1;
+	if ((p = preempt_target(s, sv)) == NULL)
+		return;
+	if (p->idle)
+		pthread_cond_signal(&p->cv);
+	else
+		kick(p->cur);
+}
+
+static void
+set_prio(struct sched *s, struct sched_vcpu *sv, enum sched_prio prio)
+{
+	int	q = sv->queued;
+
+	if (sv->prio == prio)
+		return;
+	if (q) {
+		TAILQ_REMOVE(&s->runq[sv->prio], sv, runq);
+		sv->queued = 0;
+	}
+	sv->prio = prio;
+	if (q)
+		requeue(s, sv, 0);
+}
+
+/* Counted by the accounting: wants a pCPU, has one, or is capped out. */
+static int
+acct_active(const struct sched_vcpu *sv)
+{
+	return sv->pause_count == 0 &&
+	    (sv->state == VS_READY || sv->state == VS_RUNNING);
+}
+
+/*
+ * The 30 ms accounting: pay credit by weight, clamp, park and unpark.
+ * Each pCPU's time is shared among the active vCPUs that may run there,
+ * in proportion to their weight (a domain's weight split over its active
+ * vCPUs, and a vCPU's over the pCPUs of its affinity).  Without pinning
+ * this is credit1's rule; with it, two domains pinned to one pCPU share
+ * that pCPU by weight, where credit1 would overpay both and let them tie.
+ * What a pCPU pays out is its capacity since the last accounting: the
+ * CPU time vCPUs got on it plus the time it sat idle, not the wall time.
+ * On a host that takes time from our worker threads, paying wall time
+ * would overpay everyone, push all to the upper clamp and flatten the
+ * weights (measured 1:1.85 for 1:2 at load 6).  Caps stay in wall time:
+ * a cap is a share of a real pCPU.
+ */
+static void
+account(struct sched *s, uint64_t period)
+{
+	struct sched_vcpu	*sv;
+	struct domain		*d;
+	uint64_t		 W[SCHED_MAX_PCPUS], w, nw;
+	int64_t			 share, capshare;
+	int64_t			 lim = (int64_t)SCHED_TSLICE_NS;
+	unsigned		 p, naff;
+
+	memset(W, 0, sizeof(W));
+	TAILQ_FOREACH(sv, &s->all, all)
+		SV_VCPU(sv)->dom->acct_vcpus = 0;
+	TAILQ_FOREACH(sv, &s->all, all)
+		if (acct_active(sv))
+			SV_VCPU(sv)->dom->acct_vcpus++;
+	TAILQ_FOREACH(sv, &s->all, all) {
+		if (!acct_active(sv))
+			continue;
+		d = SV_VCPU(sv)->dom;
+		naff = (unsigned)__builtin_popcountll(sv->affinity);
+		w = ((uint64_t)d->weight << 20) / d->acct_vcpus / naff;
+		for (p = 0; p < s->npcpu; p++)
+			if (sv->affinity & (1ull << p))
+				W[p] += w;
+	}
+	TAILQ_FOREACH(sv, &s->all, all) {
+		d = SV_VCPU(sv)->dom;
+		if (!acct_active(sv)) {
+			/* Idle: forgive debt, keep no hoard. */
+			if (sv->credit > 0)
+				sv->credit = 0;
+			continue;
+		}
+		naff = (unsigned)__builtin_popcountll(sv->affinity);
+		w = ((uint64_t)d->weight << 20) / d->acct_vcpus / naff;
+		share = 0;
+		for (p = 0; p < s->npcpu; p++)
+			if ((sv->affinity & (1ull << p)) && W[p] != 0) {
+				nw = s->pcpu[p].used * w / W[p];
+				share += (int64_t)nw;
+			}
+		if (share > (int64_t)period)
+			share = (int64_t)period;
+		if (d->cap != 0) {
+			capshare = (int64_t)(period * d->cap / 100) /
+			    (int64_t)d->acct_vcpus;
+			if (share > capshare)
+				share = capshare;
+		}
+		sv->credit += share;
+		if (sv->credit > lim)
+			sv->credit = lim;
+		if (sv->credit < -4 * lim)
+			sv->credit = -4 * lim;
+		if (sv->parked && sv->credit > 0) {
+			sv->parked = 0;
+			sv->prio = PRIO_UNDER;
+			requeue(s, sv, 0);
+		} else if (sv->prio != PRIO_BOOST)
+			set_prio(s, sv, sv->credit > 0 ? PRIO_UNDER : PRIO_OVER);
+	}
+	for (p = 0; p < s->npcpu; p++)
+		s->pcpu[p].used = 0;
+}
+
+static struct sched_vcpu *
+pick(struct sched *s, struct pcpu *p)
+{
+	struct sched_vcpu	*sv;
+	int			 prio;
+
+	for (prio = 0; prio < PRIO_NR; prio++)
+		TAILQ_FOREACH(sv, &s->runq[prio], runq)
+			if (sv->affinity & (1ull << p->id))
+				return sv;
+	return NULL;
+}
+
+/* A better vCPU waits for this pCPU: the runner should give way. */
+static int
+better_waiting(struct sched *s, struct pcpu *p, enum sched_prio prio)
+{
+	struct sched_vcpu	*sv;
+	int			 q;
+
+	for (q = 0; q < (int)prio; q++)
+		TAILQ_FOREACH(sv, &s->runq[q], runq)
+			if (sv->affinity & (1ull << p->id))
+				return 1;
+	return 0;
+}
+
+static void
+wait_idle(struct sched *s, struct pcpu *p)
+{
+	struct sched_vcpu	*sv;
+	struct timespec		 ts;
+	uint64_t		 at = s->next_acct, t0;
+	int			 parked = 0;
+
+	/* Only parked vCPUs need the accounting while idle; else sleep. */
+	TAILQ_FOREACH(sv, &s->all, all)
+		if (sv->parked && sv->pause_count == 0) {
+			parked = 1;
+			break;
+		}
+	p->idle = 1;
+	t0 = now_ns();
+	if (parked) {
+		ts.tv_sec = (time_t)(at / 1000000000ull);
+		ts.tv_nsec = (long)(at % 1000000000ull);
+		pthread_cond_timedwait(&p->cv, &s->lock, &ts);
+	} else
+		pthread_cond_wait(&p->cv, &s->lock);
+	p->idle = 0;
+	/* Time nobody wanted is capacity all the same (see account()). */
+	p->used += now_ns() - t0;
+}
+
+static void *
+pcpu_main(void *arg)
+{
+	struct pcpu		*p = arg;
+	struct sched		*s = p->s;
+	struct sched_vcpu	*sv;
+	struct dom_vcpu		*v;
+	const struct vcpu_ops	*ops;
+	enum vcpu_stop		 stop;
+	uint64_t		 t0, c0, el, cpu, budget, wake_at;
+	int			 front;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop) {
+		t0 = now_ns();
+		if (t0 >= s->next_acct) {
+			/* Pay for the time that passed: a late tick pays more. */
+			el = t0 - s->last_acct;
+			if (el > 4 * SCHED_TSLICE_NS)
+				el = 4 * SCHED_TSLICE_NS;
+			account(s, el);
+			s->last_acct = t0;
+			s->next_acct = t0 + SCHED_TSLICE_NS;
+		}
+		if ((sv = pick(s, p)) == NULL) {
+			wait_idle(s, p);
+			continue;
+		}
+		v = SV_VCPU(sv);
+		TAILQ_REMOVE(&s->runq[sv->prio], sv, runq);
+		sv->queued = 0;
+		set_state(sv, VS_RUNNING);
+		sv->pcpu = (int)p->id;
+		__atomic_store_n(&sv->woken, 0, __ATOMIC_SEQ_CST);
+		if (sv->slice_left <= 0)
+			sv->slice_left = SCHED_TSLICE_NS;
+		p->cur = v;
+		budget = (uint64_t)sv->slice_left < SCHED_TICK_NS ?
+		    (uint64_t)sv->slice_left : SCHED_TICK_NS;
+		ops = v->dom->hv->mops->vops;
+		pthread_mutex_unlock(&s->lock);
+
+		wake_at = TIMER_NONE;
+		c0 = thread_cpu_ns();
+		stop = ops->run(v, budget, &wake_at);
+		el = now_ns() - t0;
+		cpu = thread_cpu_ns() - c0;
+
+		/*
+		 * Credit burns by the CPU the vCPU got, not the wall time: when
+		 * the host takes our thread away mid-run, that is not the
+		 * guest's to pay for.  The slice is wall time (latency).
+		 */
+		pthread_mutex_lock(&s->lock);
+		p->cur = NULL;
+		sv->cpu_time_ns += cpu;
+		p->used += cpu;
+		sv->credit -= (int64_t)cpu;
+		sv->slice_left -= (int64_t)el;
+		if (sv->prio == PRIO_BOOST)
+			sv->prio = PRIO_UNDER;
+		if (sv->prio == PRIO_UNDER && sv->credit <= 0)
+			sv->prio = PRIO_OVER;
+		if (v->dom->cap != 0 && sv->credit <= 0)
+			sv->parked = 1;
+		front = 0;
+		switch (stop) {
+		case VCPU_STOP_BUDGET:
+			set_state(sv, VS_READY);
+			/* Keep the pCPU for the rest of the slice if no one better waits. */
+			front = sv->slice_left > 0 &&
+			    !better_waiting(s, p, sv->prio);
+			if (!front)
+				sv->slice_left = 0;
+			break;
+		case VCPU_STOP_YIELD:
+			set_state(sv, VS_READY);
+			sv->slice_left = 0;
+			break;
+		case VCPU_STOP_BLOCK:
+			/* Dekker with sched_vcpu_wake()'s lock-free path. */
+			sv->slice_left = 0;
+			set_state(sv, VS_BLOCKED);
+			if (__atomic_load_n(&sv->woken, __ATOMIC_SEQ_CST))
+				set_state(sv, VS_READY);
+			break;
+		case VCPU_STOP_DOWN:
+		case VCPU_STOP_HALT:
+			sv->slice_left = 0;
+			set_state(sv, VS_DOWN);
+			break;
+		}
+		requeue(s, sv, front);
+		pthread_cond_broadcast(&s->desched);
+		if (sv->state == VS_BLOCKED && wake_at != TIMER_NONE) {
+			pthread_mutex_unlock(&s->lock);
+			timer_set(s->timers, v, wake_at);
+			pthread_mutex_lock(&s->lock);
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+struct sched *
+sched_new(unsigned nr_pcpus, struct timerq *timers)
+{
+	struct sched	*s;
+	unsigned	 i;
+	long		 n;
+	int		 rc, q;
+
+	if (nr_pcpus == 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		nr_pcpus = n < 1 ? 1 : (unsigned)n;
+	}
+	if (nr_pcpus > SCHED_MAX_PCPUS)
+		nr_pcpus = SCHED_MAX_PCPUS;
+	s = xcalloc(1, sizeof(*s));
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->desched, NULL);
+	for (q = 0; q < PRIO_NR; q++)
+		TAILQ_INIT(&s->runq[q]);
+	TAILQ_INIT(&s->all);
+	s->timers = timers;
+	s->npcpu = nr_pcpus;
+	s->last_acct = now_ns();
+	s->next_acct = s->last_acct + SCHED_TSLICE_NS;
+	s->pcpu = xcalloc(nr_pcpus, sizeof(*s->pcpu));
+	for (i = 0; i < nr_pcpus; i++) {
+		pthread_condattr_t ca;
+
+		s->pcpu[i].s = s;
+		s->pcpu[i].id = i;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&s->pcpu[i].cv, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	for (i = 0; i < nr_pcpus; i++) {
+		rc = pthread_create(&s->pcpu[i].thread, NULL, pcpu_main,
+		    &s->pcpu[i]);
+		if (rc != 0) {
+			errno = rc;
+			fatal("%s: pthread_create", __func__);
+		}
+	}
+	return s;
+}
+
+void
+sched_free(struct sched *s)
+{
+	unsigned	i;
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stop = 1;
+	for (i = 0; i < s->npcpu; i++)
+		pthread_cond_signal(&s->pcpu[i].cv);
+	pthread_mutex_unlock(&s->lock);
+	for (i = 0; i < s->npcpu; i++) {
+		pthread_join(s->pcpu[i].thread, NULL);
+		pthread_cond_destroy(&s->pcpu[i].cv);
+	}
+	free(s->pcpu);
+	pthread_cond_destroy(&s->desched);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+unsigned
+sched_nr_pcpus(const struct sched *s)
+{
+	return s->npcpu;
+}
+
+void
+sched_vcpu_add(struct sched *s, struct dom_vcpu *v)
+{
+	struct sched_vcpu	*sv = &v->sv;
+
+	pthread_mutex_lock(&s->lock);
+	memset(sv, 0, sizeof(*sv));
+	set_state(sv, VS_DOWN);
+	sv->prio = PRIO_UNDER;
+	sv->pcpu = -1;
+	sv->affinity = s->npcpu >= 64 ? ~0ull : (1ull << s->npcpu) - 1;
+	TAILQ_INSERT_TAIL(&s->all, sv, all);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+sched_vcpu_remove(struct sched *s, struct dom_vcpu *v)
+{
+	sched_vcpu_pause(s, v, 1);
+	pthread_mutex_lock(&s->lock);
+	requeue(s, &v->sv, 0);
+	v->dom->cpu_time_dead += v->sv.cpu_time_ns;
+	v->sv.cpu_time_ns = 0;
+	set_state(&v->sv, VS_DOWN);
+	TAILQ_REMOVE(&s->all, &v->sv, all);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+sched_vcpu_up(struct sched *s, struct dom_vcpu *v)
+{
+	pthread_mutex_lock(&s->lock);
+	if (v->sv.state == VS_DOWN) {
+		set_state(&v->sv, VS_READY);
+		requeue(s, &v->sv, 0);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+sched_vcpu_pause(struct sched *s, struct dom_vcpu *v, int sync)
+{
+	pthread_mutex_lock(&s->lock);
+	v->sv.pause_count++;
+	requeue(s, &v->sv, 0);
+	if (v->sv.state == VS_RUNNING)
+		kick(v);
+	while (sync && v->sv.state == VS_RUNNING)
+		pthread_cond_wait(&s->desched, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+sched_vcpu_unpause(struct sched *s, struct dom_vcpu *v)
+{
+	pthread_mutex_lock(&s->lock);
+	if (v->sv.pause_count > 0 && --v->sv.pause_count == 0)
+		requeue(s, &v->sv, 0);
+	pthread_mutex_unlock(&s->lock);
+}
+
+enum vcpu_state
+sched_vcpu_state(const struct dom_vcpu *v)
+{
+	return __atomic_load_n(&v->sv.state, __ATOMIC_SEQ_CST);
+}
+
+void
+sched_vcpu_wake(struct sched *s, struct dom_vcpu *v)
+{
+	struct sched_vcpu	*sv = &v->sv;
+
+	/*
+	 * A running vCPU only needs to know: no lock, so a kick made under
+	 * the scheduler lock may call back here (the CPU's wake hook).  The
+	 * worker stores BLOCKED before it reads woken, and we store woken
+	 * before we read the state, so one of us sees the other.
+	 */
+	__atomic_store_n(&sv->woken, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&sv->state, __ATOMIC_SEQ_CST) == VS_RUNNING)
+		return;
+	pthread_mutex_lock(&s->lock);
+	if (sv->state == VS_BLOCKED) {
+		set_state(sv, VS_READY);
+		if (sv->prio == PRIO_UNDER)
+			sv->prio = PRIO_BOOST;
+		requeue(s, sv, 0);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+int
+sched_set_affinity(struct sched *s, struct dom_vcpu *v, uint64_t map)
+{
+	uint64_t	all = s->npcpu >= 64 ? ~0ull : (1ull << s->npcpu) - 1;
+
+	if ((map & all) == 0)
+		return EINVAL;
+	pthread_mutex_lock(&s->lock);
+	v->sv.affinity = map & all;
+	requeue(s, &v->sv, 0);
+	/* Running where it may no longer: move it off at once. */
+	if (v->sv.state == VS_RUNNING &&
+	    !(v->sv.affinity & (1ull << v->sv.pcpu))) {
+		v->sv.slice_left = 0;
+		kick(v);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+uint64_t
+sched_get_affinity(struct sched *s, struct dom_vcpu *v)
+{
+	uint64_t	map;
+
+	pthread_mutex_lock(&s->lock);
+	map = v->sv.affinity;
+	pthread_mutex_unlock(&s->lock);
+	return map;
+}
+
+int
+sched_set_credit(struct sched *s, struct domain *d, unsigned weight,
+    unsigned cap)
+{
+	if (weight < 1 || weight > 65535 || cap > 100 * s->npcpu)
+		return EINVAL;
+	pthread_mutex_lock(&s->lock);
+	d->weight = weight;
+	d->cap = cap;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+void
+sched_get_credit(struct sched *s, struct domain *d, unsigned *weight,
+    unsigned *cap)
+{
+	pthread_mutex_lock(&s->lock);
+	*weight = d->weight;
+	*cap = d->cap;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+sched_dom_stats(struct sched *s, struct domain *d, unsigned *online,
+    int *running, int *blocked, uint64_t *cpu)
+{
+	unsigned	i;
+	struct dom_vcpu	*v;
+
+	*online = 0;
+	*running = 0;
+	*blocked = 0;
+	pthread_mutex_lock(&s->lock);
+	*cpu = d->cpu_time_dead;
+	for (i = 0; i < d->max_vcpus; i++) {
+		v = d->vcpu[i];
+		if (v == NULL)
+			continue;
+		*cpu += v->sv.cpu_time_ns;
+		if (v->sv.state == VS_DOWN)
+			continue;
+		(*online)++;
+		if (v->sv.state == VS_BLOCKED)
+			*blocked = 1;
+		else if (v->sv.pause_count == 0 && !v->sv.parked)
+			*running = 1;
+	}
+	pthread_mutex_unlock(&s->lock);
+}

@@ -1,0 +1,348 @@
+/* The privcmd wire protocol between libxc and xvm-hypervisor (docs/privcmd.md). */
+#ifndef XVM_PRIVCMD_H
+#define XVM_PRIVCMD_H
+
+#include <stdint.h>
+
+/*
+ * Every message, either way, is a header followed by 'len' payload bytes.
+ * All integers are little-endian host order (the socket is local).  A reply
+ * echoes op and seq; status is 0 or a positive errno.  Descriptors a reply
+ * carries (memory fds, event fds) ride on its first byte with SCM_RIGHTS.
+ */
+struct privcmd_hdr {
+	uint32_t	op;
+	uint32_t	len;
+	uint32_t	seq;
+	int32_t		status;
+};
+
+#define PRIVCMD_VERSION		1
+#define PRIVCMD_MAX_PAYLOAD	(256u * 1024u)
+#define PRIVCMD_MAX_PFNS	4096u	/* per populate/decrease request */
+
+enum privcmd_op {
+	PRIVCMD_OP_HELLO = 1,
+	PRIVCMD_OP_PHYSINFO = 2,
+	PRIVCMD_OP_DOMAIN_CREATE = 3,
+	PRIVCMD_OP_DOMAIN_DESTROY = 4,
+	PRIVCMD_OP_DOMAIN_PAUSE = 5,
+	PRIVCMD_OP_DOMAIN_UNPAUSE = 6,
+	PRIVCMD_OP_DOMAIN_SHUTDOWN = 7,
+	PRIVCMD_OP_DOMAIN_GETINFOLIST = 8,
+	PRIVCMD_OP_DOMAIN_SETMAXMEM = 9,
+	PRIVCMD_OP_MEMORY_POPULATE = 10,
+	PRIVCMD_OP_MEMORY_DECREASE = 11,
+	PRIVCMD_OP_MAP_FOREIGN = 12,
+	PRIVCMD_OP_VCPU_SETAFFINITY = 13,
+	PRIVCMD_OP_VCPU_GETAFFINITY = 14,
+	PRIVCMD_OP_SCHED_CREDIT_SET = 15,
+	PRIVCMD_OP_SCHED_CREDIT_GET = 16,
+	PRIVCMD_OP_READCONSOLERING = 17,
+	PRIVCMD_OP_EVTCHN_OPEN = 18,
+	PRIVCMD_OP_EVTCHN_BIND_INTERDOMAIN = 19,
+	PRIVCMD_OP_EVTCHN_BIND_VIRQ = 20,
+	PRIVCMD_OP_EVTCHN_BIND_UNBOUND = 21,
+	PRIVCMD_OP_EVTCHN_NOTIFY = 22,
+	PRIVCMD_OP_EVTCHN_UNMASK = 23,
+	PRIVCMD_OP_EVTCHN_UNBIND = 24,
+	PRIVCMD_OP_EVTCHN_ALLOC_UNBOUND = 25,
+	PRIVCMD_OP_GNTTAB_MAP = 26,
+	PRIVCMD_OP_GNTTAB_UNMAP = 27,
+	PRIVCMD_OP_GNTTAB_COPY = 28,
+	PRIVCMD_OP_HVM_PARAM_SET = 29,
+	PRIVCMD_OP_HVM_PARAM_GET = 30,
+	PRIVCMD_OP_VCPU_GETCONTEXT = 31,
+	PRIVCMD_OP_VCPU_SETCONTEXT = 32,
+	PRIVCMD_OP_DOMAIN_GETCONTEXT = 33,
+	PRIVCMD_OP_DOMAIN_SETCONTEXT = 34,
+	PRIVCMD_OP_LOGDIRTY = 35,
+	PRIVCMD_OP_MAX
+};
+
+/* Shutdown reasons (Xen's SHUTDOWN_*). */
+#define PRIVCMD_SHUTDOWN_POWEROFF	0
+#define PRIVCMD_SHUTDOWN_REBOOT		1
+#define PRIVCMD_SHUTDOWN_SUSPEND	2
+#define PRIVCMD_SHUTDOWN_CRASH		3
+
+/* Domain state flags (Xen's XEN_DOMINF_*). */
+#define PRIVCMD_DOMINF_DYING		(1u << 0)
+#define PRIVCMD_DOMINF_HVM		(1u << 1)
+#define PRIVCMD_DOMINF_SHUTDOWN		(1u << 2)
+#define PRIVCMD_DOMINF_PAUSED		(1u << 3)
+#define PRIVCMD_DOMINF_BLOCKED		(1u << 4)
+#define PRIVCMD_DOMINF_RUNNING		(1u << 5)
+#define PRIVCMD_DOMINF_DEBUGGED		(1u << 6)
+#define PRIVCMD_DOMINF_SHUTDOWNSHIFT	16
+#define PRIVCMD_DOMINF_SHUTDOWNMASK	0xffu
+
+struct privcmd_hello {
+	uint32_t	version;
+	uint32_t	max_payload;	/* reply only */
+};
+
+struct privcmd_physinfo {
+	uint32_t	nr_cpus;	/* pCPU worker threads */
+	uint32_t	threads_per_core;
+	uint32_t	cores_per_socket;
+	uint32_t	nr_nodes;
+	uint32_t	cpu_khz;	/* guest timebase, kHz */
+	uint32_t	pad;
+	uint64_t	total_pages;	/* host RAM */
+	uint64_t	free_pages;
+	uint64_t	domain_pages;	/* touched by all domains */
+	uint32_t	nr_domains;
+	uint32_t	max_domains;
+};
+
+struct privcmd_domid {
+	uint32_t	domid;
+	uint32_t	pad;
+};
+
+struct privcmd_domain_create {
+	uint32_t	domid;		/* in: 0 = pick; out: the new id */
+	uint32_t	max_vcpus;
+	uint64_t	max_mem_kb;	/* RAM span at 0x80000000 */
+	uint8_t		uuid[16];
+	uint32_t	flags;		/* none defined yet: must be 0 */
+	uint32_t	pad;
+};
+
+struct privcmd_domain_shutdown {
+	uint32_t	domid;
+	uint32_t	reason;
+};
+
+struct privcmd_getinfolist {
+	uint32_t	first_domid;
+	uint32_t	max;		/* entries wanted */
+};
+
+struct privcmd_dominfo {
+	uint32_t	domid;
+	uint32_t	flags;		/* PRIVCMD_DOMINF_* | reason << SHIFT */
+	uint64_t	tot_pages;	/* touched pages */
+	uint64_t	max_pages;
+	uint64_t	cpu_time_ns;
+	uint32_t	nr_online_vcpus;
+	uint32_t	max_vcpu_id;
+	uint32_t	ssidref;
+	uint32_t	cpupool;
+	uint8_t		uuid[16];
+	uint64_t	shared_info_frame;
+};
+
+/* Reply of GETINFOLIST: a count, then that many privcmd_dominfo. */
+struct privcmd_getinfolist_reply {
+	uint32_t	nr;
+	uint32_t	pad;
+};
+
+struct privcmd_setmaxmem {
+	uint32_t	domid;
+	uint32_t	pad;
+	uint64_t	max_kb;
+};
+
+/* POPULATE / DECREASE: this, then nr uint64_t guest frame numbers. */
+struct privcmd_memory {
+	uint32_t	domid;
+	uint32_t	nr;
+};
+
+/* Reply: the number of frames done (all of them, or the error stops it). */
+struct privcmd_memory_reply {
+	uint32_t	done;
+	uint32_t	pad;
+};
+
+/*
+ * MAP_FOREIGN: the reply carries the domain's memory fd; the caller mmaps
+ * nr pages at 'offset' with MAP_SHARED.  Every frame must be in the RAM
+ * span; prot is PROT_READ or PROT_READ|PROT_WRITE.
+ */
+struct privcmd_map_foreign {
+	uint32_t	domid;
+	uint32_t	prot;
+	uint64_t	pfn;		/* first guest frame (gpa >> 12) */
+	uint64_t	nr;
+};
+
+struct privcmd_map_foreign_reply {
+	uint64_t	offset;		/* in the fd */
+	uint64_t	fd_size;
+};
+
+struct privcmd_affinity {
+	uint32_t	domid;
+	uint32_t	vcpu;
+	uint64_t	cpumap;		/* bit n = pCPU n */
+};
+
+struct privcmd_sched_credit {
+	uint32_t	domid;
+	uint16_t	weight;		/* 1..65535, default 256 */
+	uint16_t	cap;		/* percent of one pCPU, 0 = none */
+};
+
+struct privcmd_readconsolering {
+	uint32_t	index;		/* in: first byte wanted (when incremental) */
+	uint32_t	max;		/* in: bytes wanted */
+	uint32_t	clear;		/* in: empty the ring after reading */
+	uint32_t	incremental;	/* in: start at index, not at the oldest */
+};
+
+/* Reply: this, then 'len' bytes of text. */
+struct privcmd_readconsolering_reply {
+	uint32_t	next_index;
+	uint32_t	len;
+};
+
+/* EVTCHN_*: a port is a uint32 in this connection's dom0 port space. */
+struct privcmd_evtchn_bind_interdomain {
+	uint32_t	remote_dom;
+	uint32_t	remote_port;
+};
+
+struct privcmd_evtchn_bind_virq {
+	uint32_t	virq;
+	uint32_t	pad;
+};
+
+struct privcmd_evtchn_bind_unbound {
+	uint32_t	remote_dom;
+	uint32_t	pad;
+};
+
+struct privcmd_evtchn_port {
+	uint32_t	port;
+	uint32_t	pad;
+};
+
+/* Allocate an unbound port in 'dom' that 'remote_dom' may bind. */
+struct privcmd_evtchn_alloc_unbound {
+	uint32_t	dom;
+	uint32_t	remote_dom;
+};
+
+/*
+ * GNTTAB_MAP: map grant 'ref' of domain 'domid'.  The reply carries the
+ * domain's memory fd; the caller mmaps one page at offset.  The grant stays
+ * in use until GNTTAB_UNMAP of 'handle' or the connection closes.
+ */
+struct privcmd_gnttab_map {
+	uint32_t	domid;
+	uint32_t	ref;
+	uint32_t	readonly;
+	uint32_t	pad;
+};
+
+struct privcmd_gnttab_map_reply {
+	uint64_t	offset;
+	uint32_t	handle;
+	uint32_t	pad;
+};
+
+struct privcmd_gnttab_unmap {
+	uint32_t	handle;
+	uint32_t	pad;
+};
+
+/*
+ * GNTTAB_COPY: copy len bytes between this message and page 'ref' of domid
+ * at 'offset'.  to_guest: the payload after this struct is written into the
+ * page; otherwise the reply carries the bytes read.
+ */
+struct privcmd_gnttab_copy {
+	uint32_t	domid;
+	uint32_t	ref;
+	uint16_t	offset;
+	uint16_t	len;
+	uint32_t	to_guest;
+};
+
+/*
+ * VCPU_GETCONTEXT / VCPU_SETCONTEXT: the integer state of a vCPU of a
+ * paused domain (or of a vCPU never started).  Setting it on a vCPU that
+ * is down brings it up: it starts at pc in S-mode with these registers.
+ * (CSRs and the rest of the hart travel in the domain context, later.)
+ */
+struct privcmd_vcpu_context {
+	uint32_t	domid;
+	uint32_t	vcpu;
+	uint64_t	pc;
+	uint64_t	x[32];		/* x[0] is ignored */
+	uint32_t	priv;		/* out: 0 U, 1 S, 3 M */
+	uint32_t	up;		/* out: the vCPU is up */
+};
+
+/*
+ * DOMAIN_GETCONTEXT / DOMAIN_SETCONTEXT: in, a privcmd_domid; the reply of
+ * GET (and the payload of SET after its privcmd_domid) is a sequence of
+ * records, each a header and 'len' bytes padded to 8.  The domain must be
+ * paused.  Memory is not in it (map it); event channels are not either
+ * (as on Xen, a resumed guest binds them again).
+ */
+struct privcmd_ctx_rec {
+	uint32_t	type;
+	uint32_t	len;		/* of the body, without padding */
+};
+
+#define PRIVCMD_CTX_DOMAIN	1	/* struct privcmd_ctx_domain */
+#define PRIVCMD_CTX_VCPU	2	/* struct privcmd_ctx_vcpu + u64[n] */
+#define PRIVCMD_CTX_GNTTAB	3	/* u64 gfn[] of the grant table */
+#define PRIVCMD_CTX_END		4	/* empty, last */
+
+struct privcmd_ctx_domain {
+	uint32_t	max_vcpus;
+	uint32_t	weight;
+	uint64_t	mem_bytes;
+	uint64_t	max_pages;
+	uint64_t	shared_info_gfn;	/* 0: none given */
+	uint32_t	cap;
+	uint32_t	nr_params;
+	uint64_t	hvm_param[64];
+};
+
+/* The hart's state as the CPU core gives it: n u64 values follow. */
+struct privcmd_ctx_vcpu {
+	uint32_t	vcpu;
+	uint32_t	up;
+	uint64_t	timer_pv;	/* guest ns of a set_timer_op, or 0 */
+	uint64_t	affinity;
+	uint64_t	nfields;
+};
+
+/*
+ * LOGDIRTY: op 0 off, 1 on, 2 peek, 3 clean (peek, then clear and
+ * protect again).  For peek and clean, frames [first, first + count)
+ * (frame 0 = gpa 0x80000000; both multiples of 64); the reply is a
+ * privcmd_logdirty_reply and count / 8 bytes of bitmap, bit n = frame
+ * first + n.
+ */
+struct privcmd_logdirty {
+	uint32_t	domid;
+	uint32_t	op;
+	uint64_t	first;
+	uint64_t	count;
+};
+
+#define PRIVCMD_LOGDIRTY_OFF	0
+#define PRIVCMD_LOGDIRTY_ON	1
+#define PRIVCMD_LOGDIRTY_PEEK	2
+#define PRIVCMD_LOGDIRTY_CLEAN	3
+
+struct privcmd_logdirty_reply {
+	uint64_t	count;
+	uint64_t	dirty;		/* bits set */
+};
+
+struct privcmd_hvm_param {
+	uint32_t	domid;
+	uint32_t	index;
+	uint64_t	value;
+};
+
+#endif

@@ -1,0 +1,237 @@
+/* libxc: domain control, memory, foreign mapping and scheduling over privcmd. */
+#ifndef XVM_XENCTRL_H
+#define XVM_XENCTRL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Xen's function names, xVM's transport: every call is one request on
+ * run/xvm/privcmd (docs/privcmd.md) under the root in force (lib/paths.h:
+ * --root or $XVM_ROOT).  Calls return 0 (or a count, a port, a pointer)
+ * on success and -1 (or NULL) with errno on failure; the library never
+ * prints and never exits.  An xc_interface may be shared by threads.
+ */
+
+typedef struct xc_interface_core xc_interface;
+typedef uint8_t		xen_domain_handle_t[16];
+typedef uint64_t	xen_pfn_t;
+typedef uint32_t	evtchn_port_t;
+
+#define XEN_DOMINF_dying	(1u << 0)
+#define XEN_DOMINF_hvm_guest	(1u << 1)
+#define XEN_DOMINF_shutdown	(1u << 2)
+#define XEN_DOMINF_paused	(1u << 3)
+#define XEN_DOMINF_blocked	(1u << 4)
+#define XEN_DOMINF_running	(1u << 5)
+#define XEN_DOMINF_debugged	(1u << 6)
+#define XEN_DOMINF_shutdownshift 16
+#define XEN_DOMINF_shutdownmask	0xffu
+
+#define SHUTDOWN_poweroff	0
+#define SHUTDOWN_reboot		1
+#define SHUTDOWN_suspend	2
+#define SHUTDOWN_crash		3
+
+#define HVM_PARAM_STORE_PFN	1
+#define HVM_PARAM_STORE_EVTCHN	2
+#define HVM_PARAM_CONSOLE_PFN	17
+#define HVM_PARAM_CONSOLE_EVTCHN 18
+
+/* Xen's xen_domctl_getdomaininfo, as xc_domain_getinfolist fills it. */
+typedef struct xc_domaininfo {
+	uint32_t		domain;
+	uint32_t		flags;		/* XEN_DOMINF_* */
+	uint64_t		tot_pages;
+	uint64_t		max_pages;
+	uint64_t		shr_pages;
+	uint64_t		paged_pages;
+	uint64_t		shared_info_frame;
+	uint64_t		cpu_time;	/* ns */
+	uint32_t		nr_online_vcpus;
+	uint32_t		max_vcpu_id;
+	uint32_t		ssidref;
+	xen_domain_handle_t	handle;
+	uint32_t		cpupool;
+} xc_domaininfo_t;
+
+typedef struct xc_physinfo {
+	uint32_t	threads_per_core;
+	uint32_t	cores_per_socket;
+	uint32_t	nr_cpus;
+	uint32_t	max_cpu_id;
+	uint32_t	nr_nodes;
+	uint32_t	max_node_id;
+	uint32_t	cpu_khz;
+	uint64_t	total_pages;
+	uint64_t	free_pages;
+	uint64_t	scrub_pages;
+	uint32_t	capabilities;
+	uint32_t	nr_domains;		/* xVM: domains in the table */
+	uint64_t	domain_pages;		/* xVM: pages they touched */
+} xc_physinfo_t;
+
+/* Xen's xen_domctl_sched_credit. */
+struct xen_domctl_sched_credit {
+	uint16_t	weight;
+	uint16_t	cap;
+};
+
+/*
+ * What a new domain is (Xen 4's xen_domctl_createdomain, plus the RAM
+ * size: xVM backs RAM with one memfd sized at creation).
+ */
+struct xen_domctl_createdomain {
+	xen_domain_handle_t	handle;
+	uint32_t		max_vcpus;
+	uint64_t		max_mem_kb;	/* RAM at 0x80000000 */
+	uint32_t		flags;		/* must be 0 */
+};
+
+/* loggers are accepted for Xen compatibility and must be NULL. */
+xc_interface *xc_interface_open(void *logger, void *dombuild_logger,
+	    unsigned open_flags);
+int	 xc_interface_close(xc_interface *);	/* NULL is fine */
+
+/* *pdomid: 0 picks a free id; set to the new domain's id.  Paused. */
+int	 xc_domain_create(xc_interface *, uint32_t *pdomid,
+	    struct xen_domctl_createdomain *config);
+int	 xc_domain_destroy(xc_interface *, uint32_t domid);
+int	 xc_domain_pause(xc_interface *, uint32_t domid);
+int	 xc_domain_unpause(xc_interface *, uint32_t domid);
+int	 xc_domain_shutdown(xc_interface *, uint32_t domid, int reason);
+/* Fills up to max_domains entries from first_domain on; returns count. */
+int	 xc_domain_getinfolist(xc_interface *, uint32_t first_domain,
+	    unsigned int max_domains, xc_domaininfo_t *info);
+int	 xc_domain_setmaxmem(xc_interface *, uint32_t domid,
+	    uint64_t max_memkb);
+
+/*
+ * extent_order must be 0 (4 KiB frames).  populate/decrease return the
+ * number of extents done (-1 with errno when none); the _exact forms
+ * return 0 only when all were done.
+ */
+int	 xc_domain_populate_physmap(xc_interface *, uint32_t domid,
+	    unsigned long nr_extents, unsigned int extent_order,
+	    unsigned int mem_flags, xen_pfn_t *extent_start);
+int	 xc_domain_populate_physmap_exact(xc_interface *, uint32_t domid,
+	    unsigned long nr_extents, unsigned int extent_order,
+	    unsigned int mem_flags, xen_pfn_t *extent_start);
+int	 xc_domain_decrease_reservation(xc_interface *, uint32_t domid,
+	    unsigned long nr_extents, unsigned int extent_order,
+	    xen_pfn_t *extent_start);
+int	 xc_domain_decrease_reservation_exact(xc_interface *, uint32_t domid,
+	    unsigned long nr_extents, unsigned int extent_order,
+	    xen_pfn_t *extent_start);
+
+/*
+ * Map 'size' bytes of domid's memory from frame mfn (gpa >> 12) with prot
+ * (PROT_READ, optionally |PROT_WRITE).  The caller munmaps(ptr, size).
+ */
+void	*xc_map_foreign_range(xc_interface *, uint32_t domid, int size,
+	    int prot, unsigned long mfn);
+
+/* Xen 3's cpumap: bit n = pCPU n. */
+int	 xc_vcpu_setaffinity(xc_interface *, uint32_t domid, int vcpu,
+	    uint64_t cpumap);
+int	 xc_vcpu_getaffinity(xc_interface *, uint32_t domid, int vcpu,
+	    uint64_t *cpumap);
+
+int	 xc_sched_credit_domain_set(xc_interface *, uint32_t domid,
+	    struct xen_domctl_sched_credit *sdom);
+int	 xc_sched_credit_domain_get(xc_interface *, uint32_t domid,
+	    struct xen_domctl_sched_credit *sdom);
+
+/*
+ * Read the hypervisor console ring into buffer (*pnr_chars: in capacity,
+ * out bytes read).  With incremental, start at *pindex and update it.
+ */
+int	 xc_readconsolering(xc_interface *, char *buffer,
+	    unsigned int *pnr_chars, int clear, int incremental,
+	    uint32_t *pindex);
+
+int	 xc_physinfo(xc_interface *, xc_physinfo_t *put_info);
+
+int	 xc_hvm_param_set(xc_interface *, uint32_t dom, uint32_t param,
+	    uint64_t value);
+int	 xc_hvm_param_get(xc_interface *, uint32_t dom, uint32_t param,
+	    uint64_t *value);
+
+/*
+ * The integer state of a vCPU (xvm-riscv's vcpu_guest_context).  Get and
+ * set need the domain paused, or the vCPU never started; setting a vCPU
+ * that is down starts it at pc (S-mode) with these registers: a toolstack
+ * boots a guest with x[10] = vCPU id, x[11] = device tree address.
+ */
+typedef struct vcpu_guest_context {
+	uint64_t	pc;
+	uint64_t	x[32];
+	uint32_t	priv;		/* get: 0 U, 1 S, 3 M */
+	uint32_t	up;		/* get: the vCPU is up */
+} vcpu_guest_context_t;
+
+int	 xc_vcpu_getcontext(xc_interface *, uint32_t domid, uint32_t vcpu,
+	    vcpu_guest_context_t *ctxt);
+int	 xc_vcpu_setcontext(xc_interface *, uint32_t domid, uint32_t vcpu,
+	    vcpu_guest_context_t *ctxt);
+
+/*
+ * The whole-domain context (Xen's names for HVM save records): the
+ * records of docs/privcmd.md (domain, each vCPU's full hart state, grant
+ * frames), not the memory.  The domain must be paused.  getcontext
+ * returns the size written into buf (at most size), or -1 (ENOSPC when
+ * buf is too small); with buf NULL it returns the size needed.
+ * setcontext loads a context into a paused domain of the same shape
+ * (vCPUs, RAM size); bad records change nothing.
+ */
+int	 xc_domain_hvm_getcontext(xc_interface *, uint32_t domid,
+	    uint8_t *buf, uint32_t size);
+int	 xc_domain_hvm_setcontext(xc_interface *, uint32_t domid,
+	    const uint8_t *buf, uint32_t size);
+
+/*
+ * Log-dirty mode (Xen's shadow ops).  ENABLE_LOGDIRTY starts tracking
+ * writes to the domain's RAM, OFF stops it; PEEK copies the bitmap of the
+ * first 'pages' frames (bit n = frame 0x80000 + n; pages a multiple of
+ * 64) into dirty_bitmap, CLEAN does so and starts a new round.  Returns
+ * 0, or for PEEK/CLEAN the number of dirty pages; -1 with errno (ENOENT:
+ * not in log-dirty mode).  mb, mode and stats are unused (pass 0/NULL).
+ */
+#define XEN_DOMCTL_SHADOW_OP_OFF		0
+#define XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY	2
+#define XEN_DOMCTL_SHADOW_OP_CLEAN		11
+#define XEN_DOMCTL_SHADOW_OP_PEEK		12
+
+int	 xc_shadow_control(xc_interface *, uint32_t domid, unsigned int sop,
+	    uint64_t *dirty_bitmap, unsigned long pages, unsigned long *mb,
+	    uint32_t mode, void *stats);
+
+/*
+ * A loaded ELF image's segment, for the domain builder (xc_dom_elf.c).
+ * xc_elf_parse checks an in-memory ELF64 RISC-V executable and lists its
+ * PT_LOAD segments (by physical address): it returns the count (at most
+ * max) and the entry, or -1 with errno EINVAL/ENOEXEC naming nothing
+ * (the image is untrusted: every offset and size is checked).
+ */
+struct xc_elf_seg {
+	uint64_t	paddr;
+	uint64_t	filesz;
+	uint64_t	memsz;
+	uint64_t	offset;
+};
+int	 xc_elf_parse(const void *image, size_t len, struct xc_elf_seg *segs,
+	    unsigned max, uint64_t *entry);
+
+/*
+ * Load the ELF file at path into domid's RAM through foreign mappings
+ * (populating what it covers) and give its entry point.  Every segment
+ * must lie in the domain's RAM.  0 or -1 with errno.
+ */
+int	 xc_dom_load_elf(xc_interface *, uint32_t domid, const char *path,
+	    uint64_t *entry);
+
+/* A port in dom that remote_dom may bind; the port, or -1 with errno. */
+int	 xc_evtchn_alloc_unbound(xc_interface *, uint32_t dom,
+	    uint32_t remote_dom);
+
+#endif

@@ -1,0 +1,35 @@
+/* libxc internals: one privcmd connection and the request/reply call. */
+#ifndef XVM_LIBXC_PRIVATE_H
+#define XVM_LIBXC_PRIVATE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct xc_conn {
+	int		 fd;
+	uint32_t	 seq;
+	pthread_mutex_t	 lock;
+};
+
+/* Connect to run/xvm/privcmd and say hello.  0 or -1 with errno. */
+int	 xc_conn_open(struct xc_conn *);
+void	 xc_conn_close(struct xc_conn *);
+
+/*
+ * One request: op with payload req (+ extra appended), reply payload into
+ * rep (at most replen bytes; *got gets the length, may be NULL).  Up to
+ * *nfds descriptors received go to fds (caller closes; nfds may be NULL
+ * when none are expected, and any that come are closed).  Returns 0, or
+ * -1 with errno: the daemon's status, or EPROTO/EMSGSIZE for a bad reply,
+ * or the transport's error.
+ */
+int	 xc_call(struct xc_conn *, uint32_t op, const void *req, size_t reqlen,
+	    const void *extra, size_t extralen, void *rep, size_t replen,
+	    size_t *got, int *fds, int *nfds);
+
+struct xc_interface_core {
+	struct xc_conn	conn;
+};
+
+#endif

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# xm against a real xvmd in a private root: exit status 0/1 and one-line
+# errors naming what was wrong, for usage faults, bad config files and
+# daemon answers.
+. "$(dirname "$0")/../lib.sh"
+
+XVMD=$XVM_BUILD/xvmd/xvmd
+XM=$XVM_BUILD/tools/xm/xm
+SOCK=$T_ROOT/run/xvm/xvmd.sock
+
+cfg=$T_ROOT/d1.cfg
+cat >"$cfg" <<'CFG'
+name = "d1"
+memory = 32
+kernel = "/usr/lib/xvm/guest/minios.elf"
+CFG
+bad=$T_ROOT/bad.cfg
+printf 'name = "d1"\nkernel = "/k"\nvcpus = "two"\n' >"$bad"
+
+# xm with no daemon: a clear error.
+out=$("$XM" --root "$T_ROOT" list 2>&1)
+if [[ $? -eq 1 && $out == *"is the daemon running?"* ]]; then
+	t_ok "no daemon: clear error"
+else
+	t_not_ok "no daemon" "$out"
+fi
+
+t_stack || exit 1
+
+# ARGS|WANT_STATUS|WANT_IN_STDERR_OR_STDOUT
+cases=(
+	"help|0|Control, list, and manipulate"
+	"help list|0|Usage: xm list [-l] [Domain ...]"
+	"frobnicate|1|Error: 'frobnicate' is not an xm command; see 'xm help'"
+	"pause|1|Error: xm pause: missing arguments"
+	"pause a b|1|Error: xm pause: too many arguments"
+	"list -z|1|Error: xm list: unknown option -z"
+	"sched-credit -d|1|Error: xm sched-credit: option -d needs a value"
+	"sched-credit|1|Error: xm sched-credit: -d <Domain> is required"
+	"sched-credit -d d1 -w 0|1|Error: weight '0' is not from 1 to 65535"
+	"vcpu-set d1 x|1|Error: 'x' is not a number from 1 to 64"
+	"vcpu-pin d1 99 0|1|Error: vCPU '99' is not a number from 0 to 63 or 'all'"
+	"mem-set d1 0|1|Error: '0' is not a number from 1 to 1048576"
+	"sysrq d1 ab|1|Error: xm sysrq: the key is one character, not 'ab'"
+	"shutdown|1|Error: xm shutdown: name one domain, or give -a"
+	"create $T_ROOT/missing.cfg|1|Error: cannot open $T_ROOT/missing.cfg: No such file or directory"
+	"create $bad|1|Error: $bad:3: vcpus must be an integer, not a string"
+	"create -n $cfg|0|\"name\": \"d1\""
+	"create $cfg|1|Error: cannot build domain d1 from /usr/lib/xvm/guest/minios.elf: No such file or directory"
+	"list|0|Domain-0                                     0"
+	"list nosuch|1|Error: domain 'nosuch' does not exist"
+	"pause nosuch|1|Error: domain 'nosuch' does not exist"
+	"destroy 0|1|Error: Domain-0 cannot be destroyed"
+	"console d1|1|Error: domain 'd1' has no console here (is it running?)"
+	"console -e ab d1|1|Error: xm console: -e takes one character"
+)
+
+for c in "${cases[@]}"; do
+	IFS='|' read -r args want_status want <<<"$c"
+	# shellcheck disable=SC2086
+	out=$("$XM" --root "$T_ROOT" $args 2>&1)
+	status=$?
+	if [[ $status == "$want_status" && $out == *"$want"* ]]; then
+		t_ok "xm $args -> $status"
+	else
+		t_not_ok "xm $args" "status $status (want $want_status)" "output: $out"
+	fi
+done
+
+# Errors are one line (a usage line may follow a usage error only).
+out=$("$XM" --root "$T_ROOT" create "$bad" 2>&1 >/dev/null)
+if [[ $(printf '%s\n' "$out" | wc -l) -eq 1 ]]; then
+	t_ok "config error is one line"
+else
+	t_not_ok "config error is one line" "$out"
+fi
+
+# XVM_ROOT works like --root.
+out=$(XVM_ROOT=$T_ROOT "$XM" create -n "$cfg" 2>&1)
+if [[ $? -eq 0 && $out == *'"memory": 32'* ]]; then
+	t_ok "XVM_ROOT honoured"
+else
+	t_not_ok "XVM_ROOT honoured" "$out"
+fi
+
+t_done

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# xvmd's HTTP/JSON API, driven with curl over its Unix socket in a private
+# root: routes, the one error shape, bad input, peer checks, restarts.
+. "$(dirname "$0")/../lib.sh"
+
+XVMD=$XVM_BUILD/xvmd/xvmd
+SOCK=$T_ROOT/run/xvm/xvmd.sock
+
+mkdir -p "$T_ROOT/etc/xvm"
+cat >"$T_ROOT/etc/xvm/xvmd.conf" <<'CONF'
+# host settings, xend-config.sxp style
+(xend-relocation-server yes)
+(xend-relocation-port 8102)
+(xend-relocation-hosts-allow '^host-b$')
+CONF
+
+t_stack || exit 1
+
+# METHOD PATH BODY WANT_STATUS WANT_SUBSTRING
+cases=(
+	"GET|/version||200|\"name\": \"xvmd\""
+	"GET|/host/settings||200|\"source\": \"$T_ROOT/etc/xvm/xvmd.conf\""
+	"GET|/host/settings||200|\"value\": 8102"
+	"GET|/host/settings||200|\"value\": \"^host-b\$\""
+	"GET|/host/settings||200|\"value\": 196"
+	"POST|/configs/check|{\"config\":\"name='a'\\\\nkernel='/k'\\\\nmemory=64\\\\n\"}|200|\"memory\": 64"
+	"POST|/configs/check|{\"config\":\"name='a'\\\\nkernel='/k'\\\\nmemroy=64\\\\n\",\"file\":\"a.cfg\"}|400|\"message\":\"a.cfg:3: unknown setting 'memroy'\""
+	"POST|/configs/check|{\"file\":\"a.cfg\"}|400|'config' (the file's text) is required"
+	"POST|/configs/check||400|needs a JSON object body"
+	"POST|/configs/check|[1,2]|400|must be a JSON object"
+	"POST|/configs/check|{\"config\":|400|invalid JSON"
+	"GET|/nowhere||404|\"code\":\"ENOENT\""
+	"GET|/domains/x1/bogus||404|no such API route"
+	"DELETE|/version||405|method not allowed on /version"
+	"PATCH|/domains||405|\"code\":\"ENOTSUP\""
+	"GET|/domains||200|\"name\": \"Domain-0\""
+	"GET|/domains/Domain-0||200|\"domid\": 0"
+	"POST|/domains/x1/pause||404|domain 'x1' does not exist"
+	"DELETE|/domains/0||403|Domain-0 cannot be destroyed"
+	"POST|/domains|{\"config\":\"name='k'\\\\nkernel='/nonexistent'\\\\n\"}|400|cannot build domain k from /nonexistent: No such file or directory"
+	"GET|/domains/k||404|domain 'k' does not exist"
+	"GET|/host||200|\"xen_scheduler\""
+	"GET|/host/dmesg||200|\"text\""
+	"GET|/version?x=%zz||400|malformed request URI"
+)
+
+for c in "${cases[@]}"; do
+	IFS='|' read -r method path body want_status want <<<"$c"
+	args=(-s -o "$T_ROOT/out" -w '%{http_code}' --unix-socket "$SOCK" -X "$method")
+	[[ -n $body ]] && args+=(-H 'Content-Type: application/json' --data-binary "$(printf "$body")")
+	status=$(curl "${args[@]}" "http://localhost$path")
+	if [[ $status == "$want_status" ]] && grep -qF -- "$want" "$T_ROOT/out"; then
+		t_ok "$method $path -> $status"
+	else
+		t_not_ok "$method $path" "got status $status, want $want_status with: $want" "body: $(head -c 300 "$T_ROOT/out")"
+	fi
+done
+
+# Every error reply has the one shape.
+curl -s --unix-socket "$SOCK" http://localhost/nowhere >"$T_ROOT/err"
+if python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["error"]; assert set(e)=={"status","code","message"}' "$T_ROOT/err"; then
+	t_ok "error object shape"
+else
+	t_not_ok "error object shape" "$(cat "$T_ROOT/err")"
+fi
+
+# A body over the limit is refused, and the daemon goes on.
+head -c 2000000 /dev/zero | tr '\0' 'a' >"$T_ROOT/big"
+status=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$SOCK" -X POST --data-binary @"$T_ROOT/big" http://localhost/configs/check)
+if [[ $status == 413 || $status == 400 ]] && curl -sf --unix-socket "$SOCK" http://localhost/version >/dev/null; then
+	t_ok "oversized body refused ($status), daemon alive"
+else
+	t_not_ok "oversized body" "status $status"
+fi
+
+# Garbage on the socket, then a half request left hanging: others are served.
+printf 'NOT HTTP AT ALL\r\n\r\n' | timeout 5 python3 -c '
+import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(sys.stdin.buffer.read()); s.recv(4096)' "$SOCK" >/dev/null 2>&1
+exec 7< <(python3 -c '
+import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"GET /version HTTP/1.1\r\nHost: x\r\n"); time.sleep(5)' "$SOCK")
+if curl -sf --max-time 5 --unix-socket "$SOCK" http://localhost/version >/dev/null; then
+	t_ok "garbage and half requests do not block others"
+else
+	t_not_ok "garbage and half requests do not block others"
+fi
+
+# A second xvmd on the same root refuses to start and leaves the first alone.
+if "$XVMD" -F --root "$T_ROOT" 2>"$T_ROOT/second.err"; then
+	t_not_ok "second xvmd refused" "it started"
+elif grep -q "Address already in use" "$T_ROOT/second.err" &&
+    curl -sf --unix-socket "$SOCK" http://localhost/version >/dev/null; then
+	t_ok "second xvmd refused with a clear error"
+else
+	t_not_ok "second xvmd refused" "$(cat "$T_ROOT/second.err")"
+fi
+
+# Socket permissions and the log.
+if [[ $(stat -c %a "$SOCK") == 600 ]]; then t_ok "socket is 0600"; else t_not_ok "socket mode $(stat -c %a "$SOCK")"; fi
+if grep -q '^\[.* [0-9]*\] INFO (xvmd) ' "$T_ROOT/var/log/xvm/xvmd.log"; then
+	t_ok "xend.log-style log lines"
+else
+	t_not_ok "log format" "$(head -3 "$T_ROOT/var/log/xvm/xvmd.log")"
+fi
+
+# xvmd without the hypervisor: a clear error, exit 1.
+if XVM_ROOT=$T_ROOT/nohv "$XVMD" -F --root "$T_ROOT/nohv" 2>"$T_ROOT/nohv.err"; then
+	t_not_ok "xvmd without a hypervisor refused" "it started"
+elif grep -q "cannot reach the hypervisor (is xvm-hypervisor running?)" "$T_ROOT/nohv.err"; then
+	t_ok "xvmd without a hypervisor: clear error"
+else
+	t_not_ok "xvmd without a hypervisor" "$(cat "$T_ROOT/nohv.err")"
+fi
+
+# A bad settings file: clear file:line error, nonzero exit.
+printf '(xend-relocation-port 99999)\n' >"$T_ROOT/bad.conf"
+if XVM_ROOT=$T_ROOT/other "$XVMD" -F --root "$T_ROOT/other" -f "$T_ROOT/bad.conf" 2>"$T_ROOT/bad.err"; then
+	t_not_ok "bad settings refused" "it started"
+elif grep -q "bad.conf:1: xend-relocation-port: '99999' is not an integer from 1 to 65535" "$T_ROOT/bad.err"; then
+	t_ok "bad settings file: file:line error"
+else
+	t_not_ok "bad settings file" "$(cat "$T_ROOT/bad.err")"
+fi
+
+# Clean stop removes the socket.
+kill "$XVMD_PID"
+wait "$XVMD_PID"
+if [[ ! -e $SOCK ]]; then t_ok "SIGTERM: clean stop, socket removed"; else t_not_ok "socket left after stop"; fi
+
+t_done

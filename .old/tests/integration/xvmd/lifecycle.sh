@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Domain lifecycle through xm and xvmd against the real stack (hypervisor,
+# store, consoled, xvmd) in a private root, with the mini-OS as the guest:
+# create, list, console, pause/unpause, destroy, on_crash actions and
+# xend's restart refusal, managed domains, kill -9 of xvmd.
+. "$(dirname "$0")/../lib.sh"
+
+XM=$XVM_BUILD/tools/xm/xm
+GUEST=$XVM_BUILD/guest/minios/minios.elf
+CRASH=$XVM_BUILD/tests/integration/xvmd/crashguest.elf
+if [[ ! -f $GUEST || ! -f $CRASH ]]; then
+	echo "# SKIP: the mini-OS guest is not built (no RISC-V cross compiler)"
+	exit 77
+fi
+mkdir -p "$T_ROOT/etc/xvm"
+echo '(shutdown-timeout 3)' >"$T_ROOT/etc/xvm/xvmd.conf"
+t_stack || exit 1
+
+# cfg NAME [extra settings...]: write $T_ROOT/NAME.cfg (KERNEL= overrides)
+cfg() {
+	local name=$1
+	shift
+	{
+		printf 'name = "%s"\nmemory = 16\nkernel = "%s"\n' "$name" "${KERNEL:-$GUEST}"
+		printf '%s\n' "$@"
+	} >"$T_ROOT/$name.cfg"
+}
+has_p() { [[ $(state "$1") == *p* ]]; }
+no_p() { [[ $(state "$1") != *p* ]]; }
+# state NAME: the 6-letter state column, or "gone"
+state() {
+	"$XM" list 2>/dev/null | awk -v n="$1" '$1 == n { print $(NF-1); f=1 } END { if (!f) print "gone" }'
+}
+domid() {
+	"$XM" list 2>/dev/null | awk -v n="$1" '$1 == n && NF == 6 { print $2 }'
+}
+check() {	# DESC COMMAND...: ok when the command succeeds
+	local desc=$1
+	shift
+	if "$@"; then t_ok "$desc"; else t_not_ok "$desc" "$*"; fi
+}
+
+cfg web1 'extra = "ticks=1"' 'vcpus = 1'
+out=$("$XM" create "$T_ROOT/web1.cfg" 2>&1)
+check "xm create: $out" [ "$out" = "Started domain web1" ]
+check "web1 is listed with an ID" [ -n "$(domid web1)" ]
+t_wait_for "web1 ticking" 60 bash -c "(sleep 1; printf '\\035') | '$XM' console web1 | grep -q tick" &&
+	t_ok "xm console web1 shows its ticks" || t_not_ok "xm console web1"
+
+"$XM" pause web1
+check "paused: state has p ($(state web1))" has_p web1
+"$XM" unpause web1
+check "unpaused: no p ($(state web1))" no_p web1
+
+out=$("$XM" create "$T_ROOT/web1.cfg" 2>&1)
+check "a second web1 is refused: $out" [ "$out" = "Error: domain 'web1' already exists" ]
+printf 'name = "bad"\nmemory = lots\n' >"$T_ROOT/bad.cfg"
+out=$("$XM" create "$T_ROOT/bad.cfg" 2>&1)
+check "a bad config: file:line error" [ "$out" = "Error: $T_ROOT/bad.cfg:2: unquoted word 'lots' (strings need quotes)" ]
+check "and nothing was created" [ "$(state bad)" = gone ]
+
+# on_crash, with a guest that crashes at once (crashguest.S).
+KERNEL=$CRASH cfg keep 'on_crash = "preserve"'
+"$XM" create "$T_ROOT/keep.cfg" >/dev/null
+t_wait_for "keep crashed" 60 bash -c "[[ \$('$XM' list keep | awk 'NR==2 {print \$5}') == *c* ]]" &&
+	t_ok "on_crash=preserve: crashed domain stays, state c" || t_not_ok "preserve" "$("$XM" list)"
+
+KERNEL=$CRASH cfg gone1 'on_crash = "destroy"'
+"$XM" create "$T_ROOT/gone1.cfg" >/dev/null
+t_wait_for "gone1 destroyed" 60 bash -c "! '$XM' list gone1 >/dev/null 2>&1" &&
+	t_ok "on_crash=destroy: the domain is gone" || t_not_ok "destroy" "$("$XM" list)"
+
+KERNEL=$CRASH cfg loop 'on_crash = "restart"'
+"$XM" create "$T_ROOT/loop.cfg" >/dev/null
+t_wait_for "loop refused" 90 grep -q "loop restarting too fast" "$T_ROOT/var/log/xvm/xvmd.log" &&
+	t_ok "on_crash=restart: restarted once, then refused as too fast" ||
+	t_not_ok "restart refusal" "$(grep loop "$T_ROOT/var/log/xvm/xvmd.log" | tail -3)"
+check "the crash loop left no domain" [ "$(state loop)" = gone ]
+
+# Managed domains survive xvmd restarts; kill -9 of xvmd disturbs no domain.
+cfg m1 'extra = "ticks=1"'
+cfg auto1 'on_xend_start = "start"' 'on_xend_stop = "shutdown"'
+"$XM" new "$T_ROOT/auto1.cfg"
+"$XM" new "$T_ROOT/m1.cfg"
+check "xm new: m1 listed, not running" [ "$(state m1)" = "------" ]
+id_before=$(domid web1)
+kill -9 "$XVMD_PID"
+wait "$XVMD_PID" 2>/dev/null
+t_xvmd || exit 1
+check "after kill -9 of xvmd: web1 still domain $id_before" [ "$(domid web1)" = "$id_before" ]
+check "and still managed by it (pause)" "$XM" pause web1
+"$XM" unpause web1
+check "m1 is still known" [ "$(state m1)" = "------" ]
+check "auto1 (on_xend_start = start) was started by xvmd's start" [ -n "$(domid auto1)" ]
+auto1_id=$(domid auto1)
+kill "$XVMD_PID"
+wait "$XVMD_PID" 2>/dev/null
+check "on_xend_stop = shutdown: asked at xvmd's stop" [ "$(xenstore-read "/local/domain/$auto1_id/control/shutdown" 2>&1)" = poweroff ]
+t_xvmd || exit 1
+"$XM" destroy auto1
+"$XM" delete auto1
+"$XM" start m1
+check "xm start m1: running" [ -n "$(domid m1)" ]
+"$XM" destroy m1
+check "destroyed managed m1 stays listed" [ "$(state m1)" = "------" ]
+"$XM" delete m1
+check "xm delete m1: gone" [ "$(state m1)" = gone ]
+
+# The guest reads control/shutdown through the store's ring; until the
+# store serves guest rings, the request is written and -w times out.
+out=$("$XM" shutdown -w web1 2>&1)
+check "xm shutdown -w: gives up after shutdown-timeout: $out" [ "$out" = "Error: domain 'web1' did not shut down within 3 seconds" ]
+check "control/shutdown was written" [ "$(xenstore-read "/local/domain/$(domid web1)/control/shutdown" 2>&1)" = poweroff ]
+
+"$XM" destroy web1
+check "xm destroy web1: gone" [ "$(state web1)" = gone ]
+"$XM" destroy keep
+
+t_done

@@ -1,0 +1,302 @@
+/* Unit tests for xenstored/ring.c: the ring protocol on a memfd page, and a guest end to end. */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness.h"
+#include "xenstored/ring.h"
+#include "xenstored/watch.h"
+
+static struct xs_ring_intf *
+map_page(int *fdp)
+{
+	int	 fd = memfd_create("xs-ring", MFD_CLOEXEC);
+	void	*p;
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_true(p != MAP_FAILED);
+	if (fdp != NULL)
+		*fdp = fd;
+	else
+		close(fd);
+	return p;
+}
+
+#define NMSG	3000
+
+/* The guest: sends NMSG messages of 1..700 bytes, reads each echo back. */
+static void *
+guest_thread(void *arg)
+{
+	struct xs_ring_intf	*in = arg;
+	uint8_t			 msg[700], got[700];
+	size_t			 len, off;
+	ssize_t			 n;
+	int			 i, bad = 0;
+
+	for (i = 0; i < NMSG && !bad; i++) {
+		len = (size_t)(i * 37 % 700) + 1;
+		memset(msg, i & 0xff, len);
+		msg[0] = (uint8_t)len;
+		for (off = 0; off < len; off += (size_t)n)
+			if ((n = ring_write_req(in, msg + off, len - off)) < 0)
+				bad = 1;
+		for (off = 0; off < len && !bad; off += (size_t)n)
+			if ((n = ring_read_rsp(in, got + off, len - off)) < 0)
+				bad = 1;
+		if (memcmp(msg, got, len) != 0)
+			bad = 1;
+	}
+	return bad ? (void *)1 : NULL;
+}
+
+static void
+test_two_threads(void **state)
+{
+	struct xs_ring_intf	*in = map_page(NULL);
+	struct xs_ring_intf	*srv;
+	pthread_t		 th;
+	uint8_t			 buf[1024];
+	size_t			 total = 0, want = 0, off;
+	ssize_t			 n, w;
+	void			*res;
+	int			 i;
+
+	(void)state;
+	/* The server side maps the same page a second time, as the daemon would. */
+	srv = in;
+	ring_server_init(srv);
+	for (i = 0; i < NMSG; i++)
+		want += (size_t)(i * 37 % 700) + 1;
+	assert_int_equal(pthread_create(&th, NULL, guest_thread, in), 0);
+	while (total < want) {
+		n = ring_read_req(srv, buf, sizeof(buf));
+		assert_true(n >= 0);
+		for (off = 0; off < (size_t)n; off += (size_t)w) {
+			w = ring_write_rsp(srv, buf + off, (size_t)n - off);
+			assert_true(w >= 0);
+		}
+		total += (size_t)n;
+	}
+	assert_int_equal(pthread_join(th, &res), 0);
+	assert_null(res);
+	/* Indexes ran far past the ring size: wraparound exercised. */
+	assert_true(in->req_prod > 100 * XS_RING_SIZE);
+	munmap(in, 4096);
+}
+
+static void
+test_bad_indexes(void **state)
+{
+	struct xs_ring_intf	*in = map_page(NULL);
+	char			 b[16];
+
+	(void)state;
+	in->req_prod = in->req_cons + XS_RING_SIZE + 1;
+	assert_int_equal(ring_read_req(in, b, sizeof(b)), -1);
+	in->req_prod = 0xfffffff0u;		/* wraps: 32 bytes queued */
+	in->req_cons = 0xffffffd0u;
+	assert_int_equal(ring_read_req(in, b, sizeof(b)), 16);
+	in->rsp_cons = 5;
+	in->rsp_prod = 2;			/* consumer ahead of producer */
+	assert_int_equal(ring_write_rsp(in, "x", 1), -1);
+	in->connection = XS_RING_RECONNECT;
+	assert_true(ring_wants_reset(in));
+	ring_reset(in);
+	assert_false(ring_wants_reset(in));
+	assert_int_equal(in->req_prod, 0);
+	munmap(in, 4096);
+}
+
+/* A mapper over memfd pages: what libxc will provide for real guests. */
+static struct xs_ring_intf	*guest_page;
+static int			 unmapped, notified;
+
+static struct xs_ring_intf *
+t_map(uint32_t domid, uint64_t mfn, uint32_t port, int *evfd, void *arg)
+{
+	(void)domid; (void)mfn; (void)port; (void)arg;
+	*evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	return guest_page;
+}
+
+static void
+t_notify(uint32_t domid, void *arg)
+{
+	(void)domid; (void)arg;
+	notified++;
+}
+
+static void
+t_unmap(uint32_t domid, struct xs_ring_intf *in, int evfd, void *arg)
+{
+	(void)domid; (void)in; (void)arg;
+	close(evfd);
+	unmapped++;
+}
+
+static struct conn *
+find_conn(uint32_t domid)
+{
+	struct conn	*c;
+
+	TAILQ_FOREACH(c, &conns, entry)
+		if (c->who.domid == domid && !c->dead)
+			return c;
+	return NULL;
+}
+
+/* Guest side: one request through the ring, one reply back. */
+static void
+guest_rq(struct conn *gc, uint32_t type, const char *p, size_t len,
+    struct reply *r)
+{
+	struct xs_msg_hdr	 h = { type, 9, 0, (uint32_t)len };
+
+	assert_int_equal(ring_write_req(guest_page, &h, sizeof(h)), sizeof(h));
+	assert_int_equal(ring_write_req(guest_page, p, len), (ssize_t)len);
+	conn_readable(gc);
+	conn_end_turn();
+	assert_int_equal(ring_read_rsp(guest_page, &h, sizeof(h)), sizeof(h));
+	assert_int_equal(ring_read_rsp(guest_page, r->data, h.len), h.len);
+	r->type = h.type;
+	r->len = h.len;
+	r->data[h.len] = '\0';
+}
+
+static void
+test_guest_end_to_end(void **state)
+{
+	struct ring_mapper	 m = { t_map, t_notify, t_unmap, NULL };
+	struct conn		*d0, *w, *gc;
+	struct reply		 r, ev;
+
+	(void)state;
+	guest_page = map_page(NULL);
+	h_setup();
+	domain_init(NULL, &m);
+	d0 = h_conn(0, 1, 0);
+	w = h_conn(0, 1, 0);
+	RQ(w, XS_WATCH, "@introduceDomain\0I\0");
+	RQ(w, XS_WATCH, "@releaseDomain\0R\0");
+	buf_reset(&w->out);
+	assert_string_equal(RQ(d0, XS_INTRODUCE, "7\0" "99\0" "3\0")->data, "OK");
+	assert_int_equal(h_pop(w, &ev), 0);
+	assert_memory_equal(ev.data, "@introduceDomain\0I\0", 19);
+	assert_int_equal(guest_page->server_features, 3);
+	assert_string_equal(RQ(d0, XS_IS_DOMAIN_INTRODUCED, "7\0")->data, "T");
+	RQ(d0, XS_MKDIR, "/local/domain/7\0");
+	RQ(d0, XS_SET_PERMS, "/local/domain/7\0n7\0");
+	assert_non_null(gc = find_conn(7));
+	/* The guest writes relative to its home and owns what it creates. */
+	guest_rq(gc, XS_WRITE, "device/vif\0up", 13, &r);
+	assert_int_equal(r.type, XS_WRITE);
+	assert_true(notified > 0);
+	assert_string_equal(RQ(d0, XS_READ, "/local/domain/7/device/vif\0")->data,
+	    "up");
+	assert_memory_equal(RQ(d0, XS_GET_PERMS,
+	    "/local/domain/7/device/vif\0")->data, "n7\0", 3);
+	guest_rq(gc, XS_READ, "/tool/xenstored\0", 16, &r);
+	assert_string_equal(r.data, "EACCES");
+	guest_rq(gc, XS_CONTROL, "help\0", 5, &r);
+	assert_string_equal(r.data, "EACCES");
+	/* Release: @releaseDomain, the ring connection goes. */
+	buf_reset(&w->out);
+	assert_string_equal(RQ(d0, XS_RELEASE, "7\0")->data, "OK");
+	assert_int_equal(h_pop(w, &ev), 0);
+	assert_memory_equal(ev.data, "@releaseDomain\0R\0", 17);
+	conn_end_turn();
+	assert_int_equal(unmapped, 1);
+	assert_null(find_conn(7));
+	assert_string_equal(RQ(d0, XS_IS_DOMAIN_INTRODUCED, "7\0")->data, "F");
+	h_teardown();
+	munmap(guest_page, 4096);
+}
+
+static int	 map_fails;
+
+static struct xs_ring_intf *
+t_map_maybe(uint32_t domid, uint64_t mfn, uint32_t port, int *evfd, void *arg)
+{
+	if (map_fails) {
+		errno = ESRCH;
+		return NULL;
+	}
+	return t_map(domid, mfn, port, evfd, arg);
+}
+
+/* A restart: the introduced domain is reconnected from the database and
+ * a request it left in the ring meanwhile is answered. */
+static void
+test_resume_after_restart(void **state)
+{
+	struct ring_mapper	 m = { t_map_maybe, t_notify, t_unmap, NULL };
+	struct xs_msg_hdr	 h = { XS_READ, 5, 0, 16 };
+	char			 dir[] = "/tmp/xsd-unit-XXXXXX", db[64], *cause;
+	struct conn		*d0, *w;
+	struct reply		 r;
+
+	(void)state;
+	guest_page = map_page(NULL);
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/store.db", dir);
+	log_init("test", 1, 0);
+	assert_int_equal(store_open(db, 0, &cause), 0);
+	conn_init(NULL);
+	domain_init(NULL, &m);
+	d0 = h_conn(0, 1, 0);
+	assert_string_equal(RQ(d0, XS_INTRODUCE, "9\0" "1\0" "2\0")->data, "OK");
+	conn_end_turn();			/* the commit */
+	/* The guest queues a request while the daemon is down. */
+	h_teardown();
+	assert_int_equal(ring_write_req(guest_page, &h, sizeof(h)), sizeof(h));
+	assert_int_equal(ring_write_req(guest_page, "/tool/xenstored\0", 16), 16);
+	assert_int_equal(store_open(db, 0, &cause), 0);
+	conn_init(NULL);
+	domain_init(NULL, &m);
+	conn_end_turn();
+	assert_int_equal(ring_read_rsp(guest_page, &h, sizeof(h)), sizeof(h));
+	assert_int_equal(h.type, XS_ERROR);	/* answered: EACCES for a guest */
+	assert_int_equal(h.req_id, 5);
+	d0 = h_conn(0, 1, 0);
+	assert_string_equal(RQ(d0, XS_IS_DOMAIN_INTRODUCED, "9\0")->data, "T");
+	/* Restart again, now the domain is gone: forgotten, @releaseDomain. */
+	h_teardown();
+	map_fails = 1;
+	assert_int_equal(store_open(db, 0, &cause), 0);
+	conn_init(NULL);
+	w = h_conn(0, 1, 0);
+	RQ(w, XS_WATCH, "@releaseDomain\0R\0");
+	buf_reset(&w->out);
+	domain_init(NULL, &m);
+	assert_int_equal(h_pop(w, &r), 0);
+	assert_memory_equal(r.data, "@releaseDomain\0R\0", 17);
+	assert_string_equal(RQ(w, XS_IS_DOMAIN_INTRODUCED, "9\0")->data, "F");
+	h_teardown();
+	map_fails = 0;
+	munmap(guest_page, 4096);
+	snprintf(db, sizeof(db), "rm -rf %s", dir);
+	assert_int_equal(system(db), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_threads),
+		cmocka_unit_test(test_bad_indexes),
+		cmocka_unit_test(test_guest_end_to_end),
+		cmocka_unit_test(test_resume_after_restart),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,174 @@
+/* xm's side of the xvmd API: requests, replies, and the one-line error. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <event2/http.h>
+
+#include "lib/buf.h"
+#include "lib/httpc.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/paths.h"
+#include "lib/xmalloc.h"
+#include "tools/xm/xm.h"
+
+int
+xm_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int
+xm_usage(const struct cmd_entry *ce)
+{
+	fprintf(stderr, "Usage: xm %s %s\n", ce->name, ce->args);
+	return 1;
+}
+
+static int	call(const char *, const char *, struct json_w *, yajl_val *,
+		    int, int);
+
+int
+xm_call_timeout(const char *method, const char *uri, struct json_w *body,
+    yajl_val *reply, int timeout_ms)
+{
+	return call(method, uri, body, reply, timeout_ms, 0);
+}
+
+int
+xm_call_quiet(const char *method, const char *uri, yajl_val *reply)
+{
+	return call(method, uri, NULL, reply, 0, 1);
+}
+
+static int
+call(const char *method, const char *uri, struct json_w *body,
+    yajl_val *reply, int timeout_ms, int quiet)
+{
+	struct buf	 out = BUF_INITIALIZER;
+	const char	*text = NULL, *msg;
+	size_t		 len = 0;
+	yajl_val	 doc = NULL, err;
+	char		*cause = NULL, *sock;
+	int		 status, rc = 1;
+
+	if (reply != NULL)
+		*reply = NULL;
+	if (body != NULL && (text = json_w_finish(body, &len)) == NULL)
+		return xm_error("internal error: malformed request");
+	if ((sock = xvm_path(XVM_XVMD_SOCK)) == NULL)
+		return xm_error("socket path too long");
+	status = httpc_request(sock, method, uri, text, len, timeout_ms, &out,
+	    &cause);
+	free(sock);
+	if (status == -1) {
+		xm_error("%s", cause);
+		goto out;
+	}
+	doc = json_parse(buf_data(&out), buf_len(&out), HTTPC_MAX_REPLY,
+	    &cause);
+	if (status / 100 != 2) {
+		if (quiet)
+			goto out;
+		err = json_get(doc, "error");
+		if ((msg = json_get_str(err, "message")) != NULL)
+			xm_error("%s", msg);
+		else
+			xm_error("xvmd answered %d without an error message",
+			    status);
+		goto out;
+	}
+	if (doc == NULL) {
+		xm_error("xvmd sent a malformed reply: %s", cause);
+		goto out;
+	}
+	if (reply != NULL) {
+		*reply = doc;
+		doc = NULL;
+	}
+	rc = 0;
+out:
+	json_free(doc);
+	free(cause);
+	buf_free(&out);
+	return rc;
+}
+
+int
+xm_call(const char *method, const char *uri, struct json_w *body,
+    yajl_val *reply)
+{
+	return xm_call_timeout(method, uri, body, reply, 0);
+}
+
+static char *
+uri_of(const char *base, const char *dom, const char *suffix)
+{
+	char	*esc, *uri;
+
+	if ((esc = evhttp_uriencode(dom, -1, 0)) == NULL)
+		fatalx("out of memory");
+	xasprintf(&uri, "%s%s%s", base, esc, suffix);
+	free(esc);
+	return uri;
+}
+
+char *
+xm_dom_uri(const char *dom, const char *suffix)
+{
+	return uri_of("/domains/", dom, suffix);
+}
+
+char *
+xm_managed_uri(const char *dom)
+{
+	return uri_of("/managed/", dom, "");
+}
+
+int
+xm_dom_op(const char *method, const char *dom, const char *suffix,
+    struct json_w *body)
+{
+	char	*uri = xm_dom_uri(dom, suffix);
+	int	 rc;
+
+	rc = xm_call(method, uri, body, NULL);
+	free(uri);
+	return rc;
+}
+
+char *
+xm_read_file(const char *path, size_t *lenp)
+{
+	struct buf	 b;
+	FILE		*f;
+	void		*space;
+	size_t		 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		xm_error("cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b, 1024 * 1024);
+	while ((space = buf_space(&b, 8192)) != NULL &&
+	    (n = fread(space, 1, 8192, f)) > 0)
+		buf_commit(&b, n);
+	fclose(f);
+	if (buf_error(&b)) {
+		xm_error("%s is larger than 1 MiB", path);
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_release(&b, lenp);
+}

@@ -1,0 +1,87 @@
+/* xm: the xVM admin CLI.  Shared declarations of the command files. */
+#ifndef XVM_TOOLS_XM_H
+#define XVM_TOOLS_XM_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <yajl/yajl_tree.h>
+
+struct json_w;
+
+/* One subcommand, as tmux's cmd_entry: one file per command. */
+struct cmd_entry {
+	const char	*name;
+	const char	*alias;		/* or NULL */
+	const char	*args;		/* usage after the name */
+	const char	*help;		/* one line for 'xm help' */
+	const char	*opts;		/* getopt string, leading '+' implied */
+	int		 min_args, max_args;	/* after options; -1 = any */
+	int		 (*exec)(int argc, char **argv);	/* 0 or 1 */
+};
+
+/*
+ * Call xvmd: METHOD URI with an optional JSON body (a finished writer, or
+ * NULL).  On a 2xx reply returns 0 and, if reply != NULL, the parsed
+ * document (caller frees with json_free).  Otherwise prints the one-line
+ * error ("Error: message") and returns 1.
+ */
+int	 xm_call(const char *method, const char *uri, struct json_w *body,
+	    yajl_val *reply);
+
+/* A GET that prints nothing on failure (for polling); 0 or 1. */
+int	 xm_call_quiet(const char *method, const char *uri, yajl_val *reply);
+
+/* The same, with a timeout in ms (0 = none) for long operations. */
+int	 xm_call_timeout(const char *method, const char *uri,
+	    struct json_w *body, yajl_val *reply, int timeout_ms);
+
+/* "Error: ..." on stderr; returns 1 so callers can 'return xm_error(...)'. */
+int	 xm_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print the usage line of a command and return 1. */
+int	 xm_usage(const struct cmd_entry *);
+
+/* The URI of a domain route: "/domains/<escaped dom><suffix>" (caller frees). */
+char	*xm_dom_uri(const char *dom, const char *suffix);
+
+/* "/managed/<escaped dom>" (caller frees). */
+char	*xm_managed_uri(const char *dom);
+
+/* POST/PUT a domain route with an optional body; 0 or 1. */
+int	 xm_dom_op(const char *method, const char *dom, const char *suffix,
+	    struct json_w *body);
+
+/* Read a whole file (at most 1 MiB) into a NUL-terminated string. */
+char	*xm_read_file(const char *path, size_t *lenp);
+
+/*
+ * Formatting of replies (format.c), in Xen 3 xm's columns; each writes to
+ * the stream given.  'doms' are domain objects as GET /domains lists them.
+ */
+void	 fmt_state(char out[7], yajl_val dom);
+void	 fmt_list(FILE *, const yajl_val *doms, size_t n);
+void	 fmt_list_long(FILE *, const yajl_val *doms, size_t n);
+void	 fmt_pairs(FILE *, yajl_val pairs, int keywidth);
+void	 fmt_vcpu_list(FILE *, const yajl_val *doms, size_t n);
+void	 fmt_uptime(FILE *, const yajl_val *doms, size_t n, int short_form);
+
+/*
+ * The domains named on a command line, or all domains when none is named:
+ * fills doms and n with borrowed nodes of the replies (free with
+ * xm_domains_free).  Returns 0, or 1 after printing the error for a
+ * domain that does not exist (the others are still returned).
+ */
+struct xm_domains {
+	yajl_val	*replies;
+	size_t		 nreplies;
+	yajl_val	*doms;
+	size_t		 n;
+};
+int	 xm_domains_get(struct xm_domains *, int argc, char **argv,
+	    const char *query);
+void	 xm_domains_free(struct xm_domains *);
+
+extern const struct cmd_entry *const xm_commands[];
+
+#endif

@@ -1,0 +1,53 @@
+/* The store's durable copy: an SQLite database in WAL mode, one commit per loop turn. */
+#ifndef XSD_DB_H
+#define XSD_DB_H
+
+#include <stdint.h>
+
+struct node;
+
+/*
+ * Open (creating) the database at 'path'.  durable: synchronous=FULL, so
+ * a commit survives power loss; otherwise NORMAL, which in WAL mode
+ * survives a crash of the daemon (kill -9) but may lose the last turns
+ * on power loss.  Returns 0, or -1 with *cause (caller frees).
+ */
+int	 db_open(const char *path, int durable, char **cause);
+void	 db_close(void);
+
+/*
+ * Call cb for every stored node, parents before children and children in
+ * creation order.  Returns the number of nodes, or -1 with *cause.
+ */
+int64_t	 db_load(void (*cb)(const char *path, const void *value,
+	    uint32_t vlen, const char *perms, void *arg), void *arg,
+	    char **cause);
+
+/* Record a node's value and permissions / the removal of a subtree. */
+void	 db_put(const struct node *);
+void	 db_del(const char *path);
+
+/*
+ * Introduced domains, so that their ring connections resume after a
+ * restart: record, forget, and list them (cb per row).
+ */
+void	 db_domain_put(uint32_t domid, uint64_t mfn, uint32_t port);
+void	 db_domain_del(uint32_t domid);
+int	 db_domain_load(void (*cb)(uint32_t domid, uint64_t mfn,
+	    uint32_t port, void *), void *arg);
+
+/*
+ * Commit what the turn recorded (nothing to do: no cost).  A failed
+ * commit is fatal: replies of that turn must not go out, and a restart
+ * reloads the last committed tree.
+ */
+void	 db_commit(void);
+
+/* Checkpoint the WAL into the database if commits happened since the
+ * last time: call when the daemon is idle (a timer). */
+void	 db_idle(void);
+
+int	 db_is_open(void);
+uint64_t db_commits(void);
+
+#endif

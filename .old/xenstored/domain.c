@@ -1,0 +1,264 @@
+/* Domains: INTRODUCE/RELEASE and friends, per-domain accounting, the ring hook. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/queue.h>
+
+#include "lib/log.h"
+#include "lib/xmalloc.h"
+#include "xenstored/conn.h"
+#include "xenstored/db.h"
+#include "xenstored/domain.h"
+#include "xenstored/ring.h"
+#include "xenstored/watch.h"
+#include "xenstored/wire.h"
+
+struct domain {
+	LIST_ENTRY(domain)	 entry;
+	uint32_t		 domid;
+	uint64_t		 mfn;
+	uint32_t		 port;
+	struct conn		*conn;		/* the ring connection */
+	int			 shutdown;	/* @releaseDomain sent */
+};
+
+static LIST_HEAD(, domain)	 domains = LIST_HEAD_INITIALIZER(domains);
+static uint32_t			 nodes_of[65536];
+static struct ring_mapper	 mapper;
+static int			 have_mapper;
+static struct event_base	*evbase;
+
+static struct domain *find(uint32_t);
+static int	 connect_ring(uint32_t, uint64_t, uint32_t);
+
+/*
+ * Domains introduced before a restart: map their rings again and go on
+ * serving them where they stopped (requests already in the ring are
+ * answered).  A domain whose ring cannot be mapped any more is gone:
+ * forget it and tell the @releaseDomain watchers.
+ */
+static void
+restore_one(uint32_t domid, uint64_t mfn, uint32_t port, void *arg)
+{
+	int	*gone = arg;
+
+	if (find(domid) != NULL)
+		return;
+	if (connect_ring(domid, mfn, port) != 0) {
+		log_warnx("%s: domain %u not reconnected; forgetting it",
+		    __func__, domid);
+		db_domain_del(domid);
+		(*gone)++;
+		return;
+	}
+	log_info("%s: domain %u reconnected", __func__, domid);
+}
+
+void
+domain_init(struct event_base *base, const struct ring_mapper *m)
+{
+	int	 gone = 0;
+
+	evbase = base;
+	have_mapper = (m != NULL);
+	if (m != NULL)
+		mapper = *m;
+	(void)db_domain_load(restore_one, &gone);
+	db_commit();
+	if (gone > 0)
+		watch_fire_special("@releaseDomain");
+}
+
+static void
+domain_free(struct domain *d)
+{
+	LIST_REMOVE(d, entry);
+	if (d->conn != NULL) {
+		struct conn *c = d->conn;
+
+		d->conn = NULL;
+		conn_close(c, "domain released");
+	}
+	free(d);
+}
+
+void
+domain_shutdown(void)
+{
+	struct domain	*d;
+
+	while ((d = LIST_FIRST(&domains)) != NULL)
+		domain_free(d);
+}
+
+void
+domain_owner_add(uint32_t domid, int delta, void *arg)
+{
+	(void)arg;
+	if (domid < 65536)
+		nodes_of[domid] += (uint32_t)delta;
+}
+
+uint32_t
+domain_nodes(uint32_t domid)
+{
+	return domid < 65536 ? nodes_of[domid] : 0;
+}
+
+static struct domain *
+find(uint32_t domid)
+{
+	struct domain	*d;
+
+	LIST_FOREACH(d, &domains, entry)
+		if (d->domid == domid)
+			return d;
+	return NULL;
+}
+
+int
+domain_is_introduced(uint32_t domid)
+{
+	return domid == 0 || find(domid) != NULL;
+}
+
+void
+domain_conn_gone(struct conn *c)
+{
+	struct domain	*d;
+
+	LIST_FOREACH(d, &domains, entry)
+		if (d->conn == c)
+			d->conn = NULL;
+}
+
+int
+domain_release(uint32_t domid)
+{
+	struct domain	*d;
+
+	if ((d = find(domid)) == NULL)
+		return ENOENT;
+	db_domain_del(domid);
+	domain_free(d);
+	watch_fire_special("@releaseDomain");
+	return 0;
+}
+
+/* Map a domain's ring and serve it.  Returns 0 or an errno. */
+static int
+connect_ring(uint32_t domid, uint64_t mfn, uint32_t port)
+{
+	struct domain		*d;
+	struct xs_ring_intf	*intf;
+	int			 evfd;
+
+	if (!have_mapper) {
+		log_warnx("%s: domain %u: guest ring transport not "
+		    "implemented yet (needs libxc foreign mapping and event "
+		    "channels)", __func__, domid);
+		return ENOSYS;
+	}
+	if ((intf = mapper.map(domid, mfn, port, &evfd, mapper.arg)) == NULL) {
+		log_warn("%s: domain %u: mapping its ring", __func__, domid);
+		return errno == 0 ? EINVAL : errno;
+	}
+	d = xcalloc(1, sizeof(*d));
+	d->domid = domid;
+	d->mfn = mfn;
+	d->port = port;
+	LIST_INSERT_HEAD(&domains, d, entry);
+	d->conn = ring_conn_new(evbase, domid, intf, evfd, &mapper);
+	return 0;
+}
+
+int
+do_introduce(struct req *r)
+{
+	uint64_t		 mfn;
+	uint32_t		 domid, port;
+	int			 err;
+
+	if (r->argc < 3)
+		return EINVAL;
+	domid = wire_domid(r->argv[0]);
+	mfn = strtoull(r->argv[1], NULL, 10);
+	port = wire_domid(r->argv[2]);
+	if (domid == 0 || domid >= DOMID_FIRST_RESERVED)
+		return EINVAL;
+	if (find(domid) != NULL)
+		return 0;	/* Xen: a repeat only rebinds the channel */
+	if ((err = connect_ring(domid, mfn, port)) != 0)
+		return err;
+	db_domain_put(domid, mfn, port);
+	log_info("%s: domain %u introduced", __func__, domid);
+	watch_fire_special("@introduceDomain");
+	return 0;
+}
+
+int
+do_release(struct req *r)
+{
+	uint32_t	 domid;
+
+	if (r->argc < 1)
+		return EINVAL;
+	domid = wire_domid(r->argv[0]);
+	if (domid == 0)
+		return EINVAL;
+	return domain_release(domid);
+}
+
+int
+do_is_domain_introduced(struct req *r)
+{
+	if (r->argc < 1)
+		return EINVAL;
+	reply_str(r, domain_is_introduced(wire_domid(r->argv[0])) ? "T" : "F");
+	return 0;
+}
+
+int
+do_get_domain_path(struct req *r)
+{
+	char	 path[32];
+
+	if (r->argc < 1)
+		return EINVAL;
+	snprintf(path, sizeof(path), "/local/domain/%u",
+	    wire_domid(r->argv[0]));
+	reply_str(r, path);
+	return 0;
+}
+
+int
+do_resume(struct req *r)
+{
+	struct domain	*d;
+
+	if (r->argc < 1)
+		return EINVAL;
+	if ((d = find(wire_domid(r->argv[0]))) == NULL)
+		return ENOENT;
+	d->shutdown = 0;
+	return 0;
+}
+
+int
+do_set_target(struct req *r)
+{
+	struct domain	*d;
+	uint32_t	 target;
+
+	if (r->argc < 2)
+		return EINVAL;
+	d = find(wire_domid(r->argv[0]));
+	target = wire_domid(r->argv[1]);
+	if (d == NULL || !domain_is_introduced(target))
+		return ENOENT;
+	if (d->conn != NULL) {
+		d->conn->who.has_target = 1;
+		d->conn->who.target = target;
+	}
+	return 0;
+}

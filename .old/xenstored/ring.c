@@ -1,0 +1,252 @@
+/* The guest ring transport: Xen's xenstore_domain_interface, both ends of it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "lib/log.h"
+#include "lib/xmalloc.h"
+#include "xenstored/conn.h"
+#include "xenstored/domain.h"
+#include "xenstored/ring.h"
+#include "xenstored/transaction.h"
+#include "xenstored/watch.h"
+#include <xvm/xs_wire.h>
+
+/*
+ * Each ring is a 1024-byte circular buffer with free-running 32-bit
+ * indexes (docs/misc/xenstore-ring.txt): bytes [cons, prod) are queued,
+ * the slot of an index is idx & 1023.  The producer copies data in, then
+ * publishes prod with release ordering; the consumer reads prod with
+ * acquire ordering, copies out, then publishes cons.  The other side may
+ * write the page at any time, so an index pair more than a ring apart is
+ * refused rather than trusted.
+ */
+static ssize_t
+ring_get(const char *ring, uint32_t *consp, uint32_t *prodp, void *dst,
+    size_t len)
+{
+	uint32_t	 cons, prod, avail, first;
+	size_t		 n;
+
+	cons = __atomic_load_n(consp, __ATOMIC_RELAXED);
+	prod = __atomic_load_n(prodp, __ATOMIC_ACQUIRE);
+	avail = prod - cons;
+	if (avail > XS_RING_SIZE)
+		return -1;
+	n = len < avail ? len : avail;
+	first = XS_RING_SIZE - XS_RING_MASK(cons);
+	if (first > n)
+		first = (uint32_t)n;
+	memcpy(dst, ring + XS_RING_MASK(cons), first);
+	memcpy((char *)dst + first, ring, n - first);
+	__atomic_store_n(consp, cons + (uint32_t)n, __ATOMIC_RELEASE);
+	return (ssize_t)n;
+}
+
+static ssize_t
+ring_put(char *ring, uint32_t *consp, uint32_t *prodp, const void *src,
+    size_t len)
+{
+	uint32_t	 cons, prod, used, first;
+	size_t		 n;
+
+	cons = __atomic_load_n(consp, __ATOMIC_ACQUIRE);
+	prod = __atomic_load_n(prodp, __ATOMIC_RELAXED);
+	used = prod - cons;
+	if (used > XS_RING_SIZE)
+		return -1;
+	n = XS_RING_SIZE - used;
+	if (n > len)
+		n = len;
+	first = XS_RING_SIZE - XS_RING_MASK(prod);
+	if (first > n)
+		first = (uint32_t)n;
+	memcpy(ring + XS_RING_MASK(prod), src, first);
+	memcpy(ring, (const char *)src + first, n - first);
+	__atomic_store_n(prodp, prod + (uint32_t)n, __ATOMIC_RELEASE);
+	return (ssize_t)n;
+}
+
+ssize_t
+ring_read_req(struct xs_ring_intf *i, void *dst, size_t len)
+{
+	return ring_get(i->req, &i->req_cons, &i->req_prod, dst, len);
+}
+
+ssize_t
+ring_write_rsp(struct xs_ring_intf *i, const void *src, size_t len)
+{
+	return ring_put(i->rsp, &i->rsp_cons, &i->rsp_prod, src, len);
+}
+
+ssize_t
+ring_write_req(struct xs_ring_intf *i, const void *src, size_t len)
+{
+	return ring_put(i->req, &i->req_cons, &i->req_prod, src, len);
+}
+
+ssize_t
+ring_read_rsp(struct xs_ring_intf *i, void *dst, size_t len)
+{
+	return ring_get(i->rsp, &i->rsp_cons, &i->rsp_prod, dst, len);
+}
+
+void
+ring_server_init(struct xs_ring_intf *i)
+{
+	i->server_features = XS_SERVER_FEATURE_RECONNECTION |
+	    XS_SERVER_FEATURE_ERROR;
+	i->error = XS_RING_ERROR_NONE;
+	__atomic_store_n(&i->connection, XS_RING_CONNECTED, __ATOMIC_RELEASE);
+}
+
+int
+ring_wants_reset(const struct xs_ring_intf *i)
+{
+	return __atomic_load_n(&i->connection, __ATOMIC_ACQUIRE) ==
+	    XS_RING_RECONNECT;
+}
+
+void
+ring_reset(struct xs_ring_intf *i)
+{
+	/* The guest waits for CONNECTED before it touches the indexes. */
+	i->req_cons = i->req_prod = 0;
+	i->rsp_cons = i->rsp_prod = 0;
+	i->error = XS_RING_ERROR_NONE;
+	__atomic_store_n(&i->connection, XS_RING_CONNECTED, __ATOMIC_RELEASE);
+}
+
+struct ring_tp {
+	struct xs_ring_intf	*intf;
+	int			 evfd;
+	uint32_t		 domid;
+	struct ring_mapper	 m;
+	struct event		*ev;
+	struct conn		*conn;
+};
+
+static ssize_t
+rt_read(struct conn *c, void *dst, size_t len, int *eof)
+{
+	struct ring_tp	*t = c->tp;
+	ssize_t		 n;
+
+	*eof = 0;
+	if ((n = ring_read_req(t->intf, dst, len)) == -1) {
+		log_warnx("%s: domain %u: bad request ring indexes", __func__,
+		    t->domid);
+		t->intf->error = XS_RING_ERROR_RINGIDX;
+		errno = EPROTO;
+	}
+	return n;
+}
+
+static ssize_t
+rt_write(struct conn *c, const void *src, size_t len)
+{
+	struct ring_tp	*t = c->tp;
+	ssize_t		 n;
+
+	if ((n = ring_write_rsp(t->intf, src, len)) == -1) {
+		log_warnx("%s: domain %u: bad response ring indexes", __func__,
+		    t->domid);
+		t->intf->error = XS_RING_ERROR_RINGIDX;
+		errno = EPROTO;
+	}
+	return n;
+}
+
+static void
+rt_want_write(struct conn *c, int on)
+{
+	/* The guest notifies when it consumes; evfd covers both ways. */
+	(void)c;
+	(void)on;
+}
+
+static void
+rt_kick(struct conn *c)
+{
+	struct ring_tp	*t = c->tp;
+
+	if (t->m.notify != NULL)
+		t->m.notify(t->domid, t->m.arg);
+}
+
+static void
+rt_destroy(struct conn *c)
+{
+	struct ring_tp	*t = c->tp;
+
+	if (t->ev != NULL)
+		event_free(t->ev);
+	if (t->m.unmap != NULL)
+		t->m.unmap(t->domid, t->intf, t->evfd, t->m.arg);
+	free(t);
+}
+
+static const struct conn_ops ring_ops = {
+	.name = "ring",
+	.read = rt_read,
+	.write = rt_write,
+	.want_write = rt_want_write,
+	.kick = rt_kick,
+	.destroy = rt_destroy,
+};
+
+static void
+rt_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct ring_tp	*t = arg;
+	struct conn	*c = t->conn;
+	uint64_t	 junk;
+
+	(void)what;
+	if (read(fd, &junk, sizeof(junk)) == -1 && errno != EAGAIN)
+		log_warn("%s: domain %u", __func__, t->domid);
+	if (c->dead)
+		return;
+	if (ring_wants_reset(t->intf)) {
+		/* A reconnecting guest starts from nothing. */
+		log_info("%s: domain %u reconnects", __func__, t->domid);
+		watch_conn_gone(c);
+		txn_conn_gone(c);
+		buf_reset(&c->in);
+		buf_reset(&c->out);
+		ring_reset(t->intf);
+		rt_kick(c);
+		return;
+	}
+	conn_writable(c);
+	conn_readable(c);
+}
+
+struct conn *
+ring_conn_new(struct event_base *base, uint32_t domid,
+    struct xs_ring_intf *intf, int evfd, const struct ring_mapper *m)
+{
+	struct ring_tp	*t;
+	char		 desc[32];
+
+	t = xcalloc(1, sizeof(*t));
+	t->intf = intf;
+	t->evfd = evfd;
+	t->domid = domid;
+	t->m = *m;
+	ring_server_init(intf);
+	snprintf(desc, sizeof(desc), "domain %u ring", domid);
+	t->conn = conn_new(&ring_ops, t, domid, 0, 0, desc);
+	if (base != NULL) {
+		t->ev = event_new(base, evfd, EV_READ | EV_PERSIST, rt_event, t);
+		if (t->ev == NULL || event_add(t->ev, NULL) == -1)
+			fatalx("%s: cannot watch the event channel", __func__);
+	}
+	/* Requests queued before we came up (or across a restart). */
+	conn_readable(t->conn);
+	return t->conn;
+}

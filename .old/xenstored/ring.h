@@ -1,0 +1,43 @@
+/* The guest ring transport: Xen's xenstore_domain_interface, both ends of it. */
+#ifndef XSD_RING_H
+#define XSD_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct conn;
+struct event_base;
+struct ring_mapper;
+struct xs_ring_intf;
+
+/*
+ * Copy bytes between a caller's buffer and one of the two rings of the
+ * page.  They never block and return the bytes moved, or -1 when the
+ * indexes are impossible (producer more than a ring ahead: a guest bug
+ * or attack), leaving the page untouched.
+ *
+ * Daemon side: read requests, write responses.  Guest side (tests, and
+ * any in-tree PV guest): write requests, read responses.
+ */
+ssize_t	 ring_read_req(struct xs_ring_intf *, void *, size_t);
+ssize_t	 ring_write_rsp(struct xs_ring_intf *, const void *, size_t);
+ssize_t	 ring_write_req(struct xs_ring_intf *, const void *, size_t);
+ssize_t	 ring_read_rsp(struct xs_ring_intf *, void *, size_t);
+
+/* Set up a fresh page as the daemon does: features, connected, no error. */
+void	 ring_server_init(struct xs_ring_intf *);
+
+/*
+ * A connection for domain 'domid' over its mapped page.  'evfd' is
+ * polled for the guest's notifications; 'm' is used to notify the guest
+ * and to unmap at close.  Never NULL.
+ */
+struct conn *ring_conn_new(struct event_base *, uint32_t domid,
+	    struct xs_ring_intf *, int evfd, const struct ring_mapper *m);
+
+/* Nonzero when the guest asked to reconnect; ring_reset() answers it. */
+int	 ring_wants_reset(const struct xs_ring_intf *);
+void	 ring_reset(struct xs_ring_intf *);
+
+#endif

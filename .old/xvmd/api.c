@@ -1,0 +1,302 @@
+/* The xvmd HTTP/JSON API: route table, request context, the one error shape. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/sock.h"
+#include "lib/xmalloc.h"
+#include "xvmd/api.h"
+#include "xvmd/xvmd.h"
+
+enum {
+	R_BODY = 0x1,		/* a JSON object body is required */
+	R_BODY_OPT = 0x2,	/* a JSON object body may be given */
+};
+
+struct route {
+	enum evhttp_cmd_type	 method;
+	const char		*pattern;	/* ":x" matches one segment */
+	api_fn			 fn;
+	int			 flags;
+	const char		*what;		/* for messages and logs */
+};
+
+/* docs/api.md describes each route; keep the two in step. */
+static const struct route routes[] = {
+	{ EVHTTP_REQ_GET,    "/version", api_version, 0, "version" },
+	{ EVHTTP_REQ_GET,    "/host", api_host, 0, "host info" },
+	{ EVHTTP_REQ_GET,    "/host/settings", api_host_settings, 0, "host settings" },
+	{ EVHTTP_REQ_GET,    "/host/dmesg", api_host_dmesg, 0, "dmesg" },
+	{ EVHTTP_REQ_POST,   "/configs/check", api_config_check, R_BODY, "config check" },
+	{ EVHTTP_REQ_GET,    "/domains", api_dom_list, 0, "list" },
+	{ EVHTTP_REQ_POST,   "/domains", api_dom_create, R_BODY, "create" },
+	{ EVHTTP_REQ_GET,    "/domains/:dom", api_dom_info, 0, "info" },
+	{ EVHTTP_REQ_DELETE, "/domains/:dom", api_dom_destroy, 0, "destroy" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/start", api_dom_start, R_BODY_OPT, "start" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/shutdown", api_dom_shutdown, R_BODY_OPT, "shutdown" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/reboot", api_dom_reboot, R_BODY_OPT, "reboot" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/pause", api_dom_pause, 0, "pause" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/unpause", api_dom_unpause, 0, "unpause" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/rename", api_dom_rename, R_BODY, "rename" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/sysrq", api_dom_sysrq, R_BODY, "sysrq" },
+	{ EVHTTP_REQ_GET,    "/domains/:dom/vcpus", api_dom_vcpus, 0, "vcpu-list" },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus", api_dom_vcpu_set, R_BODY, "vcpu-set" },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin, R_BODY, "vcpu-pin" },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/memory", api_dom_memory, R_BODY, "mem-set" },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/maxmem", api_dom_maxmem, R_BODY, "mem-max" },
+	{ EVHTTP_REQ_GET,    "/domains/:dom/sched-credit", api_dom_sched_get, 0, "sched-credit" },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/sched-credit", api_dom_sched_set, R_BODY, "sched-credit" },
+	{ EVHTTP_REQ_POST,   "/managed", api_managed_new, R_BODY, "new" },
+	{ EVHTTP_REQ_DELETE, "/managed/:dom", api_managed_delete, 0, "delete" },
+};
+
+static const struct {
+	int		 err;
+	int		 status;
+	const char	*code;
+} errmap[] = {
+	{ EINVAL,	400, "EINVAL" },
+	{ EACCES,	403, "EACCES" },
+	{ EPERM,	403, "EPERM" },
+	{ ENOENT,	404, "ENOENT" },
+	{ ESRCH,	404, "ESRCH" },
+	{ ENOTSUP,	405, "ENOTSUP" },
+	{ EEXIST,	409, "EEXIST" },
+	{ EBUSY,	409, "EBUSY" },
+	{ E2BIG,	413, "E2BIG" },
+	{ ENOMEM,	503, "ENOMEM" },
+	{ EAGAIN,	503, "EAGAIN" },
+	{ ENOSYS,	501, "ENOSYS" },
+	{ ETIMEDOUT,	504, "ETIMEDOUT" },
+	{ EIO,		500, "EIO" },
+};
+
+int
+api_status(int err)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(errmap) / sizeof(errmap[0]); i++)
+		if (errmap[i].err == err)
+			return errmap[i].status;
+	return 500;
+}
+
+static const char *
+errcode(int err)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(errmap) / sizeof(errmap[0]); i++)
+		if (errmap[i].err == err)
+			return errmap[i].code;
+	return "EIO";
+}
+
+const char *
+api_query(struct api_req *ar, const char *key)
+{
+	return evhttp_find_header(ar->query, key);
+}
+
+static void
+send_json(struct evhttp_request *req, int status, const char *text,
+    size_t len)
+{
+	struct evbuffer	*b;
+
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/json");
+	if ((b = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, 500, NULL);
+		return;
+	}
+	evbuffer_add(b, text, len);
+	if (len == 0 || text[len - 1] != '\n')
+		evbuffer_add(b, "\n", 1);
+	evhttp_send_reply(req, status, NULL, b);
+	evbuffer_free(b);
+}
+
+static void
+send_error(struct evhttp_request *req, int err, const char *message)
+{
+	struct json_w	*w;
+	const char	*text;
+	size_t		 len;
+
+	if ((w = json_w_new(0)) == NULL) {
+		evhttp_send_error(req, 500, NULL);
+		return;
+	}
+	json_w_obj_open(w);
+	json_w_key(w, "error");
+	json_w_obj_open(w);
+	json_w_ki64(w, "status", api_status(err));
+	json_w_kstr(w, "code", errcode(err));
+	json_w_kstr(w, "message", message);
+	json_w_obj_close(w);
+	json_w_obj_close(w);
+	if ((text = json_w_finish(w, &len)) == NULL)
+		evhttp_send_error(req, 500, NULL);
+	else
+		send_json(req, api_status(err), text, len);
+	json_w_free(w);
+}
+
+/* Match path against pattern; fill params.  1 on match. */
+static int
+match(const char *pattern, char *path, const char **params)
+{
+	const char	*pp = pattern;
+	char		*seg, *save = NULL;
+	int		 np = 0;
+	size_t		 n;
+
+	for (seg = strtok_r(path, "/", &save); seg != NULL;
+	    seg = strtok_r(NULL, "/", &save)) {
+		if (*pp++ != '/')
+			return 0;
+		n = strcspn(pp, "/");
+		if (*pp == ':') {
+			if (np == API_MAX_PARAMS)
+				return 0;
+			params[np++] = seg;
+		} else if (strlen(seg) != n || strncmp(pp, seg, n) != 0)
+			return 0;
+		pp += n;
+	}
+	return *pp == '\0';
+}
+
+/* Find the route; *path_known says whether the path exists for some method. */
+static const struct route *
+route_find(enum evhttp_cmd_type method, const char *path, char **copies,
+    const char **params, int *path_known)
+{
+	size_t	 i;
+
+	*path_known = 0;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		free(copies[0]);
+		copies[0] = xstrdup(path);
+		memset(params, 0, sizeof(char *) * API_MAX_PARAMS);
+		if (!match(routes[i].pattern, copies[0], params))
+			continue;
+		*path_known = 1;
+		if (routes[i].method == method)
+			return &routes[i];
+	}
+	return NULL;
+}
+
+static int
+read_body(struct evhttp_request *req, yajl_val *body, char **cause)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
+	size_t		 len = evbuffer_get_length(in);
+	const char	*text;
+
+	if (len == 0) {
+		*cause = xstrdup("this request needs a JSON object body");
+		return EINVAL;
+	}
+	if (len > API_MAX_BODY) {
+		xasprintf(cause, "request body of %zu bytes is over the limit "
+		    "of %d", len, API_MAX_BODY);
+		return E2BIG;
+	}
+	text = (const char *)evbuffer_pullup(in, -1);
+	if ((*body = json_parse(text, len, API_MAX_BODY, cause)) == NULL)
+		return EINVAL;
+	if (!YAJL_IS_OBJECT(*body)) {
+		*cause = xstrdup("the request body must be a JSON object");
+		return EINVAL;
+	}
+	return 0;
+}
+
+void
+api_dispatch(struct evhttp_request *req, void *arg)
+{
+	struct xvmd		*xd = arg;
+	struct evkeyvalq	 query;
+	struct api_req		 ar = { .xd = xd, .req = req, .status = 200,
+				    .query = &query };
+	const struct route	*r;
+	struct evhttp_connection *conn;
+	struct evhttp_uri	*uri = NULL;
+	const char		*path, *text;
+	char			*copy = NULL, *cause = NULL;
+	size_t			 len;
+	int			 err = 0, known;
+
+	TAILQ_INIT(&query);
+	xd->requests++;
+	/* The control socket is root's (and in tests its owner's) alone. */
+	conn = evhttp_request_get_connection(req);
+	if (conn == NULL || !sock_peer_trusted(bufferevent_getfd(
+	    evhttp_connection_get_bufferevent(conn)))) {
+		send_error(req, EACCES, "permission denied: xvmd serves root "
+		    "only");
+		return;
+	}
+	if ((uri = evhttp_uri_parse(evhttp_request_get_uri(req))) == NULL ||
+	    (path = evhttp_uri_get_path(uri)) == NULL || *path != '/') {
+		send_error(req, EINVAL, "malformed request URI");
+		goto out;
+	}
+	r = route_find(evhttp_request_get_command(req), path, &copy,
+	    ar.params, &known);
+	if (r == NULL) {
+		xasprintf(&cause, known ? "method not allowed on %s" :
+		    "no such API route: %s", path);
+		send_error(req, known ? ENOTSUP : ENOENT, cause);
+		goto out;
+	}
+	ar.what = r->what;
+	if (evhttp_uri_get_query(uri) != NULL &&
+	    evhttp_parse_query_str(evhttp_uri_get_query(uri), &query) == -1) {
+		send_error(req, EINVAL, "malformed query string");
+		goto out;
+	}
+	if (((r->flags & R_BODY) || ((r->flags & R_BODY_OPT) &&
+	    evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0)) &&
+	    (err = read_body(req, &ar.body, &cause)) != 0) {
+		send_error(req, err, cause);
+		goto out;
+	}
+	if ((ar.out = json_w_new(1)) == NULL)
+		fatalx("%s: out of memory", __func__);
+	json_w_obj_open(ar.out);
+	if ((err = r->fn(&ar, &cause)) != 0) {
+		log_info("%s %s: %s", r->what, path, cause ? cause : "failed");
+		send_error(req, err, cause ? cause : strerror(err));
+		goto out;
+	}
+	json_w_obj_close(ar.out);
+	if ((text = json_w_finish(ar.out, &len)) == NULL) {
+		log_warnx("%s: %s produced an invalid document", __func__,
+		    r->what);
+		send_error(req, EIO, "internal error building the reply");
+		goto out;
+	}
+	send_json(req, ar.status, text, len);
+out:
+	json_w_free(ar.out);
+	json_free(ar.body);
+	free(copy);
+	free(cause);
+	evhttp_clear_headers(&query);
+	if (uri != NULL)
+		evhttp_uri_free(uri);
+}

@@ -1,0 +1,83 @@
+/* The xvmd HTTP/JSON API: route table, request context, the one error shape. */
+#ifndef XVM_XVMD_API_H
+#define XVM_XVMD_API_H
+
+#include <stddef.h>
+
+#include <yajl/yajl_tree.h>
+
+struct evhttp_request;
+struct evkeyvalq;
+struct json_w;
+struct xvmd;
+
+#define API_MAX_PARAMS	4
+#define API_MAX_BODY	(1024 * 1024)
+
+/*
+ * One request.  Handlers read params/query/body and write the reply
+ * document into 'out' (an object is opened for them and closed after).
+ * They return 0, or an errno value with *cause set (owned by the handler's
+ * caller after return) — the dispatcher turns it into the error object
+ *
+ *	{"error": {"status": 404, "code": "ENOENT", "message": "..."}}
+ *
+ * with the HTTP status of api_status().
+ */
+struct api_req {
+	struct xvmd		*xd;
+	struct evhttp_request	*req;
+	const char		*what;		/* the route's name */
+	const char		*params[API_MAX_PARAMS];	/* ":name" parts */
+	struct evkeyvalq	*query;		/* parsed query string */
+	yajl_val		 body;		/* parsed JSON body, or NULL */
+	struct json_w		*out;
+	int			 status;	/* 200 unless set (e.g. 201) */
+};
+
+typedef int (*api_fn)(struct api_req *, char **cause);
+
+/* A query-string value (borrowed until the reply), or NULL. */
+const char *api_query(struct api_req *, const char *key);
+
+/* HTTP status for an errno value. */
+int	 api_status(int err);
+
+/*
+ * Serve one HTTP request (the evhttp generic callback); arg is the
+ * struct xvmd.  Never lets a client's input end the daemon.
+ */
+void	 api_dispatch(struct evhttp_request *, void *arg);
+
+/* Handlers, by module: api_host.c. */
+int	 api_version(struct api_req *, char **);
+int	 api_host_settings(struct api_req *, char **);
+int	 api_config_check(struct api_req *, char **);
+
+/* api_domain.c */
+int	 api_dom_list(struct api_req *, char **);
+int	 api_dom_info(struct api_req *, char **);
+int	 api_dom_create(struct api_req *, char **);
+int	 api_dom_start(struct api_req *, char **);
+int	 api_dom_destroy(struct api_req *, char **);
+int	 api_dom_shutdown(struct api_req *, char **);
+int	 api_dom_reboot(struct api_req *, char **);
+int	 api_dom_pause(struct api_req *, char **);
+int	 api_dom_unpause(struct api_req *, char **);
+int	 api_managed_new(struct api_req *, char **);
+int	 api_managed_delete(struct api_req *, char **);
+
+/* api_resource.c */
+int	 api_dom_rename(struct api_req *, char **);
+int	 api_dom_sysrq(struct api_req *, char **);
+int	 api_dom_vcpus(struct api_req *, char **);
+int	 api_dom_vcpu_set(struct api_req *, char **);
+int	 api_dom_vcpu_pin(struct api_req *, char **);
+int	 api_dom_memory(struct api_req *, char **);
+int	 api_dom_maxmem(struct api_req *, char **);
+int	 api_dom_sched_get(struct api_req *, char **);
+int	 api_dom_sched_set(struct api_req *, char **);
+int	 api_host(struct api_req *, char **);
+int	 api_host_dmesg(struct api_req *, char **);
+
+#endif

@@ -1,0 +1,297 @@
+/* API routes about domains: list, create, destroy, shutdown, pause, resources. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "include/xvm/xenctrl.h"
+#include "lib/json.h"
+#include "lib/str.h"
+#include "lib/xmalloc.h"
+#include "xvmd/api.h"
+#include "xvmd/devspec.h"
+#include "xvmd/domcfg.h"
+#include "xvmd/lifecycle.h"
+#include "xvmd/vm.h"
+#include "xvmd/xsdom.h"
+#include "xvmd/xvmd.h"
+
+/* The API's errno for a failed start: the config's fault, or ours. */
+static int
+start_error(int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENOEXEC:
+	case EFBIG:
+	case EINVAL:
+		return EINVAL;
+	case ENOMEM:
+	case EAGAIN:
+		return err;
+	default:
+		return EIO;
+	}
+}
+
+/* The vm named by :dom, or ENOENT with the message. */
+static struct vm *
+lookup(struct api_req *ar, char **cause, int *err)
+{
+	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
+
+	if (vm == NULL) {
+		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
+		*err = ENOENT;
+	}
+	return vm;
+}
+
+static struct vm *
+lookup_running(struct api_req *ar, char **cause, int *err)
+{
+	struct vm	*vm = lookup(ar, cause, err);
+
+	if (vm != NULL && vm->domid < 0) {
+		xasprintf(cause, "domain '%s' is not running", vm->name);
+		*err = EINVAL;
+		return NULL;
+	}
+	return vm;
+}
+
+static int
+is_dom0(struct api_req *ar)
+{
+	return strcmp(ar->params[0], "0") == 0 ||
+	    strcmp(ar->params[0], "Domain-0") == 0;
+}
+
+int
+api_dom_list(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	const char	*q;
+	int		 longfmt, vcpus;
+
+	(void)cause;
+	longfmt = (q = api_query(ar, "long")) != NULL && strcmp(q, "1") == 0;
+	vcpus = (q = api_query(ar, "vcpus")) != NULL && strcmp(q, "1") == 0;
+	json_w_key(ar->out, "domains");
+	json_w_arr_open(ar->out);
+	vm_dom0_to_json(ar->xd, ar->out, vcpus);
+	TAILQ_FOREACH(vm, &ar->xd->vms, entry)
+		vm_to_json(ar->xd, vm, ar->out, vcpus, longfmt);
+	json_w_arr_close(ar->out);
+	return 0;
+}
+
+int
+api_dom_info(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	const char	*q;
+	int		 err = 0;
+
+	json_w_key(ar->out, "domain");
+	if (is_dom0(ar)) {
+		vm_dom0_to_json(ar->xd, ar->out, 1);
+		return 0;
+	}
+	if ((vm = lookup(ar, cause, &err)) == NULL)
+		return err;
+	vm_to_json(ar->xd, vm, ar->out, 1, (q = api_query(ar, "long")) !=
+	    NULL && strcmp(q, "1") == 0);
+	return 0;
+}
+
+/* Parse the posted config; EINVAL with file:line on error. */
+static struct vm *
+posted_vm(struct api_req *ar, char **cause, int *err)
+{
+	const char	*text, *file;
+	struct domcfg	*dc;
+	struct vm	*other;
+
+	*err = EINVAL;
+	if ((text = json_get_str(ar->body, "config")) == NULL) {
+		*cause = xstrdup("'config' (the file's text) is required");
+		return NULL;
+	}
+	if ((file = json_get_str(ar->body, "file")) == NULL)
+		file = "config";
+	if ((dc = domcfg_parse(file, text, strlen(text), cause)) == NULL)
+		return NULL;
+	if ((other = vm_by_name(ar->xd, dc->name)) != NULL ||
+	    strcmp(dc->name, "Domain-0") == 0) {
+		xasprintf(cause, "domain '%s' already exists%s", dc->name,
+		    other && other->domid < 0 ? " (managed; use xm start)" : "");
+		*err = EEXIST;
+		domcfg_free(dc);
+		return NULL;
+	}
+	return vm_new(dc, xstrdup(text), xstrdup(file));
+}
+
+int
+api_dom_create(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	int		 err, paused = 0;
+
+	if ((vm = posted_vm(ar, cause, &err)) == NULL)
+		return err;
+	(void)json_get_bool(ar->body, "paused", &paused);
+	if (lc_start(ar->xd, vm, paused, cause) == -1) {
+		err = start_error(errno);
+		vm_free(vm);
+		return err;
+	}
+	TAILQ_INSERT_TAIL(&ar->xd->vms, vm, entry);
+	ar->status = 201;
+	json_w_key(ar->out, "domain");
+	vm_to_json(ar->xd, vm, ar->out, 0, 0);
+	return 0;
+}
+
+int
+api_managed_new(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	int		 err;
+
+	if ((vm = posted_vm(ar, cause, &err)) == NULL)
+		return err;
+	vm->managed = 1;
+	if (xsdom_save_managed(ar->xd, vm, cause) == -1) {
+		vm_free(vm);
+		return EIO;
+	}
+	TAILQ_INSERT_TAIL(&ar->xd->vms, vm, entry);
+	ar->status = 201;
+	json_w_key(ar->out, "domain");
+	vm_to_json(ar->xd, vm, ar->out, 0, 0);
+	return 0;
+}
+
+int
+api_managed_delete(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	int		 err = 0;
+
+	if ((vm = lookup(ar, cause, &err)) == NULL)
+		return err;
+	if (!vm->managed) {
+		xasprintf(cause, "domain '%s' is not managed", vm->name);
+		return EINVAL;
+	}
+	if (vm->domid >= 0) {
+		xasprintf(cause, "domain '%s' is running; shut it down first",
+		    vm->name);
+		return EBUSY;
+	}
+	xsdom_delete_managed(ar->xd, vm);
+	TAILQ_REMOVE(&ar->xd->vms, vm, entry);
+	vm_free(vm);
+	return 0;
+}
+
+int
+api_dom_start(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	int		 err = 0, paused = 0;
+
+	if ((vm = lookup(ar, cause, &err)) == NULL)
+		return err;
+	if (vm->domid >= 0) {
+		xasprintf(cause, "domain '%s' is already running", vm->name);
+		return EBUSY;
+	}
+	if (ar->body != NULL)
+		(void)json_get_bool(ar->body, "paused", &paused);
+	if (lc_start(ar->xd, vm, paused, cause) == -1)
+		return start_error(errno);
+	json_w_key(ar->out, "domain");
+	vm_to_json(ar->xd, vm, ar->out, 0, 0);
+	return 0;
+}
+
+int
+api_dom_destroy(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	int		 err = 0;
+
+	if (is_dom0(ar)) {
+		*cause = xstrdup("Domain-0 cannot be destroyed");
+		return EPERM;
+	}
+	if ((vm = lookup_running(ar, cause, &err)) == NULL)
+		return err;
+	return lc_destroy(ar->xd, vm, cause) == -1 ? EIO : 0;
+}
+
+static int
+shutdown_like(struct api_req *ar, char **cause, const char *how)
+{
+	struct vm	*vm;
+	int		 err = 0;
+
+	if (is_dom0(ar)) {
+		xasprintf(cause, "Domain-0 is the host: shut it down with "
+		    "the host's tools");
+		return EPERM;
+	}
+	if ((vm = lookup_running(ar, cause, &err)) == NULL)
+		return err;
+	if (lc_shutdown(ar->xd, vm, how, cause) == -1)
+		return EIO;
+	json_w_ki64(ar->out, "domid", vm->domid);
+	return 0;
+}
+
+int
+api_dom_shutdown(struct api_req *ar, char **cause)
+{
+	return shutdown_like(ar, cause, "poweroff");
+}
+
+int
+api_dom_reboot(struct api_req *ar, char **cause)
+{
+	return shutdown_like(ar, cause, "reboot");
+}
+
+static int
+pause_like(struct api_req *ar, char **cause, int pause)
+{
+	struct vm	*vm;
+	int		 err = 0, rc;
+
+	if ((vm = lookup_running(ar, cause, &err)) == NULL)
+		return err;
+	rc = pause ? xc_domain_pause(ar->xd->xch, (uint32_t)vm->domid) :
+	    xc_domain_unpause(ar->xd->xch, (uint32_t)vm->domid);
+	if (rc == -1) {
+		err = errno;
+		xasprintf(cause, "cannot %s %s: %s", pause ? "pause" :
+		    "unpause", vm->name, strerror(err));
+		return err == EINVAL ? EINVAL : EIO;
+	}
+	return 0;
+}
+
+int
+api_dom_pause(struct api_req *ar, char **cause)
+{
+	return pause_like(ar, cause, 1);
+}
+
+int
+api_dom_unpause(struct api_req *ar, char **cause)
+{
+	return pause_like(ar, cause, 0);
+}

@@ -1,0 +1,389 @@
+/* API routes about a domain's resources, and the host: vCPUs, memory, scheduler, info, dmesg. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "include/xvm/xenctrl.h"
+#include "include/xvm/xenstore.h"
+#include "lib/buf.h"
+#include "lib/json.h"
+#include "lib/str.h"
+#include "lib/xmalloc.h"
+#include "xvmd/api.h"
+#include "xvmd/devspec.h"
+#include "xvmd/domcfg.h"
+#include "xvmd/vm.h"
+#include "xvmd/xvmd.h"
+
+static struct vm *
+running(struct api_req *ar, char **cause, int *err)
+{
+	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
+
+	*err = ENOENT;
+	if (vm == NULL)
+		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
+	else if (vm->domid < 0) {
+		xasprintf(cause, "domain '%s' is not running", vm->name);
+		*err = EINVAL;
+		vm = NULL;
+	}
+	return vm;
+}
+
+/* An integer member of the body within [min, max]. */
+static int
+body_int(struct api_req *ar, const char *key, int64_t min, int64_t max,
+    int64_t *v, char **cause)
+{
+	if (json_get_i64(ar->body, key, v) == -1 || *v < min || *v > max) {
+		xasprintf(cause, "'%s' must be an integer from %lld to %lld",
+		    key, (long long)min, (long long)max);
+		return EINVAL;
+	}
+	return 0;
+}
+
+int
+api_dom_rename(struct api_req *ar, char **cause)
+{
+	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
+	const char	*name = json_get_str(ar->body, "name");
+	char		 text[128], path[64], *why = NULL;
+	struct domcfg	*probe;
+
+	if (vm == NULL) {
+		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
+		return ENOENT;
+	}
+	if (name == NULL) {
+		*cause = xstrdup("'name' is required");
+		return EINVAL;
+	}
+	/* The same rules as a config file's name. */
+	snprintf(text, sizeof(text), "name = \"%s\"\nkernel = \"/k\"\n", name);
+	if ((probe = domcfg_parse("rename", text, strlen(text), &why)) ==
+	    NULL || strchr(name, '"') != NULL) {
+		xasprintf(cause, "invalid name '%s'", name);
+		free(why);
+		return EINVAL;
+	}
+	domcfg_free(probe);
+	if (vm_by_name(ar->xd, name) != NULL) {
+		xasprintf(cause, "domain '%s' already exists", name);
+		return EEXIST;
+	}
+	strlcpy(vm->name, name, sizeof(vm->name));
+	strlcpy(vm->cfg->name, name, sizeof(vm->cfg->name));
+	if (vm->domid >= 0) {
+		snprintf(path, sizeof(path), "/local/domain/%d/name",
+		    vm->domid);
+		(void)xs_write(ar->xd->xs, XBT_NULL, path, name,
+		    (unsigned int)strlen(name));
+	}
+	return 0;
+}
+
+int
+api_dom_sysrq(struct api_req *ar, char **cause)
+{
+	const char	*key = json_get_str(ar->body, "key");
+	char		 path[64];
+	struct vm	*vm;
+	int		 err;
+
+	if ((vm = running(ar, cause, &err)) == NULL)
+		return err;
+	if (key == NULL || strlen(key) != 1) {
+		*cause = xstrdup("'key' must be one character");
+		return EINVAL;
+	}
+	snprintf(path, sizeof(path), "/local/domain/%d/control/sysrq",
+	    vm->domid);
+	if (!xs_write(ar->xd->xs, XBT_NULL, path, key, 1)) {
+		xasprintf(cause, "writing %s: %s", path, strerror(errno));
+		return EIO;
+	}
+	return 0;
+}
+
+int
+api_dom_vcpus(struct api_req *ar, char **cause)
+{
+	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
+
+	if (vm == NULL) {
+		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
+		return ENOENT;
+	}
+	json_w_key(ar->out, "domain");
+	vm_to_json(ar->xd, vm, ar->out, 1, 0);
+	return 0;
+}
+
+/* vcpu-set: as xend, by availability in the store; the guest complies. */
+int
+api_dom_vcpu_set(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	char		 path[96];
+	int64_t		 n;
+	unsigned int	 i;
+	int		 err;
+
+	if ((vm = running(ar, cause, &err)) == NULL)
+		return err;
+	if ((err = body_int(ar, "count", 1, vm->cfg->vcpus, &n, cause)) != 0)
+		return err;
+	for (i = 0; i < vm->cfg->vcpus; i++) {
+		snprintf(path, sizeof(path),
+		    "/local/domain/%d/cpu/%u/availability", vm->domid, i);
+		if (!xs_write(ar->xd->xs, XBT_NULL, path, i < n ? "online" :
+		    "offline", i < n ? 6 : 7)) {
+			xasprintf(cause, "writing %s: %s", path,
+			    strerror(errno));
+			return EIO;
+		}
+	}
+	return 0;
+}
+
+int
+api_dom_vcpu_pin(struct api_req *ar, char **cause)
+{
+	const char	*cpus = json_get_str(ar->body, "cpus");
+	uint64_t	 mask, v;
+	unsigned int	 i, first, last;
+	struct vm	*vm;
+	int		 err;
+
+	if ((vm = running(ar, cause, &err)) == NULL)
+		return err;
+	if (cpus == NULL) {
+		*cause = xstrdup("'cpus' is required");
+		return EINVAL;
+	}
+	if (cpumask_parse(cpus, &mask, cause) == -1)
+		return EINVAL;
+	if (strcmp(ar->params[1], "all") == 0) {
+		first = 0;
+		last = vm->cfg->vcpus - 1;
+	} else if (str_to_u64(ar->params[1], 0, vm->cfg->vcpus - 1, &v) == 0)
+		first = last = (unsigned int)v;
+	else {
+		xasprintf(cause, "%s has no vCPU '%s'", vm->name,
+		    ar->params[1]);
+		return EINVAL;
+	}
+	for (i = first; i <= last; i++)
+		if (xc_vcpu_setaffinity(ar->xd->xch, (uint32_t)vm->domid,
+		    (int)i, mask) == -1) {
+			err = errno;
+			xasprintf(cause, "pinning vCPU %u of %s: %s", i,
+			    vm->name, strerror(err));
+			return err == EINVAL ? EINVAL : EIO;
+		}
+	return 0;
+}
+
+int
+api_dom_memory(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	char		 path[64], val[32];
+	int64_t		 mib;
+	int		 err, n;
+
+	if ((vm = running(ar, cause, &err)) == NULL)
+		return err;
+	if ((err = body_int(ar, "mib", 1, (int64_t)vm->cfg->maxmem, &mib,
+	    cause)) != 0)
+		return err;
+	/* The balloon target the guest reads, in KiB (Xen's memory/target). */
+	snprintf(path, sizeof(path), "/local/domain/%d/memory/target",
+	    vm->domid);
+	n = snprintf(val, sizeof(val), "%" PRId64, mib * 1024);
+	if (!xs_write(ar->xd->xs, XBT_NULL, path, val, (unsigned int)n)) {
+		xasprintf(cause, "writing %s: %s", path, strerror(errno));
+		return EIO;
+	}
+	vm->cfg->memory = (uint64_t)mib;
+	return 0;
+}
+
+int
+api_dom_maxmem(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	int64_t		 mib;
+	int		 err;
+
+	if ((vm = running(ar, cause, &err)) == NULL)
+		return err;
+	if ((err = body_int(ar, "mib", 1, 1024 * 1024, &mib, cause)) != 0)
+		return err;
+	if (xc_domain_setmaxmem(ar->xd->xch, (uint32_t)vm->domid,
+	    (uint64_t)mib * 1024) == -1) {
+		err = errno;
+		xasprintf(cause, "mem-max of %s: %s", vm->name, strerror(err));
+		return err == EINVAL ? EINVAL : EIO;
+	}
+	vm->cfg->maxmem = (uint64_t)mib;
+	return 0;
+}
+
+int
+api_dom_sched_get(struct api_req *ar, char **cause)
+{
+	struct xen_domctl_sched_credit	 sc;
+	struct vm			*vm;
+	int				 err;
+
+	if ((vm = running(ar, cause, &err)) == NULL)
+		return err;
+	if (xc_sched_credit_domain_get(ar->xd->xch, (uint32_t)vm->domid,
+	    &sc) == -1) {
+		xasprintf(cause, "sched-credit of %s: %s", vm->name,
+		    strerror(errno));
+		return EIO;
+	}
+	json_w_key(ar->out, "sched_credit");
+	json_w_obj_open(ar->out);
+	json_w_ki64(ar->out, "weight", sc.weight);
+	json_w_ki64(ar->out, "cap", sc.cap);
+	json_w_obj_close(ar->out);
+	return 0;
+}
+
+int
+api_dom_sched_set(struct api_req *ar, char **cause)
+{
+	struct xen_domctl_sched_credit	 sc;
+	struct vm			*vm;
+	int64_t				 v;
+	int				 err;
+
+	if ((vm = running(ar, cause, &err)) == NULL)
+		return err;
+	if (xc_sched_credit_domain_get(ar->xd->xch, (uint32_t)vm->domid,
+	    &sc) == -1) {
+		xasprintf(cause, "sched-credit of %s: %s", vm->name,
+		    strerror(errno));
+		return EIO;
+	}
+	if (json_get(ar->body, "weight") != NULL) {
+		if ((err = body_int(ar, "weight", 1, 65535, &v, cause)) != 0)
+			return err;
+		sc.weight = (uint16_t)v;
+	}
+	if (json_get(ar->body, "cap") != NULL) {
+		if ((err = body_int(ar, "cap", 0, 100 * vm->cfg->vcpus, &v,
+		    cause)) != 0)
+			return err;
+		sc.cap = (uint16_t)v;
+	}
+	if (xc_sched_credit_domain_set(ar->xd->xch, (uint32_t)vm->domid,
+	    &sc) == -1) {
+		xasprintf(cause, "sched-credit of %s: %s", vm->name,
+		    strerror(errno));
+		return EIO;
+	}
+	vm->cfg->cpu_weight = sc.weight;
+	vm->cfg->cpu_cap = sc.cap;
+	return 0;
+}
+
+static void
+pair_str(struct json_w *w, const char *k, const char *v)
+{
+	json_w_arr_open(w);
+	json_w_str(w, k);
+	json_w_str(w, v);
+	json_w_arr_close(w);
+}
+
+static void
+pair_int(struct json_w *w, const char *k, int64_t v)
+{
+	json_w_arr_open(w);
+	json_w_str(w, k);
+	json_w_i64(w, v);
+	json_w_arr_close(w);
+}
+
+int
+api_host(struct api_req *ar, char **cause)
+{
+	xc_physinfo_t	 pi;
+	struct utsname	 u;
+
+	memset(&pi, 0, sizeof(pi));
+	if (xc_physinfo(ar->xd->xch, &pi) == -1) {
+		xasprintf(cause, "physinfo: %s", strerror(errno));
+		return EIO;
+	}
+	uname(&u);
+	json_w_key(ar->out, "info");
+	json_w_arr_open(ar->out);
+	pair_str(ar->out, "host", u.nodename);
+	pair_str(ar->out, "release", u.release);
+	pair_str(ar->out, "version", u.version);
+	pair_str(ar->out, "machine", u.machine);
+	pair_int(ar->out, "nr_cpus", pi.nr_cpus);
+	pair_int(ar->out, "nr_nodes", pi.nr_nodes);
+	pair_int(ar->out, "cores_per_socket", pi.cores_per_socket);
+	pair_int(ar->out, "threads_per_core", pi.threads_per_core);
+	pair_int(ar->out, "cpu_mhz", pi.cpu_khz / 1000);
+	pair_int(ar->out, "total_memory", (int64_t)(pi.total_pages >> 8));
+	pair_int(ar->out, "free_memory", (int64_t)(pi.free_pages >> 8));
+	pair_int(ar->out, "xen_major", 3);
+	pair_int(ar->out, "xen_minor", 4);
+	pair_str(ar->out, "xen_extra", "-xvm");
+	pair_str(ar->out, "xen_caps", "xvm-riscv-rv64imac");
+	pair_str(ar->out, "xen_scheduler", "credit");
+	pair_int(ar->out, "xen_pagesize", 4096);
+	pair_int(ar->out, "nr_domains", pi.nr_domains);
+	pair_str(ar->out, "cc_compiler", "gcc version " __VERSION__);
+	pair_int(ar->out, "xend_config_format", 4);
+	json_w_arr_close(ar->out);
+	return 0;
+}
+
+int
+api_host_dmesg(struct api_req *ar, char **cause)
+{
+	struct buf	 b = BUF_INITIALIZER;
+	unsigned int	 n;
+	uint32_t	 index = 0;
+	const char	*q = api_query(ar, "clear");
+	void		*space;
+
+	/* The whole ring, read in pieces; then cleared if asked. */
+	for (;;) {
+		n = 65536;
+		if ((space = buf_space(&b, n)) == NULL)
+			break;
+		if (xc_readconsolering(ar->xd->xch, space, &n, 0, 1,
+		    &index) == -1) {
+			xasprintf(cause, "reading the hypervisor console: %s",
+			    strerror(errno));
+			buf_free(&b);
+			return EIO;
+		}
+		if (n == 0)
+			break;
+		buf_commit(&b, n);
+	}
+	if (q != NULL && strcmp(q, "1") == 0) {
+		n = 0;
+		(void)xc_readconsolering(ar->xd->xch, NULL, &n, 1, 0, NULL);
+	}
+	json_w_key(ar->out, "text");
+	json_w_strn(ar->out, buf_data(&b), buf_len(&b));
+	buf_free(&b);
+	return 0;
+}

@@ -1,0 +1,81 @@
+/* A domain's configuration: the xm/xl settings xvmd understands, validated. */
+#ifndef XVM_XVMD_DOMCFG_H
+#define XVM_XVMD_DOMCFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xvmd/devspec.h"
+
+struct json_w;
+
+#define DOMCFG_NAME_MAX		64
+#define DOMCFG_MAX_VCPUS	64
+#define DOMCFG_MAX_DEVS		16
+
+/* What to do when a domain powers off, reboots or crashes (xend's names). */
+enum domcfg_action {
+	ACTION_DESTROY,
+	ACTION_RESTART,
+	ACTION_PRESERVE,
+	ACTION_RENAME_RESTART,
+	ACTION_COREDUMP_DESTROY,
+	ACTION_COREDUMP_RESTART,
+};
+
+enum domcfg_xend_start {
+	XEND_START_IGNORE,
+	XEND_START_START,
+};
+
+enum domcfg_xend_stop {
+	XEND_STOP_IGNORE,
+	XEND_STOP_SHUTDOWN,
+	XEND_STOP_SUSPEND,
+};
+
+struct domcfg {
+	char			 name[DOMCFG_NAME_MAX];
+	uint8_t			 uuid[16];
+	int			 has_uuid;
+	uint64_t		 memory;	/* MiB */
+	uint64_t		 maxmem;	/* MiB; = memory when unset */
+	unsigned int		 vcpus;
+	uint64_t		 cpumask;	/* affinity; all ones = any */
+	char			 cpus[128];	/* as written, for display */
+	unsigned int		 cpu_weight;	/* credit scheduler, 1..65535 */
+	unsigned int		 cpu_cap;	/* percent of one CPU; 0 = none */
+	char			 kernel[1024];
+	char			 ramdisk[1024];
+	char			 cmdline[1024];	/* cmdline, or root= + extra */
+	enum domcfg_action	 on_poweroff;
+	enum domcfg_action	 on_reboot;
+	enum domcfg_action	 on_crash;
+	enum domcfg_xend_start	 on_xend_start;
+	enum domcfg_xend_stop	 on_xend_stop;
+	struct disk_spec	 disks[DOMCFG_MAX_DEVS];
+	size_t			 ndisks;
+	struct vif_spec		 vifs[DOMCFG_MAX_DEVS];
+	size_t			 nvifs;
+};
+
+/*
+ * Parse and validate an xm/xl config file's text ('name' for messages).
+ * Returns a config owned by the caller (domcfg_free), or NULL with *cause
+ * "name:line: reason" (owned by the caller).  Unknown settings are errors
+ * naming the setting.  Never exits.
+ */
+struct domcfg *domcfg_parse(const char *name, const char *text, size_t len,
+	    char **cause);
+void	 domcfg_free(struct domcfg *);
+
+/* Fill in xend's defaults (what domcfg_parse starts from). */
+void	 domcfg_defaults(struct domcfg *);
+
+/* Names of actions etc. as written in config files. */
+const char *domcfg_action_name(enum domcfg_action);
+
+/* Write the config as a JSON object (the API's and the store's form). */
+void	 domcfg_to_json(const struct domcfg *, struct json_w *);
+
+#endif

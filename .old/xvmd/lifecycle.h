@@ -1,0 +1,44 @@
+/* Starting, stopping and reacting to the end of domains. */
+#ifndef XVM_XVMD_LIFECYCLE_H
+#define XVM_XVMD_LIFECYCLE_H
+
+struct vm;
+struct xvmd;
+
+/* xend refuses a restart this soon after the previous one (seconds). */
+#define MINIMUM_RESTART_TIME	60
+
+/*
+ * Create, build and start vm's domain (paused if asked).  On failure
+ * nothing is left behind: -1 with *cause, and errno from the step that
+ * failed (ENOENT, ENOEXEC, EFBIG: the kernel; ENOMEM: the host).
+ */
+int	 lc_start(struct xvmd *, struct vm *, int paused, char **cause);
+
+/* Destroy the running domain; a vm that is not managed leaves the table. */
+int	 lc_destroy(struct xvmd *, struct vm *, char **cause);
+
+/* Ask the guest: "poweroff", "reboot", "suspend", "halt". */
+int	 lc_shutdown(struct xvmd *, struct vm *, const char *how, char **cause);
+
+/*
+ * Look at every domain and act on those that shut down or crashed, per
+ * on_poweroff / on_reboot / on_crash.  Called on VIRQ_DOM_EXC,
+ * @releaseDomain and once a second.
+ */
+void	 lc_check(struct xvmd *);
+
+/*
+ * xend's on_xend_start / on_xend_stop: start the managed domains marked
+ * 'start' when xvmd starts; when it stops (SIGTERM), ask those marked
+ * 'shutdown' to shut down.  ('suspend' needs save, not implemented yet:
+ * such domains are logged and left running.)
+ */
+void	 lc_autostart(struct xvmd *);
+void	 lc_xend_stop(struct xvmd *);
+
+/* Wire lc_check to the hypervisor's and the store's notifications. */
+void	 lc_watch(struct xvmd *);
+void	 lc_unwatch(struct xvmd *);
+
+#endif

@@ -1,0 +1,59 @@
+/* The domains xvmd knows: running ones, and managed ones that may not be. */
+#ifndef XVM_XVMD_VM_H
+#define XVM_XVMD_VM_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "lib/queue.h"
+#include "lib/uuid.h"
+
+struct domcfg;
+struct json_w;
+struct xvmd;
+
+struct vm {
+	TAILQ_ENTRY(vm)	 entry;
+	char		 name[64];
+	uint8_t		 uuid[16];
+	int		 domid;		/* -1 while not running */
+	struct domcfg	*cfg;		/* owned */
+	char		*cfgtext;	/* owned: the file as given */
+	char		*cfgfile;	/* owned: its name, for messages */
+	int		 managed;	/* its config persists in the store */
+	time_t		 started;	/* last start (wall clock) */
+	time_t		 last_restart;	/* for xend's 60 s rule; 0 = none */
+	int		 handled;	/* its shutdown has been acted on */
+};
+TAILQ_HEAD(vmq, vm);
+
+/* A new entry (not in the table yet) owning cfg, text and file. */
+struct vm *vm_new(struct domcfg *cfg, char *text, char *file);
+void	 vm_free(struct vm *);
+
+/* By name, or by domid when key is all digits; NULL if unknown. */
+struct vm *vm_find(struct xvmd *, const char *key);
+struct vm *vm_by_domid(struct xvmd *, int domid);
+struct vm *vm_by_name(struct xvmd *, const char *name);
+
+/*
+ * Write one domain as the API shows it (GET /domains, /domains/:dom):
+ * name, domid (absent when not running), uuid, memory, maxmem, vcpus,
+ * state flags, cpu_time, uptime, managed; with 'vcpus' the per-vCPU list,
+ * with 'longfmt' its configuration.
+ */
+void	 vm_to_json(struct xvmd *, struct vm *, struct json_w *, int vcpus,
+	    int longfmt);
+
+/*
+ * Every domain but Domain-0, as the hypervisor reports them (paging
+ * through xc_domain_getinfolist).  Returns the count and *out (caller
+ * frees), or -1 with errno.
+ */
+struct xc_domaininfo;
+int	 vm_getinfo_all(struct xvmd *, struct xc_domaininfo **out);
+
+/* Domain-0, the host, in the same shape. */
+void	 vm_dom0_to_json(struct xvmd *, struct json_w *, int vcpus);
+
+#endif

@@ -1,0 +1,318 @@
+/* A domain's entries in the store (docs/store-paths.md), written by xvmd alone. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "include/xvm/xc_dom.h"
+#include "include/xvm/xenctrl.h"
+#include "include/xvm/xenstore.h"
+#include "lib/log.h"
+#include "lib/str.h"
+#include "lib/xmalloc.h"
+#include "xvmd/domcfg.h"
+#include "xvmd/vm.h"
+#include "xvmd/xsdom.h"
+#include "xvmd/xvmd.h"
+
+#define TX_TRIES	10
+
+/* One write with printf-style value; sets *ok = 0 on failure. */
+static void __attribute__((format(printf, 5, 6)))
+put(struct xs_handle *xs, xs_transaction_t t, int *ok, const char *path,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*v;
+	int	 n;
+
+	if (!*ok)
+		return;
+	va_start(ap, fmt);
+	n = xvasprintf(&v, fmt, ap);
+	va_end(ap);
+	if (!xs_write(xs, t, path, v, (unsigned int)n))
+		*ok = 0;
+	free(v);
+}
+
+/* perms: owner 'owner', everyone else none, plus read for 'reader'. */
+static void
+perm(struct xs_handle *xs, xs_transaction_t t, int *ok, const char *path,
+    unsigned int owner, int reader)
+{
+	struct xs_permissions	 p[2] = {
+		{ .id = owner, .perms = XS_PERM_NONE },
+		{ .id = (unsigned int)reader, .perms = XS_PERM_READ },
+	};
+
+	if (*ok && !xs_set_permissions(xs, t, path, p, reader >= 0 ? 2 : 1))
+		*ok = 0;
+}
+
+int
+xsdom_write(struct xvmd *xd, struct vm *vm, const struct xc_dom_image *img,
+    char **cause)
+{
+	struct xs_handle	*xs = xd->xs;
+	xs_transaction_t	 t;
+	char			 home[64], p[256], vmp[64], uuid[UUID_STR_LEN];
+	unsigned int		 id = (unsigned int)vm->domid, i;
+	int			 ok, tries;
+
+	uuid_format(vm->uuid, uuid);
+	snprintf(home, sizeof(home), "/local/domain/%u", id);
+	snprintf(vmp, sizeof(vmp), "/vm/%s", uuid);
+	for (tries = 0; tries < TX_TRIES; tries++) {
+		if ((t = xs_transaction_start(xs)) == XBT_NULL)
+			break;
+		ok = 1;
+		put(xs, t, &ok, home, "%s", "");
+		perm(xs, t, &ok, home, 0, (int)id);
+#define P(sfx)	(snprintf(p, sizeof(p), "%s/%s", home, sfx), p)
+		put(xs, t, &ok, P("name"), "%s", vm->name);
+		put(xs, t, &ok, P("domid"), "%u", id);
+		put(xs, t, &ok, P("vm"), "%s", vmp);
+		put(xs, t, &ok, P("memory/target"), "%" PRIu64,
+		    vm->cfg->memory * 1024);
+		for (i = 0; i < vm->cfg->vcpus; i++) {
+			snprintf(p, sizeof(p), "%s/cpu/%u/availability", home,
+			    i);
+			put(xs, t, &ok, p, "%s", "online");
+		}
+		put(xs, t, &ok, P("store/ring-ref"), "%" PRIu64,
+		    img->store_pfn);
+		put(xs, t, &ok, P("store/port"), "%u", img->store_port);
+		put(xs, t, &ok, P("console/ring-ref"), "%" PRIu64,
+		    img->console_pfn);
+		put(xs, t, &ok, P("console/port"), "%u", img->console_port);
+		put(xs, t, &ok, P("console/type"), "%s", "xvm-consoled");
+		/* What the guest may write: control/, data/, device/. */
+		put(xs, t, &ok, P("control"), "%s", "");
+		perm(xs, t, &ok, P("control"), id, -1);
+		put(xs, t, &ok, P("data"), "%s", "");
+		perm(xs, t, &ok, P("data"), id, -1);
+		put(xs, t, &ok, P("device"), "%s", "");
+		perm(xs, t, &ok, P("device"), id, -1);
+#undef P
+#define V(sfx)	(snprintf(p, sizeof(p), "%s/%s", vmp, sfx), p)
+		put(xs, t, &ok, vmp, "%s", "");
+		perm(xs, t, &ok, vmp, 0, (int)id);
+		put(xs, t, &ok, V("name"), "%s", vm->name);
+		put(xs, t, &ok, V("uuid"), "%s", uuid);
+		put(xs, t, &ok, V("memory"), "%" PRIu64, vm->cfg->memory);
+		put(xs, t, &ok, V("vcpus"), "%u", vm->cfg->vcpus);
+		put(xs, t, &ok, V("on_poweroff"), "%s",
+		    domcfg_action_name(vm->cfg->on_poweroff));
+		put(xs, t, &ok, V("on_reboot"), "%s",
+		    domcfg_action_name(vm->cfg->on_reboot));
+		put(xs, t, &ok, V("on_crash"), "%s",
+		    domcfg_action_name(vm->cfg->on_crash));
+		put(xs, t, &ok, V("image/kernel"), "%s", vm->cfg->kernel);
+		put(xs, t, &ok, V("image/cmdline"), "%s", vm->cfg->cmdline);
+		put(xs, t, &ok, V("start_time"), "%lld", (long long)vm->started);
+		/* For xvmd itself: the config, to recover after a restart. */
+		put(xs, t, &ok, V("xvm/config"), "%s", vm->cfgtext);
+		put(xs, t, &ok, V("xvm/file"), "%s", vm->cfgfile);
+#undef V
+		if (!ok) {
+			xs_transaction_end(xs, t, true);
+			break;
+		}
+		if (xs_transaction_end(xs, t, false))
+			return 0;
+		if (errno != EAGAIN)
+			break;
+	}
+	xasprintf(cause, "writing the store entries of %s: %s", vm->name,
+	    strerror(errno));
+	return -1;
+}
+
+void
+xsdom_remove(struct xvmd *xd, struct vm *vm, int domid)
+{
+	char	 p[64], uuid[UUID_STR_LEN];
+
+	snprintf(p, sizeof(p), "/local/domain/%d", domid);
+	if (!xs_rm(xd->xs, XBT_NULL, p) && errno != ENOENT)
+		log_warn("%s: rm %s", __func__, p);
+	uuid_format(vm->uuid, uuid);
+	snprintf(p, sizeof(p), "/vm/%s", uuid);
+	if (!xs_rm(xd->xs, XBT_NULL, p) && errno != ENOENT)
+		log_warn("%s: rm %s", __func__, p);
+}
+
+int
+xsdom_request_shutdown(struct xvmd *xd, int domid, const char *how,
+    char **cause)
+{
+	char	 p[64];
+
+	snprintf(p, sizeof(p), "/local/domain/%d/control/shutdown", domid);
+	if (!xs_write(xd->xs, XBT_NULL, p, how, (unsigned int)strlen(how))) {
+		xasprintf(cause, "writing %s: %s", p, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+xsdom_save_managed(struct xvmd *xd, struct vm *vm, char **cause)
+{
+	xs_transaction_t	 t;
+	char			 base[96], p[160], uuid[UUID_STR_LEN];
+	int			 ok, tries;
+
+	uuid_format(vm->uuid, uuid);
+	snprintf(base, sizeof(base), "/xvm/managed/%s", uuid);
+	for (tries = 0; tries < TX_TRIES; tries++) {
+		if ((t = xs_transaction_start(xd->xs)) == XBT_NULL)
+			break;
+		ok = 1;
+#define M(sfx)	(snprintf(p, sizeof(p), "%s/%s", base, sfx), p)
+		put(xd->xs, t, &ok, "/xvm", "%s", "");
+		perm(xd->xs, t, &ok, "/xvm", 0, -1);
+		put(xd->xs, t, &ok, M("name"), "%s", vm->name);
+		put(xd->xs, t, &ok, M("config"), "%s", vm->cfgtext);
+		put(xd->xs, t, &ok, M("file"), "%s", vm->cfgfile);
+		put(xd->xs, t, &ok, M("autostart"), "%d",
+		    vm->cfg->on_xend_start == XEND_START_START);
+		put(xd->xs, t, &ok, M("created"), "%lld",
+		    (long long)time(NULL));
+#undef M
+		if (!ok) {
+			xs_transaction_end(xd->xs, t, true);
+			break;
+		}
+		if (xs_transaction_end(xd->xs, t, false))
+			return 0;
+		if (errno != EAGAIN)
+			break;
+	}
+	xasprintf(cause, "saving %s in the store: %s", vm->name,
+	    strerror(errno));
+	return -1;
+}
+
+void
+xsdom_delete_managed(struct xvmd *xd, struct vm *vm)
+{
+	char	 p[96], uuid[UUID_STR_LEN];
+
+	uuid_format(vm->uuid, uuid);
+	snprintf(p, sizeof(p), "/xvm/managed/%s", uuid);
+	if (!xs_rm(xd->xs, XBT_NULL, p) && errno != ENOENT)
+		log_warn("%s: rm %s", __func__, p);
+}
+
+static char *
+read_str(struct xvmd *xd, const char *path)
+{
+	unsigned int	 len;
+	char		*v = xs_read(xd->xs, XBT_NULL, path, &len);
+
+	return v;	/* NUL-terminated by libxenstore, as Xen's */
+}
+
+/* Parse a stored config into a table entry; NULL (logged) if bad. */
+static struct vm *
+vm_from_store(const char *text, const char *file, const char *where)
+{
+	struct domcfg	*dc;
+	char		*cause = NULL;
+
+	dc = domcfg_parse(file, text, strlen(text), &cause);
+	if (dc == NULL) {
+		log_warnx("%s: %s: %s", __func__, where, cause);
+		free(cause);
+		return NULL;
+	}
+	return vm_new(dc, xstrdup(text), xstrdup(file));
+}
+
+void
+xsdom_load_managed(struct xvmd *xd)
+{
+	char		**uuids, p[160], *text, *file;
+	unsigned int	 n, i;
+	struct vm	*vm;
+
+	if ((uuids = xs_directory(xd->xs, XBT_NULL, "/xvm/managed", &n)) ==
+	    NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "/xvm/managed/%s/config", uuids[i]);
+		text = read_str(xd, p);
+		snprintf(p, sizeof(p), "/xvm/managed/%s/file", uuids[i]);
+		file = read_str(xd, p);
+		if (text != NULL && (vm = vm_from_store(text, file ? file :
+		    "managed", uuids[i])) != NULL) {
+			if (uuid_parse(uuids[i], vm->uuid) == -1)
+				log_warnx("%s: bad uuid %s", __func__,
+				    uuids[i]);
+			vm->managed = 1;
+			if (vm_by_name(xd, vm->name) == NULL)
+				TAILQ_INSERT_TAIL(&xd->vms, vm, entry);
+			else
+				vm_free(vm);
+		}
+		free(text);
+		free(file);
+	}
+	free(uuids);
+}
+
+void
+xsdom_recover_running(struct xvmd *xd)
+{
+	xc_domaininfo_t	*info;
+	char		 p[160], *vmpath, *text, *file, *start;
+	struct vm	*vm;
+	int		 n, i;
+
+	if ((n = vm_getinfo_all(xd, &info)) < 0) {
+		log_warn("%s: listing domains", __func__);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "/local/domain/%u/vm", info[i].domain);
+		if ((vmpath = read_str(xd, p)) == NULL) {
+			log_warnx("%s: domain %u has no store entries; not "
+			    "managed by xvmd", __func__, info[i].domain);
+			continue;
+		}
+		snprintf(p, sizeof(p), "%s/xvm/config", vmpath);
+		text = read_str(xd, p);
+		snprintf(p, sizeof(p), "%s/xvm/file", vmpath);
+		file = read_str(xd, p);
+		snprintf(p, sizeof(p), "%s/start_time", vmpath);
+		start = read_str(xd, p);
+		vm = text ? vm_from_store(text, file ? file : "config", p) :
+		    NULL;
+		if (vm != NULL) {
+			struct vm *known = vm_by_name(xd, vm->name);
+
+			if (known != NULL) {	/* managed: keep that entry */
+				vm_free(vm);
+				vm = known;
+			} else
+				TAILQ_INSERT_TAIL(&xd->vms, vm, entry);
+			memcpy(vm->uuid, info[i].handle, 16);
+			vm->domid = (int)info[i].domain;
+			vm->started = start ? (time_t)strtoll(start, NULL, 10) :
+			    time(NULL);
+			vm->handled = 0;
+			log_info("%s: %s (domain %d) is running", __func__,
+			    vm->name, vm->domid);
+		}
+		free(vmpath);
+		free(text);
+		free(file);
+		free(start);
+	}
+	free(info);
+}

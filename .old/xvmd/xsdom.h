@@ -1,0 +1,38 @@
+/* A domain's entries in the store (docs/store-paths.md), written by xvmd alone. */
+#ifndef XVM_XVMD_XSDOM_H
+#define XVM_XVMD_XSDOM_H
+
+#include <stdint.h>
+
+struct vm;
+struct xvmd;
+struct xc_dom_image;
+
+/*
+ * Write /local/domain/<id> (name, domid, vm, memory/target, cpu/,
+ * store/, console/, control/, data/, device/) and /vm/<uuid> (name, uuid,
+ * memory, vcpus, on_*, config) with xend's permissions, in one
+ * transaction.  0, or -1 with *cause.
+ */
+int	 xsdom_write(struct xvmd *, struct vm *, const struct xc_dom_image *,
+	    char **cause);
+
+/* Remove a domain's runtime entries (after it is destroyed). */
+void	 xsdom_remove(struct xvmd *, struct vm *, int domid);
+
+/* Ask the guest to shut down: control/shutdown = poweroff|reboot|... */
+int	 xsdom_request_shutdown(struct xvmd *, int domid, const char *how,
+	    char **cause);
+
+/* Managed domains under /xvm/managed/<uuid>/: save, delete, load all. */
+int	 xsdom_save_managed(struct xvmd *, struct vm *, char **cause);
+void	 xsdom_delete_managed(struct xvmd *, struct vm *);
+void	 xsdom_load_managed(struct xvmd *);
+
+/*
+ * Rebuild the table after a restart: every running domain (from the
+ * hypervisor) with its name and config from /local/domain and /vm.
+ */
+void	 xsdom_recover_running(struct xvmd *);
+
+#endif

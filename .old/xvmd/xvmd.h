@@ -1,0 +1,31 @@
+/* State of the xvmd daemon shared by its modules. */
+#ifndef XVM_XVMD_XVMD_H
+#define XVM_XVMD_XVMD_H
+
+#include <time.h>
+
+#include "xvmd/vm.h"
+#include "xvmd/xendconf.h"
+
+struct event;
+struct event_base;
+struct evhttp;
+struct xc_interface_core;
+struct xenevtchn_handle;
+struct xs_handle;
+
+struct xvmd {
+	struct event_base	*base;
+	struct evhttp		*http;
+	struct xendconf		 conf;
+	time_t			 started;
+	unsigned long		 requests;	/* served since start */
+
+	struct xc_interface_core *xch;		/* the hypervisor */
+	struct xenevtchn_handle	*xce;		/* VIRQ_DOM_EXC, if ours */
+	struct xs_handle	*xs;		/* the store */
+	struct vmq		 vms;		/* known domains */
+	struct event		*virq_ev, *xs_ev, *tick_ev, *reconnect_ev;
+};
+
+#endif
