@@ -343,7 +343,7 @@ domain_pause(struct domain *d)
 	stop_vcpus(d, NULL);
 	if (!first)
 		return 0;
-	if (m != NULL && m->clock_run != NULL)
+	if (m != NULL && m->clock_run != NULL && d->mach != NULL)
 		m->clock_run(d, 0);
 	pthread_mutex_lock(&d->lock);
 	d->clk_frozen = now_ns() - d->clk_base;
@@ -387,7 +387,7 @@ domain_unpause(struct domain *d)
 		d->clk_base = now_ns() - d->clk_frozen;
 	pthread_mutex_unlock(&d->lock);
 	if (last) {
-		if (m != NULL && m->clock_run != NULL)
+		if (m != NULL && m->clock_run != NULL && d->mach != NULL)
 			m->clock_run(d, 1);
 		rearm_timers(d);
 	}
