@@ -391,6 +391,66 @@ test_context(void **state)
 	assert_int_equal(xc_domain_destroy(T.xch, b), 0);
 }
 
+/*
+ * The guest clock moves with the context: a clockguest saved after
+ * ~200 ms of running and restored into a new domain goes on from there
+ * (without CTX_CLOCK it would start again at 0: time going back).
+ */
+static void
+test_context_clock(void **state)
+{
+	volatile uint64_t	*pa, *pb;
+	uint8_t			*ctx, *src, *dst;
+	uint64_t		 ga, gb;
+	uint32_t		 a, b = 0;
+	int			 n;
+	struct xen_domctl_createdomain c;
+
+	(void)state;
+	a = start(G_CLOCK, 0);
+	pa = xc_map_foreign_range(T.xch, a, 4096, PROT_READ, CLOCK_GPA >> 12);
+	assert_non_null(pa);
+	assert_int_equal(xc_domain_unpause(T.xch, a), 0);
+	(void)guest_mtime(pa);
+	sleep_ms(200);
+	assert_int_equal(xc_domain_pause(T.xch, a), 0);
+	ga = pa[0];
+	n = xc_domain_hvm_getcontext(T.xch, a, NULL, 0);
+	assert_true(n > 0);
+	ctx = malloc((size_t)n);
+	assert_int_equal(xc_domain_hvm_getcontext(T.xch, a, ctx, (uint32_t)n),
+	    n);
+	memset(&c, 0, sizeof(c));
+	c.max_vcpus = 1;
+	c.max_mem_kb = 65536;
+	assert_int_equal(xc_domain_create(T.xch, &b, &c), 0);
+	/* Its code page and its published page are all it uses. */
+	src = xc_map_foreign_range(T.xch, a, 4096, PROT_READ, 0x80200);
+	dst = xc_map_foreign_range(T.xch, b, 4096, PROT_READ | PROT_WRITE,
+	    0x80200);
+	assert_non_null(src);
+	assert_non_null(dst);
+	memcpy(dst, src, 4096);
+	munmap(src, 4096);
+	munmap(dst, 4096);
+	assert_int_equal(xc_domain_hvm_setcontext(T.xch, b, ctx, (uint32_t)n),
+	    0);
+	free(ctx);
+	munmap((void *)(uintptr_t)pa, 4096);
+	assert_int_equal(xc_domain_destroy(T.xch, a), 0);
+	pb = xc_map_foreign_range(T.xch, b, 4096, PROT_READ, CLOCK_GPA >> 12);
+	assert_non_null(pb);
+	assert_int_equal(xc_domain_unpause(T.xch, b), 0);
+	sleep_ms(50);
+	gb = guest_mtime(pb);
+	printf("# saved at guest %.1f ms, restored guest reads %.1f ms\n",
+	    ga / 1e4, gb / 1e4);
+	assert_true(gb >= ga);			/* never back */
+	assert_true((gb - ga) * 100 < 1000000000ull);	/* nor a jump */
+	munmap((void *)(uintptr_t)pb, 4096);
+	assert_int_equal(xc_domain_destroy(T.xch, b), 0);
+}
+
 /* Log-dirty on a running guest: its writes show, a paused one's don't. */
 static void
 test_logdirty(void **state)
@@ -440,6 +500,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_hsm8, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_uart, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_context, guestlib_cleanup),
+		cmocka_unit_test_teardown(test_context_clock, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_logdirty, guestlib_cleanup),
 	};
 
