@@ -41,8 +41,13 @@ struct console {
 	struct event		*retry;		/* rate limit / ring retry */
 
 	int			 pty;		/* master, or -1 */
+	int			 pty_slave;	/* held open: keeps it raw */
 	char			 ptyname[64];
 	struct event		*pty_ev;
+
+	/* The emulated console (uartsource.c): the next byte to read. */
+	uint64_t		 uart_pos;
+	struct event		*uart_retry;	/* rate limit */
 
 	struct scrollback	*sb;
 	struct logfile		 log;
@@ -64,6 +69,8 @@ struct consoled {
 	void			*xce;		/* xenevtchn_handle *, or NULL */
 	void			*xs;		/* struct xs_handle *, or NULL */
 	struct event		*xce_ev;
+	void			*xcw;		/* xc_console_watch *, or NULL */
+	struct event		*xcw_ev;
 	struct event		*xs_ev;
 	struct event		*scan_ev;
 	struct logfile		 hvlog;		/* hypervisor.log */
@@ -92,5 +99,12 @@ int	 pvsource_attach(struct console *);
 void	 pvsource_detach(struct console *);
 void	 pvsource_kick(struct console *);
 size_t	 pvsource_input(struct console *, const char *, size_t);
+
+/* uartsource.c: emulated consoles (UART, SBI console) through libxc. */
+int	 uartsource_open(struct consoled *, char **cause);
+void	 uartsource_close(struct consoled *);
+void	 uartsource_attach(struct console *);
+void	 uartsource_detach(struct console *);
+size_t	 uartsource_input(struct console *, const char *, size_t);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -32,19 +33,31 @@ pty_read(evutil_socket_t fd, short what, void *arg)
 		console_input(con, buf, (size_t)n);
 }
 
-/* A pty whose slave anyone with the right permissions may open. */
+/*
+ * A pty whose slave anyone with the right permissions may open.  Raw, as
+ * xenconsoled makes it: with the line discipline's default echo, what we
+ * write would come back from the master as input, and a guest that echoes
+ * its input (a shell on a UART) would loop forever.  We hold the slave
+ * open, or the pty's settings would be reset at its last close.
+ */
 static void
 open_pty(struct console *con)
 {
 	const char	*name;
+	struct termios	 t;
 
 	con->pty = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (con->pty == -1 || grantpt(con->pty) == -1 ||
-	    unlockpt(con->pty) == -1 || (name = ptsname(con->pty)) == NULL) {
+	    unlockpt(con->pty) == -1 || (name = ptsname(con->pty)) == NULL ||
+	    (con->pty_slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
+	    tcgetattr(con->pty_slave, &t) == -1 ||
+	    (cfmakeraw(&t), tcsetattr(con->pty_slave, TCSANOW, &t)) == -1) {
 		log_warn("%s: pty for %s", __func__, con->name);
 		if (con->pty != -1)
 			close(con->pty);
-		con->pty = -1;
+		if (con->pty_slave != -1)
+			close(con->pty_slave);
+		con->pty = con->pty_slave = -1;
 		return;
 	}
 	strlcpy(con->ptyname, name, sizeof(con->ptyname));
@@ -64,7 +77,7 @@ console_new(struct consoled *cd, uint32_t domid, const char *name)
 	con->cd = cd;
 	con->domid = domid;
 	con->local_port = -1;
-	con->pty = -1;
+	con->pty = con->pty_slave = -1;
 	strlcpy(con->name, name, sizeof(con->name));
 	con->sb = xcalloc(1, sizeof(*con->sb));
 	TAILQ_INIT(&con->clients);
@@ -78,6 +91,7 @@ console_new(struct consoled *cd, uint32_t domid, const char *name)
 	TAILQ_INSERT_TAIL(&cd->consoles, con, entry);
 	log_info("%s: console of %s (domain %u) on %s", __func__, name, domid,
 	    con->pty != -1 ? con->ptyname : "no pty");
+	uartsource_attach(con);
 	return con;
 }
 
@@ -88,11 +102,14 @@ console_free(struct console *con)
 		return;
 	attach_detach_all(con);
 	pvsource_detach(con);
+	uartsource_detach(con);
 	TAILQ_REMOVE(&con->cd->consoles, con, entry);
 	if (con->pty_ev != NULL)
 		event_free(con->pty_ev);
 	if (con->pty != -1)
 		close(con->pty);
+	if (con->pty_slave != -1)
+		close(con->pty_slave);
 	if (con->retry != NULL)
 		event_free(con->retry);
 	logfile_close(&con->log);
@@ -147,7 +164,9 @@ console_output(struct console *con, const char *p, size_t len)
 void
 console_input(struct console *con, const char *p, size_t len)
 {
-	size_t	 n = pvsource_input(con, p, len);
+	/* To the PV ring when there is one, else to the emulated UART. */
+	size_t	 n = con->intf != NULL ? pvsource_input(con, p, len) :
+	    uartsource_input(con, p, len);
 
 	if (n < len)
 		log_debug("%s: %s: %zu input bytes dropped (ring full)",

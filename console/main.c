@@ -99,7 +99,8 @@ main(int argc, char **argv)
 		fatal("socket path");
 	if (attach_listen(&cd, path) == -1)
 		fatal("listen on %s", path);
-	if (pvsource_open(&cd, &cause) == -1)
+	if (uartsource_open(&cd, &cause) == -1 ||
+	    pvsource_open(&cd, &cause) == -1)
 		fatalx("%s", cause);
 	log_info("xvm-consoled started (root %s)",
 	    *xvm_root() ? xvm_root() : "/");
@@ -114,6 +115,7 @@ main(int argc, char **argv)
 		console_free(con);
 	attach_close(&cd);
 	pvsource_close(&cd);
+	uartsource_close(&cd);
 	logfile_close(&cd.hvlog);
 	unlink(path);
 	free(path);

@@ -33,7 +33,14 @@ struct machine {
 	int		 firmware;
 	unsigned	 nvcpus;
 	struct vcpu	*vcpu[MACHINE_MAX_VCPUS];
-	uint64_t	 t0_ns;
+	/*
+	 * The guest clock in one word, so a reader needs one atomic load:
+	 * running, the host CLOCK_MONOTONIC ns at which guest time was 0;
+	 * stopped, CLK_STOPPED | the guest ns it stopped at.  Writers hold
+	 * clk_lock.
+	 */
+	_Atomic uint64_t clk;
+	pthread_mutex_t	 clk_lock;
 	void		*dev[NDEV];
 	void		*plic, *uart;
 
@@ -84,6 +91,7 @@ machine_new(const struct machine_config *cf, char **cause)
 	m->nvcpus = cf->nvcpus;
 	m->ram_fd = -1;
 	pthread_mutex_init(&m->con_lock, NULL);
+	pthread_mutex_init(&m->clk_lock, NULL);
 	if (cf->ram_fd >= 0) {
 		m->ram_fd = cf->ram_fd;
 	} else {
@@ -105,7 +113,7 @@ machine_new(const struct machine_config *cf, char **cause)
 		xasprintf(cause, "mapping RAM: %s", strerror(errno));
 		goto fail;
 	}
-	m->t0_ns = now_ns();
+	atomic_init(&m->clk, now_ns());
 	for (i = 0; i < m->nvcpus; i++) {
 		if ((m->vcpu[i] = cpu_new(m, i, m->firmware)) == NULL) {
 			xasprintf(cause, "vCPU %u: %s", i, strerror(errno));
@@ -146,6 +154,7 @@ machine_free(struct machine *m)
 	if (m->own_fd && m->ram_fd >= 0)
 		close(m->ram_fd);
 	pthread_mutex_destroy(&m->con_lock);
+	pthread_mutex_destroy(&m->clk_lock);
 	free(m->name);
 	free(m);
 }
@@ -183,18 +192,86 @@ machine_invalidate(struct machine *m, uint64_t gpa, uint64_t len)
 		cpu_flush_code(m->vcpu[i]);
 }
 
+#define CLK_STOPPED	(1ULL << 63)
+#define NS_PER_TICK	(1000000000ULL / MACHINE_TIMEBASE_HZ)
+
+uint64_t
+machine_clock_ns(const struct machine *m)
+{
+	uint64_t c = atomic_load_explicit(&m->clk, memory_order_acquire);
+
+	return (c & CLK_STOPPED) ? c & ~CLK_STOPPED : now_ns() - c;
+}
+
+int
+machine_clock_running(const struct machine *m)
+{
+	return !(atomic_load(&m->clk) & CLK_STOPPED);
+}
+
+void
+machine_clock_stop(struct machine *m)
+{
+	uint64_t	c;
+
+	pthread_mutex_lock(&m->clk_lock);
+	c = atomic_load(&m->clk);
+	if (!(c & CLK_STOPPED))
+		atomic_store(&m->clk, CLK_STOPPED | (now_ns() - c));
+	pthread_mutex_unlock(&m->clk_lock);
+}
+
+void
+machine_clock_start(struct machine *m)
+{
+	uint64_t	c;
+
+	pthread_mutex_lock(&m->clk_lock);
+	c = atomic_load(&m->clk);
+	if (c & CLK_STOPPED)
+		atomic_store(&m->clk, now_ns() - (c & ~CLK_STOPPED));
+	pthread_mutex_unlock(&m->clk_lock);
+	/* Timer lines and deadlines are relative to the clock: recompute. */
+	machine_clock_changed(m);
+}
+
+void
+machine_clock_set_ns(struct machine *m, uint64_t ns)
+{
+	uint64_t	c;
+
+	ns &= ~CLK_STOPPED;
+	pthread_mutex_lock(&m->clk_lock);
+	c = atomic_load(&m->clk);
+	atomic_store(&m->clk, (c & CLK_STOPPED) ? CLK_STOPPED | ns :
+	    now_ns() - ns);
+	pthread_mutex_unlock(&m->clk_lock);
+	machine_clock_changed(m);
+}
+
+void
+machine_clock_changed(struct machine *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nvcpus; i++)
+		cpu_timer_changed(m->vcpu[i]);
+}
+
 uint64_t
 machine_mtime(const struct machine *m)
 {
-	return (now_ns() - m->t0_ns) / (1000000000ULL / MACHINE_TIMEBASE_HZ);
+	return machine_clock_ns(m) / NS_PER_TICK;
 }
 
 uint64_t
 machine_mtime_to_ns(const struct machine *m, uint64_t mtime)
 {
-	if (mtime > (UINT64_MAX - m->t0_ns) / 100)
+	uint64_t c = atomic_load_explicit(&m->clk, memory_order_acquire);
+
+	if ((c & CLK_STOPPED) || mtime > (UINT64_MAX - c) / NS_PER_TICK)
 		return UINT64_MAX;
-	return m->t0_ns + mtime * (1000000000ULL / MACHINE_TIMEBASE_HZ);
+	return c + mtime * NS_PER_TICK;
 }
 
 int
@@ -241,7 +318,7 @@ machine_console_write(struct machine *m, const char *buf, size_t len)
 	pthread_mutex_unlock(&m->con_lock);
 }
 
-void
+size_t
 machine_console_input(struct machine *m, const char *buf, size_t len)
 {
 	size_t i;
@@ -251,6 +328,7 @@ machine_console_input(struct machine *m, const char *buf, size_t len)
 		m->inbuf[(m->in_head + m->in_len) % INBUF_SIZE] = buf[i];
 	pthread_mutex_unlock(&m->con_lock);
 	uart_input_ready(m->uart);
+	return i;
 }
 
 int

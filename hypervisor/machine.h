@@ -65,18 +65,33 @@ void	*machine_gpa(const struct machine *, uint64_t gpa, uint64_t len);
 /* Someone other than the harts wrote [gpa, gpa+len): drop decoded code. */
 void	machine_invalidate(struct machine *, uint64_t gpa, uint64_t len);
 
-/* mtime (10 MHz since the machine was made) and its host-time inverse. */
+/*
+ * Guest time.  mtime counts at 10 MHz from the machine's creation, but
+ * only while its clock runs: an embedder stops the clock while the guest
+ * is paused (or being saved), so the guest sees no jump, and may set it
+ * (restore).  machine_mtime_to_ns() is the host CLOCK_MONOTONIC time at
+ * which mtime will reach a value, UINT64_MAX while the clock is stopped.
+ * Any thread.
+ */
 uint64_t machine_mtime(const struct machine *);
 uint64_t machine_mtime_to_ns(const struct machine *, uint64_t mtime);
+uint64_t machine_clock_ns(const struct machine *);	/* mtime x 100 */
+int	machine_clock_running(const struct machine *);
+void	machine_clock_stop(struct machine *);
+void	machine_clock_start(struct machine *);
+void	machine_clock_set_ns(struct machine *, uint64_t guest_ns);
+/* Harts re-read their timer lines (after the clock was set or started). */
+void	machine_clock_changed(struct machine *);
 
 /*
  * Console: guest output (UART, SBI putchar/DBCN, HTIF) goes to 'fn';
- * machine_console_input() queues input for the UART and SBI getchar.
- * Without a sink, output is discarded.
+ * machine_console_input() queues input for the UART and SBI getchar (4 KiB
+ * at most waiting; returns how many bytes it took).  Without a sink,
+ * output is discarded.
  */
 typedef void (*machine_console_fn)(void *arg, const char *buf, size_t len);
 void	machine_set_console(struct machine *, machine_console_fn, void *arg);
-void	machine_console_input(struct machine *, const char *buf, size_t len);
+size_t	machine_console_input(struct machine *, const char *buf, size_t len);
 
 /* Power: the first request wins; every hart is kicked. */
 enum machine_shutdown {

@@ -55,9 +55,12 @@ known(struct vcpu *v, uint64_t eid)
 	case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: case 8:
 		return 1;
 	default:
-		/* the PV range exists when someone serves it */
-		return eid >= SBI_EXT_FIRMWARE_FIRST &&
-		    eid <= SBI_EXT_FIRMWARE_LAST &&
+		/*
+		 * The hook gets the whole firmware range, but serves only the
+		 * PV hypercall ID (and its deprecated alias): only those probe
+		 * as present, and only when a hook is set.
+		 */
+		return (eid == SBI_EXT_XVM_PV || eid == SBI_EXT_XVM_PV_OLD) &&
 		    machine_hcall_hooked(cpu_machine(v));
 	}
 }

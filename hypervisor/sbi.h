@@ -17,6 +17,7 @@ struct vcpu;
 #define SBI_EXT_FIRMWARE_FIRST	0x0a000000
 #define SBI_EXT_FIRMWARE_LAST	0x0affffff
 #define SBI_EXT_XVM_PV		0x0a58454e	/* "XEN": PV hypercalls (docs/cpu.md) */
+#define SBI_EXT_XVM_PV_OLD	0x0a585600	/* its deprecated alias */
 
 #define SBI_SUCCESS		0
 #define SBI_ERR_FAILED		(-1)

@@ -114,6 +114,32 @@ cpu_set_irq_line(struct vcpu *v, enum cpu_irq_line line, int level)
 }
 
 void
+cpu_set_upcall(struct vcpu *v, const uint8_t *vi)
+{
+	atomic_store_explicit(&v->upcall_vi, vi, memory_order_release);
+	atomic_fetch_or(&v->events, EV_IRQ);
+	wake(v);
+}
+
+void
+cpu_upcall_notify(struct vcpu *v)
+{
+	atomic_fetch_or(&v->events, EV_IRQ);
+	wake(v);
+}
+
+int
+cpu_upcall_level(const struct vcpu *v)
+{
+	const uint8_t *vi = atomic_load_explicit(&v->upcall_vi,
+	    memory_order_acquire);
+
+	return vi != NULL &&
+	    __atomic_load_n(vi + CPU_UPCALL_PENDING, __ATOMIC_ACQUIRE) != 0 &&
+	    __atomic_load_n(vi + CPU_UPCALL_MASK, __ATOMIC_ACQUIRE) == 0;
+}
+
+void
 cpu_raise_ssip(struct vcpu *v)
 {
 	atomic_fetch_or(&v->mip, MIP_SSIP);
@@ -125,6 +151,13 @@ void
 cpu_set_stimecmp(struct vcpu *v, uint64_t t)
 {
 	atomic_store(&v->stimecmp, t);
+	atomic_fetch_or(&v->events, EV_TIMER);
+	cpu_timer_update(v);
+}
+
+void
+cpu_timer_changed(struct vcpu *v)
+{
 	atomic_fetch_or(&v->events, EV_TIMER);
 	cpu_timer_update(v);
 }

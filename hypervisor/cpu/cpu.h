@@ -57,8 +57,28 @@ enum cpu_irq_line {
 	CPU_IRQ_MTIP = 7,	/* CLINT timer (driven by the core itself) */
 	CPU_IRQ_MEIP = 11,	/* PLIC, M-mode context */
 	CPU_IRQ_SEIP = 9,	/* PLIC, S-mode context */
-	CPU_IRQ_SEIP_PV = 32,	/* event-channel upcall: also reads as SEIP */
 };
+
+/*
+ * The event-channel upcall, Xen's model (docs/guest-abi.md): the hart's
+ * supervisor external interrupt is asserted while the guest's
+ * vcpu_info.evtchn_upcall_pending byte is set and its evtchn_upcall_mask
+ * byte is clear -- ORed with the PLIC's SEIP.  The level is not latched:
+ * the hart reads both bytes whenever it decides on interrupts (trap entry
+ * and return, sret/mret, every CSR write, every ecall including
+ * hypercalls, WFI, a kick or line change from another thread, and at least
+ * every 16384 instructions), so it is never lost and never spurious:
+ * a guest that clears pending or sets mask with a plain store has dropped
+ * it by its next such point.  vcpu_info is borrowed (NULL: no upcall);
+ * any thread may set it.  cpu_upcall_notify() after the hypervisor sets
+ * pending makes a running hart look at once and wakes a sleeping one.
+ */
+#define CPU_UPCALL_PENDING	0	/* byte offsets in vcpu_info */
+#define CPU_UPCALL_MASK		1
+void	cpu_set_upcall(struct vcpu *, const uint8_t *vcpu_info);
+void	cpu_upcall_notify(struct vcpu *);
+/* Is the upcall asserted now (for tests and the hypervisor's block). */
+int	cpu_upcall_level(const struct vcpu *);
 
 /* Where a hart starts and in which mode. */
 enum cpu_priv {
@@ -101,6 +121,8 @@ int	cpu_wfi_should_wake(struct vcpu *);
 
 /* The host CLOCK_MONOTONIC time (ns) of the next timer event, or UINT64_MAX. */
 uint64_t cpu_deadline(struct vcpu *);
+/* The same in mtime units: the earlier of mtimecmp and stimecmp. */
+uint64_t cpu_timer_cmp(struct vcpu *);
 
 /* Drop decoded code and TLBs at the next block boundary (any thread). */
 void	cpu_flush_code(struct vcpu *);
@@ -163,6 +185,8 @@ int	cpu_set_context(struct vcpu *, const struct cpu_context *);
 /* SBI's inputs: IPI (sets SSIP), set_timer (S-mode timer compare). */
 void	cpu_raise_ssip(struct vcpu *);
 void	cpu_set_stimecmp(struct vcpu *, uint64_t mtime_value);
+/* The machine's clock jumped or restarted: re-read the timer lines. */
+void	cpu_timer_changed(struct vcpu *);
 /* The machine is shutting down: cpu_run() returns CPU_EXIT_SHUTDOWN. */
 void	cpu_shutdown_notify(struct vcpu *);
 

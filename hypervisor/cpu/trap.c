@@ -23,8 +23,16 @@ cpu_mip(const struct vcpu *v)
 {
 	uint64_t lines = atomic_load_explicit(&v->lines, memory_order_relaxed);
 	uint64_t mip = atomic_load_explicit(&v->mip, memory_order_relaxed);
+	const uint8_t *vi = atomic_load_explicit(&v->upcall_vi,
+	    memory_order_acquire);
 
-	if (lines & (1ULL << CPU_IRQ_SEIP_PV))
+	/*
+	 * The PV upcall is not latched anywhere: it is the level of the
+	 * guest's own vcpu_info bytes, read at each decision (cpu.h).
+	 */
+	if (vi != NULL &&
+	    __atomic_load_n(vi + CPU_UPCALL_PENDING, __ATOMIC_ACQUIRE) != 0 &&
+	    __atomic_load_n(vi + CPU_UPCALL_MASK, __ATOMIC_ACQUIRE) == 0)
 		lines |= MIP_SEIP;
 	return mip | (lines & 0xfff);
 }
@@ -172,12 +180,20 @@ cpu_wfi_should_wake(struct vcpu *v)
 }
 
 uint64_t
-cpu_deadline(struct vcpu *v)
+cpu_timer_cmp(struct vcpu *v)
 {
 	uint64_t t = atomic_load(&v->mtimecmp);
 
 	if (v->firmware && atomic_load(&v->stimecmp) < t)
 		t = atomic_load(&v->stimecmp);
+	return t;
+}
+
+uint64_t
+cpu_deadline(struct vcpu *v)
+{
+	uint64_t t = cpu_timer_cmp(v);
+
 	if (t == UINT64_MAX)
 		return UINT64_MAX;
 	return machine_mtime_to_ns(v->m, t);

@@ -134,6 +134,7 @@ struct vcpu {
 	uint64_t	 mie;
 	_Atomic uint64_t mip;		/* software-writable bits */
 	_Atomic uint64_t lines;		/* device lines (cpu_irq_line) */
+	const uint8_t *_Atomic upcall_vi; /* cpu_set_upcall(), or NULL */
 	uint64_t	 mtvec, stvec;
 	uint64_t	 mepc, sepc;
 	uint64_t	 mcause, scause;

@@ -112,6 +112,13 @@ static const struct ctl_op ctl_ops[PRIVCMD_OP_MAX] = {
 	    CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
 	[PRIVCMD_OP_LOGDIRTY] = { "logdirty", ctl_logdirty,
 	    sizeof(struct privcmd_logdirty), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
+	[PRIVCMD_OP_CONSOLE_WATCH] = { "console_watch", ctl_console_watch,
+	    0, 0 },
+	[PRIVCMD_OP_CONSOLE_READ] = { "console_read", ctl_console_read,
+	    sizeof(struct privcmd_console_read), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
+	[PRIVCMD_OP_CONSOLE_WRITE] = { "console_write", ctl_console_write,
+	    sizeof(struct privcmd_console_write),
+	    CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
 };
 
 static void	client_event(evutil_socket_t, short, void *);
@@ -122,6 +129,7 @@ client_free(struct ctl_client *c)
 	int	i;
 
 	ctl_evtchn_client_gone(c);
+	ctl_console_client_gone(c);
 	LIST_REMOVE(c, entry);
 	c->ctl->nclients--;
 	event_free(c->ev);

@@ -11,6 +11,7 @@
 
 struct ctl;
 struct domain;
+struct domcons_watch;
 struct event;
 struct hv;
 
@@ -36,6 +37,8 @@ struct ctl_client {
 	int			 evfd_w;		/* pipe write end, or -1 */
 	struct ctl_gmap		*gmap;
 	unsigned		 ngmap;
+	/* After CONSOLE_WATCH: the domains' emulated consoles. */
+	struct domcons_watch	*cwatch;
 	LIST_ENTRY(ctl_client)	 entry;
 };
 
@@ -120,6 +123,15 @@ int	ctl_domain_setcontext(struct ctl_client *, struct domain *,
 	    const void *, uint32_t, struct ctl_reply *);
 int	ctl_logdirty(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
+
+/* ctl_console.c */
+int	ctl_console_watch(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
+int	ctl_console_read(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
+int	ctl_console_write(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
+void	ctl_console_client_gone(struct ctl_client *);
 
 /* ctl_evtchn.c */
 int	ctl_evtchn_open(struct ctl_client *, struct domain *, const void *,

@@ -15,8 +15,9 @@
  * The context is what the hypervisor holds about a domain beyond its
  * memory: the domain record (size, scheduler parameters, HVM params,
  * where its shared_info is), one record per vCPU (the hart's registers
- * and CSRs as the CPU core lists them, whether it is up, its PV timer)
- * and the grant table's frames.  Both directions need the domain paused,
+ * and CSRs as the CPU core lists them, whether it is up, its PV timer),
+ * the guest clock and the grant table's frames.  Timer deadlines are
+ * guest time, so with the clock they carry over a save and restore.  Both directions need the domain paused,
  * so no vCPU is inside cpu_run() while its state is read or written.
  */
 
@@ -51,6 +52,7 @@ ctl_domain_getcontext(struct ctl_client *c, struct domain *d, const void *req,
 	const struct machine_ops	*m = c->hv->mops;
 	struct privcmd_ctx_domain	 dr;
 	struct privcmd_ctx_vcpu		 vr;
+	struct privcmd_ctx_clock	 clk;
 	uint64_t			 body[(sizeof(vr) / 8) + CTX_MAX_FIELDS];
 	uint64_t			 gfns[GNTTAB_MAX_FRAMES], t;
 	struct dom_vcpu			*v;
@@ -74,6 +76,9 @@ ctl_domain_getcontext(struct ctl_client *c, struct domain *d, const void *req,
 	memcpy(dr.hvm_param, d->hvm_param, sizeof(dr.hvm_param));
 	pthread_mutex_unlock(&d->lock);
 	rec(r->payload, PRIVCMD_CTX_DOMAIN, &dr, sizeof(dr));
+	memset(&clk, 0, sizeof(clk));
+	clk.guest_ns = domain_guest_time_ns(d);	/* stopped: paused */
+	rec(r->payload, PRIVCMD_CTX_CLOCK, &clk, sizeof(clk));
 	for (i = 0; i < d->max_vcpus; i++) {
 		v = d->vcpu[i];
 		memset(&vr, 0, sizeof(vr));
@@ -81,7 +86,7 @@ ctl_domain_getcontext(struct ctl_client *c, struct domain *d, const void *req,
 		vr.up = sched_vcpu_state(v) != VS_DOWN;
 		vr.affinity = sched_get_affinity(c->hv->sched, v);
 		t = __atomic_load_n(&v->timer_pv, __ATOMIC_SEQ_CST);
-		vr.timer_pv = t == TIMER_NONE ? 0 : m->to_guest_ns(d, t);
+		vr.timer_pv = t == TIMER_NONE ? 0 : t;	/* guest time */
 		n = m->save_vcpu(v, body + sizeof(vr) / 8, CTX_MAX_FIELDS);
 		if (n == 0)
 			return EOVERFLOW;
@@ -104,6 +109,7 @@ check(struct domain *d, const uint8_t *p, size_t len)
 	struct privcmd_ctx_rec	 h;
 	struct privcmd_ctx_domain dr;
 	struct privcmd_ctx_vcpu	 vr;
+	struct privcmd_ctx_clock clk;
 	size_t			 off = 0, body;
 	int			 seen_dom = 0;
 
@@ -140,6 +146,13 @@ check(struct domain *d, const uint8_t *p, size_t len)
 			if (h.len % 8 != 0 || h.len / 8 > GNTTAB_MAX_FRAMES)
 				return EINVAL;
 			break;
+		case PRIVCMD_CTX_CLOCK:
+			if (h.len != sizeof(clk))
+				return EINVAL;
+			memcpy(&clk, p + off, sizeof(clk));
+			if (clk.pad != 0 || clk.guest_ns >= TIMER_NONE / 2)
+				return EINVAL;
+			break;
 		case PRIVCMD_CTX_END:
 			return seen_dom ? 0 : EINVAL;
 		default:
@@ -160,6 +173,7 @@ ctl_domain_setcontext(struct ctl_client *c, struct domain *d, const void *req,
 	struct privcmd_ctx_rec		 h;
 	struct privcmd_ctx_domain	 dr;
 	struct privcmd_ctx_vcpu		 vr;
+	struct privcmd_ctx_clock	 clk;
 	uint64_t			 fields[CTX_MAX_FIELDS];
 	uint64_t			 gfns[GNTTAB_MAX_FRAMES];
 	struct dom_vcpu			*v;
@@ -198,13 +212,15 @@ ctl_domain_setcontext(struct ctl_client *c, struct domain *d, const void *req,
 			    (unsigned)vr.nfields)) != 0)
 				return rc;
 			(void)sched_set_affinity(c->hv->sched, v, vr.affinity);
+			/* Guest time: armed when the domain is unpaused. */
 			__atomic_store_n(&v->timer_pv, vr.timer_pv == 0 ?
-			    TIMER_NONE : m->to_host_ns(d, vr.timer_pv),
-			    __ATOMIC_SEQ_CST);
-			if (vr.timer_pv != 0)
-				timer_set(c->hv->timers, v, v->timer_pv);
+			    TIMER_NONE : vr.timer_pv, __ATOMIC_SEQ_CST);
 			if (vr.up)
 				sched_vcpu_up(c->hv->sched, v);
+			break;
+		case PRIVCMD_CTX_CLOCK:
+			memcpy(&clk, p + off, sizeof(clk));
+			domain_guest_time_set(d, clk.guest_ns);
 			break;
 		case PRIVCMD_CTX_GNTTAB:
 			memcpy(gfns, p + off, h.len);

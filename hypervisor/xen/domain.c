@@ -8,6 +8,7 @@
 #include "include/xvm/privcmd.h"
 #include "hypervisor/xen/console.h"
 #include "hypervisor/xen/domain.h"
+#include "hypervisor/xen/domcons.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/gnttab.h"
 #include "hypervisor/xen/logdirty.h"
@@ -59,6 +60,7 @@ domain_free(struct domain *d)
 		free(d->vcpu[i]);
 	gnttab_free(d->gnttab);
 	evtchn_dom_free(d->evtchn);
+	domcons_free(d->cons);
 	if (d->mm.base != NULL)
 		mm_fini(&d->mm);
 	pthread_mutex_destroy(&d->lock);
@@ -66,22 +68,29 @@ domain_free(struct domain *d)
 }
 
 /*
- * A vCPU's deadline passed (timer thread): the PV timer raises VIRQ_TIMER;
- * either kind wakes the vCPU, whose CPU then sees its own timer interrupt.
+ * A vCPU's host-time deadline passed (timer thread).  Deadlines are guest
+ * time: while the domain is paused its clock stands still, nothing is due
+ * and domain_unpause() arms the timers again.  A due PV timer raises
+ * VIRQ_TIMER; any due deadline wakes the vCPU, whose CPU then sees its own
+ * timer interrupt.
  */
 static void
 vcpu_timer_fire(struct dom_vcpu *v, void *arg)
 {
 	struct hv	*hv = arg;
-	uint64_t	 now = now_ns();
-
+	struct domain	*d = v->dom;
 	uint64_t	 pv = __atomic_load_n(&v->timer_pv, __ATOMIC_SEQ_CST);
+	uint64_t	 now, h;
 
+	if (domain_guest_to_host(d, 0) == TIMER_NONE)
+		return;				/* paused */
+	now = domain_guest_time_ns(d);
 	if (pv != TIMER_NONE && pv <= now) {
 		__atomic_store_n(&v->timer_pv, TIMER_NONE, __ATOMIC_SEQ_CST);
-		evtchn_send_virq(v->dom, VIRQ_TIMER, v->id);
-	} else if (pv != TIMER_NONE)
-		timer_set(hv->timers, v, pv);	/* an earlier deadline fired */
+		evtchn_send_virq(d, VIRQ_TIMER, v->id);
+	} else if (pv != TIMER_NONE &&
+	    (h = domain_guest_to_host(d, pv)) != TIMER_NONE)
+		timer_set(hv->timers, v, h);	/* an earlier deadline fired */
 	sched_vcpu_wake(hv->sched, v);
 }
 
@@ -94,6 +103,8 @@ hv_new(const struct hv_config *cfg, char **cause)
 	hv = xcalloc(1, sizeof(*hv));
 	pthread_mutex_init(&hv->lock, NULL);
 	pthread_mutex_init(&hv->evtchn_lock, NULL);
+	pthread_mutex_init(&hv->cons_lock, NULL);
+	LIST_INIT(&hv->cons_watchers);
 	hv->mops = cfg->mops;
 	hv->next_domid = 1;
 	if ((hv->console = hv_console_new(cfg->console_echo, cause)) == NULL) {
@@ -137,6 +148,7 @@ hv_free(struct hv *hv)
 	domain_free(hv->dom[0]);
 	hv_console_free(hv->console);
 	pthread_mutex_destroy(&hv->evtchn_lock);
+	pthread_mutex_destroy(&hv->cons_lock);
 	pthread_mutex_destroy(&hv->lock);
 	free(hv);
 }
@@ -200,19 +212,19 @@ domain_create(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
 
 	memcpy(d->uuid, uuid, 16);
 	d->max_vcpus = max_vcpus;
-	d->ctl_paused = 1;
-	d->paused_at = now_ns();
+	d->ctl_paused = 1;		/* the guest clock stands at 0 */
 	if (mm_init(&d->mm, domid, mem_bytes, cause) == -1)
 		goto fail;
 	d->evtchn = evtchn_dom_new(d);
 	d->gnttab = gnttab_new(d);
+	d->cons = domcons_new();
 	for (i = 0; i < max_vcpus; i++) {
 		d->vcpu[i] = xcalloc(1, sizeof(struct dom_vcpu));
 		d->vcpu[i]->dom = d;
 		d->vcpu[i]->id = i;
-		d->vcpu[i]->timer_sbi = TIMER_NONE;
 		d->vcpu[i]->timer_pv = TIMER_NONE;
 		d->vcpu[i]->poll_deadline = TIMER_NONE;
+		d->vcpu[i]->block_deadline = TIMER_NONE;
 	}
 	if (hv->mops != NULL && hv->mops->domain_init != NULL &&
 	    hv->mops->domain_init(d, cause) == -1)
@@ -306,27 +318,64 @@ domain_destroy(struct domain *d)
 		timer_cancel(hv->timers, d->vcpu[i]);
 	}
 	evtchn_dom_close_all(d);
+	domcons_gone(d);
 	hv_console_printf(hv->console, "domain %u destroyed", d->domid);
 	evtchn_send_virq(hv->dom[0], VIRQ_DOM_EXC, 0);
 	domain_put(d);		/* the table's */
 	return 0;
 }
 
+/*
+ * Pause and unpause come from the privcmd thread only, so the count and
+ * the clock change in the same order.  The vCPUs leave their pCPUs before
+ * the clock stops, and the clock runs before they come back: a running
+ * vCPU never sees it stand still.
+ */
 int
 domain_pause(struct domain *d)
 {
+	const struct machine_ops *m = d->hv->mops;
+	int		 first;
+
 	pthread_mutex_lock(&d->lock);
-	if (d->ctl_paused++ == 0)
-		d->paused_at = now_ns();
+	first = d->ctl_paused++ == 0;
 	pthread_mutex_unlock(&d->lock);
 	stop_vcpus(d, NULL);
+	if (!first)
+		return 0;
+	if (m != NULL && m->clock_run != NULL && d->mach != NULL)
+		m->clock_run(d, 0);
+	pthread_mutex_lock(&d->lock);
+	d->clk_frozen = now_ns() - d->clk_base;
+	pthread_mutex_unlock(&d->lock);
 	return 0;
+}
+
+/* The clock runs again: every deadline gets its new host time. */
+static void
+rearm_timers(struct domain *d)
+{
+	struct dom_vcpu	*v;
+	uint64_t	 g, h;
+	unsigned	 i;
+
+	for (i = 0; i < d->max_vcpus; i++) {
+		v = d->vcpu[i];
+		g = __atomic_load_n(&v->timer_pv, __ATOMIC_SEQ_CST);
+		if (sched_vcpu_state(v) == VS_BLOCKED && v->block_deadline < g)
+			g = v->block_deadline;
+		if (g != TIMER_NONE &&
+		    (h = domain_guest_to_host(d, g)) != TIMER_NONE)
+			timer_set(d->hv->timers, v, h);
+	}
 }
 
 int
 domain_unpause(struct domain *d)
 {
+	const struct machine_ops *m = d->hv->mops;
 	unsigned	i;
+	int		last;
 
 	pthread_mutex_lock(&d->lock);
 	if (d->ctl_paused == 0) {
@@ -334,9 +383,14 @@ domain_unpause(struct domain *d)
 		errno = EINVAL;
 		return -1;
 	}
-	if (--d->ctl_paused == 0)
-		d->paused_ns += now_ns() - d->paused_at;
+	if ((last = --d->ctl_paused == 0))
+		d->clk_base = now_ns() - d->clk_frozen;
 	pthread_mutex_unlock(&d->lock);
+	if (last) {
+		if (m != NULL && m->clock_run != NULL && d->mach != NULL)
+			m->clock_run(d, 1);
+		rearm_timers(d);
+	}
 	for (i = 0; i < d->max_vcpus; i++)
 		sched_vcpu_unpause(d->hv->sched, d->vcpu[i]);
 	return 0;
@@ -444,10 +498,42 @@ domain_shared_info_gfn(struct domain *d)
 uint64_t
 domain_guest_time_ns(struct domain *d)
 {
+	const struct machine_ops *m = d->hv->mops;
 	uint64_t	t;
 
+	if (m != NULL && m->clock_now != NULL && d->mach != NULL)
+		return m->clock_now(d);
 	pthread_mutex_lock(&d->lock);
-	t = (d->ctl_paused ? d->paused_at : now_ns()) - d->paused_ns;
+	t = d->ctl_paused ? d->clk_frozen : now_ns() - d->clk_base;
 	pthread_mutex_unlock(&d->lock);
 	return t;
+}
+
+uint64_t
+domain_guest_to_host(struct domain *d, uint64_t g)
+{
+	const struct machine_ops *m = d->hv->mops;
+	uint64_t	h;
+
+	if (g == TIMER_NONE)
+		return TIMER_NONE;
+	if (m != NULL && m->clock_to_host != NULL && d->mach != NULL)
+		return m->clock_to_host(d, g);
+	pthread_mutex_lock(&d->lock);
+	h = d->ctl_paused || g > TIMER_NONE - d->clk_base ? TIMER_NONE :
+	    d->clk_base + g;
+	pthread_mutex_unlock(&d->lock);
+	return h;
+}
+
+void
+domain_guest_time_set(struct domain *d, uint64_t g)
+{
+	const struct machine_ops *m = d->hv->mops;
+
+	if (m != NULL && m->clock_set != NULL && d->mach != NULL)
+		m->clock_set(d, g);
+	pthread_mutex_lock(&d->lock);
+	d->clk_frozen = g;
+	pthread_mutex_unlock(&d->lock);
 }

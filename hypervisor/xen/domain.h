@@ -4,11 +4,15 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include "hypervisor/xen/mm.h"
 #include "hypervisor/xen/sched.h"
 
+struct domcons;
+struct domcons_watch;
 struct evtchn_dom;
 struct gnttab;
 struct hv;
@@ -29,11 +33,18 @@ struct dom_vcpu {
 	unsigned		 id;
 	struct sched_vcpu	 sv;
 	void			*arch;		/* the machine glue's hart */
-	uint64_t		 timer_sbi;	/* deadlines, CLOCK_MONOTONIC ns */
+	/*
+	 * Deadlines in guest time (ns, domain_guest_time_ns()), or
+	 * TIMER_NONE: set_timer_op's, SCHEDOP_poll's timeout, and the one a
+	 * blocked vCPU wakes at (the earliest of its timers).  The timer
+	 * queue holds their host-time equivalents, armed again whenever the
+	 * guest clock restarts.
+	 */
 	uint64_t		 timer_pv;
+	uint64_t		 poll_deadline;
+	uint64_t		 block_deadline;
 	unsigned		 timer_slot;	/* timerq heap index + 1 */
-	uint64_t		 timer_at;
-	uint64_t		 poll_deadline;	/* SCHEDOP_poll, or TIMER_NONE */
+	uint64_t		 timer_at;	/* CLOCK_MONOTONIC ns */
 	int			 initialised;	/* VCPUOP_initialise done */
 	int			 hc_stop;	/* enum vcpu_stop of a hypercall */
 	unsigned		 storm;		/* chunks in a row with no insn */
@@ -51,8 +62,14 @@ struct dom_vcpu {
 struct machine_ops {
 	int	(*domain_init)(struct domain *, char **cause);
 	void	(*domain_fini)(struct domain *);
-	/* Raise the event-channel upcall interrupt on v (any thread). */
+	/*
+	 * The event-channel upcall (docs/guest-abi.md): upcall() after the
+	 * hypervisor set v's evtchn_upcall_pending (any thread);
+	 * shared_info_moved() when the domain's shared_info page changed
+	 * place, so the harts read the bytes where they now are.
+	 */
 	void	(*upcall)(struct dom_vcpu *);
+	void	(*shared_info_moved)(struct domain *);
 	/*
 	 * Integer state of a vCPU that is not running (paused or down);
 	 * set_context on a down vCPU starts it.  0 or a positive errno.
@@ -64,17 +81,29 @@ struct machine_ops {
 	/*
 	 * The whole hart as n u64 fields (save/restore): save returns the
 	 * count written (at most max); load checks and applies, 0 or a
-	 * positive errno.  Guest time in ns for a timer deadline: to_guest
-	 * converts a host CLOCK_MONOTONIC deadline, to_host back.
+	 * positive errno.
 	 */
 	unsigned (*save_vcpu)(struct dom_vcpu *, uint64_t *fields,
 		    unsigned max);
 	int	(*load_vcpu)(struct dom_vcpu *, const uint64_t *fields,
 		    unsigned n);
-	uint64_t (*to_guest_ns)(struct domain *, uint64_t host_ns);
 	/* The CPU core's own view of the domain's RAM (for log-dirty). */
 	void	*(*ram_view)(struct domain *);
-	uint64_t (*to_host_ns)(struct domain *, uint64_t guest_ns);
+	/*
+	 * The guest clock (ns), which the machine keeps (its mtime x 100):
+	 * now, the host CLOCK_MONOTONIC time a guest time will be reached
+	 * (TIMER_NONE while stopped), stop (run = 0) and start, set.  NULL:
+	 * domain.c keeps a clock of its own.
+	 */
+	/*
+	 * Input for the emulated console (UART, SBI getchar): bytes queued,
+	 * at most what fits; returns the count taken.
+	 */
+	size_t	(*console_input)(struct domain *, const char *, size_t);
+	uint64_t (*clock_now)(struct domain *);
+	uint64_t (*clock_to_host)(struct domain *, uint64_t guest_ns);
+	void	(*clock_run)(struct domain *, int run);
+	void	(*clock_set)(struct domain *, uint64_t guest_ns);
 	const struct vcpu_ops *vops;
 };
 
@@ -90,14 +119,16 @@ struct domain {
 	int			 shutdown;
 	unsigned		 shutdown_reason;
 	uint64_t		 hvm_param[HVM_NR_PARAMS];
-	uint64_t		 paused_at;	/* guest time stops while paused */
-	uint64_t		 paused_ns;
+	/* The guest clock without a machine's: stopped while ctl_paused. */
+	uint64_t		 clk_base;	/* host ns of guest time 0 */
+	uint64_t		 clk_frozen;	/* guest ns while stopped */
 	/* Set at create, then constant. */
 	unsigned		 max_vcpus;
 	struct dom_vcpu		*vcpu[DOMAIN_MAX_VCPUS];
 	struct mm		 mm;
 	struct evtchn_dom	*evtchn;
 	struct gnttab		*gnttab;
+	struct domcons		*cons;		/* emulated console output */
 	void			*mach;		/* the machine glue's state */
 	/* Scheduler parameters, under the scheduler lock. */
 	unsigned		 weight;
@@ -119,6 +150,8 @@ struct hv {
 	uint32_t		 next_domid;
 	pthread_mutex_t		 evtchn_lock;	/* every event channel */
 	struct hv_console	*console;
+	pthread_mutex_t		 cons_lock;	/* the watchers */
+	LIST_HEAD(, domcons_watch) cons_watchers;
 	struct sched		*sched;
 	struct timerq		*timers;
 	const struct machine_ops *mops;
@@ -173,7 +206,15 @@ unsigned domain_getinfolist(struct hv *, uint32_t first,
 /* The gfn of the guest's shared_info page, or 0 before it gave one. */
 uint64_t domain_shared_info_gfn(struct domain *);
 
-/* Guest time: host monotonic time minus the time spent paused. */
+/*
+ * Guest time (ns): it runs only while the domain is not paused by the
+ * toolstack (it starts at 0 on the first unpause), so a guest sees no
+ * jump across pause, save and restore.  to_host: the CLOCK_MONOTONIC time
+ * guest time 'g' will be reached, TIMER_NONE while paused.  set: only
+ * while paused (restore).
+ */
 uint64_t domain_guest_time_ns(struct domain *);
+uint64_t domain_guest_to_host(struct domain *, uint64_t g);
+void	 domain_guest_time_set(struct domain *, uint64_t g);
 
 #endif

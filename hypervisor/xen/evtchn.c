@@ -165,6 +165,8 @@ evtchn_set_shared_info(struct domain *d, uint8_t *page)
 		ed->shinfo = page;
 	}
 	UNLOCK(d);
+	if (d->hv->mops != NULL && d->hv->mops->shared_info_moved != NULL)
+		d->hv->mops->shared_info_moved(d);
 }
 
 uint8_t *

@@ -332,7 +332,7 @@ struct sched_poll {
 };
 
 static enum vcpu_stop
-sched_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
+sched_op(struct dom_vcpu *v, uint64_t cmd,
     uint64_t arg, int64_t *ret)
 {
 	struct domain		*d = v->dom;
@@ -385,7 +385,7 @@ sched_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 		if (upcall_pending(v))
 			return VCPU_STOP_BUDGET;
 		if (sp.timeout != 0)
-			v->poll_deadline = env->guest_to_host(v, sp.timeout);
+			v->poll_deadline = sp.timeout;	/* guest time */
 		return VCPU_STOP_BLOCK;
 	default:
 		*ret = -ENOSYS;
@@ -506,10 +506,13 @@ hypercall(struct dom_vcpu *v, const struct hcall_env *env, uint64_t nr,
 		*ret = memory_op(v, a[0], a[1]);
 		break;
 	case __HYPERVISOR_set_timer_op:
-		/* a0: guest system time (ns) of the deadline; 0 cancels. */
-		t = a[0] == 0 ? TIMER_NONE : env->guest_to_host(v, a[0]);
-		__atomic_store_n(&v->timer_pv, t, __ATOMIC_SEQ_CST);
-		if (t != TIMER_NONE)
+		/*
+		 * a0: guest system time (ns) of the deadline; 0 cancels.  The
+		 * deadline stays guest time; the timer queue gets its host time.
+		 */
+		__atomic_store_n(&v->timer_pv, a[0] == 0 ? TIMER_NONE : a[0],
+		    __ATOMIC_SEQ_CST);
+		if (a[0] != 0 && (t = env->guest_to_host(v, a[0])) != TIMER_NONE)
 			timer_set(v->dom->hv->timers, v, t);
 		break;
 	case __HYPERVISOR_xen_version:
@@ -524,7 +527,7 @@ hypercall(struct dom_vcpu *v, const struct hcall_env *env, uint64_t nr,
 	case __HYPERVISOR_vcpu_op:
 		return vcpu_op(v, env, a[0], a[1], a[2], ret);
 	case __HYPERVISOR_sched_op:
-		return sched_op(v, env, a[0], a[1], ret);
+		return sched_op(v, a[0], a[1], ret);
 	case __HYPERVISOR_event_channel_op:
 		*ret = evtchn_op(v, a[0], a[1]);
 		break;

@@ -11,6 +11,7 @@
 #include "hypervisor/machine.h"
 #include "hypervisor/xen/console.h"
 #include "hypervisor/xen/domain.h"
+#include "hypervisor/xen/domcons.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/hypercall.h"
 #include "hypervisor/xen/rvglue.h"
@@ -26,21 +27,16 @@
  * calls sched_vcpu_wake), PV hypercalls are served on the vCPU's own
  * thread by hypercall.c through the machine's hcall hook.
  *
- * The event-channel upcall is CPU_IRQ_SEIP_PV, a level: it follows the
- * vCPU's evtchn_upcall_pending byte, raised when an event is delivered
- * and sampled again at every hypercall and every chunk, so a guest that
- * cleared the byte sees the line drop at its next hypercall at the latest
- * (docs/guest-abi.md).
+ * The event-channel upcall is Xen's level: each hart is given its
+ * vcpu_info (cpu_set_upcall) and reads evtchn_upcall_pending and
+ * evtchn_upcall_mask there whenever it decides on interrupts; delivery
+ * only makes it look (docs/guest-abi.md).
  */
 
 #define RV_CHUNK	200000		/* instructions between checks, at first */
-#define CON_LINE	256
 
 struct rvdom {
 	struct machine	*m;
-	pthread_mutex_t	 con_lock;	/* guest console line */
-	char		 con[CON_LINE];
-	size_t		 con_len;
 	struct domain	*d;
 };
 
@@ -52,26 +48,22 @@ rv_machine(struct domain *d)
 	return r != NULL ? r->m : NULL;
 }
 
-/* Guest console output (UART, SBI putchar) into the hypervisor console. */
+/*
+ * The machine's console (UART, SBI putchar and DBCN, HTIF) is the
+ * domain's emulated console: its ring, read by xvm-consoled (domcons.c).
+ */
 static void
 rv_console(void *arg, const char *buf, size_t len)
 {
 	struct rvdom	*r = arg;
-	size_t		 i;
 
-	pthread_mutex_lock(&r->con_lock);
-	for (i = 0; i < len; i++) {
-		if (buf[i] != '\n' && r->con_len < CON_LINE - 1) {
-			r->con[r->con_len++] = buf[i];
-			continue;
-		}
-		hv_console_printf(r->d->hv->console, "(d%u) %.*s", r->d->domid,
-		    (int)r->con_len, r->con);
-		r->con_len = 0;
-		if (buf[i] != '\n')
-			r->con[r->con_len++] = buf[i];
-	}
-	pthread_mutex_unlock(&r->con_lock);
+	domcons_output(r->d, buf, len);
+}
+
+static size_t
+rv_console_input(struct domain *d, const char *buf, size_t len)
+{
+	return machine_console_input(rv_machine(d), buf, len);
 }
 
 static struct dom_vcpu *
@@ -82,28 +74,19 @@ dvcpu(struct domain *d, struct vcpu *hart)
 	return id < d->max_vcpus ? d->vcpu[id] : NULL;
 }
 
-static void
-upcall_sample(struct dom_vcpu *v)
-{
-	uint8_t	*sh;
-	int	 level;
-
-	sh = evtchn_shared_info(v->dom);
-	level = __atomic_load_n(sh + v->id * SHINFO_VCPU_INFO_SIZE +
-	    SHINFO_UPCALL_PENDING, __ATOMIC_SEQ_CST) != 0;
-	cpu_set_irq_line(v->arch, CPU_IRQ_SEIP_PV, level);
-}
-
 static uint64_t
 guest_now(struct dom_vcpu *v)
 {
-	return machine_mtime(rv_machine(v->dom)) * 100;
+	return machine_clock_ns(rv_machine(v->dom));
 }
 
+/* The first host ns at which mtime has reached guest_ns / 100. */
 static uint64_t
 guest_to_host(struct dom_vcpu *v, uint64_t guest_ns)
 {
-	return machine_mtime_to_ns(rv_machine(v->dom), guest_ns / 100);
+	if (guest_ns == TIMER_NONE)
+		return TIMER_NONE;
+	return machine_mtime_to_ns(rv_machine(v->dom), (guest_ns + 99) / 100);
 }
 
 static void
@@ -151,7 +134,6 @@ rv_hcall(void *arg, struct vcpu *hart)
 		a[i] = cpu_get_reg(hart, 10 + i);
 	stop = hypercall(v, &rv_env, cpu_get_reg(hart, 16), a, &ret);
 	cpu_set_reg(hart, 10, (uint64_t)ret);
-	upcall_sample(v);
 	if (stop == VCPU_STOP_BUDGET)
 		return 0;
 	v->hc_stop = stop;
@@ -163,9 +145,20 @@ rv_wake(struct vcpu *hart, void *arg)
 {
 	struct dom_vcpu	*v = arg;
 
-	(void)hart;
+	/*
+	 * SBI HSM hart_start from another hart (or VCPUOP_up) kicks a
+	 * stopped hart: the scheduler brings the vCPU up.  (A kick the
+	 * scheduler makes under its lock is for a running vCPU: not this.)
+	 */
+	if (cpu_hsm_state(hart) == CPU_HSM_START_PENDING &&
+	    sched_vcpu_state(v) == VS_DOWN) {
+		sched_vcpu_up(v->dom->hv->sched, v);
+		return;
+	}
 	sched_vcpu_wake(v->dom->hv->sched, v);
 }
+
+static void	rv_shared_info_moved(struct domain *);
 
 static int
 rv_domain_init(struct domain *d, char **cause)
@@ -184,18 +177,21 @@ rv_domain_init(struct domain *d, char **cause)
 	mc.name = name;
 	r = xcalloc(1, sizeof(*r));
 	r->d = d;
-	pthread_mutex_init(&r->con_lock, NULL);
 	if ((r->m = machine_new(&mc, cause)) == NULL) {
 		free(r);
 		return -1;
 	}
 	d->mach = r;
+	/* Created paused: guest time starts at 0 on the first unpause. */
+	machine_clock_stop(r->m);
+	machine_clock_set_ns(r->m, 0);
 	machine_set_console(r->m, rv_console, r);
 	machine_set_hcall_hook(r->m, rv_hcall, d);
 	for (i = 0; i < d->max_vcpus; i++) {
 		d->vcpu[i]->arch = machine_vcpu(r->m, i);
 		cpu_set_wake(d->vcpu[i]->arch, rv_wake, d->vcpu[i]);
 	}
+	rv_shared_info_moved(d);
 	return 0;
 }
 
@@ -206,10 +202,7 @@ rv_domain_fini(struct domain *d)
 
 	if (r == NULL)
 		return;
-	if (r->con_len > 0)
-		rv_console(r, "\n", 1);
 	machine_free(r->m);
-	pthread_mutex_destroy(&r->con_lock);
 	free(r);
 	d->mach = NULL;
 }
@@ -217,13 +210,42 @@ rv_domain_fini(struct domain *d)
 static void
 rv_upcall(struct dom_vcpu *v)
 {
-	cpu_set_irq_line(v->arch, CPU_IRQ_SEIP_PV, 1);
+	cpu_upcall_notify(v->arch);
+}
+
+static void
+rv_shared_info_moved(struct domain *d)
+{
+	uint8_t		*sh = evtchn_shared_info(d);
+	unsigned	 i;
+
+	for (i = 0; i < d->max_vcpus; i++)
+		cpu_set_upcall(d->vcpu[i]->arch, sh + i *
+		    SHINFO_VCPU_INFO_SIZE);
 }
 
 static uint64_t
 min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
+}
+
+/*
+ * A vCPU blocks (WFI, SCHEDOP_block or poll): it wakes at the earliest of
+ * its SBI/CLINT timer, its PV timer and the poll timeout, all guest time.
+ * That is kept for domain_unpause(), which arms it again after a pause;
+ * the host time of it goes to the scheduler's timer.
+ */
+static uint64_t
+block_deadline(struct dom_vcpu *v, uint64_t poll)
+{
+	uint64_t	cmp = cpu_timer_cmp(v->arch), g;
+
+	g = min_u64(poll, __atomic_load_n(&v->timer_pv, __ATOMIC_SEQ_CST));
+	if (cmp != UINT64_MAX)
+		g = min_u64(g, cmp * 100);
+	v->block_deadline = g;
+	return guest_to_host(v, g);
 }
 
 static enum vcpu_stop
@@ -240,7 +262,6 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 	if (v->chunk == 0)
 		v->chunk = RV_CHUNK;
 	for (;;) {
-		upcall_sample(v);
 		ic = cpu_instret(hart);
 		t0 = now_ns();
 		exit = cpu_run(hart, v->chunk);
@@ -277,16 +298,13 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 		case CPU_EXIT_WFI:
 			if (cpu_wfi_should_wake(hart))
 				continue;
-			*wake_at = min_u64(cpu_deadline(hart),
-			    __atomic_load_n(&v->timer_pv, __ATOMIC_SEQ_CST));
+			*wake_at = block_deadline(v, TIMER_NONE);
 			return VCPU_STOP_BLOCK;
 		case CPU_EXIT_STOPPED:
 			return VCPU_STOP_DOWN;
 		case CPU_EXIT_HCALL:
 			if (v->hc_stop == VCPU_STOP_BLOCK) {
-				*wake_at = min_u64(min_u64(cpu_deadline(hart),
-				    v->poll_deadline), __atomic_load_n(
-				    &v->timer_pv, __ATOMIC_SEQ_CST));
+				*wake_at = block_deadline(v, v->poll_deadline);
 				v->poll_deadline = TIMER_NONE;
 			}
 			return v->hc_stop;
@@ -367,18 +385,30 @@ rv_load_vcpu(struct dom_vcpu *v, const uint64_t *fields, unsigned n)
 }
 
 static uint64_t
-rv_to_guest_ns(struct domain *d, uint64_t host_ns)
+rv_clock_now(struct domain *d)
 {
-	struct machine	*m = rv_machine(d);
-	uint64_t	 now = now_ns(), g = machine_mtime(m) * 100;
-
-	return host_ns >= now ? g + (host_ns - now) : g - (now - host_ns);
+	return machine_clock_ns(rv_machine(d));
 }
 
 static uint64_t
-rv_to_host_ns(struct domain *d, uint64_t guest_ns)
+rv_clock_to_host(struct domain *d, uint64_t guest_ns)
 {
-	return machine_mtime_to_ns(rv_machine(d), guest_ns / 100);
+	return guest_to_host(d->vcpu[0], guest_ns);
+}
+
+static void
+rv_clock_run(struct domain *d, int run)
+{
+	if (run)
+		machine_clock_start(rv_machine(d));
+	else
+		machine_clock_stop(rv_machine(d));
+}
+
+static void
+rv_clock_set(struct domain *d, uint64_t guest_ns)
+{
+	machine_clock_set_ns(rv_machine(d), guest_ns);
 }
 
 static void *
@@ -402,12 +432,16 @@ const struct machine_ops rv_machine_ops = {
 	.domain_init = rv_domain_init,
 	.domain_fini = rv_domain_fini,
 	.upcall = rv_upcall,
+	.shared_info_moved = rv_shared_info_moved,
 	.get_context = rv_get_context,
 	.set_context = rv_set_context,
 	.save_vcpu = rv_save_vcpu,
 	.load_vcpu = rv_load_vcpu,
-	.to_guest_ns = rv_to_guest_ns,
-	.to_host_ns = rv_to_host_ns,
 	.ram_view = rv_ram_view,
+	.console_input = rv_console_input,
+	.clock_now = rv_clock_now,
+	.clock_to_host = rv_clock_to_host,
+	.clock_run = rv_clock_run,
+	.clock_set = rv_clock_set,
 	.vops = &rv_vops,
 };

@@ -9,6 +9,7 @@
 #include "lib/xmalloc.h"
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/sched.h"
+#include "hypervisor/xen/sched_priv.h"
 #include "hypervisor/xen/timer.h"
 
 /*
@@ -45,40 +46,8 @@
  * UNDER arrival preempts an OVER runner within a tick (sooner: it kicks).
  */
 
-struct pcpu {
-	struct sched	*s;
-	unsigned	 id;
-	pthread_t	 thread;
-	pthread_cond_t	 cv;
-	struct dom_vcpu	*cur;
-	uint64_t	 used;		/* ns run here since the accounting */
-	int		 idle;
-};
-
-TAILQ_HEAD(svq, sched_vcpu);
-
-struct sched {
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 desched;	/* some vCPU left its pCPU */
-	struct svq	 runq[PRIO_NR];
-	struct svq	 all;
-	unsigned	 npcpu;
-	struct pcpu	*pcpu;
-	struct timerq	*timers;
-	uint64_t	 next_acct;
-	uint64_t	 last_acct;
-	int		 stop;
-};
-
-#define SV_VCPU(sv) \
-	((struct dom_vcpu *)(void *)((char *)(sv) - offsetof(struct dom_vcpu, sv)))
-
-/*
- * State changes happen under the lock but are atomic stores, because
- * sched_vcpu_wake() reads the state without it.
- */
-static void
-set_state(struct sched_vcpu *sv, enum vcpu_state st)
+void
+sched_set_state(struct sched_vcpu *sv, enum vcpu_state st)
 {
 	__atomic_store_n(&sv->state, st, __ATOMIC_SEQ_CST);
 }
@@ -98,8 +67,8 @@ thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void
-kick(struct dom_vcpu *v)
+void
+sched_kick(struct dom_vcpu *v)
 {
 	const struct machine_ops *m = v->dom->hv->mops;
 
@@ -127,9 +96,8 @@ preempt_target(struct sched *s, struct sched_vcpu *sv)
 	return best;
 }
 
-/* Put sv on or off its queue to match its state; wake or kick a pCPU. */
-static void
-requeue(struct sched *s, struct sched_vcpu *sv, int front)
+void
+sched_requeue(struct sched *s, struct sched_vcpu *sv, int front)
 {
 	struct pcpu	*p;
 
@@ -149,7 +117,7 @@ requeue(struct sched *s, struct sched_vcpu *sv, int front)
 	if (p->idle)
 		pthread_cond_signal(&p->cv);
 	else
-		kick(p->cur);
+		sched_kick(p->cur);
 }
 
 static void
@@ -165,7 +133,7 @@ set_prio(struct sched *s, struct sched_vcpu *sv, enum sched_prio prio)
 	}
 	sv->prio = prio;
 	if (q)
-		requeue(s, sv, 0);
+		sched_requeue(s, sv, 0);
 }
 
 /* Counted by the accounting: wants a pCPU, has one, or is capped out. */
@@ -248,7 +216,7 @@ account(struct sched *s, uint64_t period)
 		if (sv->parked && sv->credit > 0) {
 			sv->parked = 0;
 			sv->prio = PRIO_UNDER;
-			requeue(s, sv, 0);
+			sched_requeue(s, sv, 0);
 		} else if (sv->prio != PRIO_BOOST)
 			set_prio(s, sv, sv->credit > 0 ? PRIO_UNDER : PRIO_OVER);
 	}
@@ -341,7 +309,7 @@ pcpu_main(void *arg)
 		v = SV_VCPU(sv);
 		TAILQ_REMOVE(&s->runq[sv->prio], sv, runq);
 		sv->queued = 0;
-		set_state(sv, VS_RUNNING);
+		sched_set_state(sv, VS_RUNNING);
 		sv->pcpu = (int)p->id;
 		__atomic_store_n(&sv->woken, 0, __ATOMIC_SEQ_CST);
 		if (sv->slice_left <= 0)
@@ -378,7 +346,7 @@ pcpu_main(void *arg)
 		front = 0;
 		switch (stop) {
 		case VCPU_STOP_BUDGET:
-			set_state(sv, VS_READY);
+			sched_set_state(sv, VS_READY);
 			/* Keep the pCPU for the rest of the slice if no one better waits. */
 			front = sv->slice_left > 0 &&
 			    !better_waiting(s, p, sv->prio);
@@ -386,23 +354,23 @@ pcpu_main(void *arg)
 				sv->slice_left = 0;
 			break;
 		case VCPU_STOP_YIELD:
-			set_state(sv, VS_READY);
+			sched_set_state(sv, VS_READY);
 			sv->slice_left = 0;
 			break;
 		case VCPU_STOP_BLOCK:
 			/* Dekker with sched_vcpu_wake()'s lock-free path. */
 			sv->slice_left = 0;
-			set_state(sv, VS_BLOCKED);
+			sched_set_state(sv, VS_BLOCKED);
 			if (__atomic_load_n(&sv->woken, __ATOMIC_SEQ_CST))
-				set_state(sv, VS_READY);
+				sched_set_state(sv, VS_READY);
 			break;
 		case VCPU_STOP_DOWN:
 		case VCPU_STOP_HALT:
 			sv->slice_left = 0;
-			set_state(sv, VS_DOWN);
+			sched_set_state(sv, VS_DOWN);
 			break;
 		}
-		requeue(s, sv, front);
+		sched_requeue(s, sv, front);
 		pthread_cond_broadcast(&s->desched);
 		if (sv->state == VS_BLOCKED && wake_at != TIMER_NONE) {
 			pthread_mutex_unlock(&s->lock);
@@ -488,175 +456,3 @@ sched_nr_pcpus(const struct sched *s)
 	return s->npcpu;
 }
 
-void
-sched_vcpu_add(struct sched *s, struct dom_vcpu *v)
-{
-	struct sched_vcpu	*sv = &v->sv;
-
-	pthread_mutex_lock(&s->lock);
-	memset(sv, 0, sizeof(*sv));
-	set_state(sv, VS_DOWN);
-	sv->prio = PRIO_UNDER;
-	sv->pcpu = -1;
-	sv->affinity = s->npcpu >= 64 ? ~0ull : (1ull << s->npcpu) - 1;
-	TAILQ_INSERT_TAIL(&s->all, sv, all);
-	pthread_mutex_unlock(&s->lock);
-}
-
-void
-sched_vcpu_remove(struct sched *s, struct dom_vcpu *v)
-{
-	sched_vcpu_pause(s, v, 1);
-	pthread_mutex_lock(&s->lock);
-	requeue(s, &v->sv, 0);
-	v->dom->cpu_time_dead += v->sv.cpu_time_ns;
-	v->sv.cpu_time_ns = 0;
-	set_state(&v->sv, VS_DOWN);
-	TAILQ_REMOVE(&s->all, &v->sv, all);
-	pthread_mutex_unlock(&s->lock);
-}
-
-void
-sched_vcpu_up(struct sched *s, struct dom_vcpu *v)
-{
-	pthread_mutex_lock(&s->lock);
-	if (v->sv.state == VS_DOWN) {
-		set_state(&v->sv, VS_READY);
-		requeue(s, &v->sv, 0);
-	}
-	pthread_mutex_unlock(&s->lock);
-}
-
-void
-sched_vcpu_pause(struct sched *s, struct dom_vcpu *v, int sync)
-{
-	pthread_mutex_lock(&s->lock);
-	v->sv.pause_count++;
-	requeue(s, &v->sv, 0);
-	if (v->sv.state == VS_RUNNING)
-		kick(v);
-	while (sync && v->sv.state == VS_RUNNING)
-		pthread_cond_wait(&s->desched, &s->lock);
-	pthread_mutex_unlock(&s->lock);
-}
-
-void
-sched_vcpu_unpause(struct sched *s, struct dom_vcpu *v)
-{
-	pthread_mutex_lock(&s->lock);
-	if (v->sv.pause_count > 0 && --v->sv.pause_count == 0)
-		requeue(s, &v->sv, 0);
-	pthread_mutex_unlock(&s->lock);
-}
-
-enum vcpu_state
-sched_vcpu_state(const struct dom_vcpu *v)
-{
-	return __atomic_load_n(&v->sv.state, __ATOMIC_SEQ_CST);
-}
-
-void
-sched_vcpu_wake(struct sched *s, struct dom_vcpu *v)
-{
-	struct sched_vcpu	*sv = &v->sv;
-
-	/*
-	 * A running vCPU only needs to know: no lock, so a kick made under
-	 * the scheduler lock may call back here (the CPU's wake hook).  The
-	 * worker stores BLOCKED before it reads woken, and we store woken
-	 * before we read the state, so one of us sees the other.
-	 */
-	__atomic_store_n(&sv->woken, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&sv->state, __ATOMIC_SEQ_CST) == VS_RUNNING)
-		return;
-	pthread_mutex_lock(&s->lock);
-	if (sv->state == VS_BLOCKED) {
-		set_state(sv, VS_READY);
-		if (sv->prio == PRIO_UNDER)
-			sv->prio = PRIO_BOOST;
-		requeue(s, sv, 0);
-	}
-	pthread_mutex_unlock(&s->lock);
-}
-
-int
-sched_set_affinity(struct sched *s, struct dom_vcpu *v, uint64_t map)
-{
-	uint64_t	all = s->npcpu >= 64 ? ~0ull : (1ull << s->npcpu) - 1;
-
-	if ((map & all) == 0)
-		return EINVAL;
-	pthread_mutex_lock(&s->lock);
-	v->sv.affinity = map & all;
-	requeue(s, &v->sv, 0);
-	/* Running where it may no longer: move it off at once. */
-	if (v->sv.state == VS_RUNNING &&
-	    !(v->sv.affinity & (1ull << v->sv.pcpu))) {
-		v->sv.slice_left = 0;
-		kick(v);
-	}
-	pthread_mutex_unlock(&s->lock);
-	return 0;
-}
-
-uint64_t
-sched_get_affinity(struct sched *s, struct dom_vcpu *v)
-{
-	uint64_t	map;
-
-	pthread_mutex_lock(&s->lock);
-	map = v->sv.affinity;
-	pthread_mutex_unlock(&s->lock);
-	return map;
-}
-
-int
-sched_set_credit(struct sched *s, struct domain *d, unsigned weight,
-    unsigned cap)
-{
-	if (weight < 1 || weight > 65535 || cap > 100 * s->npcpu)
-		return EINVAL;
-	pthread_mutex_lock(&s->lock);
-	d->weight = weight;
-	d->cap = cap;
-	pthread_mutex_unlock(&s->lock);
-	return 0;
-}
-
-void
-sched_get_credit(struct sched *s, struct domain *d, unsigned *weight,
-    unsigned *cap)
-{
-	pthread_mutex_lock(&s->lock);
-	*weight = d->weight;
-	*cap = d->cap;
-	pthread_mutex_unlock(&s->lock);
-}
-
-void
-sched_dom_stats(struct sched *s, struct domain *d, unsigned *online,
-    int *running, int *blocked, uint64_t *cpu)
-{
-	unsigned	i;
-	struct dom_vcpu	*v;
-
-	*online = 0;
-	*running = 0;
-	*blocked = 0;
-	pthread_mutex_lock(&s->lock);
-	*cpu = d->cpu_time_dead;
-	for (i = 0; i < d->max_vcpus; i++) {
-		v = d->vcpu[i];
-		if (v == NULL)
-			continue;
-		*cpu += v->sv.cpu_time_ns;
-		if (v->sv.state == VS_DOWN)
-			continue;
-		(*online)++;
-		if (v->sv.state == VS_BLOCKED)
-			*blocked = 1;
-		else if (v->sv.pause_count == 0 && !v->sv.parked)
-			*running = 1;
-	}
-	pthread_mutex_unlock(&s->lock);
-}

@@ -57,6 +57,9 @@ enum privcmd_op {
 	PRIVCMD_OP_DOMAIN_GETCONTEXT = 33,
 	PRIVCMD_OP_DOMAIN_SETCONTEXT = 34,
 	PRIVCMD_OP_LOGDIRTY = 35,
+	PRIVCMD_OP_CONSOLE_WATCH = 36,
+	PRIVCMD_OP_CONSOLE_READ = 37,
+	PRIVCMD_OP_CONSOLE_WRITE = 38,
 	PRIVCMD_OP_MAX
 };
 
@@ -294,6 +297,7 @@ struct privcmd_ctx_rec {
 #define PRIVCMD_CTX_VCPU	2	/* struct privcmd_ctx_vcpu + u64[n] */
 #define PRIVCMD_CTX_GNTTAB	3	/* u64 gfn[] of the grant table */
 #define PRIVCMD_CTX_END		4	/* empty, last */
+#define PRIVCMD_CTX_CLOCK	5	/* struct privcmd_ctx_clock */
 
 struct privcmd_ctx_domain {
 	uint32_t	max_vcpus;
@@ -304,6 +308,17 @@ struct privcmd_ctx_domain {
 	uint32_t	cap;
 	uint32_t	nr_params;
 	uint64_t	hvm_param[64];
+};
+
+/*
+ * The guest clock: guest time (ns; mtime x 100) where it stood when the
+ * domain was paused.  SET puts the (paused) domain's clock there, so the
+ * guest resumes with no jump; without this record its clock is left as
+ * it is.
+ */
+struct privcmd_ctx_clock {
+	uint64_t	guest_ns;
+	uint64_t	pad;		/* 0 */
 };
 
 /* The hart's state as the CPU core gives it: n u64 values follow. */
@@ -337,6 +352,48 @@ struct privcmd_logdirty {
 struct privcmd_logdirty_reply {
 	uint64_t	count;
 	uint64_t	dirty;		/* bits set */
+};
+
+/*
+ * The emulated console of a domain (UART, SBI console, HTIF): what the
+ * guest wrote is kept in a 64 KiB ring per domain, its bytes numbered
+ * from 0 for the domain's life.
+ *
+ * CONSOLE_WATCH (no payload): the reply carries the read end of a pipe;
+ * the connection is a watcher from then on (EBUSY if it already is).
+ * When a domain writes to its console, its domid arrives as one u32,
+ * once until this connection next does CONSOLE_READ of that domain (and
+ * once more when the domain is destroyed).
+ *
+ * CONSOLE_READ: bytes from 'pos' on, at most 'max' (<= PRIVCMD_MAX_PAYLOAD
+ * - 24).  The reply is privcmd_console_read_reply and 'len' bytes;
+ * 'start' > pos means the bytes between fell off the ring (lost), and
+ * 'end' is the count ever written (the next pos when len reached it).
+ *
+ * CONSOLE_WRITE: this, then 'len' bytes of input for the UART and SBI
+ * getchar; the reply says how many were taken (4 KiB may wait at most).
+ */
+struct privcmd_console_read {
+	uint32_t	domid;
+	uint32_t	max;
+	uint64_t	pos;
+};
+
+struct privcmd_console_read_reply {
+	uint64_t	start;
+	uint64_t	end;
+	uint32_t	len;
+	uint32_t	pad;
+};
+
+struct privcmd_console_write {
+	uint32_t	domid;
+	uint32_t	len;
+};
+
+struct privcmd_console_write_reply {
+	uint32_t	written;
+	uint32_t	pad;
 };
 
 struct privcmd_hvm_param {

@@ -152,6 +152,41 @@ int	 xc_readconsolering(xc_interface *, char *buffer,
 
 int	 xc_physinfo(xc_interface *, xc_physinfo_t *put_info);
 
+/*
+ * A domain's emulated console (UART, SBI console, HTIF; docs/privcmd.md):
+ * the hypervisor keeps the newest 64 KiB the guest wrote, its bytes
+ * numbered from 0.  xc_domain_console_read copies bytes from *pos on into
+ * buf (*len: in capacity, at most 256 KiB - 24; out bytes read) and
+ * advances *pos past them; *lost (may be NULL) gets the number of bytes
+ * that had fallen off the ring before *pos.  0 or -1 with errno.
+ * xc_domain_console_write queues input for the guest's UART and SBI
+ * getchar; it returns the count taken (4 KiB may wait at most), or -1.
+ */
+int	 xc_domain_console_read(xc_interface *, uint32_t domid, char *buf,
+	    unsigned int *len, uint64_t *pos, uint64_t *lost);
+int	 xc_domain_console_write(xc_interface *, uint32_t domid,
+	    const char *buf, unsigned int len);
+
+/*
+ * Watching every domain's emulated console: a handle with a pollable fd.
+ * xc_console_watch_next gives a domain that wrote since this handle last
+ * read its console with xc_console_watch_read (or was destroyed): 1 with
+ * *domid, 0 when none is waiting (it never blocks), -1 with errno.  Each
+ * domain is reported once until the handle reads it again, so a reader
+ * reads until a read returns 0 bytes.  Owned by the caller; close with
+ * xc_console_watch_close (NULL is fine).
+ */
+typedef struct xc_console_watch xc_console_watch;
+
+xc_console_watch *xc_console_watch_open(void);
+void	 xc_console_watch_close(xc_console_watch *);
+int	 xc_console_watch_fd(xc_console_watch *);
+int	 xc_console_watch_next(xc_console_watch *, uint32_t *domid);
+int	 xc_console_watch_read(xc_console_watch *, uint32_t domid, char *buf,
+	    unsigned int *len, uint64_t *pos, uint64_t *lost);
+int	 xc_console_watch_write(xc_console_watch *, uint32_t domid,
+	    const char *buf, unsigned int len);
+
 int	 xc_hvm_param_set(xc_interface *, uint32_t dom, uint32_t param,
 	    uint64_t value);
 int	 xc_hvm_param_get(xc_interface *, uint32_t dom, uint32_t param,

@@ -75,7 +75,7 @@ if t_wait_for "guest console output in $LOG" 150 grep -q "tick 2" "$LOG"; then
 else
 	t_not_ok "PV console output" "log: $(tail -5 "$LOG" 2>/dev/null)"
 fi
-if grep -q 'minios: command line "selfcheck ticks=1"' "$T_ROOT/var/log/xvm/console/hypervisor.log"; then
+if grep -q 'minios: command line "selfcheck ticks=1"' "$LOG"; then
 	t_ok "the command line reached the guest through /chosen/bootargs"
 else
 	t_not_ok "bootargs" "$(grep -h 'command line' "$T_ROOT"/var/log/xvm/console/*.log)"
