@@ -32,6 +32,7 @@ struct console {
 	struct consoled		*cd;
 	uint32_t		 domid;
 	char			 name[64];
+	int			 named;		/* the toolstack's name, not domain-N */
 	int			 seen;		/* found by the last scan */
 
 	/* The PV ring: mapped page, the guest's port and ours. */
@@ -81,6 +82,9 @@ struct consoled {
 struct console *console_new(struct consoled *, uint32_t domid,
 	    const char *name);
 void	 console_free(struct console *);
+/* The toolstack named the domain after its console was made: the log
+ * follows (guest-NAME.log). */
+void	 console_rename(struct console *, const char *name);
 struct console *console_find(struct consoled *, const char *name_or_id);
 void	 console_output(struct console *, const char *, size_t);
 void	 console_input(struct console *, const char *, size_t);

@@ -95,6 +95,45 @@ console_new(struct consoled *cd, uint32_t domid, const char *name)
 	return con;
 }
 
+/* Copy file 'from' to the end of log, then remove it. */
+static void
+append_file(struct logfile *log, const char *from)
+{
+	char	 buf[4096];
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(from, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		(void)logfile_write(log, buf, (size_t)n);
+	close(fd);
+	unlink(from);
+}
+
+void
+console_rename(struct console *con, const char *name)
+{
+	char	 from[PATH_MAX], path[PATH_MAX];
+
+	log_info("%s: domain %u is %s", __func__, con->domid, name);
+	/* What it wrote before it had a name goes with the log. */
+	logfile_close(&con->log);
+	snprintf(from, sizeof(from), "%s/guest-%s.log", con->cd->logdir,
+	    con->name);
+	snprintf(path, sizeof(path), "%s/guest-%s.log", con->cd->logdir, name);
+	if (access(path, F_OK) == -1) {
+		if (rename(from, path) == -1)
+			log_warn("%s: %s", __func__, from);
+	}
+	strlcpy(con->name, name, sizeof(con->name));
+	con->named = 1;
+	if (logfile_open(&con->log, path, 0) == -1)
+		log_warn("%s: %s", __func__, path);
+	else if (access(from, F_OK) == 0)
+		append_file(&con->log, from);
+}
+
 void
 console_free(struct console *con)
 {

@@ -170,8 +170,12 @@ hvlog_poll(struct consoled *cd)
 	}
 }
 
-/* The toolstack's name for a domain (/local/domain/<id>/name), else domain-<id>. */
-static void
+/*
+ * The toolstack's name for a domain (/local/domain/<id>/name): 1, or 0
+ * and domain-<id> while it has none (yet: xvmd writes it just after the
+ * domain is created).
+ */
+static int
 store_name(struct consoled *cd, uint32_t domid, char *name, size_t size)
 {
 	char		 path[64], *v = NULL;
@@ -180,11 +184,14 @@ store_name(struct consoled *cd, uint32_t domid, char *name, size_t size)
 	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
 	if (cd->xs != NULL)
 		v = xs_read(cd->xs, XBT_NULL, path, &len);
-	if (v != NULL && len > 0 && len < size && strchr(v, '/') == NULL)
+	if (v != NULL && len > 0 && len < size && strchr(v, '/') == NULL) {
 		snprintf(name, size, "%s", v);
-	else
-		snprintf(name, size, "domain-%u", domid);
+		free(v);
+		return 1;
+	}
+	snprintf(name, size, "domain-%u", domid);
 	free(v);
+	return 0;
 }
 
 /* Tell the toolstack where the pty is, as xenconsoled does. */
@@ -208,7 +215,7 @@ pvsource_scan(struct consoled *cd)
 	xc_domaininfo_t	*info;
 	struct console	*con, *next;
 	char		 name[64];
-	int		 n, i;
+	int		 n, i, named;
 
 	info = xcalloc(MAX_DOMAINS, sizeof(*info));
 	n = xc_domain_getinfolist(cd->xch, 1, MAX_DOMAINS, info);
@@ -226,8 +233,14 @@ pvsource_scan(struct consoled *cd)
 			if (con->domid == info[i].domain)
 				break;
 		if (con == NULL) {
-			store_name(cd, info[i].domain, name, sizeof(name));
+			named = store_name(cd, info[i].domain, name,
+			    sizeof(name));
 			con = console_new(cd, info[i].domain, name);
+			con->named = named;
+			publish_tty(cd, con);
+		} else if (!con->named &&
+		    store_name(cd, info[i].domain, name, sizeof(name))) {
+			console_rename(con, name);
 			publish_tty(cd, con);
 		}
 		con->seen = 1;

@@ -58,8 +58,8 @@ else
 	t_not_ok "wrong-architecture kernel" "$out"
 fi
 
-# One vCPU: secondary vCPUs started with SBI HSM do not come up in the
-# daemon yet (they do under the runner); see the domains work.
+# One vCPU here; 8 vCPUs (VCPUOP_up, SBI HSM) are the mini-OS and
+# hypervisor tests' business.
 out=$("$BOOT" "$GUEST" 32 1 "selfcheck ticks=1" 2>&1)
 if [[ $? -ne 0 ]]; then
 	t_not_ok "build and start the mini-OS" "$out"

@@ -157,6 +157,18 @@ check "event log: vbd line" grep -q "\] vbd $id/51712 add: dev1 file:$T_ROOT/d.i
 check "backends removed with the domain" bash -c "! xenstore-exists $be/vbd/$id && ! xenstore-exists $be/vif/$id"
 check "event log: four removes" [ "$(grep -c " remove: dev1 " "$log")" = 4 ]
 
+# A domain the toolstack names only after consoled found it (here: built
+# behind xvmd's back, named by hand): its log follows the name, early
+# lines included.
+BOOT=$XVM_BUILD/tests/integration/builder/xc-dom-boot
+out=$("$BOOT" "$GUEST" 16 1 "ticks=1" 2>/dev/null)
+bid=${out%% *}
+t_wait_for "consoled to find domain $bid" 10 test -s "$T_ROOT/var/log/xvm/console/guest-domain-$bid.log"
+xenstore-write "/local/domain/$bid/name" late1
+check "the log of a late-named domain follows its name" \
+    t_wait_for "guest-late1.log" 10 grep -q "minios: booting" "$T_ROOT/var/log/xvm/console/guest-late1.log"
+check "and its unnamed log is gone" [ ! -e "$T_ROOT/var/log/xvm/console/guest-domain-$bid.log" ]
+
 # The store owns VIRQ_DOM_EXC: with xvmd away, a guest that powers off on
 # its own still fires @releaseDomain (after the watch's initial event).
 cfg virq1
