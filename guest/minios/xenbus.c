@@ -29,6 +29,7 @@ static const struct {
 	{ "EROFS", XEN_EROFS }, { "EBUSY", XEN_EBUSY },
 	{ "EAGAIN", XEN_EAGAIN }, { "EISCONN", XEN_EISCONN },
 	{ "E2BIG", XEN_E2BIG }, { "EPERM", XEN_EPERM },
+	{ "ETIMEDOUT", XEN_ETIMEDOUT },	/* local: the store did not answer */
 };
 
 int
@@ -40,6 +41,17 @@ xenbus_errno(const char *name)
 		if (strcmp(xs_errors[i].name, name) == 0)
 			return xs_errors[i].err;
 	return XEN_EIO;
+}
+
+const char *
+xenbus_strerror(int err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(xs_errors) / sizeof(xs_errors[0]); i++)
+		if (xs_errors[i].err == err)
+			return xs_errors[i].name;
+	return "E?";
 }
 
 void
@@ -142,11 +154,52 @@ broken:
 	return -1;
 }
 
+uint32_t
+xenbus_store_error(const struct xenbus *xb)
+{
+	const struct xenstore_domain_interface *i = xb->intf;
+
+	if (!(__atomic_load_n(&i->server_features, __ATOMIC_ACQUIRE) &
+	    XENSTORE_SERVER_FEATURE_ERROR))
+		return XENSTORE_ERROR_NONE;
+	return __atomic_load_n(&i->error, __ATOMIC_ACQUIRE);
+}
+
+int
+xenbus_broken(const struct xenbus *xb)
+{
+	return xb->broken;
+}
+
+int
+xenbus_reconnect(struct xenbus *xb)
+{
+	struct xenstore_domain_interface *i = xb->intf;
+
+	if (!(__atomic_load_n(&i->server_features, __ATOMIC_ACQUIRE) &
+	    XENSTORE_SERVER_FEATURE_RECONNECTION))
+		return XEN_ENOSYS;
+	/* From here until CONNECTED the indexes belong to the store. */
+	__atomic_store_n(&i->connection, XENSTORE_RECONNECT, __ATOMIC_RELEASE);
+	xb->ops->notify(xb->arg);
+	while (__atomic_load_n(&i->connection, __ATOMIC_ACQUIRE) !=
+	    XENSTORE_CONNECTED)
+		if (xb->ops->wait(xb->arg) != 0)
+			return XEN_ETIMEDOUT;
+	/* A half-read message and queued events belong to the old session. */
+	xb->got = 0;
+	xb->ev_head = xb->ev_count = 0;
+	xb->broken = 0;
+	return 0;
+}
+
 int
 xenbus_poll(struct xenbus *xb)
 {
 	int r;
 
+	if (!xb->broken && xenbus_store_error(xb) != XENSTORE_ERROR_NONE)
+		xb->broken = 1;	/* the store gave up on this ring */
 	if (xb->broken)
 		return XEN_EIO;
 	/* A reply here answers nobody (its request was given up on). */
@@ -231,6 +284,10 @@ request(struct xenbus *xb, uint32_t type, uint32_t tx,
 			break;
 		if (r == 1)
 			continue;	/* a stale reply: drop it */
+		if (xenbus_store_error(xb) != XENSTORE_ERROR_NONE) {
+			xb->broken = 1;
+			return XEN_EIO;
+		}
 		if (xb->ops->wait(xb->arg) != 0)
 			return XEN_ETIMEDOUT;
 	}

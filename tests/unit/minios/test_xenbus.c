@@ -36,7 +36,7 @@ static struct store {
 	int		eagain;		/* fail the next transaction end */
 	int		stale;		/* send a stale reply first */
 	int		dead;		/* never answer; wait gives up */
-	unsigned	waits, notifies;
+	unsigned	waits, notifies, reconnects;
 	uint32_t	last_tx;
 } *st;
 
@@ -182,6 +182,19 @@ wait_store(void *arg)
 	(void)arg;
 	if (st->dead || ++st->waits > 100000)
 		return -1;
+	if (st->page.connection == XENSTORE_RECONNECT) {
+		/* xenstore-ring.txt: forget the session, reset, reconnect. */
+		st->page.req_cons = st->page.req_prod = 0;
+		st->page.rsp_cons = st->page.rsp_prod = 0;
+		st->inlen = st->outlen = 0;
+		st->nwatch = 0;
+		st->page.error = XENSTORE_ERROR_NONE;
+		st->page.connection = XENSTORE_CONNECTED;
+		st->reconnects++;
+		return 0;
+	}
+	if (st->page.error != XENSTORE_ERROR_NONE)
+		return 0;	/* a store that gave up serves nothing */
 	n = ring_get(&st->req, st->inbuf + st->inlen,
 	    sizeof(st->inbuf) - st->inlen);
 	assert_true(n >= 0);
@@ -418,10 +431,67 @@ test_oversized_header(void **state)
 	assert_int_equal(xenbus_read(&xb, 0, "k", buf, sizeof(buf)), XEN_EIO);
 }
 
+/* A broken ring comes back through the reconnection handshake, with the
+ * watches set again by xenbus_rewatch. */
+static void
+test_reconnect(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	/* A store without the feature: nothing to do. */
+	assert_int_equal(xenbus_reconnect(&xb), XEN_ENOSYS);
+	assert_int_equal(st->page.connection, XENSTORE_CONNECTED);
+	st->page.server_features = XENSTORE_SERVER_FEATURE_RECONNECTION |
+	    XENSTORE_SERVER_FEATURE_ERROR;
+	assert_int_equal(xenbus_watch(&xb, "w", "tok"), 0);
+	assert_int_equal(xenbus_write(&xb, 0, "k", "v1"), 0);
+	st->page.rsp_prod = st->page.rsp_cons + XENSTORE_RING_SIZE + 1;
+	assert_int_equal(xenbus_poll(&xb), XEN_EIO);
+	assert_true(xenbus_broken(&xb));
+	assert_int_equal(xenbus_reconnect(&xb), 0);
+	assert_int_equal(st->reconnects, 1);
+	assert_false(xenbus_broken(&xb));
+	assert_int_equal(st->page.rsp_prod, 0);
+	assert_int_equal(xenbus_read(&xb, 0, "k", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "v1");
+	assert_int_equal(st->nwatch, 0);
+	assert_int_equal(xenbus_rewatch(&xb), 0);
+	assert_int_equal(st->nwatch, 1);
+	assert_string_equal(st->wpath[0], "w");
+	/* A store that never answers the handshake. */
+	st->dead = 1;
+	assert_int_equal(xenbus_reconnect(&xb), XEN_ETIMEDOUT);
+}
+
+/* The store's error field stops the client (EIO), and only when the store
+ * says it offers the field. */
+static void
+test_store_error(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	assert_int_equal(xenbus_write(&xb, 0, "k", "v"), 0);
+	st->page.error = XENSTORE_ERROR_RINGIDX;
+	assert_int_equal(xenbus_store_error(&xb), 0);	/* not offered */
+	st->page.server_features = XENSTORE_SERVER_FEATURE_ERROR;
+	assert_int_equal(xenbus_store_error(&xb), XENSTORE_ERROR_RINGIDX);
+	assert_int_equal(xenbus_read(&xb, 0, "k", buf, sizeof(buf)), XEN_EIO);
+	assert_true(xenbus_broken(&xb));
+	st->page.server_features |= XENSTORE_SERVER_FEATURE_RECONNECTION;
+	assert_int_equal(xenbus_reconnect(&xb), 0);
+	assert_int_equal(xenbus_store_error(&xb), 0);
+	assert_int_equal(xenbus_read(&xb, 0, "k", buf, sizeof(buf)), 0);
+}
+
 static void
 test_errno_names(void **state)
 {
 	(void)state;
+	assert_string_equal(xenbus_strerror(XEN_EACCES), "EACCES");
+	assert_string_equal(xenbus_strerror(XEN_ETIMEDOUT), "ETIMEDOUT");
+	assert_string_equal(xenbus_strerror(9999), "E?");
 	assert_int_equal(xenbus_errno("EACCES"), XEN_EACCES);
 	assert_int_equal(xenbus_errno("EAGAIN"), XEN_EAGAIN);
 	assert_int_equal(xenbus_errno("ENOSPC"), XEN_ENOSPC);
@@ -449,6 +519,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_indexes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_header, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reconnect, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_store_error, setup,
 		    teardown),
 		cmocka_unit_test(test_errno_names),
 	};
