@@ -152,6 +152,38 @@ test_smp(void **state)
 	assert_true(pvguest_wait_console(g, "smp: 4 vCPUs online", BOOT_MS));
 	assert_true(pvguest_wait_console(g, "cpu3: ", BOOT_MS));
 	done(g);
+	g = boot(8, "cpu ticks=1");
+	assert_true(pvguest_wait_console(g, "smp: 8 vCPUs online", BOOT_MS));
+	assert_true(pvguest_wait_console(g, "cpu7: ", BOOT_MS));
+	done(g);
+}
+
+/* Console input: echoed, and a line runs a shell command; xs commands
+ * reach this file's store end. */
+static void
+test_console_input(void **state)
+{
+	struct pvguest *g;
+
+	(void)state;
+	g = boot(1, "idle ticks=0");
+	pvguest_type(g, "hello");
+	assert_true(pvguest_wait_console(g, "hello", BOOT_MS));
+	pvguest_type(g, "\x7f\x7f\x7f\x7f\x7f" "nonsense\r");
+	assert_true(pvguest_wait_console(g, "shell: nonsense: unknown command",
+	    BOOT_MS));
+	assert_null(strstr(g->console, "shell: hello"));
+	pvguest_type(g, "s\r");
+	assert_true(pvguest_wait_console(g, "selfcheck: console: base ",
+	    BOOT_MS));
+	pvguest_type(g, "xs write data/typed yes it is\r");
+	assert_true(pvguest_wait_console(g, "xs: write data/typed: ok",
+	    BOOT_MS));
+	assert_string_equal(pvguest_read(g, "data/typed"), "yes it is");
+	pvguest_type(g, "xs read data/nothing\r");
+	assert_true(pvguest_wait_console(g, "xs: read data/nothing: ENOENT",
+	    BOOT_MS));
+	done(g);
 }
 
 /* control/shutdown values and the reason the hypervisor must record. */
@@ -215,6 +247,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_selfcheck_pause),
 		cmocka_unit_test(test_sysrq),
 		cmocka_unit_test(test_smp),
+		cmocka_unit_test(test_console_input),
 		cmocka_unit_test(test_shutdown),
 		cmocka_unit_test(test_crash),
 	};
