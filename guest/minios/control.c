@@ -293,14 +293,20 @@ void
 control_check(void)
 {
 	char domid[16];
-	int r;
+	int r, reset;
 
 	if (!xb_up)
 		return;
-	if (xenbus_broken(&xb) || xenbus_store_error(&xb) != 0 ||
-	    __atomic_load_n(&xb.intf->connection, __ATOMIC_ACQUIRE) !=
-	    XENSTORE_CONNECTED) {
-		kprintf("xenbus: the store asks for a reconnection");
+	if ((r = xenbus_await_connected(bus(), &reset)) != 0) {
+		kprintf("xenbus: the ring stays in reconnection: %s",
+		    xenbus_strerror(r));
+		return;
+	}
+	if (reset) {
+		kprintf("xenbus: the ring was reset; setting the watches again");
+		(void)xenbus_rewatch(bus());
+	} else if (xenbus_broken(&xb) || xenbus_store_error(&xb) != 0) {
+		kprintf("xenbus: the ring is unusable; reconnecting");
 		if ((r = control_reconnect()) != 0) {
 			kprintf("xenbus: reconnection failed: %s",
 			    xenbus_strerror(r));
@@ -345,7 +351,7 @@ control_start(uint64_t pfn, uint32_t port)
 {
 	uint64_t pa = pfn << PAGE_SHIFT;
 	size_t i;
-	int r;
+	int r, reset;
 
 	xb_up = 0;
 	if (!mm_is_ram(pa, PAGE_SIZE)) {
@@ -359,6 +365,12 @@ control_start(uint64_t pfn, uint32_t port)
 		return -1;
 	kprintf("xenbus: ring at %#lx, event channel %u", (unsigned long)pa,
 	    port);
+	/* A ring found mid-reconnection is not ours until it is connected. */
+	if ((r = xenbus_await_connected(bus(), &reset)) != 0) {
+		kprintf("xenbus: the ring stays in reconnection: %s",
+		    xenbus_strerror(r));
+		return -1;
+	}
 	whoami();
 	for (i = 0; i < sizeof(watches) / sizeof(watches[0]); i++) {
 		r = xenbus_watch(bus(), watches[i].path, watches[i].path);

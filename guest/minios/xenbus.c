@@ -171,6 +171,23 @@ xenbus_broken(const struct xenbus *xb)
 	return xb->broken;
 }
 
+/* Waits for the store to finish a reconnection; 0 or XEN_ETIMEDOUT. */
+static int
+await_connected(struct xenbus *xb)
+{
+	struct xenstore_domain_interface *i = xb->intf;
+
+	while (__atomic_load_n(&i->connection, __ATOMIC_ACQUIRE) !=
+	    XENSTORE_CONNECTED)
+		if (xb->ops->wait(xb->arg) != 0)
+			return XEN_ETIMEDOUT;
+	/* A half-read message and queued events belong to the old session. */
+	xb->got = 0;
+	xb->ev_head = xb->ev_count = 0;
+	xb->broken = 0;
+	return 0;
+}
+
 int
 xenbus_reconnect(struct xenbus *xb)
 {
@@ -182,15 +199,15 @@ xenbus_reconnect(struct xenbus *xb)
 	/* From here until CONNECTED the indexes belong to the store. */
 	__atomic_store_n(&i->connection, XENSTORE_RECONNECT, __ATOMIC_RELEASE);
 	xb->ops->notify(xb->arg);
-	while (__atomic_load_n(&i->connection, __ATOMIC_ACQUIRE) !=
-	    XENSTORE_CONNECTED)
-		if (xb->ops->wait(xb->arg) != 0)
-			return XEN_ETIMEDOUT;
-	/* A half-read message and queued events belong to the old session. */
-	xb->got = 0;
-	xb->ev_head = xb->ev_count = 0;
-	xb->broken = 0;
-	return 0;
+	return await_connected(xb);
+}
+
+int
+xenbus_await_connected(struct xenbus *xb, int *reset)
+{
+	*reset = __atomic_load_n(&xb->intf->connection, __ATOMIC_ACQUIRE) !=
+	    XENSTORE_CONNECTED;
+	return *reset ? await_connected(xb) : 0;
 }
 
 int

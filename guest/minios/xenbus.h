@@ -86,6 +86,13 @@ int	xenbus_transaction_end(struct xenbus *xb, uint32_t tx, int abort);
  * XEN_ENOSYS when the store cannot reconnect, or XEN_ETIMEDOUT.
  */
 int	xenbus_reconnect(struct xenbus *xb);
+/*
+ * Someone else (a toolstack resetting the ring) may have set connection
+ * to RECONNECT: then the ring is not ours until the store sets CONNECTED
+ * (xenstore-ring.txt).  Waits for that; *reset says whether the session
+ * was reset (watches to set again).  0 or XEN_ETIMEDOUT.
+ */
+int	xenbus_await_connected(struct xenbus *xb, int *reset);
 /* The store's error field when it offers one (XENSTORE_ERROR_*), else 0. */
 uint32_t xenbus_store_error(const struct xenbus *xb);
 /* True once the ring broke (EIO from every call until a reconnection). */

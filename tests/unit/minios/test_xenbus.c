@@ -459,6 +459,18 @@ test_reconnect(void **state)
 	assert_int_equal(xenbus_rewatch(&xb), 0);
 	assert_int_equal(st->nwatch, 1);
 	assert_string_equal(st->wpath[0], "w");
+	/* A reconnection someone else started: waited for, then ours. */
+	{
+		int reset;
+
+		assert_int_equal(xenbus_await_connected(&xb, &reset), 0);
+		assert_false(reset);
+		st->page.connection = XENSTORE_RECONNECT;
+		assert_int_equal(xenbus_await_connected(&xb, &reset), 0);
+		assert_true(reset);
+		assert_int_equal(st->reconnects, 2);
+		assert_int_equal(xenbus_read(&xb, 0, "k", buf, sizeof(buf)), 0);
+	}
 	/* A store that never answers the handshake. */
 	st->dead = 1;
 	assert_int_equal(xenbus_reconnect(&xb), XEN_ETIMEDOUT);
