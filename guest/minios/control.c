@@ -31,7 +31,7 @@
 
 static struct xenbus xb;
 static uint32_t xb_port;
-static uint64_t xb_deadline;
+static uint64_t xb_deadline, xb_stalls;
 static int xb_up;
 
 static void
@@ -44,11 +44,22 @@ xb_notify(void *arg)
 static int
 xb_wait(void *arg)
 {
+	uint64_t t0 = rdtime();
+
 	(void)arg;
-	if (rdtime() > xb_deadline)
+	if (t0 > xb_deadline)
 		return -1;
 	(void)hyp_poll(xb_port, 10);
+	/* The whole 10 ms without an event: the store did not kick us. */
+	if (rdtime() - t0 >= timebase_hz / 100)
+		xb_stalls++;
 	return 0;
+}
+
+uint64_t
+control_stalls(void)
+{
+	return xb_stalls;
 }
 
 static const struct xenbus_ops xb_ops = { xb_notify, xb_wait };

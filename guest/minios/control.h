@@ -21,6 +21,8 @@ int	control_reconnect(void);
 void	control_check(void);
 /* What a sysrq key does (control/sysrq, and the shell's t and m). */
 void	control_sysrq(char key);
+/* Waits for the store that ended by the 10 ms timeout, not an event. */
+uint64_t control_stalls(void);
 /* Sleeps on the store's event channel; the store's events still count. */
 void	control_sleep_ms(unsigned ms);
 

@@ -31,7 +31,7 @@ static void
 help(void)
 {
 	kprintf("shell: s self-check, t vCPUs, m memory, xs read|write|"
-	    "mkdir|rm|ls|watch|unwatch|fill|tx|reconnect ..., help");
+	    "mkdir|rm|ls|watch|unwatch|fill|big|tx|reconnect ..., help");
 }
 
 static void

@@ -9,6 +9,9 @@
  *	xs tx P [wait]			P += 1 in a transaction, retried on
  *					EAGAIN; "wait" holds the first attempt
  *					open until P changes outside it
+ *	xs big P N			write an N-byte value (a request
+ *					bigger than the ring) and count the
+ *					waits the store did not end with a kick
  *	xs reconnect			the ring's reconnection handshake
  */
 #include <string.h>
@@ -83,6 +86,29 @@ cmd_fill(const char *path, const char *count)
 	else
 		kprintf("xs: fill %s: %lu of %lu created, then %s", path, i,
 		    n, xenbus_strerror(r));
+}
+
+static void
+cmd_big(const char *path, const char *count)
+{
+	static char value[XENSTORE_PAYLOAD_MAX];
+	unsigned long n = number(count);
+	uint64_t before = control_stalls();
+	int r;
+
+	if (n == 0 || n + strlen(path) + 1 > XENSTORE_PAYLOAD_MAX) {
+		kprintf("xs: big %s: want a size from 1 to %lu", path,
+		    (unsigned long)(XENSTORE_PAYLOAD_MAX - strlen(path) - 1));
+		return;
+	}
+	memset(value, 'b', n);
+	value[n] = '\0';
+	r = xenbus_write(control_bus(), 0, path, value);
+	if (r != 0)
+		result("big", path, r);
+	else
+		kprintf("xs: big %s %lu: ok, %lu stalls", path, n,
+		    (unsigned long)(control_stalls() - before));
 }
 
 /* Waits (outside the transaction) until path no longer reads as was. */
@@ -180,6 +206,8 @@ xscmd_run(int argc, char **argv)
 	} else if ((argc == 3 || (argc == 4 && strcmp(argv[3], "wait") == 0))
 	    && strcmp(op, "tx") == 0) {
 		cmd_tx(path, argc == 4);
+	} else if (argc == 4 && strcmp(op, "big") == 0) {
+		cmd_big(path, argv[3]);
 	} else if (argc == 2 && strcmp(op, "reconnect") == 0) {
 		r = control_reconnect();
 		if (r == 0)
@@ -188,7 +216,7 @@ xscmd_run(int argc, char **argv)
 			kprintf("xs: reconnect: %s", xenbus_strerror(r));
 	} else {
 		kprintf("xs: usage: xs read|mkdir|rm|ls|watch|unwatch|tx PATH, "
-		    "xs write PATH VALUE, xs fill PATH N, xs tx PATH wait, "
+		    "xs write PATH VALUE, xs fill|big PATH N, xs tx PATH wait, "
 		    "xs reconnect");
 	}
 }

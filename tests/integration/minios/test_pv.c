@@ -180,6 +180,20 @@ test_console_input(void **state)
 	assert_true(pvguest_wait_console(g, "xs: write data/typed: ok",
 	    BOOT_MS));
 	assert_string_equal(pvguest_read(g, "data/typed"), "yes it is");
+	/* A request three times the ring: this store end kicks the guest
+	 * each time it consumes, so the guest's waits for room end at once
+	 * (a stall is a wait that ran out its 10 ms). */
+	pvguest_type(g, "xs big data/big 3000\r");
+	assert_true(pvguest_wait_console(g, "xs: big data/big 3000: ok, ",
+	    BOOT_MS));
+	{
+		const char *p = strstr(g->console, "xs: big data/big 3000: ok, ");
+		unsigned long stalls = 99;
+
+		assert_int_equal(sscanf(p, "xs: big data/big 3000: ok, %lu",
+		    &stalls), 1);
+		assert_true(stalls <= 1);
+	}
 	pvguest_type(g, "xs read data/nothing\r");
 	assert_true(pvguest_wait_console(g, "xs: read data/nothing: ENOENT",
 	    BOOT_MS));
