@@ -59,11 +59,16 @@ api(const char *method, const char *uri, const char *body, int *status)
 	return doc;
 }
 
-/* xvmd may still be starting (SMF starts us right after it). */
+/*
+ * xvmd may still be starting (SMF starts us right after it): wait for it
+ * when 'wait'.  Stopping does not wait: svc.startd stops us first, so an
+ * xvmd that does not answer then is gone (killed, say) and can be asked
+ * nothing.
+ */
 static yajl_val
-domains(int long_form)
+domains(int long_form, int wait)
 {
-	time_t		 end = time(NULL) + WAIT_XVMD_SECS;
+	time_t		 end = time(NULL) + (wait ? WAIT_XVMD_SECS : 0);
 	yajl_val	 doc;
 	int		 status;
 
@@ -93,7 +98,7 @@ do_start(void)
 	size_t		 i;
 	int		 status, bad = 0;
 
-	if ((doc = domains(1)) == NULL)
+	if ((doc = domains(1, 1)) == NULL)
 		return 1;
 	arr = json_get(doc, "domains");
 	for (i = 0; arr != NULL && i < arr->u.array.len; i++) {
@@ -123,7 +128,7 @@ wait_down(char **names, size_t n, int64_t timeout)
 	size_t		 i, j, up;
 
 	for (;;) {
-		if ((doc = domains(0)) == NULL)
+		if ((doc = domains(0, 0)) == NULL)
 			return 1;
 		arr = json_get(doc, "domains");
 		up = 0;
@@ -163,8 +168,11 @@ do_stop(void)
 		    "shutdown-timeout"), "value", &timeout);
 		json_free(set);
 	}
-	if ((doc = domains(1)) == NULL)
-		return 1;
+	if ((doc = domains(1, 0)) == NULL) {
+		log_warnx("xvmd is not running: no domain can be asked to "
+		    "shut down");
+		return 0;
+	}
 	arr = json_get(doc, "domains");
 	for (i = 0; arr != NULL && i < arr->u.array.len && n < 1024; i++) {
 		d = arr->u.array.values[i];

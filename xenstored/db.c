@@ -31,6 +31,7 @@
 static sqlite3		*db;
 static sqlite3_stmt	*st_put, *st_del, *st_begin, *st_commit;
 static sqlite3_stmt	*st_dput, *st_ddel;
+static sqlite3_stmt	*st_wput, *st_wdel, *st_wclear;
 static int		 in_txn;
 static uint64_t		 ncommits, ckpt_at;
 static int64_t		 next_seq = 1;
@@ -98,6 +99,15 @@ db_open(const char *path, int durable, char **cause)
 	    prep("INSERT OR REPLACE INTO domain(domid, mfn, port) "
 	    "VALUES (?1, ?2, ?3)", &st_dput, cause) == -1 ||
 	    prep("DELETE FROM domain WHERE domid = ?1", &st_ddel, cause) == -1 ||
+	    exec("CREATE TABLE IF NOT EXISTS dwatch (domid INTEGER NOT NULL, "
+	    "path TEXT NOT NULL, token TEXT NOT NULL, rel INTEGER NOT NULL, "
+	    "PRIMARY KEY(domid, path, token))", cause) == -1 ||
+	    prep("INSERT OR REPLACE INTO dwatch(domid, path, token, rel) "
+	    "VALUES (?1, ?2, ?3, ?4)", &st_wput, cause) == -1 ||
+	    prep("DELETE FROM dwatch WHERE domid = ?1 AND path = ?2 AND "
+	    "token = ?3", &st_wdel, cause) == -1 ||
+	    prep("DELETE FROM dwatch WHERE domid = ?1", &st_wclear,
+	    cause) == -1 ||
 	    prep("BEGIN", &st_begin, cause) == -1 ||
 	    prep("COMMIT", &st_commit, cause) == -1) {
 		char	*inner = *cause;
@@ -123,7 +133,11 @@ db_close(void)
 	sqlite3_finalize(st_commit);
 	sqlite3_finalize(st_dput);
 	sqlite3_finalize(st_ddel);
+	sqlite3_finalize(st_wput);
+	sqlite3_finalize(st_wdel);
+	sqlite3_finalize(st_wclear);
 	st_put = st_del = st_begin = st_commit = st_dput = st_ddel = NULL;
+	st_wput = st_wdel = st_wclear = NULL;
 	sqlite3_close(db);
 	db = NULL;
 }
@@ -229,6 +243,67 @@ db_domain_del(uint32_t domid)
 	begin();
 	sqlite3_bind_int64(st_ddel, 1, domid);
 	step(st_ddel, "domain");
+	db_dwatch_clear(domid);
+}
+
+void
+db_dwatch_put(uint32_t domid, const char *path, const char *token, int rel)
+{
+	if (db == NULL)
+		return;
+	begin();
+	sqlite3_bind_int64(st_wput, 1, domid);
+	sqlite3_bind_text(st_wput, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st_wput, 3, token, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st_wput, 4, rel);
+	step(st_wput, "dwatch");
+}
+
+void
+db_dwatch_del(uint32_t domid, const char *path, const char *token)
+{
+	if (db == NULL)
+		return;
+	begin();
+	sqlite3_bind_int64(st_wdel, 1, domid);
+	sqlite3_bind_text(st_wdel, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st_wdel, 3, token, -1, SQLITE_STATIC);
+	step(st_wdel, "dwatch");
+}
+
+void
+db_dwatch_clear(uint32_t domid)
+{
+	if (db == NULL)
+		return;
+	begin();
+	sqlite3_bind_int64(st_wclear, 1, domid);
+	step(st_wclear, "dwatch");
+}
+
+int
+db_dwatch_load(uint32_t domid, void (*cb)(const char *, const char *, int,
+    void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	char		*cause = NULL;
+	int		 rc;
+
+	if (db == NULL)
+		return 0;
+	if (prep("SELECT path, token, rel FROM dwatch WHERE domid = ?1 "
+	    "ORDER BY rowid", &st, &cause) == -1) {
+		log_warnx("%s: %s", __func__, cause);
+		free(cause);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, domid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb((const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_int(st, 2), arg);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int

@@ -37,6 +37,19 @@ int	 db_domain_load(void (*cb)(uint32_t domid, uint64_t mfn,
 	    uint32_t port, void *), void *arg);
 
 /*
+ * The watches of introduced domains' ring connections, which a guest
+ * cannot know to set again after a restart: record, forget one, forget
+ * a domain's (RESET_WATCHES, a reconnecting ring, db_domain_del), list
+ * a domain's in registration order.
+ */
+void	 db_dwatch_put(uint32_t domid, const char *path, const char *token,
+	    int relative);
+void	 db_dwatch_del(uint32_t domid, const char *path, const char *token);
+void	 db_dwatch_clear(uint32_t domid);
+int	 db_dwatch_load(uint32_t domid, void (*cb)(const char *path,
+	    const char *token, int relative, void *), void *arg);
+
+/*
  * Commit what the turn recorded (nothing to do: no cost).  A failed
  * commit is fatal: replies of that turn must not go out, and a restart
  * reloads the last committed tree.

@@ -18,6 +18,7 @@ struct domain {
 	uint32_t		 domid;
 	uint64_t		 mfn;
 	uint32_t		 port;
+	uint32_t		 local;		/* our end of the channel */
 	struct conn		*conn;		/* the ring connection */
 	int			 shutdown;	/* @releaseDomain sent */
 };
@@ -26,10 +27,17 @@ static LIST_HEAD(, domain)	 domains = LIST_HEAD_INITIALIZER(domains);
 static uint32_t			 nodes_of[65536];
 static struct ring_mapper	 mapper;
 static int			 have_mapper;
-static struct event_base	*evbase;
 
 static struct domain *find(uint32_t);
 static int	 connect_ring(uint32_t, uint64_t, uint32_t);
+
+static void
+rewatch(const char *path, const char *token, int relative, void *arg)
+{
+	if (watch_add(arg, path, token, relative, NULL) != 0)
+		log_warnx("%s: %s: watch %s %s not restored", __func__,
+		    ((struct conn *)arg)->desc, path, token);
+}
 
 /*
  * Domains introduced before a restart: map their rings again and go on
@@ -51,15 +59,15 @@ restore_one(uint32_t domid, uint64_t mfn, uint32_t port, void *arg)
 		(*gone)++;
 		return;
 	}
+	(void)db_dwatch_load(domid, rewatch, find(domid)->conn);
 	log_info("%s: domain %u reconnected", __func__, domid);
 }
 
 void
-domain_init(struct event_base *base, const struct ring_mapper *m)
+domain_init(const struct ring_mapper *m)
 {
 	int	 gone = 0;
 
-	evbase = base;
 	have_mapper = (m != NULL);
 	if (m != NULL)
 		mapper = *m;
@@ -145,21 +153,101 @@ domain_release(uint32_t domid)
 	return 0;
 }
 
+/* The domain whose ring connection c is, or NULL. */
+static struct domain *
+of_conn(const struct conn *c)
+{
+	struct domain	*d;
+
+	if (c->who.domid == 0)
+		return NULL;
+	LIST_FOREACH(d, &domains, entry)
+		if (d->conn == c)
+			return d;
+	return NULL;
+}
+
+void
+domain_watch_added(struct conn *c, const struct watch *w)
+{
+	if (of_conn(c) != NULL)
+		db_dwatch_put(c->who.domid, w->path, w->token, w->relative);
+}
+
+void
+domain_watch_removed(struct conn *c, const char *path, const char *token)
+{
+	if (of_conn(c) != NULL)
+		db_dwatch_del(c->who.domid, path, token);
+}
+
+void
+domain_watches_reset(struct conn *c)
+{
+	if (of_conn(c) != NULL)
+		db_dwatch_clear(c->who.domid);
+}
+
+void
+domain_port_event(uint32_t local)
+{
+	struct domain	*d;
+
+	LIST_FOREACH(d, &domains, entry)
+		if (d->local == local) {
+			if (d->conn != NULL)
+				ring_conn_event(d->conn);
+			return;
+		}
+	log_debug("%s: an event on port %u, which no domain has", __func__,
+	    local);
+}
+
+void
+domain_check(enum dom_state (*state)(uint32_t, void *), void *arg)
+{
+	struct domain	*d, *next;
+	int		 notify = 0;
+
+	for (d = LIST_FIRST(&domains); d != NULL; d = next) {
+		next = LIST_NEXT(d, entry);
+		switch (state(d->domid, arg)) {
+		case DOM_RUNNING:
+			break;
+		case DOM_SHUTDOWN:
+			if (!d->shutdown) {
+				d->shutdown = 1;
+				notify = 1;
+			}
+			break;
+		case DOM_GONE:
+			log_info("%s: domain %u is gone", __func__, d->domid);
+			db_domain_del(d->domid);
+			domain_free(d);
+			notify = 1;
+			break;
+		}
+	}
+	if (notify)
+		watch_fire_special("@releaseDomain");
+}
+
 /* Map a domain's ring and serve it.  Returns 0 or an errno. */
 static int
 connect_ring(uint32_t domid, uint64_t mfn, uint32_t port)
 {
 	struct domain		*d;
 	struct xs_ring_intf	*intf;
-	int			 evfd;
+	uint32_t		 local;
 
 	if (!have_mapper) {
-		log_warnx("%s: domain %u: guest ring transport not "
-		    "implemented yet (needs libxc foreign mapping and event "
-		    "channels)", __func__, domid);
+		log_warnx("%s: domain %u: no guest ring transport (the "
+		    "hypervisor could not be reached at start)", __func__,
+		    domid);
 		return ENOSYS;
 	}
-	if ((intf = mapper.map(domid, mfn, port, &evfd, mapper.arg)) == NULL) {
+	if ((intf = mapper.map(domid, mfn, port, &local, mapper.arg)) ==
+	    NULL) {
 		log_warn("%s: domain %u: mapping its ring", __func__, domid);
 		return errno == 0 ? EINVAL : errno;
 	}
@@ -167,8 +255,9 @@ connect_ring(uint32_t domid, uint64_t mfn, uint32_t port)
 	d->domid = domid;
 	d->mfn = mfn;
 	d->port = port;
+	d->local = local;
 	LIST_INSERT_HEAD(&domains, d, entry);
-	d->conn = ring_conn_new(evbase, domid, intf, evfd, &mapper);
+	d->conn = ring_conn_new(domid, intf, local, &mapper);
 	return 0;
 }
 

@@ -6,29 +6,33 @@
 
 struct conn;
 struct req;
-struct event_base;
 struct xs_ring_intf;
 
 #define DOMID_FIRST_RESERVED	0x7ff0
 
 /*
- * How a guest's ring page and event channel are reached.  map returns
- * the page and a pollable fd that is readable when the guest notifies
- * (read() on it clears the notification), or NULL with errno; notify
- * signals the guest; unmap releases both.  The daemon will get these
- * from libxc (foreign mapping + event channels over run/xvm/privcmd);
- * until then no mapper is set and INTRODUCE answers ENOSYS.
+ * How a guest's ring page and event channel are reached (xcmap.c does it
+ * with libxc; the unit tests with memfd pages).  map returns the page and
+ * our end of an event channel bound to the guest's 'port', or NULL with
+ * errno; notify signals the guest through that end; unmap releases both.
+ * Notifications from guests come back through domain_port_event().
  */
 struct ring_mapper {
 	struct xs_ring_intf *(*map)(uint32_t domid, uint64_t mfn,
-		    uint32_t port, int *evfd, void *arg);
-	void	(*notify)(uint32_t domid, void *arg);
-	void	(*unmap)(uint32_t domid, struct xs_ring_intf *, int evfd,
-		    void *arg);
+		    uint32_t port, uint32_t *local, void *arg);
+	void	(*notify)(uint32_t local, void *arg);
+	void	(*unmap)(struct xs_ring_intf *, uint32_t local, void *arg);
 	void	*arg;
 };
 
-void	 domain_init(struct event_base *, const struct ring_mapper *);
+/* What the hypervisor says of a domain, for domain_check(). */
+enum dom_state {
+	DOM_RUNNING,		/* running, blocked or paused */
+	DOM_SHUTDOWN,		/* shut down or crashed, not yet destroyed */
+	DOM_GONE,		/* dying or no longer there */
+};
+
+void	 domain_init(const struct ring_mapper *);
 void	 domain_shutdown(void);
 
 /* Per-owner node counts, kept by the tree hooks. */
@@ -43,6 +47,28 @@ void	 domain_conn_gone(struct conn *);
  * hypervisor's domain-death notice will.  Returns 0 or ENOENT.
  */
 int	 domain_release(uint32_t domid);
+
+/*
+ * A guest's watches outlive a restart of the daemon (the guest cannot
+ * know to set them again): WATCH, UNWATCH and RESET_WATCHES on a ring
+ * connection are recorded.  No-ops for other connections.
+ */
+struct watch;
+void	 domain_watch_added(struct conn *, const struct watch *);
+void	 domain_watch_removed(struct conn *, const char *path,
+	    const char *token);
+void	 domain_watches_reset(struct conn *);
+
+/* A notification on our end 'local' of some domain's event channel. */
+void	 domain_port_event(uint32_t local);
+
+/*
+ * VIRQ_DOM_EXC: ask 'state' about every introduced domain, as Xen's
+ * domain_cleanup does.  A domain that shut down fires @releaseDomain
+ * once; one that is gone is released (and fires it again).
+ */
+void	 domain_check(enum dom_state (*state)(uint32_t domid, void *arg),
+	    void *arg);
 
 /* Wire handlers (see wire.c's table). */
 int	 do_introduce(struct req *);

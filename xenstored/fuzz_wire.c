@@ -62,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	(void)log_open_file("/dev/null");	/* quiet: only the file gets lines */
 	if (store_open(NULL, 0, &cause) == -1)
 		abort();
-	domain_init(NULL, NULL);
+	domain_init(NULL);
 	conn_init(NULL);
 	/* The first half as dom0, the second as an unprivileged guest. */
 	priv.data = data;

@@ -18,6 +18,7 @@
 #include "xenstored/control.h"
 #include "xenstored/domain.h"
 #include "xenstored/store.h"
+#include "xenstored/xcmap.h"
 
 #define XSD_DB_DIR	XVM_LIB_DIR "/xenstored"
 #define XSD_DB_FILE	XSD_DB_DIR "/store.db"
@@ -43,6 +44,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	store_tick(arg);
+	xcmap_tick();
 }
 
 static void
@@ -66,6 +68,7 @@ main(int argc, char *argv[])
 	struct evloop_signals	*sigs;
 	struct event		*tick;
 	struct timeval		 second = { 1, 0 };
+	struct ring_mapper	 mapper;
 	const char		*root = NULL;
 	char			*cause = NULL, *dbdir, *dbfile, *logfile, *libdir;
 	char			*rw, *ro;
@@ -129,8 +132,10 @@ main(int argc, char *argv[])
 	if ((tick = event_new(base, -1, EV_PERSIST, on_tick, NULL)) == NULL ||
 	    event_add(tick, &second) == -1)
 		fatalx("cannot set up the checkpoint timer");
-	/* No ring mapper yet: guest rings need libxc (INTRODUCE: ENOSYS). */
-	domain_init(base, NULL);
+	/* Guest rings through libxc; domains that died meanwhile go. */
+	xcmap_init(base, &mapper);
+	domain_init(&mapper);
+	xcmap_check();
 	if (control_listen(base, rw, ro, &cause) == -1)
 		fatalx("listening: %s", cause);
 	log_info("xenstored: serving %s%s", rw, durable ? " (durable)" : "");
@@ -141,6 +146,7 @@ main(int argc, char *argv[])
 	event_free(tick);
 	control_close();
 	domain_shutdown();
+	xcmap_close();
 	conn_shutdown();
 	store_close();
 	unlink(rw);

@@ -364,6 +364,7 @@ do_watch(struct req *r)
 	if ((err = watch_add(r->conn, path, r->argv[1],
 	    r->argv[0][0] != '/' && r->argv[0][0] != '@', &w)) != 0)
 		return err;
+	domain_watch_added(r->conn, w);
 	reply_ok(r);
 	watch_initial(w);
 	return 0;
@@ -379,13 +380,16 @@ do_unwatch(struct req *r)
 		return EINVAL;
 	if ((err = wire_canon(r->conn, r->argv[0], 1, path, sizeof(path))) != 0)
 		return err;
-	return watch_remove(r->conn, path, r->argv[1]);
+	if ((err = watch_remove(r->conn, path, r->argv[1])) == 0)
+		domain_watch_removed(r->conn, path, r->argv[1]);
+	return err;
 }
 
 int
 do_reset_watches(struct req *r)
 {
 	watch_conn_gone(r->conn);
+	domain_watches_reset(r->conn);
 	txn_conn_gone(r->conn);
 	return 0;
 }

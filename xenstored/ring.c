@@ -3,9 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <event2/event.h>
 
 #include "lib/log.h"
 #include "lib/xmalloc.h"
@@ -100,6 +97,11 @@ ring_server_init(struct xs_ring_intf *i)
 {
 	i->server_features = XS_SERVER_FEATURE_RECONNECTION |
 	    XS_SERVER_FEATURE_ERROR;
+	/* A guest that asked to reconnect while we were away starts anew. */
+	if (ring_wants_reset(i)) {
+		ring_reset(i);
+		return;
+	}
 	i->error = XS_RING_ERROR_NONE;
 	__atomic_store_n(&i->connection, XS_RING_CONNECTED, __ATOMIC_RELEASE);
 }
@@ -123,10 +125,9 @@ ring_reset(struct xs_ring_intf *i)
 
 struct ring_tp {
 	struct xs_ring_intf	*intf;
-	int			 evfd;
+	uint32_t		 local;
 	uint32_t		 domid;
 	struct ring_mapper	 m;
-	struct event		*ev;
 	struct conn		*conn;
 };
 
@@ -164,7 +165,7 @@ rt_write(struct conn *c, const void *src, size_t len)
 static void
 rt_want_write(struct conn *c, int on)
 {
-	/* The guest notifies when it consumes; evfd covers both ways. */
+	/* The guest notifies when it consumes: ring_conn_event() then. */
 	(void)c;
 	(void)on;
 }
@@ -175,7 +176,7 @@ rt_kick(struct conn *c)
 	struct ring_tp	*t = c->tp;
 
 	if (t->m.notify != NULL)
-		t->m.notify(t->domid, t->m.arg);
+		t->m.notify(t->local, t->m.arg);
 }
 
 static void
@@ -183,10 +184,8 @@ rt_destroy(struct conn *c)
 {
 	struct ring_tp	*t = c->tp;
 
-	if (t->ev != NULL)
-		event_free(t->ev);
 	if (t->m.unmap != NULL)
-		t->m.unmap(t->domid, t->intf, t->evfd, t->m.arg);
+		t->m.unmap(t->intf, t->local, t->m.arg);
 	free(t);
 }
 
@@ -199,22 +198,18 @@ static const struct conn_ops ring_ops = {
 	.destroy = rt_destroy,
 };
 
-static void
-rt_event(evutil_socket_t fd, short what, void *arg)
+void
+ring_conn_event(struct conn *c)
 {
-	struct ring_tp	*t = arg;
-	struct conn	*c = t->conn;
-	uint64_t	 junk;
+	struct ring_tp	*t = c->tp;
 
-	(void)what;
-	if (read(fd, &junk, sizeof(junk)) == -1 && errno != EAGAIN)
-		log_warn("%s: domain %u", __func__, t->domid);
 	if (c->dead)
 		return;
 	if (ring_wants_reset(t->intf)) {
 		/* A reconnecting guest starts from nothing. */
 		log_info("%s: domain %u reconnects", __func__, t->domid);
 		watch_conn_gone(c);
+		domain_watches_reset(c);
 		txn_conn_gone(c);
 		buf_reset(&c->in);
 		buf_reset(&c->out);
@@ -227,25 +222,20 @@ rt_event(evutil_socket_t fd, short what, void *arg)
 }
 
 struct conn *
-ring_conn_new(struct event_base *base, uint32_t domid,
-    struct xs_ring_intf *intf, int evfd, const struct ring_mapper *m)
+ring_conn_new(uint32_t domid, struct xs_ring_intf *intf, uint32_t local,
+    const struct ring_mapper *m)
 {
 	struct ring_tp	*t;
 	char		 desc[32];
 
 	t = xcalloc(1, sizeof(*t));
 	t->intf = intf;
-	t->evfd = evfd;
+	t->local = local;
 	t->domid = domid;
 	t->m = *m;
 	ring_server_init(intf);
 	snprintf(desc, sizeof(desc), "domain %u ring", domid);
 	t->conn = conn_new(&ring_ops, t, domid, 0, 0, desc);
-	if (base != NULL) {
-		t->ev = event_new(base, evfd, EV_READ | EV_PERSIST, rt_event, t);
-		if (t->ev == NULL || event_add(t->ev, NULL) == -1)
-			fatalx("%s: cannot watch the event channel", __func__);
-	}
 	/* Requests queued before we came up (or across a restart). */
 	conn_readable(t->conn);
 	return t->conn;

@@ -7,7 +7,6 @@
 #include <sys/types.h>
 
 struct conn;
-struct event_base;
 struct ring_mapper;
 struct xs_ring_intf;
 
@@ -29,12 +28,15 @@ ssize_t	 ring_read_rsp(struct xs_ring_intf *, void *, size_t);
 void	 ring_server_init(struct xs_ring_intf *);
 
 /*
- * A connection for domain 'domid' over its mapped page.  'evfd' is
- * polled for the guest's notifications; 'm' is used to notify the guest
- * and to unmap at close.  Never NULL.
+ * A connection for domain 'domid' over its mapped page, notified through
+ * our event-channel end 'local' with 'm', which also unmaps at close.
+ * Never NULL.
  */
-struct conn *ring_conn_new(struct event_base *, uint32_t domid,
-	    struct xs_ring_intf *, int evfd, const struct ring_mapper *m);
+struct conn *ring_conn_new(uint32_t domid, struct xs_ring_intf *,
+	    uint32_t local, const struct ring_mapper *m);
+
+/* The guest notified: serve its requests, or its reconnection. */
+void	 ring_conn_event(struct conn *);
 
 /* Nonzero when the guest asked to reconnect; ring_reset() answers it. */
 int	 ring_wants_reset(const struct xs_ring_intf *);

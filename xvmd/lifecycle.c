@@ -18,7 +18,6 @@
 
 #include "include/xvm/xc_dom.h"
 #include "include/xvm/xenctrl.h"
-#include "include/xvm/xenevtchn.h"
 #include "include/xvm/xenstore.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
@@ -27,10 +26,6 @@
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
-
-#ifndef VIRQ_DOM_EXC
-#define VIRQ_DOM_EXC	3
-#endif
 
 static const char *const reasons[] = { "poweroff", "reboot", "suspend",
     "crash" };
@@ -370,19 +365,6 @@ lc_xend_stop(struct xvmd *xd)
 	}
 }
 
-static void
-virq_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct xvmd	*xd = arg;
-	int		 port;
-
-	(void)fd;
-	(void)what;
-	if ((port = xenevtchn_pending(xd->xce)) >= 0)
-		xenevtchn_unmask(xd->xce, (evtchn_port_t)port);
-	lc_check(xd);
-}
-
 static void	xs_cb(evutil_socket_t, short, void *);
 
 /*
@@ -456,15 +438,10 @@ lc_watch(struct xvmd *xd)
 {
 	struct timeval	 second = { 1, 0 };
 
-	/* VIRQ_DOM_EXC when we can have it; the store's event; a tick. */
-	if ((xd->xce = xenevtchn_open(NULL, 0)) != NULL &&
-	    xenevtchn_bind_virq(xd->xce, VIRQ_DOM_EXC) >= 0) {
-		xd->virq_ev = event_new(xd->base, xenevtchn_fd(xd->xce),
-		    EV_READ | EV_PERSIST, virq_cb, xd);
-		event_add(xd->virq_ev, NULL);
-	} else
-		log_info("%s: VIRQ_DOM_EXC is bound elsewhere; watching the "
-		    "store and polling", __func__);
+	/*
+	 * As xend: the store owns VIRQ_DOM_EXC and fires @releaseDomain when
+	 * an introduced domain shuts down or dies; a tick covers the rest.
+	 */
 	if (xs_watch(xd->xs, "@releaseDomain", "xvmd")) {
 		xd->xs_ev = event_new(xd->base, xs_fileno(xd->xs),
 		    EV_READ | EV_PERSIST, xs_cb, xd);
@@ -479,15 +456,11 @@ lc_watch(struct xvmd *xd)
 void
 lc_unwatch(struct xvmd *xd)
 {
-	if (xd->virq_ev != NULL)
-		event_free(xd->virq_ev);
 	if (xd->xs_ev != NULL)
 		event_free(xd->xs_ev);
 	if (xd->tick_ev != NULL)
 		event_free(xd->tick_ev);
 	if (xd->reconnect_ev != NULL)
 		event_free(xd->reconnect_ev);
-	xenevtchn_close(xd->xce);
-	xd->virq_ev = xd->xs_ev = xd->tick_ev = xd->reconnect_ev = NULL;
-	xd->xce = NULL;
+	xd->xs_ev = xd->tick_ev = xd->reconnect_ev = NULL;
 }

@@ -23,8 +23,8 @@ int	 lc_shutdown(struct xvmd *, struct vm *, const char *how, char **cause);
 
 /*
  * Look at every domain and act on those that shut down or crashed, per
- * on_poweroff / on_reboot / on_crash.  Called on VIRQ_DOM_EXC,
- * @releaseDomain and once a second.
+ * on_poweroff / on_reboot / on_crash.  Called on @releaseDomain (which
+ * the store fires on VIRQ_DOM_EXC), on a store reconnect and once a second.
  */
 void	 lc_check(struct xvmd *);
 

@@ -11,7 +11,6 @@ struct event;
 struct event_base;
 struct evhttp;
 struct xc_interface_core;
-struct xenevtchn_handle;
 struct xs_handle;
 
 struct xvmd {
@@ -22,10 +21,9 @@ struct xvmd {
 	unsigned long		 requests;	/* served since start */
 
 	struct xc_interface_core *xch;		/* the hypervisor */
-	struct xenevtchn_handle	*xce;		/* VIRQ_DOM_EXC, if ours */
 	struct xs_handle	*xs;		/* the store */
 	struct vmq		 vms;		/* known domains */
-	struct event		*virq_ev, *xs_ev, *tick_ev, *reconnect_ev;
+	struct event		*xs_ev, *tick_ev, *reconnect_ev;
 };
 
 #endif

@@ -8,8 +8,9 @@
 XM=$XVM_BUILD/tools/xm/xm
 DOMS=$XVM_BUILD/domains-svc/xvm-domains
 GUEST=$XVM_BUILD/guest/minios/minios.elf
-if [[ ! -f $GUEST ]]; then
-	echo "# SKIP: the mini-OS guest is not built"
+DEAF=$XVM_BUILD/tests/integration/xvmd/deafguest.elf
+if [[ ! -f $GUEST || ! -f $DEAF ]]; then
+	echo "# SKIP: the guests are not built"
 	exit 77
 fi
 mkdir -p "$T_ROOT/etc/xvm"
@@ -29,13 +30,22 @@ else
 fi
 "$DOMS" --root "$T_ROOT" start && t_ok "start again: nothing to do, exit 0" || t_not_ok "start is idempotent"
 
-id=$("$XM" domid auto1)
+# The mini-OS honours the request through its store ring: stop waits for it.
 out=$("$DOMS" --root "$T_ROOT" stop 2>&1)
 status=$?
-# The guest reads control/shutdown through the store's ring; until the
-# store serves guest rings the request is written and the wait times out.
+if [[ $status -eq 0 ]] && ! running auto1; then
+	t_ok "stop: auto1 shut down when asked"
+else
+	t_not_ok "stop: shutdown" "status $status: $out"
+fi
+# A guest that never reads the store: stop waits shutdown-timeout, says so.
+printf 'name = "deaf"\nmemory = 16\nkernel = "%s"\non_xend_stop = "shutdown"\n' "$DEAF" >"$T_ROOT/deaf.cfg"
+"$XM" create "$T_ROOT/deaf.cfg" >/dev/null
+id=$("$XM" domid deaf)
+out=$("$DOMS" --root "$T_ROOT" stop 2>&1)
+status=$?
 if [[ $(xenstore-read "/local/domain/$id/control/shutdown") == poweroff ]]; then
-	t_ok "stop: auto1 asked to shut down"
+	t_ok "stop: deaf asked to shut down"
 else
 	t_not_ok "stop: request" "$out"
 fi
@@ -44,6 +54,7 @@ if [[ $status -eq 1 && $out == *"still running after 2 s"* ]]; then
 else
 	t_not_ok "stop: timeout" "status $status: $out"
 fi
+"$XM" destroy deaf
 out=$("$DOMS" --root "$T_ROOT" restart 2>&1)
 [[ $? -eq 1 && $out == "usage: xvm-domains [--root DIR] start|stop" ]] && t_ok "bad verb: usage, exit 1" || t_not_ok "usage" "$out"
 "$XM" destroy auto1

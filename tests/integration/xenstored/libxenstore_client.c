@@ -107,8 +107,9 @@ main(void)
 	CHECK(xs_is_domain_introduced(h, 0), "dom0 introduced");
 	CHECK(!xs_is_domain_introduced(h, 9), "dom9 not introduced");
 	errno = 0;
-	CHECK(!xs_introduce_domain(h, 9, 1234, 5) && errno == ENOSYS,
-	    "INTRODUCE not implemented yet: ENOSYS");
+	/* No hypervisor here, so no domain 9 whose ring could be mapped. */
+	CHECK(!xs_introduce_domain(h, 9, 1234, 5) && errno != 0 &&
+	    errno != ENOSYS, "INTRODUCE of a domain that is not there fails");
 	errno = 0;
 	CHECK(!xs_release_domain(h, 9) && errno == ENOENT, "release unknown");
 	v = xs_control_command(h, "check", NULL, 0);

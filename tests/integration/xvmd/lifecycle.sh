@@ -8,6 +8,7 @@
 XM=$XVM_BUILD/tools/xm/xm
 GUEST=$XVM_BUILD/guest/minios/minios.elf
 CRASH=$XVM_BUILD/tests/integration/xvmd/crashguest.elf
+DEAF=$XVM_BUILD/tests/integration/xvmd/deafguest.elf
 if [[ ! -f $GUEST || ! -f $CRASH ]]; then
 	echo "# SKIP: the mini-OS guest is not built (no RISC-V cross compiler)"
 	exit 77
@@ -25,6 +26,9 @@ cfg() {
 		printf '%s\n' "$@"
 	} >"$T_ROOT/$name.cfg"
 }
+is_gone() { [ "$(state "$1")" = gone ]; }
+not_domid() { [ "$(domid "$1")" != "$2" ]; }
+new_domid() { local id; id=$(domid "$1"); [ -n "$id" ] && [ "$id" != "$2" ]; }
 has_p() { [[ $(state "$1") == *p* ]]; }
 no_p() { [[ $(state "$1") != *p* ]]; }
 # state NAME: the 6-letter state column, or "gone"
@@ -95,9 +99,13 @@ check "auto1 (on_xend_start = start) was started by xvmd's start" [ -n "$(domid 
 auto1_id=$(domid auto1)
 kill "$XVMD_PID"
 wait "$XVMD_PID" 2>/dev/null
-check "on_xend_stop = shutdown: asked at xvmd's stop" [ "$(xenstore-read "/local/domain/$auto1_id/control/shutdown" 2>&1)" = poweroff ]
+# The guest takes the request from its store ring: it clears the node and
+# powers off; the next xvmd finds it shut down, acts on on_poweroff and
+# (on_xend_start) starts it anew.
 t_xvmd || exit 1
-"$XM" destroy auto1
+check "on_xend_stop = shutdown: the guest powered off at xvmd's stop" \
+    t_wait_for "auto1 to go" 10 not_domid auto1 "$auto1_id"
+"$XM" destroy auto1 2>/dev/null
 "$XM" delete auto1
 "$XM" start m1
 check "xm start m1: running" [ -n "$(domid m1)" ]
@@ -106,14 +114,45 @@ check "destroyed managed m1 stays listed" [ "$(state m1)" = "------" ]
 "$XM" delete m1
 check "xm delete m1: gone" [ "$(state m1)" = gone ]
 
-# The guest reads control/shutdown through the store's ring; until the
-# store serves guest rings, the request is written and -w times out.
+# Guest-honoured shutdown and reboot: the mini-OS reads control/shutdown
+# through its store ring, acknowledges it and shuts down with the reason.
+id=$(domid web1)
 out=$("$XM" shutdown -w web1 2>&1)
-check "xm shutdown -w: gives up after shutdown-timeout: $out" [ "$out" = "Error: domain 'web1' did not shut down within 3 seconds" ]
-check "control/shutdown was written" [ "$(xenstore-read "/local/domain/$(domid web1)/control/shutdown" 2>&1)" = poweroff ]
+check "xm shutdown -w web1: the guest powered off: $out" [ "$(state web1)" = gone ]
+check "its store entries went with it" bash -c "! xenstore-exists /local/domain/$id"
+cfg rb1 'on_reboot = "restart"'
+"$XM" create "$T_ROOT/rb1.cfg" >/dev/null
+id=$(domid rb1)
+"$XM" reboot rb1
+check "xm reboot rb1: the guest rebooted into a new domain" \
+    t_wait_for "rb1 to come back" 10 new_domid rb1 "$id"
+"$XM" destroy rb1
+# A guest that never reads the store: the request is written, -w times out.
+KERNEL=$DEAF cfg deaf1
+"$XM" create "$T_ROOT/deaf1.cfg" >/dev/null
+out=$("$XM" shutdown -w deaf1 2>&1)
+check "xm shutdown -w: gives up after shutdown-timeout: $out" [ "$out" = "Error: domain 'deaf1' did not shut down within 3 seconds" ]
+check "control/shutdown was written" [ "$(xenstore-read "/local/domain/$(domid deaf1)/control/shutdown" 2>&1)" = poweroff ]
+"$XM" destroy deaf1
+check "xm destroy deaf1: gone" [ "$(state deaf1)" = gone ]
 
-"$XM" destroy web1
-check "xm destroy web1: gone" [ "$(state web1)" = gone ]
+# The store owns VIRQ_DOM_EXC: with xvmd away, a guest that powers off on
+# its own still fires @releaseDomain (after the watch's initial event).
+cfg virq1
+"$XM" create "$T_ROOT/virq1.cfg" >/dev/null
+id=$(domid virq1)
+kill -9 "$XVMD_PID"
+wait "$XVMD_PID" 2>/dev/null
+xenstore-watch -n 2 @releaseDomain >"$T_ROOT/release.out" &
+watch_pid=$!
+t_wait_for "the watch's initial event" 5 grep -q . "$T_ROOT/release.out"
+xenstore-write "/local/domain/$id/control/shutdown" poweroff
+check "the store fired @releaseDomain on the guest's poweroff" \
+    t_wait_for "@releaseDomain" 10 bash -c "! kill -0 $watch_pid"
+kill "$watch_pid" 2>/dev/null
+t_xvmd || exit 1
+check "the next xvmd acts on it (on_poweroff = destroy)" \
+    t_wait_for "virq1 to go" 10 is_gone virq1
 "$XM" destroy keep
 
 t_done

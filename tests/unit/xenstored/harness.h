@@ -53,7 +53,7 @@ h_setup(void)
 	log_init("test", 1, 0);
 	if (store_open(NULL, 0, &cause) == -1)
 		abort();
-	domain_init(NULL, NULL);
+	domain_init(NULL);
 	conn_init(NULL);
 }
 

@@ -5,7 +5,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -120,27 +119,28 @@ test_bad_indexes(void **state)
 /* A mapper over memfd pages: what libxc will provide for real guests. */
 static struct xs_ring_intf	*guest_page;
 static int			 unmapped, notified;
+static uint32_t			 last_local;
 
 static struct xs_ring_intf *
-t_map(uint32_t domid, uint64_t mfn, uint32_t port, int *evfd, void *arg)
+t_map(uint32_t domid, uint64_t mfn, uint32_t port, uint32_t *local,
+    void *arg)
 {
-	(void)domid; (void)mfn; (void)port; (void)arg;
-	*evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	(void)mfn; (void)arg;
+	*local = last_local = domid * 100 + port;
 	return guest_page;
 }
 
 static void
-t_notify(uint32_t domid, void *arg)
+t_notify(uint32_t local, void *arg)
 {
-	(void)domid; (void)arg;
+	(void)local; (void)arg;
 	notified++;
 }
 
 static void
-t_unmap(uint32_t domid, struct xs_ring_intf *in, int evfd, void *arg)
+t_unmap(struct xs_ring_intf *in, uint32_t local, void *arg)
 {
-	(void)domid; (void)in; (void)arg;
-	close(evfd);
+	(void)in; (void)local; (void)arg;
 	unmapped++;
 }
 
@@ -164,7 +164,8 @@ guest_rq(struct conn *gc, uint32_t type, const char *p, size_t len,
 
 	assert_int_equal(ring_write_req(guest_page, &h, sizeof(h)), sizeof(h));
 	assert_int_equal(ring_write_req(guest_page, p, len), (ssize_t)len);
-	conn_readable(gc);
+	(void)gc;
+	domain_port_event(last_local);	/* the guest's notification */
 	conn_end_turn();
 	assert_int_equal(ring_read_rsp(guest_page, &h, sizeof(h)), sizeof(h));
 	assert_int_equal(ring_read_rsp(guest_page, r->data, h.len), h.len);
@@ -183,7 +184,7 @@ test_guest_end_to_end(void **state)
 	(void)state;
 	guest_page = map_page(NULL);
 	h_setup();
-	domain_init(NULL, &m);
+	domain_init(&m);
 	d0 = h_conn(0, 1, 0);
 	w = h_conn(0, 1, 0);
 	RQ(w, XS_WATCH, "@introduceDomain\0I\0");
@@ -222,16 +223,68 @@ test_guest_end_to_end(void **state)
 	munmap(guest_page, 4096);
 }
 
+/* VIRQ_DOM_EXC: what the hypervisor says of each domain. */
+static enum dom_state	 state7;
+
+static enum dom_state
+t_state(uint32_t domid, void *arg)
+{
+	(void)arg;
+	return domid == 7 ? state7 : DOM_RUNNING;
+}
+
+static void
+test_domain_check(void **state)
+{
+	struct ring_mapper	 m = { t_map, t_notify, t_unmap, NULL };
+	struct conn		*d0, *w;
+	struct reply		 ev;
+
+	(void)state;
+	guest_page = map_page(NULL);
+	unmapped = 0;
+	h_setup();
+	domain_init(&m);
+	d0 = h_conn(0, 1, 0);
+	w = h_conn(0, 1, 0);
+	RQ(d0, XS_INTRODUCE, "7\0" "99\0" "3\0");
+	RQ(d0, XS_INTRODUCE, "8\0" "98\0" "4\0");
+	RQ(w, XS_WATCH, "@releaseDomain\0R\0");
+	buf_reset(&w->out);
+	state7 = DOM_RUNNING;
+	domain_check(t_state, NULL);
+	assert_int_equal(h_pop(w, &ev), -1);	/* nothing happened */
+	/* Shut down: one event, the domain stays introduced. */
+	state7 = DOM_SHUTDOWN;
+	domain_check(t_state, NULL);
+	assert_int_equal(h_pop(w, &ev), 0);
+	assert_memory_equal(ev.data, "@releaseDomain\0R\0", 17);
+	domain_check(t_state, NULL);
+	assert_int_equal(h_pop(w, &ev), -1);
+	assert_string_equal(RQ(d0, XS_IS_DOMAIN_INTRODUCED, "7\0")->data, "T");
+	/* Gone: released, another event; domain 8 is untouched. */
+	state7 = DOM_GONE;
+	domain_check(t_state, NULL);
+	assert_int_equal(h_pop(w, &ev), 0);
+	conn_end_turn();
+	assert_int_equal(unmapped, 1);
+	assert_string_equal(RQ(d0, XS_IS_DOMAIN_INTRODUCED, "7\0")->data, "F");
+	assert_string_equal(RQ(d0, XS_IS_DOMAIN_INTRODUCED, "8\0")->data, "T");
+	h_teardown();
+	munmap(guest_page, 4096);
+}
+
 static int	 map_fails;
 
 static struct xs_ring_intf *
-t_map_maybe(uint32_t domid, uint64_t mfn, uint32_t port, int *evfd, void *arg)
+t_map_maybe(uint32_t domid, uint64_t mfn, uint32_t port, uint32_t *local,
+    void *arg)
 {
 	if (map_fails) {
 		errno = ESRCH;
 		return NULL;
 	}
-	return t_map(domid, mfn, port, evfd, arg);
+	return t_map(domid, mfn, port, local, arg);
 }
 
 /* A restart: the introduced domain is reconnected from the database and
@@ -252,7 +305,7 @@ test_resume_after_restart(void **state)
 	log_init("test", 1, 0);
 	assert_int_equal(store_open(db, 0, &cause), 0);
 	conn_init(NULL);
-	domain_init(NULL, &m);
+	domain_init(&m);
 	d0 = h_conn(0, 1, 0);
 	assert_string_equal(RQ(d0, XS_INTRODUCE, "9\0" "1\0" "2\0")->data, "OK");
 	conn_end_turn();			/* the commit */
@@ -262,7 +315,7 @@ test_resume_after_restart(void **state)
 	assert_int_equal(ring_write_req(guest_page, "/tool/xenstored\0", 16), 16);
 	assert_int_equal(store_open(db, 0, &cause), 0);
 	conn_init(NULL);
-	domain_init(NULL, &m);
+	domain_init(&m);
 	conn_end_turn();
 	assert_int_equal(ring_read_rsp(guest_page, &h, sizeof(h)), sizeof(h));
 	assert_int_equal(h.type, XS_ERROR);	/* answered: EACCES for a guest */
@@ -277,7 +330,7 @@ test_resume_after_restart(void **state)
 	w = h_conn(0, 1, 0);
 	RQ(w, XS_WATCH, "@releaseDomain\0R\0");
 	buf_reset(&w->out);
-	domain_init(NULL, &m);
+	domain_init(&m);
 	assert_int_equal(h_pop(w, &r), 0);
 	assert_memory_equal(r.data, "@releaseDomain\0R\0", 17);
 	assert_string_equal(RQ(w, XS_IS_DOMAIN_INTRODUCED, "9\0")->data, "F");
@@ -296,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_bad_indexes),
 		cmocka_unit_test(test_guest_end_to_end),
 		cmocka_unit_test(test_resume_after_restart),
+		cmocka_unit_test(test_domain_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
