@@ -377,6 +377,9 @@ control_start(uint64_t pfn, uint32_t port)
 	kprintf("xenbus: ring at %#lx, event channel %u", (unsigned long)pa,
 	    port);
 	/* A ring found mid-reconnection is not ours until it is connected. */
+	if (__atomic_load_n(&xb.intf->connection, __ATOMIC_ACQUIRE) !=
+	    XENSTORE_CONNECTED)
+		kprintf("xenbus: the ring is being reconnected; waiting");
 	if ((r = xenbus_await_connected(bus(), &reset)) != 0) {
 		kprintf("xenbus: the ring stays in reconnection: %s",
 		    xenbus_strerror(r));

@@ -187,9 +187,9 @@ toolstack_entries(struct sguest *g, const char *name)
 	FAIL("toolstack entries: EAGAIN 10 times");
 }
 
-int
-sguest_boot(struct sguest *g, const char *elf, unsigned vcpus,
-    unsigned mem_mb, const char *bootargs, const char *name)
+static int
+boot(struct sguest *g, const char *elf, unsigned vcpus, unsigned mem_mb,
+    const char *bootargs, const char *name, int reconnecting)
 {
 	struct xen_domctl_createdomain c;
 	struct xc_dom_config cfg;
@@ -229,11 +229,44 @@ sguest_boot(struct sguest *g, const char *elf, unsigned vcpus,
 		FAIL("binding the console's event channel");
 	if (toolstack_entries(g, name) == -1)
 		return -1;
+	if (reconnecting) {
+		struct xenstore_domain_interface *xs;
+
+		xs = xc_map_foreign_range(g->xch, g->domid, 4096,
+		    PROT_READ | PROT_WRITE, g->img.store_pfn);
+		if (xs == NULL)
+			FAIL("mapping the xenstore ring");
+		__atomic_store_n(&xs->connection, XENSTORE_RECONNECT,
+		    __ATOMIC_RELEASE);
+		munmap(xs, 4096);
+	} else if (sguest_introduce(g) == -1) {
+		return -1;
+	}
+	if (xc_domain_unpause(g->xch, g->domid) == -1)
+		FAIL("xc_domain_unpause");
+	return 0;
+}
+
+int
+sguest_boot(struct sguest *g, const char *elf, unsigned vcpus,
+    unsigned mem_mb, const char *bootargs, const char *name)
+{
+	return boot(g, elf, vcpus, mem_mb, bootargs, name, 0);
+}
+
+int
+sguest_boot_reconnecting(struct sguest *g, const char *elf, unsigned vcpus,
+    unsigned mem_mb, const char *bootargs, const char *name)
+{
+	return boot(g, elf, vcpus, mem_mb, bootargs, name, 1);
+}
+
+int
+sguest_introduce(struct sguest *g)
+{
 	if (!xs_introduce_domain(g->xs, g->domid, g->img.store_pfn,
 	    g->img.store_port))
 		FAIL("xs_introduce_domain");
-	if (xc_domain_unpause(g->xch, g->domid) == -1)
-		FAIL("xc_domain_unpause");
 	return 0;
 }
 

@@ -50,6 +50,15 @@ struct sguest {
  */
 int	sguest_boot(struct sguest *, const char *elf, unsigned vcpus,
 	    unsigned mem_mb, const char *bootargs, const char *name);
+/*
+ * The same, but the domain starts with its xenstore ring's connection
+ * field at 1 (someone resetting it, as xenstore-ring.txt allows) and is
+ * not introduced: sguest_introduce() does that later.
+ */
+int	sguest_boot_reconnecting(struct sguest *, const char *elf,
+	    unsigned vcpus, unsigned mem_mb, const char *bootargs,
+	    const char *name);
+int	sguest_introduce(struct sguest *);
 /* Serves the console until text appears after the mark (1) or ms pass. */
 int	sguest_wait(struct sguest *, const char *text, unsigned ms);
 /* Later waits see only output from now on. */

@@ -428,6 +428,39 @@ test_reconnect(void **state)
 }
 
 /*
+ * A ring found mid-reconnection at boot (connection = 1, set by someone
+ * else: xenstore-ring.txt's dom0less case) is left alone until the store
+ * sets it back to 0 — here when the domain is introduced, late.
+ */
+static void
+test_reconnecting_at_boot(void **state)
+{
+	struct sguest *g = calloc(1, sizeof(*g));
+	char want[64];
+
+	(void)state;
+	assert_non_null(g);
+	if (sguest_boot_reconnecting(g, elf, 1, 64, "idle ticks=0", NAME) != 0)
+		fail_msg("booting the domain failed (see above)");
+	expect(g, "xenbus: the ring is being reconnected; waiting");
+	/* Nothing reaches the store while the guest waits. */
+	assert_false(sguest_wait(g, "xenbus: domain ", 1000));
+	assert_int_equal(sguest_introduce(g), 0);
+	snprintf(want, sizeof(want), "xenbus: domain %u, name %s", g->domid,
+	    NAME);
+	expect(g, want);
+	{
+		char *v = sguest_wait_node(g, "control/feature-poweroff",
+		    BOOT_MS);
+
+		assert_non_null(v);
+		assert_string_equal(v, "1");
+		free(v);
+	}
+	done(g);
+}
+
+/*
  * A request three times the ring's size goes through the real ring and
  * comes back whole.  The store should kick the guest each time it
  * consumes (xenstore-ring.txt); today it does not, and the guest gets on
@@ -516,6 +549,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_smp8),
 		cmocka_unit_test(test_selfcheck_pause),
 		cmocka_unit_test(test_reconnect),
+		cmocka_unit_test(test_reconnecting_at_boot),
 		cmocka_unit_test(test_suspend_cancel),
 		cmocka_unit_test(test_big_request),
 	};
