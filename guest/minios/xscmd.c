@@ -12,13 +12,16 @@
  *	xs big P N			write an N-byte value (a request
  *					bigger than the ring) and count the
  *					waits the store did not end with a kick
+ *	xs bench N			N reads of "domid": the round trip
  *	xs reconnect			the ring's reconnection handshake
  */
 #include <string.h>
 
+#include "guest/minios/arch.h"
 #include "guest/minios/console.h"
 #include "guest/minios/control.h"
 #include "guest/minios/fmt.h"
+#include "guest/minios/kernel.h"
 #include "guest/minios/xenbus.h"
 #include "guest/minios/xscmd.h"
 
@@ -109,6 +112,31 @@ cmd_big(const char *path, const char *count)
 	else
 		kprintf("xs: big %s %lu: ok, %lu stalls", path, n,
 		    (unsigned long)(control_stalls() - before));
+}
+
+static void
+cmd_bench(const char *count)
+{
+	unsigned long n = number(count), i;
+	uint64_t t0, ticks;
+	char v[16];
+	int r = 0;
+
+	if (n == 0 || n > 100000) {
+		kprintf("xs: bench: want a count from 1 to 100000");
+		return;
+	}
+	t0 = rdtime();
+	for (i = 0; i < n && r == 0; i++)
+		r = xenbus_read(control_bus(), 0, "domid", v, sizeof(v));
+	ticks = rdtime() - t0;
+	if (r != 0) {
+		result("bench", "domid", r);
+		return;
+	}
+	kprintf("xs: bench %lu reads: %lu us, %lu ns/read", n,
+	    (unsigned long)(ticks * 1000000 / timebase_hz),
+	    (unsigned long)(ticks * 1000000000 / timebase_hz / n));
 }
 
 /* Waits (outside the transaction) until path no longer reads as was. */
@@ -208,6 +236,8 @@ xscmd_run(int argc, char **argv)
 		cmd_tx(path, argc == 4);
 	} else if (argc == 4 && strcmp(op, "big") == 0) {
 		cmd_big(path, argv[3]);
+	} else if (argc == 3 && strcmp(op, "bench") == 0) {
+		cmd_bench(path);
 	} else if (argc == 2 && strcmp(op, "reconnect") == 0) {
 		r = control_reconnect();
 		if (r == 0)
