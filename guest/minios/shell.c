@@ -31,7 +31,8 @@ static void
 help(void)
 {
 	kprintf("shell: s self-check, t vCPUs, m memory, xs read|write|"
-	    "mkdir|rm|ls|watch|unwatch|fill|big|tx|reconnect ..., help");
+	    "size|mkdir|rm|ls|watch|unwatch|fill|big|tx|bench|reconnect ..., "
+	    "help");
 }
 
 static void

@@ -109,6 +109,19 @@ queue_event(struct xenbus *xb)
 }
 
 /*
+ * Bytes taken from the rsp ring make room the store may be waiting for
+ * (a reply bigger than the ring arrives a ring-full at a time): it is
+ * told at once, not when the whole message is in (xenstore-ring.txt:
+ * every update of the ring is signalled).
+ */
+static void
+consumed(struct xenbus *xb, long n)
+{
+	if (n > 0)
+		xb->ops->notify(xb->arg);
+}
+
+/*
  * Moves bytes from the rsp ring into the message being assembled.
  * Returns 1 when a whole non-event message is in hdr/body, 0 when the ring
  * ran dry first, -1 when the ring is broken.
@@ -125,6 +138,7 @@ pump(struct xenbus *xb)
 			    sizeof(xb->hdr) - xb->got);
 			if (n < 0)
 				goto broken;
+			consumed(xb, n);
 			xb->got += (uint32_t)n;
 			if (xb->got < sizeof(xb->hdr))
 				return 0;
@@ -137,14 +151,13 @@ pump(struct xenbus *xb)
 			    sizeof(xb->hdr), want - xb->got);
 			if (n < 0)
 				goto broken;
+			consumed(xb, n);
 			xb->got += (uint32_t)n;
 			if (xb->got < want)
 				return 0;
 		}
 		xb->body[xb->hdr.len] = '\0';
 		xb->got = 0;
-		/* The store read the ring: let it know there is room. */
-		xb->ops->notify(xb->arg);
 		if (xb->hdr.type != XS_WATCH_EVENT)
 			return 1;
 		queue_event(xb);

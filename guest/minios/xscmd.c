@@ -12,6 +12,8 @@
  *	xs big P N			write an N-byte value (a request
  *					bigger than the ring) and count the
  *					waits the store did not end with a kick
+ *	xs size P			read P whole (up to 4096 bytes) and
+ *					print its length
  *	xs bench N			N reads of "domid": the round trip
  *	xs reconnect			the ring's reconnection handshake
  */
@@ -112,6 +114,19 @@ cmd_big(const char *path, const char *count)
 	else
 		kprintf("xs: big %s %lu: ok, %lu stalls", path, n,
 		    (unsigned long)(control_stalls() - before));
+}
+
+static void
+cmd_size(const char *path)
+{
+	static char value[XENSTORE_PAYLOAD_MAX + 1];
+	int r = xenbus_read(control_bus(), 0, path, value, sizeof(value));
+
+	if (r != 0)
+		result("size", path, r);
+	else
+		kprintf("xs: size %s = %lu bytes", path,
+		    (unsigned long)strlen(value));
 }
 
 static void
@@ -236,6 +251,8 @@ xscmd_run(int argc, char **argv)
 		cmd_tx(path, argc == 4);
 	} else if (argc == 4 && strcmp(op, "big") == 0) {
 		cmd_big(path, argv[3]);
+	} else if (argc == 3 && strcmp(op, "size") == 0) {
+		cmd_size(path);
 	} else if (argc == 3 && strcmp(op, "bench") == 0) {
 		cmd_bench(path);
 	} else if (argc == 2 && strcmp(op, "reconnect") == 0) {
@@ -245,8 +262,9 @@ xscmd_run(int argc, char **argv)
 		else
 			kprintf("xs: reconnect: %s", xenbus_strerror(r));
 	} else {
-		kprintf("xs: usage: xs read|mkdir|rm|ls|watch|unwatch|tx PATH, "
+		kprintf("xs: usage: xs read|size|mkdir|rm|ls|watch|unwatch|tx PATH, "
 		    "xs write PATH VALUE, xs fill|big PATH N, xs tx PATH wait, "
+		    "xs bench N, "
 		    "xs reconnect");
 	}
 }

@@ -37,6 +37,8 @@ static struct store {
 	int		stale;		/* send a stale reply first */
 	int		dead;		/* never answer; wait gives up */
 	unsigned	waits, notifies, reconnects;
+	int		strict;		/* write more only when kicked */
+	unsigned	seen;		/* notifies when it last wrote */
 	uint32_t	last_tx;
 } *st;
 
@@ -178,6 +180,7 @@ wait_store(void *arg)
 	struct xsd_sockmsg h;
 	long n;
 	size_t give;
+	int fresh = 0;
 
 	(void)arg;
 	if (st->dead || ++st->waits > 100000)
@@ -203,11 +206,17 @@ wait_store(void *arg)
 		memcpy(&h, st->inbuf, sizeof(h));
 		if (st->inlen < sizeof(h) + h.len)
 			break;
+		fresh = 1;
 		handle(&h, st->inbuf + sizeof(h));
 		memmove(st->inbuf, st->inbuf + sizeof(h) + h.len,
 		    st->inlen - sizeof(h) - h.len);
 		st->inlen -= sizeof(h) + h.len;
 	}
+	/* A strict store, like xenstored, writes when it has something new
+	 * or the client said it made room, never by polling the ring. */
+	if (st->strict && !fresh && st->notifies == st->seen)
+		return 0;
+	st->seen = st->notifies;
 	give = st->outlen < st->chunk ? st->outlen : st->chunk;
 	n = ring_put(&st->rsp, st->outq, give);
 	assert_true(n >= 0);
@@ -292,6 +301,22 @@ test_big_value(void **state)
 		memset(huge, 'h', sizeof(huge) - 1);
 		assert_int_equal(xenbus_write(&xb, 0, "h", huge), XEN_E2BIG);
 	}
+}
+
+/* A reply bigger than the ring from a store that writes more only when
+ * told there is room: the client must kick it as it consumes. */
+static void
+test_big_reply_kicks(void **state)
+{
+	static char big[3001], back[3100];
+
+	memset(big, 'k', sizeof(big) - 1);
+	assert_int_equal(xenbus_write(&xb, 0, "data/big", big), 0);
+	st->strict = 1;
+	assert_int_equal(xenbus_read(&xb, 0, "data/big", back, sizeof(back)),
+	    0);
+	assert_string_equal(back, big);
+	(void)state;
 }
 
 static void
@@ -518,6 +543,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_split_replies, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_big_value, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_big_reply_kicks, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_overflow, setup,
