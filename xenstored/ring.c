@@ -131,6 +131,8 @@ struct ring_tp {
 	struct conn		*conn;
 };
 
+static void	 rt_kick(struct conn *);
+
 static ssize_t
 rt_read(struct conn *c, void *dst, size_t len, int *eof)
 {
@@ -143,7 +145,8 @@ rt_read(struct conn *c, void *dst, size_t len, int *eof)
 		    t->domid);
 		t->intf->error = XS_RING_ERROR_RINGIDX;
 		errno = EPROTO;
-	}
+	} else if (n > 0)
+		rt_kick(c);	/* room for a guest waiting to write more */
 	return n;
 }
 

@@ -55,6 +55,8 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_PUT,    "/domains/:dom/maxmem", api_dom_maxmem, R_BODY, "mem-max" },
 	{ EVHTTP_REQ_GET,    "/domains/:dom/sched-credit", api_dom_sched_get, 0, "sched-credit" },
 	{ EVHTTP_REQ_PUT,    "/domains/:dom/sched-credit", api_dom_sched_set, R_BODY, "sched-credit" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/save", api_dom_save, R_BODY, "save" },
+	{ EVHTTP_REQ_POST,   "/restore", api_dom_restore, R_BODY, "restore" },
 	{ EVHTTP_REQ_POST,   "/managed", api_managed_new, R_BODY, "new" },
 	{ EVHTTP_REQ_DELETE, "/managed/:dom", api_managed_delete, 0, "delete" },
 };
@@ -151,6 +153,55 @@ send_error(struct evhttp_request *req, int err, const char *message)
 	else
 		send_json(req, api_status(err), text, len);
 	json_w_free(w);
+}
+
+struct api_later {
+	struct evhttp_request	*req;		/* NULL once the client left */
+};
+
+static void
+later_gone(struct evhttp_connection *conn, void *arg)
+{
+	struct api_later	*l = arg;
+
+	(void)conn;
+	l->req = NULL;
+}
+
+struct api_later *
+api_defer(struct api_req *ar)
+{
+	struct api_later	*l = xcalloc(1, sizeof(*l));
+
+	l->req = ar->req;
+	evhttp_connection_set_closecb(evhttp_request_get_connection(ar->req),
+	    later_gone, l);
+	ar->later = l;
+	return l;
+}
+
+void
+api_undefer(struct api_req *ar)
+{
+	evhttp_connection_set_closecb(evhttp_request_get_connection(ar->req),
+	    NULL, NULL);
+	free(ar->later);
+	ar->later = NULL;
+}
+
+void
+api_later_reply(struct api_later *l, int err, const char *message,
+    int status, const char *json)
+{
+	if (l->req != NULL) {
+		evhttp_connection_set_closecb(
+		    evhttp_request_get_connection(l->req), NULL, NULL);
+		if (err != 0)
+			send_error(l->req, err, message);
+		else
+			send_json(l->req, status, json, strlen(json));
+	}
+	free(l);
 }
 
 /* Match path against pattern; fill params.  1 on match. */
@@ -283,6 +334,8 @@ api_dispatch(struct evhttp_request *req, void *arg)
 		send_error(req, err, cause ? cause : strerror(err));
 		goto out;
 	}
+	if (ar.later != NULL)
+		goto out;		/* answered by api_later_reply */
 	json_w_obj_close(ar.out);
 	if ((text = json_w_finish(ar.out, &len)) == NULL) {
 		log_warnx("%s: %s produced an invalid document", __func__,

@@ -6,6 +6,7 @@
 
 #include <yajl/yajl_tree.h>
 
+struct api_later;
 struct evhttp_request;
 struct evkeyvalq;
 struct json_w;
@@ -33,7 +34,19 @@ struct api_req {
 	yajl_val		 body;		/* parsed JSON body, or NULL */
 	struct json_w		*out;
 	int			 status;	/* 200 unless set (e.g. 201) */
+	struct api_later	*later;		/* set by api_defer */
 };
+
+/*
+ * A reply that comes later (xm save: the guest must suspend first).  A
+ * handler calls api_defer() and returns 0; what it wrote to 'out' is
+ * dropped.  Exactly one api_later_reply() answers, then frees the
+ * handle; if the client has gone meanwhile it only frees.
+ */
+struct api_later *api_defer(struct api_req *);
+void	 api_undefer(struct api_req *);	/* changed its mind: reply now */
+void	 api_later_reply(struct api_later *, int err, const char *message,
+	    int status, const char *json);
 
 typedef int (*api_fn)(struct api_req *, char **cause);
 
@@ -66,6 +79,8 @@ int	 api_dom_pause(struct api_req *, char **);
 int	 api_dom_unpause(struct api_req *, char **);
 int	 api_managed_new(struct api_req *, char **);
 int	 api_managed_delete(struct api_req *, char **);
+int	 api_dom_save(struct api_req *, char **);
+int	 api_dom_restore(struct api_req *, char **);
 
 /* api_resource.c */
 int	 api_dom_rename(struct api_req *, char **);

@@ -13,6 +13,7 @@
 #include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/save.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
@@ -294,4 +295,42 @@ int
 api_dom_unpause(struct api_req *ar, char **cause)
 {
 	return pause_like(ar, cause, 0);
+}
+
+int
+api_dom_save(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	const char	*file;
+	int		 err = 0;
+
+	if ((vm = lookup(ar, cause, &err)) == NULL)
+		return err;
+	if ((file = json_get_str(ar->body, "file")) == NULL) {
+		*cause = xstrdup("'file' (where to save) is required");
+		return EINVAL;
+	}
+	if ((err = save_begin(ar->xd, vm, file, api_defer(ar), cause)) != 0)
+		api_undefer(ar);	/* answered now, with the error */
+	return err;
+}
+
+int
+api_dom_restore(struct api_req *ar, char **cause)
+{
+	struct vm	*vm;
+	const char	*file;
+	int		 err, paused = 0;
+
+	if ((file = json_get_str(ar->body, "file")) == NULL) {
+		*cause = xstrdup("'file' (a file made by xm save) is required");
+		return EINVAL;
+	}
+	(void)json_get_bool(ar->body, "paused", &paused);
+	if ((err = save_restore(ar->xd, file, paused, &vm, cause)) != 0)
+		return err;
+	ar->status = 201;
+	json_w_key(ar->out, "domain");
+	vm_to_json(ar->xd, vm, ar->out, 0, 0);
+	return 0;
 }

@@ -9,17 +9,47 @@
 #include "lib/str.h"
 #include "xvmd/devspec.h"
 
-static int
-valid_vdev(const char *v)
+/*
+ * Xen's virtual block device numbers (docs/misc/vbd-interface.txt):
+ * xvdX[N] is 202<<8 | disk<<4 | N for disks a-p, 1<<28 | disk<<8 | N
+ * beyond; hdX[N] (a-d) is major<<8 | (disk & 1)<<6 | N with majors 3 and
+ * 22; sdX[N] (a-p) is 8<<8 | disk<<4 | N.
+ */
+int64_t
+vdev_number(const char *v)
 {
-	size_t	 i;
+	static const int hd_major[] = { 3, 22 };
+	size_t		 plen, i;
+	int64_t		 disk = 0, part = 0;
+	int		 letters = 0;
 
-	if (!isalpha((unsigned char)v[0]))
-		return 0;
-	for (i = 0; v[i] != '\0'; i++)
-		if (!isalnum((unsigned char)v[i]))
-			return 0;
-	return i < 16;
+	if (strncmp(v, "xvd", 3) == 0)
+		plen = 3;
+	else if (strncmp(v, "hd", 2) == 0 || strncmp(v, "sd", 2) == 0)
+		plen = 2;
+	else
+		return -1;
+	for (i = plen; v[i] >= 'a' && v[i] <= 'z'; i++, letters++)
+		disk = disk * 26 + (v[i] - 'a') + (letters > 0 ? 26 : 0);
+	if (letters == 0 || letters > 2)
+		return -1;
+	for (; v[i] != '\0'; i++) {
+		if (!isdigit((unsigned char)v[i]) || part > 255)
+			return -1;
+		part = part * 10 + (v[i] - '0');
+	}
+	if (i > plen + (size_t)letters && v[plen + letters] == '0')
+		return -1;			/* "xvda01" */
+	if (plen == 3) {
+		if (disk < 16 && part < 16)
+			return 202 << 8 | disk << 4 | part;
+		return part < 256 ? (int64_t)1 << 28 | disk << 8 | part : -1;
+	}
+	if (v[0] == 'h')
+		return disk < 4 && part < 64 ?
+		    (int64_t)hd_major[disk / 2] << 8 | (disk & 1) << 6 | part :
+		    -1;
+	return disk < 16 && part < 16 ? 8 << 8 | disk << 4 | part : -1;
 }
 
 int
@@ -67,8 +97,9 @@ disk_spec_parse(const char *spec, struct disk_spec *d, char **cause)
 		*colon = '\0';
 		d->cdrom = 1;
 	}
-	if (!valid_vdev(vdev))
-		return cause_printf(cause, "disk '%s': invalid virtual device '%s'",
+	if (vdev_number(vdev) < 0)
+		return cause_printf(cause, "disk '%s': invalid virtual device '%s' "
+		    "(expected xvdX, hdX or sdX with an optional partition)",
 		    spec, vdev);
 	strlcpy(d->vdev, vdev, sizeof(d->vdev));
 

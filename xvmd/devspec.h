@@ -41,6 +41,9 @@ int	 vif_spec_parse(const char *, struct vif_spec *, char **cause);
  */
 int	 cpumask_parse(const char *, uint64_t *mask, char **cause);
 
+/* Xen's number of a virtual block device name ("xvda" 51712), or -1. */
+int64_t	 vdev_number(const char *);
+
 /* "00:16:3e:xx:xx:xx"-style text; -1 if malformed. */
 int	 mac_parse(const char *, uint8_t mac[6]);
 

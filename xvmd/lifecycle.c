@@ -23,6 +23,7 @@
 #include "lib/xmalloc.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/save.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
@@ -305,9 +306,12 @@ lc_check(struct xvmd *xd)
 			    vm->name, vm->domid);
 			xsdom_remove(xd, vm, vm->domid);
 			vm->domid = -1;
+			save_free(vm);
 			forget_if_unmanaged(xd, vm);
 			continue;
 		}
+		if (vm->save != NULL && save_check(xd, vm, &info[i]))
+			continue;
 		if ((info[i].flags & XEN_DOMINF_shutdown) && !vm->handled) {
 			vm->handled = 1;
 			act(xd, vm, (info[i].flags >> XEN_DOMINF_shutdownshift) &

@@ -12,6 +12,7 @@
 #include "lib/str.h"
 #include "lib/xmalloc.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/save.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
 
@@ -37,6 +38,7 @@ vm_free(struct vm *vm)
 {
 	if (vm == NULL)
 		return;
+	save_free(vm);
 	domcfg_free(vm->cfg);
 	free(vm->cfgtext);
 	free(vm->cfgfile);

@@ -9,6 +9,7 @@
 #include "lib/uuid.h"
 
 struct domcfg;
+struct save_op;
 struct json_w;
 struct xvmd;
 
@@ -24,6 +25,7 @@ struct vm {
 	time_t		 started;	/* last start (wall clock) */
 	time_t		 last_restart;	/* for xend's 60 s rule; 0 = none */
 	int		 handled;	/* its shutdown has been acted on */
+	struct save_op	*save;		/* xm save in progress (save.c) */
 };
 TAILQ_HEAD(vmq, vm);
 

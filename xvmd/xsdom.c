@@ -13,6 +13,7 @@
 #include "lib/log.h"
 #include "lib/str.h"
 #include "lib/xmalloc.h"
+#include "xvmd/devices.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
@@ -20,9 +21,8 @@
 
 #define TX_TRIES	10
 
-/* One write with printf-style value; sets *ok = 0 on failure. */
-static void __attribute__((format(printf, 5, 6)))
-put(struct xs_handle *xs, xs_transaction_t t, int *ok, const char *path,
+void
+xsdom_put(struct xs_handle *xs, xs_transaction_t t, int *ok, const char *path,
     const char *fmt, ...)
 {
 	va_list	 ap;
@@ -39,9 +39,8 @@ put(struct xs_handle *xs, xs_transaction_t t, int *ok, const char *path,
 	free(v);
 }
 
-/* perms: owner 'owner', everyone else none, plus read for 'reader'. */
-static void
-perm(struct xs_handle *xs, xs_transaction_t t, int *ok, const char *path,
+void
+xsdom_perm(struct xs_handle *xs, xs_transaction_t t, int *ok, const char *path,
     unsigned int owner, int reader)
 {
 	struct xs_permissions	 p[2] = {
@@ -70,60 +69,63 @@ xsdom_write(struct xvmd *xd, struct vm *vm, const struct xc_dom_image *img,
 		if ((t = xs_transaction_start(xs)) == XBT_NULL)
 			break;
 		ok = 1;
-		put(xs, t, &ok, home, "%s", "");
-		perm(xs, t, &ok, home, 0, (int)id);
+		xsdom_put(xs, t, &ok, home, "%s", "");
+		xsdom_perm(xs, t, &ok, home, 0, (int)id);
 #define P(sfx)	(snprintf(p, sizeof(p), "%s/%s", home, sfx), p)
-		put(xs, t, &ok, P("name"), "%s", vm->name);
-		put(xs, t, &ok, P("domid"), "%u", id);
-		put(xs, t, &ok, P("vm"), "%s", vmp);
-		put(xs, t, &ok, P("memory/target"), "%" PRIu64,
+		xsdom_put(xs, t, &ok, P("name"), "%s", vm->name);
+		xsdom_put(xs, t, &ok, P("domid"), "%u", id);
+		xsdom_put(xs, t, &ok, P("vm"), "%s", vmp);
+		xsdom_put(xs, t, &ok, P("memory/target"), "%" PRIu64,
 		    vm->cfg->memory * 1024);
 		for (i = 0; i < vm->cfg->vcpus; i++) {
 			snprintf(p, sizeof(p), "%s/cpu/%u/availability", home,
 			    i);
-			put(xs, t, &ok, p, "%s", "online");
+			xsdom_put(xs, t, &ok, p, "%s", "online");
 		}
-		put(xs, t, &ok, P("store/ring-ref"), "%" PRIu64,
+		xsdom_put(xs, t, &ok, P("store/ring-ref"), "%" PRIu64,
 		    img->store_pfn);
-		put(xs, t, &ok, P("store/port"), "%u", img->store_port);
-		put(xs, t, &ok, P("console/ring-ref"), "%" PRIu64,
+		xsdom_put(xs, t, &ok, P("store/port"), "%u", img->store_port);
+		xsdom_put(xs, t, &ok, P("console/ring-ref"), "%" PRIu64,
 		    img->console_pfn);
-		put(xs, t, &ok, P("console/port"), "%u", img->console_port);
-		put(xs, t, &ok, P("console/type"), "%s", "xvm-consoled");
+		xsdom_put(xs, t, &ok, P("console/port"), "%u", img->console_port);
+		xsdom_put(xs, t, &ok, P("console/type"), "%s", "xvm-consoled");
 		/* What the guest may write: control/, data/, device/. */
-		put(xs, t, &ok, P("control"), "%s", "");
-		perm(xs, t, &ok, P("control"), id, -1);
-		put(xs, t, &ok, P("data"), "%s", "");
-		perm(xs, t, &ok, P("data"), id, -1);
-		put(xs, t, &ok, P("device"), "%s", "");
-		perm(xs, t, &ok, P("device"), id, -1);
+		xsdom_put(xs, t, &ok, P("control"), "%s", "");
+		xsdom_perm(xs, t, &ok, P("control"), id, -1);
+		xsdom_put(xs, t, &ok, P("data"), "%s", "");
+		xsdom_perm(xs, t, &ok, P("data"), id, -1);
+		xsdom_put(xs, t, &ok, P("device"), "%s", "");
+		xsdom_perm(xs, t, &ok, P("device"), id, -1);
+		dev_write(xs, t, &ok, vm, id);
 #undef P
 #define V(sfx)	(snprintf(p, sizeof(p), "%s/%s", vmp, sfx), p)
-		put(xs, t, &ok, vmp, "%s", "");
-		perm(xs, t, &ok, vmp, 0, (int)id);
-		put(xs, t, &ok, V("name"), "%s", vm->name);
-		put(xs, t, &ok, V("uuid"), "%s", uuid);
-		put(xs, t, &ok, V("memory"), "%" PRIu64, vm->cfg->memory);
-		put(xs, t, &ok, V("vcpus"), "%u", vm->cfg->vcpus);
-		put(xs, t, &ok, V("on_poweroff"), "%s",
+		xsdom_put(xs, t, &ok, vmp, "%s", "");
+		xsdom_perm(xs, t, &ok, vmp, 0, (int)id);
+		xsdom_put(xs, t, &ok, V("name"), "%s", vm->name);
+		xsdom_put(xs, t, &ok, V("uuid"), "%s", uuid);
+		xsdom_put(xs, t, &ok, V("memory"), "%" PRIu64, vm->cfg->memory);
+		xsdom_put(xs, t, &ok, V("vcpus"), "%u", vm->cfg->vcpus);
+		xsdom_put(xs, t, &ok, V("on_poweroff"), "%s",
 		    domcfg_action_name(vm->cfg->on_poweroff));
-		put(xs, t, &ok, V("on_reboot"), "%s",
+		xsdom_put(xs, t, &ok, V("on_reboot"), "%s",
 		    domcfg_action_name(vm->cfg->on_reboot));
-		put(xs, t, &ok, V("on_crash"), "%s",
+		xsdom_put(xs, t, &ok, V("on_crash"), "%s",
 		    domcfg_action_name(vm->cfg->on_crash));
-		put(xs, t, &ok, V("image/kernel"), "%s", vm->cfg->kernel);
-		put(xs, t, &ok, V("image/cmdline"), "%s", vm->cfg->cmdline);
-		put(xs, t, &ok, V("start_time"), "%lld", (long long)vm->started);
+		xsdom_put(xs, t, &ok, V("image/kernel"), "%s", vm->cfg->kernel);
+		xsdom_put(xs, t, &ok, V("image/cmdline"), "%s", vm->cfg->cmdline);
+		xsdom_put(xs, t, &ok, V("start_time"), "%lld", (long long)vm->started);
 		/* For xvmd itself: the config, to recover after a restart. */
-		put(xs, t, &ok, V("xvm/config"), "%s", vm->cfgtext);
-		put(xs, t, &ok, V("xvm/file"), "%s", vm->cfgfile);
+		xsdom_put(xs, t, &ok, V("xvm/config"), "%s", vm->cfgtext);
+		xsdom_put(xs, t, &ok, V("xvm/file"), "%s", vm->cfgfile);
 #undef V
 		if (!ok) {
 			xs_transaction_end(xs, t, true);
 			break;
 		}
-		if (xs_transaction_end(xs, t, false))
+		if (xs_transaction_end(xs, t, false)) {
+			dev_log(vm, (int)id, "add");
 			return 0;
+		}
 		if (errno != EAGAIN)
 			break;
 	}
@@ -137,6 +139,7 @@ xsdom_remove(struct xvmd *xd, struct vm *vm, int domid)
 {
 	char	 p[64], uuid[UUID_STR_LEN];
 
+	dev_remove(xd, vm, domid);
 	snprintf(p, sizeof(p), "/local/domain/%d", domid);
 	if (!xs_rm(xd->xs, XBT_NULL, p) && errno != ENOENT)
 		log_warn("%s: rm %s", __func__, p);
@@ -174,14 +177,14 @@ xsdom_save_managed(struct xvmd *xd, struct vm *vm, char **cause)
 			break;
 		ok = 1;
 #define M(sfx)	(snprintf(p, sizeof(p), "%s/%s", base, sfx), p)
-		put(xd->xs, t, &ok, "/xvm", "%s", "");
-		perm(xd->xs, t, &ok, "/xvm", 0, -1);
-		put(xd->xs, t, &ok, M("name"), "%s", vm->name);
-		put(xd->xs, t, &ok, M("config"), "%s", vm->cfgtext);
-		put(xd->xs, t, &ok, M("file"), "%s", vm->cfgfile);
-		put(xd->xs, t, &ok, M("autostart"), "%d",
+		xsdom_put(xd->xs, t, &ok, "/xvm", "%s", "");
+		xsdom_perm(xd->xs, t, &ok, "/xvm", 0, -1);
+		xsdom_put(xd->xs, t, &ok, M("name"), "%s", vm->name);
+		xsdom_put(xd->xs, t, &ok, M("config"), "%s", vm->cfgtext);
+		xsdom_put(xd->xs, t, &ok, M("file"), "%s", vm->cfgfile);
+		xsdom_put(xd->xs, t, &ok, M("autostart"), "%d",
 		    vm->cfg->on_xend_start == XEND_START_START);
-		put(xd->xs, t, &ok, M("created"), "%lld",
+		xsdom_put(xd->xs, t, &ok, M("created"), "%lld",
 		    (long long)time(NULL));
 #undef M
 		if (!ok) {

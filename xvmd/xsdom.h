@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "include/xvm/xenstore.h"
+
 struct vm;
 struct xvmd;
 struct xc_dom_image;
@@ -16,6 +18,17 @@ struct xc_dom_image;
  */
 int	 xsdom_write(struct xvmd *, struct vm *, const struct xc_dom_image *,
 	    char **cause);
+
+/* One write with a printf-style value; sets *ok = 0 on failure (and
+ * does nothing once *ok is 0). */
+void	 xsdom_put(struct xs_handle *, xs_transaction_t, int *ok,
+	    const char *path, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
+/* Permissions: owner 'owner', no access for others, read for 'reader'
+ * when >= 0. */
+void	 xsdom_perm(struct xs_handle *, xs_transaction_t, int *ok,
+	    const char *path, unsigned int owner, int reader);
 
 /* Remove a domain's runtime entries (after it is destroyed). */
 void	 xsdom_remove(struct xvmd *, struct vm *, int domid);

@@ -361,7 +361,13 @@ sched_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
 			domain_crash(d, v, "the guest said so");
 		else
 			domain_shutdown(d, reason, v);
-		return VCPU_STOP_HALT;
+		/*
+		 * A suspending vCPU stays up, only paused (as Xen's): its
+		 * context is saved with it online, and a restore resumes it
+		 * after the hypercall, which returns 0 there.
+		 */
+		return reason == PRIVCMD_SHUTDOWN_SUSPEND ? VCPU_STOP_BUDGET :
+		    VCPU_STOP_HALT;
 	case SCHEDOP_poll:
 		if (copy_in(d, &sp, arg, sizeof(sp)) != 0 ||
 		    sp.nr_ports > 128) {

@@ -15,7 +15,8 @@ extern const struct cmd_entry cmd_list_entry, cmd_create_entry,
     cmd_domname_entry, cmd_rename_entry, cmd_sysrq_entry,
     cmd_vcpu_list_entry, cmd_vcpu_pin_entry, cmd_vcpu_set_entry,
     cmd_mem_set_entry, cmd_mem_max_entry, cmd_sched_credit_entry,
-    cmd_uptime_entry, cmd_console_entry, cmd_help_entry;
+    cmd_uptime_entry, cmd_console_entry, cmd_help_entry, cmd_save_entry,
+    cmd_restore_entry;
 
 const struct cmd_entry *const xm_commands[] = {
 	&cmd_console_entry,
@@ -34,6 +35,8 @@ const struct cmd_entry *const xm_commands[] = {
 	&cmd_pause_entry,
 	&cmd_reboot_entry,
 	&cmd_rename_entry,
+	&cmd_restore_entry,
+	&cmd_save_entry,
 	&cmd_sched_credit_entry,
 	&cmd_shutdown_entry,
 	&cmd_start_entry,

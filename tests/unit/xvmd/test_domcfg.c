@@ -10,6 +10,7 @@
 
 #include "lib/json.h"
 #include "lib/uuid.h"
+#include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
 
 #define BASE	"name = 'd1'\nkernel = '/k.elf'\n"
@@ -166,6 +167,31 @@ test_cpumask(void **state)
 	free(cause);
 }
 
+/* Xen's virtual block device numbers (docs/misc/vbd-interface.txt). */
+static void
+test_vdev_number(void **state)
+{
+	static const struct { const char *name; int64_t num; } t[] = {
+		{ "xvda", 51712 }, { "xvdb", 51728 }, { "xvda1", 51713 },
+		{ "xvdp15", 51967 }, { "xvdq", 268439552 },
+		{ "xvdaa", 268442112 }, { "xvdq16", 268439568 },
+		{ "hda", 768 }, { "hdb", 832 }, { "hdc", 5632 }, { "hdd1", 5697 },
+		{ "sda", 2048 }, { "sdb1", 2065 }, { "sdp", 2288 },
+		{ "xvd", -1 }, { "xvda01", -1 }, { "hde", -1 }, { "sdq", -1 },
+		{ "xvdaaa", -1 }, { "foo", -1 }, { "xvda16", 268435472 },
+		{ "xvdA", -1 }, { "hda64", -1 }, { "xvda256", -1 },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (vdev_number(t[i].name) != t[i].num)
+			fail_msg("%s: %lld, expected %lld", t[i].name,
+			    (long long)vdev_number(t[i].name),
+			    (long long)t[i].num);
+	}
+}
+
 int
 main(void)
 {
@@ -174,6 +200,7 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_cpumask),
+		cmocka_unit_test(test_vdev_number),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,82 @@
+/*
+ * libxc save and restore (Xen's xc_domain_save / xc_domain_restore): a
+ * domain's memory and hypervisor context as one stream, to a file or a
+ * socket, optionally live (pre-copy with log-dirty).  docs/save-format.md
+ * describes the stream.  Like the rest of libxc: never exits, never
+ * prints; failures are -1 with errno.
+ */
+#ifndef XVM_XC_SR_H
+#define XVM_XC_SR_H
+
+#include <stdint.h>
+
+#include "include/xvm/xenctrl.h"
+
+#define XC_SR_VERSION	1
+
+#define XCFLAGS_LIVE	(1u << 0)	/* pre-copy while the domain runs */
+
+/* What the stream says of the domain, before any of its memory. */
+struct xc_sr_shape {
+	uint32_t	max_vcpus;
+	uint64_t	mem_bytes;	/* RAM at 0x80000000 */
+};
+
+/* One live round: its number (0: the first full pass) and pages. */
+struct xc_sr_round {
+	uint32_t	round;
+	uint64_t	sent;		/* pages sent this round */
+	uint64_t	dirty;		/* dirtied during it: the next's work */
+};
+
+struct save_callbacks {
+	/*
+	 * Stop the domain for the last copy: pause it (or have the guest
+	 * suspend).  Returns 1 when it is stopped, 0 to fail the save (the
+	 * domain is left as it is).  Required.
+	 */
+	int	(*suspend)(void *data);
+	/* Live: after each round; non-zero ends the rounds early. */
+	int	(*round)(const struct xc_sr_round *, void *data);
+	/* The toolstack's record (xvmd: the config), first in the stream. */
+	const void *toolstack;
+	uint32_t toolstack_len;
+	uint32_t max_iters;		/* live rounds at most; 0: 30 */
+	uint32_t dirty_threshold;	/* fewer dirty pages end them; 0: 50 */
+	void	*data;
+};
+
+/*
+ * Write domain 'dom' to io_fd.  Without XCFLAGS_LIVE the domain is
+ * stopped (suspend) first; with it, memory is copied while it runs, in
+ * rounds, and stopped for the last.  The domain is not resumed or
+ * destroyed: that is the toolstack's choice.  Returns 0, or -1 with errno
+ * (the stream is then incomplete: its reader refuses it).
+ */
+int	 xc_domain_save(xc_interface *, int io_fd, uint32_t dom,
+	    uint32_t flags, struct save_callbacks *);
+
+struct restore_callbacks {
+	/*
+	 * The stream's toolstack record and shape, before any domain exists;
+	 * return -1 (errno set) to refuse the stream.  May be NULL.
+	 */
+	int	(*toolstack)(const void *buf, uint32_t len,
+		    const struct xc_sr_shape *, void *data);
+	void	*data;
+};
+
+/*
+ * Read a stream from io_fd into a new domain of its shape, left paused,
+ * with its store and console event channels recreated unbound for dom0
+ * (same port numbers: HVM_PARAM_STORE_EVTCHN / _CONSOLE_EVTCHN).  *dom
+ * gets its id.  Nothing of the stream is trusted before its SHA-256 at
+ * the end matches; on any failure the new domain is destroyed and -1
+ * returned with errno: EILSEQ not a save stream (or another version),
+ * ENODATA truncated, EBADMSG corrupt (a bad record or checksum), or the
+ * hypervisor's error.
+ */
+int	 xc_domain_restore(xc_interface *, int io_fd, uint32_t *dom,
+	    struct restore_callbacks *);
+
+#endif

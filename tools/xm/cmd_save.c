@@ -1,0 +1,108 @@
+/* xm save, xm restore: a domain to a file and back. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/json.h"
+#include "lib/xmalloc.h"
+#include "tools/xm/xm.h"
+
+/*
+ * xvmd runs elsewhere (its own working directory): give it an absolute
+ * path.  The file itself may not exist yet; its directory must.
+ */
+static char *
+absolute(const char *path)
+{
+	char	 dir[PATH_MAX], *d, *b, *out;
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	d = xstrdup(path);
+	b = xstrdup(path);
+	if (realpath(dirname(d), dir) == NULL) {
+		xm_error("%s: %s", path, strerror(errno));
+		out = NULL;
+	} else
+		xasprintf(&out, "%s/%s", dir, basename(b));
+	free(d);
+	free(b);
+	return out;
+}
+
+static int
+exec_save(int argc, char **argv)
+{
+	struct json_w	*w;
+	char		*file;
+	int		 rc;
+
+	while (getopt(argc, argv, "+c") != -1)
+		return xm_error("xm save -c: checkpointing (saving and going "
+		    "on) is not implemented: it needs the hypervisor to "
+		    "resume a suspended domain in place");
+	argv += optind;
+	if ((file = absolute(argv[1])) == NULL)
+		return 1;
+	if ((w = json_w_new(0)) == NULL)
+		return xm_error("out of memory");
+	json_w_obj_open(w);
+	json_w_kstr(w, "file", file);
+	json_w_obj_close(w);
+	/* Answered once the guest has suspended and the file is written. */
+	rc = xm_dom_op("POST", argv[0], "/save", w);
+	json_w_free(w);
+	free(file);
+	return rc;
+}
+
+static int
+exec_restore(int argc, char **argv)
+{
+	struct json_w	*w;
+	const char	*path;
+	char		*file;
+	int		 rc, paused = 0;
+
+	while (getopt(argc, argv, "+p") != -1)
+		paused = 1;
+	path = argv[optind];
+	if (access(path, R_OK) == -1)
+		return xm_error("%s: %s", path, strerror(errno));
+	if ((file = absolute(path)) == NULL)
+		return 1;
+	if ((w = json_w_new(0)) == NULL)
+		return xm_error("out of memory");
+	json_w_obj_open(w);
+	json_w_kstr(w, "file", file);
+	json_w_kbool(w, "paused", paused);
+	json_w_obj_close(w);
+	rc = xm_call("POST", "/restore", w, NULL);
+	json_w_free(w);
+	free(file);
+	return rc;
+}
+
+const struct cmd_entry cmd_save_entry = {
+	.name = "save",
+	.args = "<Domain> <CheckpointFile>",
+	.help = "Save a domain state to restore later.",
+	.opts = "c",
+	.min_args = 2,
+	.max_args = 2,
+	.exec = exec_save,
+};
+
+const struct cmd_entry cmd_restore_entry = {
+	.name = "restore",
+	.args = "[-p] <CheckpointFile>",
+	.help = "Restore a domain from a saved state.",
+	.opts = "p",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = exec_restore,
+};

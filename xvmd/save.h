@@ -1,0 +1,40 @@
+/* xm save and xm restore: a suspended guest to a file through libxc, and back. */
+#ifndef XVM_XVMD_SAVE_H
+#define XVM_XVMD_SAVE_H
+
+#include "include/xvm/xenctrl.h"
+
+struct api_later;
+struct vm;
+struct xvmd;
+
+/*
+ * Ask vm's guest to suspend (control/shutdown = "suspend", as xend) and
+ * save it to 'file' once it has: save_check does that.  'later' is
+ * answered then, or with an error.  Returns 0, or an errno value with
+ * *cause.
+ */
+int	 save_begin(struct xvmd *, struct vm *, const char *file,
+	    struct api_later *later, char **cause);
+
+/*
+ * From lc_check, for a vm being saved: write the file once the guest has
+ * suspended (to a temporary name, fsynced, renamed), destroy the domain
+ * and answer; or answer the timeout (shutdown-timeout) or the guest's
+ * other shutdown.  Returns 1 when the vm was handled and may be gone.
+ */
+int	 save_check(struct xvmd *, struct vm *, const xc_domaininfo_t *);
+
+/* A vm going away answers its pending save. */
+void	 save_free(struct vm *);
+
+/*
+ * Restore a domain from a file made by xm save: the same name, UUID and
+ * config, a new domid, its store entries written and introduced; left
+ * paused if asked.  A managed domain comes back into its entry.  Returns
+ * 0 and *out, or an errno value with *cause; nothing is left behind.
+ */
+int	 save_restore(struct xvmd *, const char *file, int paused,
+	    struct vm **out, char **cause);
+
+#endif
