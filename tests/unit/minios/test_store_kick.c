@@ -1,15 +1,13 @@
 /*
- * Reproducer for xenstored's ring transport, from the guest's point of
- * view (docs/minios.md; reported, not fixed here: xenstored/ is not this
- * part's).  xenstore-ring.txt: "Whenever the ring structure is updated
- * the event channel must be signalled."  A guest writing a request bigger
- * than the 1 KiB ring fills it, kicks the store and waits for room; the
- * store consumes the bytes but signals nothing until it has a reply, and
- * it has none until the rest of the request arrives — which the guest
- * sends only when woken.  minios gets out by a 10 ms poll timeout per
- * ring-full; a guest without one (Linux's xenbus) would hang.
- *
- * Registered with should_fail until the store kicks after consuming.
+ * xenstored's ring transport from the guest's point of view (a regression
+ * test: it reproduced the bug fixed in xenstored at 9266023).
+ * xenstore-ring.txt: "Whenever the ring structure is updated the event
+ * channel must be signalled."  A guest writing a request bigger than the
+ * 1 KiB ring fills it, kicks the store and waits for room; a store that
+ * consumes the bytes but signals nothing until it has a reply has none
+ * until the rest of the request arrives — which the guest sends only when
+ * woken.  minios would get out by its 10 ms poll timeout per ring-full; a
+ * guest without one (Linux's xenbus) would hang.
  */
 #include <setjmp.h>
 #include <stdarg.h>
