@@ -4,6 +4,7 @@
  * after INTRODUCE, and this file only plays the console daemon's part.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "include/xvm/xc_sr.h"
 #include "stackdom.h"
 
 static uint64_t
@@ -370,6 +372,93 @@ sguest_wait_node(struct sguest *g, const char *path, unsigned ms)
 			return NULL;
 		serve(g, 10);
 	}
+}
+
+static int
+already_suspended(void *data)
+{
+	(void)data;
+	return 1;
+}
+
+/* The console ring of the (new) domain, from its HVM params. */
+static int
+map_console(struct sguest *g)
+{
+	uint64_t pfn, port;
+
+	if (xc_hvm_param_get(g->xch, g->domid, HVM_PARAM_CONSOLE_PFN,
+	    &pfn) == -1 ||
+	    xc_hvm_param_get(g->xch, g->domid, HVM_PARAM_CONSOLE_EVTCHN,
+	    &port) == -1)
+		FAIL("the restored domain's console params");
+	g->img.console_pfn = pfn;
+	g->img.console_port = (uint32_t)port;
+	g->cons = xc_map_foreign_range(g->xch, g->domid, 4096,
+	    PROT_READ | PROT_WRITE, pfn);
+	if (g->cons == NULL)
+		FAIL("mapping the restored console ring");
+	g->out = (struct ring){ g->cons->out, XENCONS_OUT_SIZE,
+	    &g->cons->out_cons, &g->cons->out_prod };
+	g->in = (struct ring){ g->cons->in, XENCONS_IN_SIZE,
+	    &g->cons->in_cons, &g->cons->in_prod };
+	g->cons_local = xenevtchn_bind_interdomain(g->xe, g->domid,
+	    (evtchn_port_t)port);
+	if (g->cons_local < 0)
+		FAIL("binding the restored console's event channel");
+	return 0;
+}
+
+int
+sguest_save_restore(struct sguest *g, const char *name)
+{
+	struct save_callbacks cb;
+	uint64_t pfn, port;
+	char path[] = "/tmp/minios-save-XXXXXX";
+	int fd;
+
+	memset(&cb, 0, sizeof(cb));
+	cb.suspend = already_suspended;
+	if ((fd = mkstemp(path)) == -1)
+		FAIL("mkstemp");
+	unlink(path);
+	/* Suspended is not paused: the context is read from a paused one. */
+	if (xc_domain_pause(g->xch, g->domid) == -1 ||
+	    xc_domain_save(g->xch, fd, g->domid, 0, &cb) == -1) {
+		close(fd);
+		FAIL("xc_domain_save");
+	}
+	/* The old domain goes, as xm save does it. */
+	munmap(g->cons, 4096);
+	g->cons = NULL;
+	(void)xenevtchn_unbind(g->xe, (evtchn_port_t)g->cons_local);
+	(void)xs_release_domain(g->xs, g->domid);
+	(void)xs_rm(g->xs, XBT_NULL, g->home);
+	if (xc_domain_destroy(g->xch, g->domid) == -1) {
+		close(fd);
+		FAIL("destroying the saved domain");
+	}
+	g->domid = 0;
+	if (lseek(fd, 0, SEEK_SET) == -1 ||
+	    xc_domain_restore(g->xch, fd, &g->domid, NULL) == -1) {
+		close(fd);
+		FAIL("xc_domain_restore");
+	}
+	close(fd);
+	snprintf(g->home, sizeof(g->home), "/local/domain/%u", g->domid);
+	if (map_console(g) == -1 || toolstack_entries(g, name) == -1)
+		return -1;
+	if (xc_hvm_param_get(g->xch, g->domid, HVM_PARAM_STORE_PFN, &pfn) ==
+	    -1 || xc_hvm_param_get(g->xch, g->domid, HVM_PARAM_STORE_EVTCHN,
+	    &port) == -1)
+		FAIL("the restored domain's store params");
+	g->img.store_pfn = pfn;
+	g->img.store_port = (uint32_t)port;
+	if (sguest_introduce(g) == -1)
+		return -1;
+	if (xc_domain_unpause(g->xch, g->domid) == -1)
+		FAIL("unpausing the restored domain");
+	return 0;
 }
 
 void

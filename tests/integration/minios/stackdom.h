@@ -59,6 +59,13 @@ int	sguest_boot_reconnecting(struct sguest *, const char *elf,
 	    unsigned vcpus, unsigned mem_mb, const char *bootargs,
 	    const char *name);
 int	sguest_introduce(struct sguest *);
+/*
+ * The suspended domain saved (xc_domain_save), destroyed and restored
+ * (xc_domain_restore) into a new domain, given its entries (named name),
+ * introduced and unpaused, as xm save / xm restore do; g follows it (new
+ * domid, home, console).  0, or -1 with a message on stderr.
+ */
+int	sguest_save_restore(struct sguest *, const char *name);
 /* Serves the console until text appears after the mark (1) or ms pass. */
 int	sguest_wait(struct sguest *, const char *text, unsigned ms);
 /* Later waits see only output from now on. */

@@ -24,13 +24,12 @@
 
 #include "guest/minios/selfcheck.h"
 #include "stackdom.h"
+#include "storecase.h"
 
-#define BOOT_MS		60000	/* the machine is shared: be patient */
-#define NAME		"minios-store"
 
-static const char *elf;
+const char *elf;
 
-static void
+void
 expect(struct sguest *g, const char *text)
 {
 	if (!sguest_wait(g, text, BOOT_MS)) {
@@ -41,7 +40,7 @@ expect(struct sguest *g, const char *text)
 }
 
 /* Types a command line and waits for the line it must print. */
-static void
+void
 cmd(struct sguest *g, const char *line, const char *want)
 {
 	char keys[256];
@@ -52,7 +51,7 @@ cmd(struct sguest *g, const char *line, const char *want)
 	expect(g, want);
 }
 
-static struct sguest *
+struct sguest *
 boot(unsigned vcpus, const char *args)
 {
 	struct sguest *g = calloc(1, sizeof(*g));
@@ -68,14 +67,14 @@ boot(unsigned vcpus, const char *args)
 	return g;
 }
 
-static void
+void
 done(struct sguest *g)
 {
 	sguest_destroy(g);
 	free(g);
 }
 
-static void
+void
 assert_node(struct sguest *g, const char *path, const char *want)
 {
 	char *v = sguest_read(g, path);
@@ -87,7 +86,7 @@ assert_node(struct sguest *g, const char *path, const char *want)
 	free(v);
 }
 
-static void
+void
 assert_no_node(struct sguest *g, const char *path)
 {
 	char *v = sguest_read(g, path);
@@ -269,42 +268,6 @@ test_transaction(void **state)
 	expect(g, "xs: tx data/t: committed \"11\" after 2 attempts");
 	assert_node(g, "data/t", "11");
 	done(g);
-}
-
-/* control/shutdown values and the reason the hypervisor must record. */
-static const struct {
-	const char	*request;
-	unsigned	 reason;	/* Xen's SHUTDOWN_* */
-} shutdowns[] = {
-	{ "poweroff", 0 },
-	{ "reboot", 1 },
-	{ "halt", 0 },
-	{ "suspend", 2 },
-};
-
-static void
-test_shutdown(void **state)
-{
-	struct sguest *g;
-	unsigned reason, i;
-	char want[64];
-
-	(void)state;
-	for (i = 0; i < sizeof(shutdowns) / sizeof(shutdowns[0]); i++) {
-		print_message("control/shutdown = %s\n", shutdowns[i].request);
-		g = boot(1, "idle ticks=0");
-		sguest_mark(g);
-		assert_int_equal(sguest_write(g, "control/shutdown",
-		    shutdowns[i].request), 0);
-		assert_true(sguest_wait_shutdown(g, BOOT_MS, &reason));
-		assert_int_equal(reason, shutdowns[i].reason);
-		snprintf(want, sizeof(want), "control: shutdown request \"%s\"",
-		    shutdowns[i].request);
-		expect(g, want);
-		/* Acknowledged as Xen guests do: the node emptied. */
-		assert_node(g, "control/shutdown", "");
-		done(g);
-	}
 }
 
 static void
@@ -495,72 +458,6 @@ test_big_request(void **state)
 	done(g);
 }
 
-/*
- * Suspended domains destroyed at once, many times over, with a fast tick
- * (timers armed all along): the hypervisor must live through it and go on
- * booting domains.  (Once seen: a segfault in hypervisor/xen/timer.c's
- * heap_up after a suspended domain was destroyed.)
- */
-static void
-test_suspend_destroy(void **state)
-{
-	struct sguest *g;
-	unsigned reason;
-
-	(void)state;
-	for (int i = 0; i < 20; i++) {
-		g = boot(i % 2 ? 2 : 1, "idle ticks=0 hz=1000");
-		assert_int_equal(sguest_write(g, "control/shutdown", "suspend"),
-		    0);
-		assert_true(sguest_wait_shutdown(g, BOOT_MS, &reason));
-		assert_int_equal(reason, 2);
-		done(g);
-	}
-	g = boot(1, "idle ticks=0");
-	done(g);
-}
-
-/*
- * A cancelled suspend: the guest asks to suspend (SCHEDOP_shutdown with
- * SHUTDOWN_suspend), the toolstack resumes it in place with Xen's
- * xc_domain_resume(fast), the hypercall returns 1, and the guest goes on
- * with xenbus working (reconnecting first if the ring asks).  Needs
- * xc_domain_resume in libxc and the hypervisor's resume of a suspended
- * domain, which are not there yet: the case skips, saying so.
- */
-static void
-test_suspend_cancel(void **state)
-{
-#ifdef HAVE_XC_DOMAIN_RESUME
-	struct sguest *g;
-	unsigned reason;
-	char want[64];
-
-	(void)state;
-	g = boot(1, "idle ticks=0");
-	sguest_mark(g);
-	assert_int_equal(sguest_write(g, "control/shutdown", "suspend"), 0);
-	assert_true(sguest_wait_shutdown(g, BOOT_MS, &reason));
-	assert_int_equal(reason, 2);
-	expect(g, "pv: suspending");
-	assert_int_equal(xc_domain_resume(g->xch, g->domid, 1), 0);
-	expect(g, "pv: suspend cancelled");
-	snprintf(want, sizeof(want), "xenbus: ok (domain %u)", g->domid);
-	expect(g, want);
-	snprintf(want, sizeof(want), "xs: read domid = \"%u\"", g->domid);
-	cmd(g, "xs read domid", want);
-	assert_int_equal(sguest_write(g, "control/shutdown", "poweroff"), 0);
-	assert_true(sguest_wait_shutdown(g, BOOT_MS, &reason));
-	assert_int_equal(reason, 0);
-	done(g);
-#else
-	(void)state;
-	print_message("SKIP: libxc has no xc_domain_resume, and the hypervisor "
-	    "cannot resume a suspended domain\n");
-	skip();
-#endif
-}
-
 int
 main(int argc, char **argv)
 {
@@ -578,6 +475,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_reconnect),
 		cmocka_unit_test(test_reconnecting_at_boot),
 		cmocka_unit_test(test_suspend_destroy),
+		cmocka_unit_test(test_save_restore),
 		cmocka_unit_test(test_suspend_cancel),
 		cmocka_unit_test(test_big_request),
 	};
