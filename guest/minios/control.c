@@ -24,12 +24,14 @@
 #include "guest/minios/smp.h"
 #include "guest/minios/timer.h"
 #include "guest/minios/xenbus.h"
+#include "guest/minios/xscmd.h"
 
 #define XB_TIMEOUT_S	30
+#define XB_RECONNECTS	3	/* recoveries from a broken ring, at most */
 
 static struct xenbus xb;
 static uint32_t xb_port;
-static uint64_t xb_deadline;
+static uint64_t xb_deadline, xb_stalls;
 static int xb_up;
 
 static void
@@ -42,11 +44,22 @@ xb_notify(void *arg)
 static int
 xb_wait(void *arg)
 {
+	uint64_t t0 = rdtime();
+
 	(void)arg;
-	if (rdtime() > xb_deadline)
+	if (t0 > xb_deadline)
 		return -1;
 	(void)hyp_poll(xb_port, 10);
+	/* The whole 10 ms without an event: the store did not kick us. */
+	if (rdtime() - t0 >= timebase_hz / 100)
+		xb_stalls++;
 	return 0;
+}
+
+uint64_t
+control_stalls(void)
+{
+	return xb_stalls;
 }
 
 static const struct xenbus_ops xb_ops = { xb_notify, xb_wait };
@@ -57,6 +70,21 @@ bus(void)
 {
 	xb_deadline = rdtime() + XB_TIMEOUT_S * timebase_hz;
 	return &xb;
+}
+
+struct xenbus *
+control_bus(void)
+{
+	return xb_up ? bus() : NULL;
+}
+
+void
+control_sleep_ms(unsigned ms)
+{
+	uint64_t end = rdtime() + ms * timebase_hz / 1000;
+
+	while (rdtime() < end)
+		(void)hyp_poll(xb_port, 10);
 }
 
 static void
@@ -140,21 +168,10 @@ sysrq_cpus(void)
 	    (unsigned long)pvcons_dropped());
 }
 
-static void
-do_sysrq(void)
+void
+control_sysrq(char key)
 {
-	char val[8];
-	int r;
-
-	r = take_request("control/sysrq", val, sizeof(val));
-	if (r == XEN_ENOENT || (r == 0 && val[0] == '\0'))
-		return;
-	if (r != 0) {
-		kprintf("control: reading control/sysrq: error %d", r);
-		return;
-	}
-	kprintf("sysrq: '%c'", val[0]);
-	switch (val[0]) {
+	switch (key) {
 	case 'b':
 		kernel_request(REQ_REBOOT);
 		break;
@@ -179,6 +196,23 @@ do_sysrq(void)
 		    "t vCPUs, x self-check");
 		break;
 	}
+}
+
+static void
+do_sysrq(void)
+{
+	char val[8];
+	int r;
+
+	r = take_request("control/sysrq", val, sizeof(val));
+	if (r == XEN_ENOENT || (r == 0 && val[0] == '\0'))
+		return;
+	if (r != 0) {
+		kprintf("control: reading control/sysrq: error %d", r);
+		return;
+	}
+	kprintf("sysrq: '%c'", val[0]);
+	control_sysrq(val[0]);
 }
 
 static void
@@ -209,25 +243,93 @@ static const struct {
 	{ "control/selfcheck", do_selfcheck },
 };
 
+int
+control_reconnect(void)
+{
+	int r;
+
+	if (!xb_up)
+		return XEN_ENOENT;
+	if ((r = xenbus_reconnect(bus())) != 0)
+		return r;
+	/* The store forgot our watches (and fires each once when set). */
+	return xenbus_rewatch(bus());
+}
+
+/* A broken ring is given back to a store that can reset it, a few times. */
+static void
+recover(int err)
+{
+	static unsigned tries;
+	int r;
+
+	if (tries == XB_RECONNECTS)
+		return;
+	kprintf("xenbus: ring unusable (%s, store error %u); reconnecting",
+	    xenbus_strerror(err), (unsigned)xenbus_store_error(&xb));
+	if (++tries == XB_RECONNECTS)
+		kprintf("xenbus: last attempt; after it control/ requests are "
+		    "no longer seen if it fails");
+	r = control_reconnect();
+	if (r == 0)
+		kprintf("xenbus: reconnected");
+	else
+		kprintf("xenbus: reconnection failed: %s", xenbus_strerror(r));
+}
+
 void
 control_poll(void)
 {
 	struct xb_event ev;
 	size_t i;
-	int r;
-
-	static int reported;
+	int r, known;
 
 	if (!xb_up)
 		return;
-	/* Said once: every later store event would repeat it. */
-	if ((r = xenbus_poll(&xb)) != 0 && !reported++)
-		kprintf("xenbus: ring unusable (error %d); control/ requests "
-		    "are no longer seen", r);
-	while (xenbus_next_event(&xb, &ev))
-		for (i = 0; i < sizeof(watches) / sizeof(watches[0]); i++)
-			if (strcmp(ev.token, watches[i].path) == 0)
+	if ((r = xenbus_poll(&xb)) != 0)
+		recover(r);
+	while (xenbus_next_event(&xb, &ev)) {
+		for (known = 0, i = 0; i < sizeof(watches) / sizeof(watches[0]);
+		    i++)
+			if (strcmp(ev.token, watches[i].path) == 0) {
 				watches[i].fn();
+				known = 1;
+			}
+		if (!known && strcmp(ev.token, XSCMD_TOKEN) == 0)
+			xscmd_event(&ev);
+	}
+}
+
+void
+control_check(void)
+{
+	char domid[16];
+	int r, reset;
+
+	if (!xb_up)
+		return;
+	if ((r = xenbus_await_connected(bus(), &reset)) != 0) {
+		kprintf("xenbus: the ring stays in reconnection: %s",
+		    xenbus_strerror(r));
+		return;
+	}
+	if (reset) {
+		kprintf("xenbus: the ring was reset; setting the watches again");
+		(void)xenbus_rewatch(bus());
+	} else if (xenbus_broken(&xb) || xenbus_store_error(&xb) != 0) {
+		kprintf("xenbus: the ring is unusable; reconnecting");
+		if ((r = control_reconnect()) != 0) {
+			kprintf("xenbus: reconnection failed: %s",
+			    xenbus_strerror(r));
+			return;
+		}
+	}
+	r = xenbus_read(bus(), 0, "domid", domid, sizeof(domid));
+	if (r == 0)
+		kprintf("xenbus: ok (domain %s)", domid);
+	else
+		kprintf("xenbus: reading domid: %s", xenbus_strerror(r));
+	kernel_request(REQ_XENBUS);	/* events that came in meanwhile */
 }
 
 static void
@@ -260,7 +362,7 @@ control_start(uint64_t pfn, uint32_t port)
 {
 	uint64_t pa = pfn << PAGE_SHIFT;
 	size_t i;
-	int r;
+	int r, reset;
 
 	xb_up = 0;
 	if (!mm_is_ram(pa, PAGE_SIZE)) {
@@ -274,6 +376,15 @@ control_start(uint64_t pfn, uint32_t port)
 		return -1;
 	kprintf("xenbus: ring at %#lx, event channel %u", (unsigned long)pa,
 	    port);
+	/* A ring found mid-reconnection is not ours until it is connected. */
+	if (__atomic_load_n(&xb.intf->connection, __ATOMIC_ACQUIRE) !=
+	    XENSTORE_CONNECTED)
+		kprintf("xenbus: the ring is being reconnected; waiting");
+	if ((r = xenbus_await_connected(bus(), &reset)) != 0) {
+		kprintf("xenbus: the ring stays in reconnection: %s",
+		    xenbus_strerror(r));
+		return -1;
+	}
 	whoami();
 	for (i = 0; i < sizeof(watches) / sizeof(watches[0]); i++) {
 		r = xenbus_watch(bus(), watches[i].path, watches[i].path);

@@ -23,6 +23,7 @@ extern uint64_t		timebase_hz;
 #define REQ_SUSPEND	(1U << 3)
 #define REQ_SELFCHECK	(1U << 4)
 #define REQ_XENBUS	(1U << 5)	/* xenbus has watch events queued */
+#define REQ_CONSOLE	(1U << 6)	/* console input may be waiting */
 
 void	kernel_request(unsigned req);
 /* True when requests are waiting for kernel_poll(). */

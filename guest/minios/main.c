@@ -9,6 +9,7 @@
 #include "guest/minios/power.h"
 #include "guest/minios/pv.h"
 #include "guest/minios/sbi.h"
+#include "guest/minios/shell.h"
 #include "guest/minios/smp.h"
 #include "guest/minios/timer.h"
 
@@ -41,6 +42,8 @@ kernel_poll(void)
 		return;
 	if (req & REQ_XENBUS)
 		pv_poll();
+	if (req & REQ_CONSOLE)
+		shell_poll();
 	if (req & REQ_SELFCHECK)
 		selfcheck_report("requested", NULL, 0);
 	if (req & REQ_SUSPEND)

@@ -142,7 +142,10 @@ pv_suspend(void)
 		return;
 	}
 	if (r == 1) {
+		/* Same domain, same rings: only a store that restarted or
+		 * reset meanwhile needs the reconnection handshake. */
 		kprintf("pv: suspend cancelled; carrying on");
+		control_check();
 		return;
 	}
 	old_store = store_pfn;

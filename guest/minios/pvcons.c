@@ -1,9 +1,11 @@
 /*
- * PV console output into the out[] half of the console ring.  A newline
- * goes out as CR LF, as a terminal on the far pty expects.  When the ring
- * is full the writer kicks the backend and waits for it, but only for a
- * second in all: a console daemon that is gone must not stop the guest,
- * so what does not fit then is dropped and counted.
+ * The PV console ring.  Output goes into out[]: a newline goes out as
+ * CR LF, as a terminal on the far pty expects.  When the ring is full the
+ * writer kicks the backend and waits for it, but only for a second in
+ * all: a console daemon that is gone must not stop the guest, so what
+ * does not fit then is dropped and counted.  Input is what the backend
+ * puts in in[] (keys typed on the pty); its event only posts REQ_CONSOLE,
+ * and the shell reads the bytes on the boot vCPU.
  */
 #include "guest/minios/arch.h"
 #include "guest/minios/console.h"
@@ -17,7 +19,7 @@
 #include "guest/minios/xen.h"
 
 static struct xencons_interface *intf;
-static struct ring out;
+static struct ring out, in;
 static uint32_t evtchn;
 static uint64_t dropped;
 static int broken;
@@ -77,6 +79,34 @@ sink(const char *s, size_t len)
 	}
 }
 
+static void
+input_event(uint32_t port, void *arg)
+{
+	(void)port;
+	(void)arg;
+	kernel_request(REQ_CONSOLE);
+}
+
+long
+pvcons_read(char *buf, size_t len)
+{
+	long n;
+
+	if (intf == NULL)
+		return 0;
+	if ((n = ring_get(&in, buf, len)) < 0) {
+		static int said;
+
+		if (!said++)
+			kprintf("pvcons: input ring indexes corrupt; input "
+			    "ignored");
+		return -1;
+	}
+	if (n > 0)
+		evtchn_notify(evtchn);	/* room in in[] for the backend */
+	return n;
+}
+
 int
 pvcons_init(uint64_t pfn, uint32_t port, int keep_sbi)
 {
@@ -91,9 +121,15 @@ pvcons_init(uint64_t pfn, uint32_t port, int keep_sbi)
 	out.size = XENCONS_OUT_SIZE;
 	out.cons = &intf->out_cons;
 	out.prod = &intf->out_prod;
+	in.buf = intf->in;
+	in.size = XENCONS_IN_SIZE;
+	in.cons = &intf->in_cons;
+	in.prod = &intf->in_prod;
 	evtchn = port;
-	if (evtchn_bind(port, NULL, NULL) != 0)
+	if (evtchn_bind(port, input_event, NULL) != 0)
 		return -1;
+	/* Keys typed before we bound the port raised no event we saw. */
+	kernel_request(REQ_CONSOLE);
 	kprintf("pvcons: ring at %#lx, event channel %u%s", (unsigned long)pa,
 	    port, keep_sbi ? "; console stays on SBI (console=sbi)" : "");
 	if (!keep_sbi)

@@ -25,8 +25,13 @@ struct xencons_interface {
 #define XENSTORE_RING_SIZE	1024
 #define XENSTORE_PAYLOAD_MAX	4096
 #define XENSTORE_SERVER_FEATURE_RECONNECTION	1
-#define XENSTORE_CONNECTED	0
-#define XENSTORE_RECONNECT	1
+#define XENSTORE_SERVER_FEATURE_ERROR		2
+#define XENSTORE_CONNECTED	0	/* connection: the ring is in use */
+#define XENSTORE_RECONNECT	1	/* the guest asks for a reset */
+#define XENSTORE_ERROR_NONE	0	/* error: set by the store when it */
+#define XENSTORE_ERROR_COMM	1	/* stopped serving the ring, and */
+#define XENSTORE_ERROR_RINGIDX	2	/* why; cleared by a reconnection */
+#define XENSTORE_ERROR_PROTO	3
 
 struct xenstore_domain_interface {
 	char		req[XENSTORE_RING_SIZE];	/* guest -> store */
@@ -35,7 +40,7 @@ struct xenstore_domain_interface {
 	uint32_t	rsp_cons, rsp_prod;
 	uint32_t	server_features;
 	uint32_t	connection;
-	uint32_t	error;		/* newer stores; read only here */
+	uint32_t	error;		/* XENSTORE_ERROR_*, from the store */
 };
 
 struct xsd_sockmsg {

@@ -29,6 +29,7 @@ static const struct {
 	{ "EROFS", XEN_EROFS }, { "EBUSY", XEN_EBUSY },
 	{ "EAGAIN", XEN_EAGAIN }, { "EISCONN", XEN_EISCONN },
 	{ "E2BIG", XEN_E2BIG }, { "EPERM", XEN_EPERM },
+	{ "ETIMEDOUT", XEN_ETIMEDOUT },	/* local: the store did not answer */
 };
 
 int
@@ -40,6 +41,17 @@ xenbus_errno(const char *name)
 		if (strcmp(xs_errors[i].name, name) == 0)
 			return xs_errors[i].err;
 	return XEN_EIO;
+}
+
+const char *
+xenbus_strerror(int err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(xs_errors) / sizeof(xs_errors[0]); i++)
+		if (xs_errors[i].err == err)
+			return xs_errors[i].name;
+	return "E?";
 }
 
 void
@@ -97,6 +109,19 @@ queue_event(struct xenbus *xb)
 }
 
 /*
+ * Bytes taken from the rsp ring make room the store may be waiting for
+ * (a reply bigger than the ring arrives a ring-full at a time): it is
+ * told at once, not when the whole message is in (xenstore-ring.txt:
+ * every update of the ring is signalled).
+ */
+static void
+consumed(struct xenbus *xb, long n)
+{
+	if (n > 0)
+		xb->ops->notify(xb->arg);
+}
+
+/*
  * Moves bytes from the rsp ring into the message being assembled.
  * Returns 1 when a whole non-event message is in hdr/body, 0 when the ring
  * ran dry first, -1 when the ring is broken.
@@ -113,6 +138,7 @@ pump(struct xenbus *xb)
 			    sizeof(xb->hdr) - xb->got);
 			if (n < 0)
 				goto broken;
+			consumed(xb, n);
 			xb->got += (uint32_t)n;
 			if (xb->got < sizeof(xb->hdr))
 				return 0;
@@ -125,14 +151,13 @@ pump(struct xenbus *xb)
 			    sizeof(xb->hdr), want - xb->got);
 			if (n < 0)
 				goto broken;
+			consumed(xb, n);
 			xb->got += (uint32_t)n;
 			if (xb->got < want)
 				return 0;
 		}
 		xb->body[xb->hdr.len] = '\0';
 		xb->got = 0;
-		/* The store read the ring: let it know there is room. */
-		xb->ops->notify(xb->arg);
 		if (xb->hdr.type != XS_WATCH_EVENT)
 			return 1;
 		queue_event(xb);
@@ -142,11 +167,69 @@ broken:
 	return -1;
 }
 
+uint32_t
+xenbus_store_error(const struct xenbus *xb)
+{
+	const struct xenstore_domain_interface *i = xb->intf;
+
+	if (!(__atomic_load_n(&i->server_features, __ATOMIC_ACQUIRE) &
+	    XENSTORE_SERVER_FEATURE_ERROR))
+		return XENSTORE_ERROR_NONE;
+	return __atomic_load_n(&i->error, __ATOMIC_ACQUIRE);
+}
+
+int
+xenbus_broken(const struct xenbus *xb)
+{
+	return xb->broken;
+}
+
+/* Waits for the store to finish a reconnection; 0 or XEN_ETIMEDOUT. */
+static int
+await_connected(struct xenbus *xb)
+{
+	struct xenstore_domain_interface *i = xb->intf;
+
+	while (__atomic_load_n(&i->connection, __ATOMIC_ACQUIRE) !=
+	    XENSTORE_CONNECTED)
+		if (xb->ops->wait(xb->arg) != 0)
+			return XEN_ETIMEDOUT;
+	/* A half-read message and queued events belong to the old session. */
+	xb->got = 0;
+	xb->ev_head = xb->ev_count = 0;
+	xb->broken = 0;
+	return 0;
+}
+
+int
+xenbus_reconnect(struct xenbus *xb)
+{
+	struct xenstore_domain_interface *i = xb->intf;
+
+	if (!(__atomic_load_n(&i->server_features, __ATOMIC_ACQUIRE) &
+	    XENSTORE_SERVER_FEATURE_RECONNECTION))
+		return XEN_ENOSYS;
+	/* From here until CONNECTED the indexes belong to the store. */
+	__atomic_store_n(&i->connection, XENSTORE_RECONNECT, __ATOMIC_RELEASE);
+	xb->ops->notify(xb->arg);
+	return await_connected(xb);
+}
+
+int
+xenbus_await_connected(struct xenbus *xb, int *reset)
+{
+	*reset = __atomic_load_n(&xb->intf->connection, __ATOMIC_ACQUIRE) !=
+	    XENSTORE_CONNECTED;
+	return *reset ? await_connected(xb) : 0;
+}
+
 int
 xenbus_poll(struct xenbus *xb)
 {
 	int r;
 
+	if (!xb->broken && xenbus_store_error(xb) != XENSTORE_ERROR_NONE)
+		xb->broken = 1;	/* the store gave up on this ring */
 	if (xb->broken)
 		return XEN_EIO;
 	/* A reply here answers nobody (its request was given up on). */
@@ -231,6 +314,10 @@ request(struct xenbus *xb, uint32_t type, uint32_t tx,
 			break;
 		if (r == 1)
 			continue;	/* a stale reply: drop it */
+		if (xenbus_store_error(xb) != XENSTORE_ERROR_NONE) {
+			xb->broken = 1;
+			return XEN_EIO;
+		}
 		if (xb->ops->wait(xb->arg) != 0)
 			return XEN_ETIMEDOUT;
 	}

@@ -77,6 +77,27 @@ int	xenbus_transaction_start(struct xenbus *xb, uint32_t *tx);
 /* XEN_EAGAIN: a conflicting change won; the caller retries from start. */
 int	xenbus_transaction_end(struct xenbus *xb, uint32_t tx, int abort);
 
+/*
+ * The reconnection of docs/misc/xenstore-ring.txt, for a store that
+ * offers it (server_features): connection = RECONNECT, a kick, then wait
+ * until the store has reset the indexes and set CONNECTED again.  The
+ * store forgets this domain's watches and transactions; the client keeps
+ * its watch list for xenbus_rewatch().  Clears a broken ring.  0,
+ * XEN_ENOSYS when the store cannot reconnect, or XEN_ETIMEDOUT.
+ */
+int	xenbus_reconnect(struct xenbus *xb);
+/*
+ * Someone else (a toolstack resetting the ring) may have set connection
+ * to RECONNECT: then the ring is not ours until the store sets CONNECTED
+ * (xenstore-ring.txt).  Waits for that; *reset says whether the session
+ * was reset (watches to set again).  0 or XEN_ETIMEDOUT.
+ */
+int	xenbus_await_connected(struct xenbus *xb, int *reset);
+/* The store's error field when it offers one (XENSTORE_ERROR_*), else 0. */
+uint32_t xenbus_store_error(const struct xenbus *xb);
+/* True once the ring broke (EIO from every call until a reconnection). */
+int	xenbus_broken(const struct xenbus *xb);
+
 /* Reads whatever the store has sent, without waiting; queues events. */
 int	xenbus_poll(struct xenbus *xb);
 /* Takes the oldest queued watch event: 1 and *ev filled, or 0. */
@@ -84,5 +105,7 @@ int	xenbus_next_event(struct xenbus *xb, struct xb_event *ev);
 
 /* The XEN_E* value for a store error string ("ENOENT"), XEN_EIO if unknown. */
 int	xenbus_errno(const char *name);
+/* The name of a XEN_E* value ("EACCES"); "E?" if it has none here. */
+const char *xenbus_strerror(int err);
 
 #endif

@@ -384,6 +384,8 @@ pvguest_boot(struct pvguest *g, const char *elf, unsigned vcpus,
 	    &g->xs->rsp_cons, &g->xs->rsp_prod };
 	g->out = (struct ring){ g->cons->out, XENCONS_OUT_SIZE,
 	    &g->cons->out_cons, &g->cons->out_prod };
+	g->cin = (struct ring){ g->cons->in, XENCONS_IN_SIZE,
+	    &g->cons->in_cons, &g->cons->in_prod };
 	xs_port = xc_evtchn_alloc_unbound(g->xch, g->domid, 0);
 	cons_port = xc_evtchn_alloc_unbound(g->xch, g->domid, 0);
 	if (xs_port < 0 || cons_port < 0)
@@ -492,6 +494,22 @@ pvguest_watched(struct pvguest *g, const char *path)
 		if (strcmp(g->wpath[i], path) == 0)
 			return 1;
 	return 0;
+}
+
+void
+pvguest_type(struct pvguest *g, const char *keys)
+{
+	size_t len = strlen(keys), done = 0;
+	long n;
+
+	while (done < len) {
+		if ((n = ring_put(&g->cin, keys + done, len - done)) < 0)
+			return;
+		done += (size_t)n;
+		xenevtchn_notify(g->xe, (evtchn_port_t)g->cons_local);
+		if (done < len)
+			serve(g, 10);
+	}
 }
 
 void

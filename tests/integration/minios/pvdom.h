@@ -39,7 +39,7 @@ struct pvguest {
 	struct xenstore_domain_interface *xs;
 	struct xencons_interface *cons;
 	int			 xs_local, cons_local;
-	struct ring		 req, rsp, out;
+	struct ring		 req, rsp, out, cin;
 	struct pvnode		 nodes[PV_NODES];
 	char			 wpath[PV_WATCHES][256];	/* as registered */
 	char			 wtoken[PV_WATCHES][64];
@@ -64,6 +64,8 @@ const char *pvguest_read(struct pvguest *, const char *path);
 int	pvguest_watched(struct pvguest *, const char *path);
 /* Serves until path holds a non-empty value (returned) or ms pass (NULL). */
 const char *pvguest_wait_node(struct pvguest *, const char *path, unsigned ms);
+/* Puts keys into the console's input ring and kicks the guest. */
+void	pvguest_type(struct pvguest *, const char *keys);
 void	pvguest_destroy(struct pvguest *);
 
 #endif

@@ -63,14 +63,14 @@ test_xenbus_identity(void **state)
 	snprintf(want, sizeof(want), "xenbus: /local/domain/%u/name",
 	    g->domid);
 	assert_true(pvguest_wait_console(g, want, BOOT_MS));
-	assert_true(pvguest_wait_console(g, "tick 10", BOOT_MS));
+	/* A newline reaches the console ring as CR LF (waited for whole:
+	 * the line and its CR LF are two puts into the ring). */
+	assert_true(pvguest_wait_console(g, "tick 10\r\n", BOOT_MS));
 	assert_true(pvguest_watched(g, "control/shutdown"));
 	assert_true(pvguest_watched(g, "control/sysrq"));
 	assert_true(pvguest_watched(g, "control/selfcheck"));
 	assert_string_equal(pvguest_read(g, "control/feature-poweroff"), "1");
 	assert_string_equal(pvguest_read(g, "control/feature-reboot"), "1");
-	/* A newline reaches the console ring as CR LF. */
-	assert_non_null(strstr(g->console, "tick 10\r\n"));
 	done(g);
 }
 
@@ -152,6 +152,52 @@ test_smp(void **state)
 	assert_true(pvguest_wait_console(g, "smp: 4 vCPUs online", BOOT_MS));
 	assert_true(pvguest_wait_console(g, "cpu3: ", BOOT_MS));
 	done(g);
+	g = boot(8, "cpu ticks=1");
+	assert_true(pvguest_wait_console(g, "smp: 8 vCPUs online", BOOT_MS));
+	assert_true(pvguest_wait_console(g, "cpu7: ", BOOT_MS));
+	done(g);
+}
+
+/* Console input: echoed, and a line runs a shell command; xs commands
+ * reach this file's store end. */
+static void
+test_console_input(void **state)
+{
+	struct pvguest *g;
+
+	(void)state;
+	g = boot(1, "idle ticks=0");
+	pvguest_type(g, "hello");
+	assert_true(pvguest_wait_console(g, "hello", BOOT_MS));
+	pvguest_type(g, "\x7f\x7f\x7f\x7f\x7f" "nonsense\r");
+	assert_true(pvguest_wait_console(g, "shell: nonsense: unknown command",
+	    BOOT_MS));
+	assert_null(strstr(g->console, "shell: hello"));
+	pvguest_type(g, "s\r");
+	assert_true(pvguest_wait_console(g, "selfcheck: console: base ",
+	    BOOT_MS));
+	pvguest_type(g, "xs write data/typed yes it is\r");
+	assert_true(pvguest_wait_console(g, "xs: write data/typed: ok",
+	    BOOT_MS));
+	assert_string_equal(pvguest_read(g, "data/typed"), "yes it is");
+	/* A request three times the ring: this store end kicks the guest
+	 * each time it consumes, so the guest's waits for room end at once
+	 * (a stall is a wait that ran out its 10 ms). */
+	pvguest_type(g, "xs big data/big 3000\r");
+	assert_true(pvguest_wait_console(g, "xs: big data/big 3000: ok, ",
+	    BOOT_MS));
+	{
+		const char *p = strstr(g->console, "xs: big data/big 3000: ok, ");
+		unsigned long stalls = 99;
+
+		assert_int_equal(sscanf(p, "xs: big data/big 3000: ok, %lu",
+		    &stalls), 1);
+		assert_true(stalls <= 1);
+	}
+	pvguest_type(g, "xs read data/nothing\r");
+	assert_true(pvguest_wait_console(g, "xs: read data/nothing: ENOENT",
+	    BOOT_MS));
+	done(g);
 }
 
 /* control/shutdown values and the reason the hypervisor must record. */
@@ -215,6 +261,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_selfcheck_pause),
 		cmocka_unit_test(test_sysrq),
 		cmocka_unit_test(test_smp),
+		cmocka_unit_test(test_console_input),
 		cmocka_unit_test(test_shutdown),
 		cmocka_unit_test(test_crash),
 	};

@@ -36,7 +36,9 @@ static struct store {
 	int		eagain;		/* fail the next transaction end */
 	int		stale;		/* send a stale reply first */
 	int		dead;		/* never answer; wait gives up */
-	unsigned	waits, notifies;
+	unsigned	waits, notifies, reconnects;
+	int		strict;		/* write more only when kicked */
+	unsigned	seen;		/* notifies when it last wrote */
 	uint32_t	last_tx;
 } *st;
 
@@ -178,10 +180,24 @@ wait_store(void *arg)
 	struct xsd_sockmsg h;
 	long n;
 	size_t give;
+	int fresh = 0;
 
 	(void)arg;
 	if (st->dead || ++st->waits > 100000)
 		return -1;
+	if (st->page.connection == XENSTORE_RECONNECT) {
+		/* xenstore-ring.txt: forget the session, reset, reconnect. */
+		st->page.req_cons = st->page.req_prod = 0;
+		st->page.rsp_cons = st->page.rsp_prod = 0;
+		st->inlen = st->outlen = 0;
+		st->nwatch = 0;
+		st->page.error = XENSTORE_ERROR_NONE;
+		st->page.connection = XENSTORE_CONNECTED;
+		st->reconnects++;
+		return 0;
+	}
+	if (st->page.error != XENSTORE_ERROR_NONE)
+		return 0;	/* a store that gave up serves nothing */
 	n = ring_get(&st->req, st->inbuf + st->inlen,
 	    sizeof(st->inbuf) - st->inlen);
 	assert_true(n >= 0);
@@ -190,11 +206,17 @@ wait_store(void *arg)
 		memcpy(&h, st->inbuf, sizeof(h));
 		if (st->inlen < sizeof(h) + h.len)
 			break;
+		fresh = 1;
 		handle(&h, st->inbuf + sizeof(h));
 		memmove(st->inbuf, st->inbuf + sizeof(h) + h.len,
 		    st->inlen - sizeof(h) - h.len);
 		st->inlen -= sizeof(h) + h.len;
 	}
+	/* A strict store, like xenstored, writes when it has something new
+	 * or the client said it made room, never by polling the ring. */
+	if (st->strict && !fresh && st->notifies == st->seen)
+		return 0;
+	st->seen = st->notifies;
 	give = st->outlen < st->chunk ? st->outlen : st->chunk;
 	n = ring_put(&st->rsp, st->outq, give);
 	assert_true(n >= 0);
@@ -279,6 +301,22 @@ test_big_value(void **state)
 		memset(huge, 'h', sizeof(huge) - 1);
 		assert_int_equal(xenbus_write(&xb, 0, "h", huge), XEN_E2BIG);
 	}
+}
+
+/* A reply bigger than the ring from a store that writes more only when
+ * told there is room: the client must kick it as it consumes. */
+static void
+test_big_reply_kicks(void **state)
+{
+	static char big[3001], back[3100];
+
+	memset(big, 'k', sizeof(big) - 1);
+	assert_int_equal(xenbus_write(&xb, 0, "data/big", big), 0);
+	st->strict = 1;
+	assert_int_equal(xenbus_read(&xb, 0, "data/big", back, sizeof(back)),
+	    0);
+	assert_string_equal(back, big);
+	(void)state;
 }
 
 static void
@@ -418,10 +456,79 @@ test_oversized_header(void **state)
 	assert_int_equal(xenbus_read(&xb, 0, "k", buf, sizeof(buf)), XEN_EIO);
 }
 
+/* A broken ring comes back through the reconnection handshake, with the
+ * watches set again by xenbus_rewatch. */
+static void
+test_reconnect(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	/* A store without the feature: nothing to do. */
+	assert_int_equal(xenbus_reconnect(&xb), XEN_ENOSYS);
+	assert_int_equal(st->page.connection, XENSTORE_CONNECTED);
+	st->page.server_features = XENSTORE_SERVER_FEATURE_RECONNECTION |
+	    XENSTORE_SERVER_FEATURE_ERROR;
+	assert_int_equal(xenbus_watch(&xb, "w", "tok"), 0);
+	assert_int_equal(xenbus_write(&xb, 0, "k", "v1"), 0);
+	st->page.rsp_prod = st->page.rsp_cons + XENSTORE_RING_SIZE + 1;
+	assert_int_equal(xenbus_poll(&xb), XEN_EIO);
+	assert_true(xenbus_broken(&xb));
+	assert_int_equal(xenbus_reconnect(&xb), 0);
+	assert_int_equal(st->reconnects, 1);
+	assert_false(xenbus_broken(&xb));
+	assert_int_equal(st->page.rsp_prod, 0);
+	assert_int_equal(xenbus_read(&xb, 0, "k", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "v1");
+	assert_int_equal(st->nwatch, 0);
+	assert_int_equal(xenbus_rewatch(&xb), 0);
+	assert_int_equal(st->nwatch, 1);
+	assert_string_equal(st->wpath[0], "w");
+	/* A reconnection someone else started: waited for, then ours. */
+	{
+		int reset;
+
+		assert_int_equal(xenbus_await_connected(&xb, &reset), 0);
+		assert_false(reset);
+		st->page.connection = XENSTORE_RECONNECT;
+		assert_int_equal(xenbus_await_connected(&xb, &reset), 0);
+		assert_true(reset);
+		assert_int_equal(st->reconnects, 2);
+		assert_int_equal(xenbus_read(&xb, 0, "k", buf, sizeof(buf)), 0);
+	}
+	/* A store that never answers the handshake. */
+	st->dead = 1;
+	assert_int_equal(xenbus_reconnect(&xb), XEN_ETIMEDOUT);
+}
+
+/* The store's error field stops the client (EIO), and only when the store
+ * says it offers the field. */
+static void
+test_store_error(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	assert_int_equal(xenbus_write(&xb, 0, "k", "v"), 0);
+	st->page.error = XENSTORE_ERROR_RINGIDX;
+	assert_int_equal(xenbus_store_error(&xb), 0);	/* not offered */
+	st->page.server_features = XENSTORE_SERVER_FEATURE_ERROR;
+	assert_int_equal(xenbus_store_error(&xb), XENSTORE_ERROR_RINGIDX);
+	assert_int_equal(xenbus_read(&xb, 0, "k", buf, sizeof(buf)), XEN_EIO);
+	assert_true(xenbus_broken(&xb));
+	st->page.server_features |= XENSTORE_SERVER_FEATURE_RECONNECTION;
+	assert_int_equal(xenbus_reconnect(&xb), 0);
+	assert_int_equal(xenbus_store_error(&xb), 0);
+	assert_int_equal(xenbus_read(&xb, 0, "k", buf, sizeof(buf)), 0);
+}
+
 static void
 test_errno_names(void **state)
 {
 	(void)state;
+	assert_string_equal(xenbus_strerror(XEN_EACCES), "EACCES");
+	assert_string_equal(xenbus_strerror(XEN_ETIMEDOUT), "ETIMEDOUT");
+	assert_string_equal(xenbus_strerror(9999), "E?");
 	assert_int_equal(xenbus_errno("EACCES"), XEN_EACCES);
 	assert_int_equal(xenbus_errno("EAGAIN"), XEN_EAGAIN);
 	assert_int_equal(xenbus_errno("ENOSPC"), XEN_ENOSPC);
@@ -436,6 +543,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_split_replies, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_big_value, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_big_reply_kicks, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_overflow, setup,
@@ -449,6 +558,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_indexes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_header, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reconnect, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_store_error, setup,
 		    teardown),
 		cmocka_unit_test(test_errno_names),
 	};
