@@ -195,10 +195,14 @@ void
 timer_cancel(struct timerq *q, struct dom_vcpu *v)
 {
 	pthread_mutex_lock(&q->lock);
-	if (v->timer_slot != 0)
-		heap_remove(q, v);
-	while (q->firing == v)
+	/* A fire callback running now may arm it again: remove it again. */
+	for (;;) {
+		if (v->timer_slot != 0)
+			heap_remove(q, v);
+		if (q->firing != v)
+			break;
 		pthread_cond_wait(&q->done, &q->lock);
+	}
 	pthread_mutex_unlock(&q->lock);
 }
 
