@@ -82,6 +82,8 @@ struct consoled {
 struct console *console_new(struct consoled *, uint32_t domid,
 	    const char *name);
 void	 console_free(struct console *);
+/* CLOCK_MONOTONIC in ns, for the rate limit. */
+uint64_t console_now_ns(void);
 /* The toolstack named the domain after its console was made: the log
  * follows (guest-NAME.log). */
 void	 console_rename(struct console *, const char *name);

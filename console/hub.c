@@ -66,12 +66,20 @@ open_pty(struct console *con)
 	event_add(con->pty_ev, NULL);
 }
 
+uint64_t
+console_now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
 struct console *
 console_new(struct consoled *cd, uint32_t domid, const char *name)
 {
 	struct console	*con;
 	char		 path[PATH_MAX];
-	struct timespec	 ts;
 
 	con = xcalloc(1, sizeof(*con));
 	con->cd = cd;
@@ -81,9 +89,7 @@ console_new(struct consoled *cd, uint32_t domid, const char *name)
 	strlcpy(con->name, name, sizeof(con->name));
 	con->sb = xcalloc(1, sizeof(*con->sb));
 	TAILQ_INIT(&con->clients);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ratelimit_init(&con->rl, cd->rate,
-	    (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec);
+	ratelimit_init(&con->rl, cd->rate, console_now_ns());
 	snprintf(path, sizeof(path), "%s/guest-%s.log", cd->logdir, name);
 	if (logfile_open(&con->log, path, 0) == -1)
 		log_warn("%s: %s", __func__, path);

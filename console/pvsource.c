@@ -27,15 +27,6 @@
 #define MAX_DOMAINS	1024
 #define READ_CHUNK	4096
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-}
-
 static void	drain(struct console *);
 
 static void
@@ -59,7 +50,7 @@ drain(struct console *con)
 	if (con->intf == NULL)
 		return;
 	for (;;) {
-		allowed = ratelimit_take(&con->rl, sizeof(buf), now_ns());
+		allowed = ratelimit_take(&con->rl, sizeof(buf), console_now_ns());
 		if (allowed == 0)
 			break;
 		n = xencons_read_out(con->intf, buf, allowed, &lost);
@@ -73,7 +64,7 @@ drain(struct console *con)
 			xenevtchn_notify(cd->xce, (evtchn_port_t)con->local_port);
 	}
 	/* Out of tokens with output left: come back when there are some. */
-	wait = ratelimit_wait_ns(&con->rl, now_ns());
+	wait = ratelimit_wait_ns(&con->rl, console_now_ns());
 	tv.tv_sec = (time_t)(wait / 1000000000);
 	tv.tv_usec = (suseconds_t)(wait % 1000000000 / 1000);
 	if (con->retry == NULL)

@@ -19,15 +19,6 @@
 
 #define READ_CHUNK	4096
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-}
-
 static void	drain(struct console *);
 
 static void
@@ -57,7 +48,7 @@ drain(struct console *con)
 	if (cd->xcw == NULL)
 		return;
 	for (;;) {
-		allowed = ratelimit_take(&con->rl, sizeof(buf), now_ns());
+		allowed = ratelimit_take(&con->rl, sizeof(buf), console_now_ns());
 		if (allowed == 0)
 			break;
 		len = (unsigned int)allowed;
@@ -74,7 +65,7 @@ drain(struct console *con)
 			return;
 		console_output(con, buf, len);
 	}
-	wait = ratelimit_wait_ns(&con->rl, now_ns());
+	wait = ratelimit_wait_ns(&con->rl, console_now_ns());
 	tv.tv_sec = (time_t)(wait / 1000000000);
 	tv.tv_usec = (suseconds_t)(wait % 1000000000 / 1000);
 	if (con->uart_retry == NULL)

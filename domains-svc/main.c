@@ -102,18 +102,15 @@ static char *
 file_body(const char *path)
 {
 	struct json_w	*w;
-	const char	*text;
 	char		*out;
-	size_t		 len;
 
 	if ((w = json_w_new(0)) == NULL)
 		fatalx("out of memory");
 	json_w_obj_open(w);
 	json_w_kstr(w, "file", path);
 	json_w_obj_close(w);
-	if ((text = json_w_finish(w, &len)) == NULL)
+	if ((out = json_w_strdup(w)) == NULL)
 		fatalx("%s: bad document", __func__);
-	out = xstrdup(text);
 	json_w_free(w);
 	return out;
 }

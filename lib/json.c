@@ -262,3 +262,19 @@ json_w_finish(struct json_w *w, size_t *lenp)
 		*lenp = len;
 	return (const char *)p;
 }
+
+char *
+json_w_strdup(struct json_w *w)
+{
+	const char	*text;
+	size_t		 len;
+	char		*out;
+
+	if ((text = json_w_finish(w, &len)) == NULL)
+		return NULL;
+	if ((out = malloc(len + 1)) == NULL)
+		return NULL;
+	memcpy(out, text, len);
+	out[len] = '\0';
+	return out;
+}

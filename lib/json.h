@@ -56,5 +56,7 @@ void	 json_w_kstr(struct json_w *, const char *, const char *);
 void	 json_w_ki64(struct json_w *, const char *, int64_t);
 void	 json_w_kbool(struct json_w *, const char *, int);
 const char *json_w_finish(struct json_w *, size_t *lenp);
+/* The finished document as a new string; NULL (errno EINVAL) if broken. */
+char	*json_w_strdup(struct json_w *);
 
 #endif

@@ -164,9 +164,7 @@ static char *
 reply_json(const char *name, const char *file, off_t size)
 {
 	struct json_w	*w;
-	const char	*text;
 	char		*out;
-	size_t		 len;
 
 	if ((w = json_w_new(1)) == NULL)
 		fatalx("%s: out of memory", __func__);
@@ -175,9 +173,8 @@ reply_json(const char *name, const char *file, off_t size)
 	json_w_kstr(w, "file", file);
 	json_w_ki64(w, "bytes", (int64_t)size);
 	json_w_obj_close(w);
-	if ((text = json_w_finish(w, &len)) == NULL)
+	if ((out = json_w_strdup(w)) == NULL)
 		fatalx("%s: bad document", __func__);
-	out = xstrdup(text);
 	json_w_free(w);
 	return out;
 }

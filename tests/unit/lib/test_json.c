@@ -66,6 +66,7 @@ test_writer_roundtrip(void **state)
 {
 	struct json_w	*w;
 	const char	*out;
+	char		*copy;
 	size_t		 len;
 	yajl_val	 v;
 	char		*cause;
@@ -91,6 +92,10 @@ test_writer_roundtrip(void **state)
 	assert_non_null(v);
 	assert_string_equal(json_get_str(v, "name"), "quote\"and\\slash");
 	assert_non_null(strstr(out, "18446744073709551615"));
+	copy = json_w_strdup(w);
+	assert_non_null(copy);
+	assert_string_equal(copy, out);		/* and its own memory */
+	free(copy);
 	json_free(v);
 	json_w_free(w);
 }
@@ -106,6 +111,7 @@ test_writer_misuse_fails(void **state)
 	json_w_i64(w, 1);		/* a value where a key is due */
 	json_w_obj_close(w);
 	assert_null(json_w_finish(w, NULL));
+	assert_null(json_w_strdup(w));
 	json_w_free(w);
 	json_w_free(NULL);
 }
