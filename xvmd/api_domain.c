@@ -302,7 +302,7 @@ api_dom_save(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
 	const char	*file;
-	int		 err = 0;
+	int		 err = 0, checkpoint = 0;
 
 	if ((vm = lookup(ar, cause, &err)) == NULL)
 		return err;
@@ -310,7 +310,9 @@ api_dom_save(struct api_req *ar, char **cause)
 		*cause = xstrdup("'file' (where to save) is required");
 		return EINVAL;
 	}
-	if ((err = save_begin(ar->xd, vm, file, api_defer(ar), cause)) != 0)
+	(void)json_get_bool(ar->body, "checkpoint", &checkpoint);
+	if ((err = save_begin(ar->xd, vm, file, checkpoint, api_defer(ar),
+	    cause)) != 0)
 		api_undefer(ar);	/* answered now, with the error */
 	return err;
 }

@@ -30,6 +30,7 @@ struct save_op {
 	char			*file;
 	struct api_later	*later;
 	time_t			 deadline;
+	int			 checkpoint;	/* xm save -c: run on after */
 };
 
 /* The toolstack record: the UUID, the config file's name, its text. */
@@ -61,7 +62,7 @@ save_free(struct vm *vm)
 }
 
 int
-save_begin(struct xvmd *xd, struct vm *vm, const char *file,
+save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
     struct api_later *later, char **cause)
 {
 	struct save_op	*op;
@@ -94,6 +95,7 @@ save_begin(struct xvmd *xd, struct vm *vm, const char *file,
 	op = xcalloc(1, sizeof(*op));
 	op->file = xstrdup(file);
 	op->later = later;
+	op->checkpoint = checkpoint;
 	op->deadline = time(NULL) +
 	    (time_t)xendconf_int(&xd->conf, XC_SHUTDOWN_TIMEOUT);
 	vm->save = op;
@@ -160,6 +162,30 @@ out:
 	return rc;
 }
 
+/*
+ * The suspended guest runs on where it stopped (a checkpoint, or a save
+ * that failed): Xen's cooperative resume, our pause given back, and the
+ * store told (RESUME), so that its next shutdown is seen again.
+ */
+static int
+resume_in_place(struct xvmd *xd, struct vm *vm)
+{
+	uint32_t	 domid = (uint32_t)vm->domid;
+
+	if (xc_domain_resume(xd->xch, domid, 1) == -1 ||
+	    xc_domain_unpause(xd->xch, domid) == -1) {
+		log_warn("%s: %s (domain %u) stays suspended", __func__,
+		    vm->name, domid);
+		return -1;
+	}
+	if (!xs_resume_domain(xd->xs, domid))
+		log_warn("%s: telling the store %s resumed", __func__,
+		    vm->name);
+	vm->handled = 0;
+	log_info("%s: %s (domain %u) runs on", __func__, vm->name, domid);
+	return 0;
+}
+
 static char *
 reply_json(const char *name, const char *file, off_t size)
 {
@@ -208,17 +234,23 @@ save_check(struct xvmd *xd, struct vm *vm, const xc_domaininfo_t *info)
 	vm->handled = 1;
 	file = xstrdup(vm->save->file);
 	if (write_file(xd, vm, file, &size, &cause) == -1) {
-		/* Suspended for good: Xen's resume is not there yet. */
-		log_warnx("%s: %s; %s stays suspended", __func__, cause,
-		    vm->name);
+		log_warnx("%s: %s", __func__, cause);
+		(void)resume_in_place(xd, vm);
 		finish(vm, EIO, cause, NULL);
 		free(cause);
 		free(file);
-		return 0;
+		return 1;		/* the info in hand is stale now */
 	}
 	json = reply_json(vm->name, file, size);
 	log_info("%s: saved %s (domain %d) to %s, %lld bytes", __func__,
 	    vm->name, vm->domid, file, (long long)size);
+	if (vm->save->checkpoint) {
+		(void)resume_in_place(xd, vm);
+		finish(vm, 0, NULL, json);
+		free(json);
+		free(file);
+		return 1;
+	}
 	finish(vm, 0, NULL, json);
 	free(json);
 	free(file);

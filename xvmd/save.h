@@ -10,18 +10,20 @@ struct xvmd;
 
 /*
  * Ask vm's guest to suspend (control/shutdown = "suspend", as xend) and
- * save it to 'file' once it has: save_check does that.  'later' is
- * answered then, or with an error.  Returns 0, or an errno value with
+ * save it to 'file' once it has: save_check does that.  With checkpoint
+ * the guest runs on afterwards, else the domain is destroyed.  'later'
+ * is answered then, or with an error.  Returns 0, or an errno value with
  * *cause.
  */
 int	 save_begin(struct xvmd *, struct vm *, const char *file,
-	    struct api_later *later, char **cause);
+	    int checkpoint, struct api_later *later, char **cause);
 
 /*
  * From lc_check, for a vm being saved: write the file once the guest has
  * suspended (to a temporary name, fsynced, renamed), destroy the domain
- * and answer; or answer the timeout (shutdown-timeout) or the guest's
- * other shutdown.  Returns 1 when the vm was handled and may be gone.
+ * (or resume it: a checkpoint, or a write that failed) and answer; or answer the timeout (shutdown-timeout) or the guest's
+ * other shutdown.  Returns 1 when the vm was handled (the info given is
+ * stale then) and may be gone.
  */
 int	 save_check(struct xvmd *, struct vm *, const xc_domaininfo_t *);
 

@@ -51,6 +51,8 @@ static const struct ctl_op ctl_ops[PRIVCMD_OP_MAX] = {
 	[PRIVCMD_OP_DOMAIN_SHUTDOWN] = { "domain_shutdown",
 	    ctl_domain_shutdown, sizeof(struct privcmd_domain_shutdown),
 	    CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
+	[PRIVCMD_OP_DOMAIN_RESUME] = { "domain_resume", ctl_domain_resume,
+	    sizeof(struct privcmd_domid), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
 	[PRIVCMD_OP_DOMAIN_GETINFOLIST] = { "domain_getinfolist",
 	    ctl_getinfolist, sizeof(struct privcmd_getinfolist), 0 },
 	[PRIVCMD_OP_DOMAIN_SETMAXMEM] = { "domain_setmaxmem", ctl_setmaxmem,

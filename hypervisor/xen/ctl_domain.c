@@ -125,6 +125,14 @@ ctl_domain_shutdown(struct ctl_client *c, struct domain *d, const void *req,
 }
 
 int
+ctl_domain_resume(struct ctl_client *c, struct domain *d, const void *req,
+    uint32_t len, struct ctl_reply *r)
+{
+	(void)c; (void)req; (void)len; (void)r;
+	return domain_resume(d) == -1 ? errno : 0;
+}
+
+int
 ctl_getinfolist(struct ctl_client *c, struct domain *d, const void *req,
     uint32_t len, struct ctl_reply *r)
 {

@@ -411,11 +411,35 @@ domain_shutdown(struct domain *d, unsigned reason, struct dom_vcpu *from)
 	d->shutdown = 1;
 	d->shutdown_reason = reason;
 	pthread_mutex_unlock(&d->lock);
-	/* The pause a shutdown takes is never given back: destroy follows. */
+	/* The pause a shutdown takes is given back only by domain_resume. */
 	stop_vcpus(d, from);
 	hv_console_printf(d->hv->console, "domain %u shut down: %s", d->domid,
 	    shutdown_names[reason]);
 	evtchn_send_virq(d->hv->dom[0], VIRQ_DOM_EXC, 0);
+	return 0;
+}
+
+/*
+ * Xen's XEN_DOMCTL_resumedomain: a domain that suspended runs on where
+ * it stopped; the pause its shutdown took is given back (the toolstack's
+ * own pauses stay).  EINVAL unless it is shut down with reason suspend.
+ */
+int
+domain_resume(struct domain *d)
+{
+	unsigned	i;
+
+	pthread_mutex_lock(&d->lock);
+	if (!d->shutdown || d->shutdown_reason != PRIVCMD_SHUTDOWN_SUSPEND) {
+		pthread_mutex_unlock(&d->lock);
+		errno = EINVAL;
+		return -1;
+	}
+	d->shutdown = 0;
+	pthread_mutex_unlock(&d->lock);
+	for (i = 0; i < d->max_vcpus; i++)
+		sched_vcpu_unpause(d->hv->sched, d->vcpu[i]);
+	hv_console_printf(d->hv->console, "domain %u resumed", d->domid);
 	return 0;
 }
 

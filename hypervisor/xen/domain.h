@@ -191,6 +191,8 @@ int	 domain_unpause(struct domain *);	/* EINVAL when not paused */
 int	 domain_shutdown(struct domain *, unsigned reason,
 	    struct dom_vcpu *from_vcpu);
 /* A fatal fault of the guest: shutdown with reason crash, logged. */
+/* A suspended domain runs on (Xen's resumedomain); 0, or -1 EINVAL. */
+int	 domain_resume(struct domain *);
 void	 domain_crash(struct domain *, struct dom_vcpu *from_vcpu,
 	    const char *why);
 

@@ -100,6 +100,13 @@ int	 xc_domain_destroy(xc_interface *, uint32_t domid);
 int	 xc_domain_pause(xc_interface *, uint32_t domid);
 int	 xc_domain_unpause(xc_interface *, uint32_t domid);
 int	 xc_domain_shutdown(xc_interface *, uint32_t domid, int reason);
+/*
+ * A domain that suspended (SCHEDOP_shutdown(suspend)) runs on in place,
+ * its vCPU 0 seeing the hypercall return 1 ("cancelled"), as Xen's
+ * cooperative resume.  fast must be 1 (EOPNOTSUPP otherwise); EINVAL
+ * unless the domain is suspended.
+ */
+int	 xc_domain_resume(xc_interface *, uint32_t domid, int fast);
 /* Fills up to max_domains entries from first_domain on; returns count. */
 int	 xc_domain_getinfolist(xc_interface *, uint32_t first_domain,
 	    unsigned int max_domains, xc_domaininfo_t *info);

@@ -39,12 +39,10 @@ exec_save(int argc, char **argv)
 {
 	struct json_w	*w;
 	char		*file;
-	int		 rc;
+	int		 rc, checkpoint = 0;
 
 	while (getopt(argc, argv, "+c") != -1)
-		return xm_error("xm save -c: checkpointing (saving and going "
-		    "on) is not implemented: it needs the hypervisor to "
-		    "resume a suspended domain in place");
+		checkpoint = 1;		/* save, and the domain runs on */
 	argv += optind;
 	if ((file = absolute(argv[1])) == NULL)
 		return 1;
@@ -52,6 +50,7 @@ exec_save(int argc, char **argv)
 		return xm_error("out of memory");
 	json_w_obj_open(w);
 	json_w_kstr(w, "file", file);
+	json_w_kbool(w, "checkpoint", checkpoint);
 	json_w_obj_close(w);
 	/* Answered once the guest has suspended and the file is written. */
 	rc = xm_dom_op("POST", argv[0], "/save", w);
@@ -89,7 +88,7 @@ exec_restore(int argc, char **argv)
 
 const struct cmd_entry cmd_save_entry = {
 	.name = "save",
-	.args = "<Domain> <CheckpointFile>",
+	.args = "[-c] <Domain> <CheckpointFile>",
 	.help = "Save a domain state to restore later.",
 	.opts = "c",
 	.min_args = 2,

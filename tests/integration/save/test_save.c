@@ -325,6 +325,24 @@ test_bad_streams(void **state)
 	unlink(T.bad);
 }
 
+/* Only a suspended domain resumes in place, and only cooperatively. */
+static void
+test_resume_errors(void **state)
+{
+	struct talk	 t;
+	uint32_t	 a;
+
+	(void)state;
+	a = start_echo(&t);
+	assert_int_equal(xc_domain_resume(T.xch, a, 0), -1);
+	assert_int_equal(errno, EOPNOTSUPP);
+	assert_int_equal(xc_domain_pause(T.xch, a), 0);
+	assert_int_equal(xc_domain_resume(T.xch, a, 1), -1);
+	assert_int_equal(errno, EINVAL);	/* paused, not suspended */
+	xenevtchn_close(t.xce);
+	assert_int_equal(xc_domain_destroy(T.xch, a), 0);
+}
+
 static int
 setup(void **state)
 {
@@ -355,6 +373,7 @@ main(int argc, char *argv[])
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_bad_streams),
+		cmocka_unit_test(test_resume_errors),
 	};
 
 	if (argc != 3) {
