@@ -85,25 +85,6 @@ xc_domain_shutdown(xc_interface *xch, uint32_t domid, int reason)
 }
 
 int
-xc_domain_resume(xc_interface *xch, uint32_t domid, int fast)
-{
-	struct privcmd_domid	 d = { domid };
-	vcpu_guest_context_t	 ctx;
-
-	if (!fast) {
-		errno = EOPNOTSUPP;	/* only the cooperative resume */
-		return -1;
-	}
-	/* SCHEDOP_shutdown(suspend) returns 1 there: "cancelled". */
-	if (xc_vcpu_getcontext(xch, domid, 0, &ctx) == -1)
-		return -1;
-	ctx.x[10] = 1;
-	if (xc_vcpu_setcontext(xch, domid, 0, &ctx) == -1)
-		return -1;
-	return call(xch, PRIVCMD_OP_DOMAIN_RESUME, &d, sizeof(d), NULL, 0);
-}
-
-int
 xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain,
     unsigned int max_domains, xc_domaininfo_t *info)
 {
