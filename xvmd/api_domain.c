@@ -304,6 +304,10 @@ api_dom_save(struct api_req *ar, char **cause)
 	const char	*file;
 	int		 err = 0, checkpoint = 0;
 
+	if (is_dom0(ar)) {
+		*cause = xstrdup("Domain-0 cannot be saved");
+		return EPERM;
+	}
 	if ((vm = lookup(ar, cause, &err)) == NULL)
 		return err;
 	if ((file = json_get_str(ar->body, "file")) == NULL) {

@@ -105,12 +105,10 @@ save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
 }
 
 static int
-pause_cb(void *data)
+suspended(void *data)
 {
-	struct vm	*vm = data;
-
-	(void)vm;
-	return 1;	/* suspended: its vCPUs are stopped already */
+	(void)data;
+	return 1;	/* the guest suspended: its vCPUs are stopped already */
 }
 
 /* Write the stream to a temporary file beside 'file', then rename. */
@@ -118,7 +116,7 @@ static int
 write_file(struct xvmd *xd, struct vm *vm, const char *file, off_t *size,
     char **cause)
 {
-	struct save_callbacks	 cb = { .suspend = pause_cb, .data = vm };
+	struct save_callbacks	 cb = { .suspend = suspended };
 	struct buf		 ts = BUF_INITIALIZER;
 	struct stat		 st;
 	char			*tmp, *dir;
@@ -219,8 +217,11 @@ save_check(struct xvmd *xd, struct vm *vm, const xc_domaininfo_t *info)
 		xasprintf(&cause, "domain '%s' did not suspend within %" PRId64
 		    " seconds (does its kernel support it?)", vm->name,
 		    xendconf_int(&xd->conf, XC_SHUTDOWN_TIMEOUT));
-		(void)xsdom_request_shutdown(xd, vm->domid, "", &json);
-		free(json);
+		/* Withdraw the request, so a late suspend saves nothing. */
+		if (xsdom_request_shutdown(xd, vm->domid, "", &json) == -1) {
+			log_warnx("%s: %s", __func__, json);
+			free(json);
+		}
 		log_warnx("%s: %s", __func__, cause);
 		finish(vm, ETIMEDOUT, cause, NULL);
 		free(cause);

@@ -86,6 +86,8 @@ check "a missing file: $out" [ "$out" = "Error: $T_ROOT/nothere.save: No such fi
 check "no domain was left by the bad files" [ "$(ndoms)" = "$before" ]
 
 # Bad saves.
+out=$("$XM" save Domain-0 "$T_ROOT/x.save" 2>&1)
+check "saving Domain-0: $out" [ "$out" = "Error: Domain-0 cannot be saved" ]
 out=$("$XM" save nosuch "$T_ROOT/x.save" 2>&1)
 check "saving an unknown domain: $out" [ "$out" = "Error: domain 'nosuch' does not exist" ]
 cfg deaf "$DEAF"
