@@ -49,8 +49,10 @@ struct sr_pages {
 
 struct sr_stream;
 
-/* A stream over fd; NULL with errno.  sr_close frees it. */
-struct sr_stream *sr_open(int fd);
+struct xc_sr_io;
+
+/* A stream over io (or fd when io is NULL); NULL with errno.  sr_close frees it. */
+struct sr_stream *sr_open(int fd, const struct xc_sr_io *io);
 void	 sr_close(struct sr_stream *);
 
 /* Write: header, records, END (with the digest).  0 or -1 with errno. */
@@ -58,6 +60,9 @@ int	 sr_write_header(struct sr_stream *, uint32_t flags);
 int	 sr_write_rec(struct sr_stream *, uint32_t type, const void *a,
 	    size_t alen, const void *b, size_t blen);
 int	 sr_write_end(struct sr_stream *);
+
+/* Bytes written to the stream so far (buffered ones included). */
+uint64_t sr_bytes(const struct sr_stream *);
 
 /*
  * Read: the header (EILSEQ when not ours), then records: *type, and the

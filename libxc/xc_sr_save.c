@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "include/xvm/privcmd.h"
@@ -180,11 +181,20 @@ send_all(struct save *sv, uint64_t *sent)
 	return flush_batch(sv);
 }
 
-/* The frames dirtied since the last round (log-dirty CLEAN). */
+static int
+bit(const uint64_t *map, uint64_t i)
+{
+	return (int)(map[i / 64] >> (i % 64) & 1);
+}
+
+/*
+ * The frames dirtied since the last round (log-dirty CLEAN), a run of
+ * consecutive dirty frames read with one pread.
+ */
 static int
 send_dirty(struct save *sv, uint64_t *sent)
 {
-	uint64_t	 i, w, bits = (sv->npages + 63) & ~63ull;
+	uint64_t	 i, run, bits = (sv->npages + 63) & ~63ull;
 	int		 n;
 
 	n = xc_shadow_control(sv->xch, sv->dom,
@@ -193,13 +203,23 @@ send_dirty(struct save *sv, uint64_t *sent)
 	if (n < 0)
 		return -1;
 	*sent = 0;
-	for (w = 0; w < bits / 64; w++)
-		for (i = w * 64; sv->bitmap[w] != 0 && i < w * 64 + 64; i++)
-			if (i < sv->npages && (sv->bitmap[w] >> (i % 64) & 1)) {
-				if (send_range(sv, i, 1, 0) == -1)
-					return -1;
-				(*sent)++;
-			}
+	for (i = 0; i < sv->npages; ) {
+		if (sv->bitmap[i / 64] == 0) {
+			i = (i / 64 + 1) * 64;
+			continue;
+		}
+		if (!bit(sv->bitmap, i)) {
+			i++;
+			continue;
+		}
+		for (run = 1; i + run < sv->npages && bit(sv->bitmap, i + run);
+		    run++)
+			;
+		if (send_range(sv, i, run, 0) == -1)
+			return -1;
+		*sent += run;
+		i += run;
+	}
 	return flush_batch(sv);
 }
 
@@ -275,10 +295,26 @@ peek(struct save *sv, size_t words)
 	return n < 0 ? 0 : n;
 }
 
+static uint64_t
+now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Pre-copy: round 0 sends every page with data while the domain runs;
+ * each later round resends what the last one left dirty.  The rounds end
+ * when few pages are dirty, at the round limit, or when the round
+ * callback (the toolstack's policy: downtime target, link speed) says so.
+ */
 static int
 live_rounds(struct save *sv, struct save_callbacks *cb)
 {
-	struct xc_sr_round	 r = { 0, 0, 0 };
+	struct xc_sr_round	 r = { 0, 0, 0, 0, 0 };
+	uint64_t		 t0, b0;
 	uint32_t		 iters = cb->max_iters ? cb->max_iters :
 				    DEFAULT_ITERS;
 	uint32_t		 thresh = cb->dirty_threshold ?
@@ -290,15 +326,21 @@ live_rounds(struct save *sv, struct save_callbacks *cb)
 	if (xc_shadow_control(sv->xch, sv->dom,
 	    XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, NULL, 0, NULL, 0, NULL) == -1)
 		return -1;
+	t0 = now_ns();
+	b0 = sr_bytes(sv->s);
 	if (send_all(sv, &r.sent) == -1)
 		return -1;
 	for (;;) {
 		r.dirty = (uint64_t)peek(sv, words);
+		r.ns = now_ns() - t0;
+		r.bytes = sr_bytes(sv->s) - b0;
 		if (cb->round != NULL && cb->round(&r, cb->data) != 0)
 			break;
 		/* What is dirty now (the callback may have waited) decides. */
 		if ((uint64_t)peek(sv, words) < thresh || ++r.round >= iters)
 			break;
+		t0 = now_ns();
+		b0 = sr_bytes(sv->s);
 		if (send_dirty(sv, &r.sent) == -1)
 			return -1;
 	}
@@ -335,7 +377,7 @@ xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
 	sv.npages = d.mem_bytes / SR_PAGE;
 	if (open_ram(&sv) == -1 ||
 	    (sv.data = malloc(SR_BATCH * SR_PAGE)) == NULL ||
-	    (sv.s = sr_open(io_fd)) == NULL)
+	    (sv.s = sr_open(io_fd, cb->io)) == NULL)
 		goto out;
 	if (sr_write_header(sv.s, flags) == -1 ||
 	    (cb->toolstack != NULL && sr_write_rec(sv.s, SR_REC_TOOLSTACK,

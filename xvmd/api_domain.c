@@ -62,6 +62,21 @@ lookup_running(struct api_req *ar, char **cause, int *err)
 	return vm;
 }
 
+/* Running, and no job (a save, a migration) works on it. */
+static struct vm *
+lookup_idle(struct api_req *ar, char **cause, int *err)
+{
+	struct vm	*vm = lookup_running(ar, cause, err);
+
+	if (vm != NULL && vm->busy != NULL) {
+		xasprintf(cause, "domain '%s' is %s; try again when that is "
+		    "done", vm->name, vm->busy);
+		*err = EBUSY;
+		return NULL;
+	}
+	return vm;
+}
+
 static int
 is_dom0(struct api_req *ar)
 {
@@ -230,7 +245,7 @@ api_dom_destroy(struct api_req *ar, char **cause)
 		*cause = xstrdup("Domain-0 cannot be destroyed");
 		return EPERM;
 	}
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
+	if ((vm = lookup_idle(ar, cause, &err)) == NULL)
 		return err;
 	return lc_destroy(ar->xd, vm, cause) == -1 ? EIO : 0;
 }
@@ -246,7 +261,7 @@ shutdown_like(struct api_req *ar, char **cause, const char *how)
 		    "the host's tools");
 		return EPERM;
 	}
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
+	if ((vm = lookup_idle(ar, cause, &err)) == NULL)
 		return err;
 	if (lc_shutdown(ar->xd, vm, how, cause) == -1)
 		return EIO;
@@ -272,7 +287,7 @@ pause_like(struct api_req *ar, char **cause, int pause)
 	struct vm	*vm;
 	int		 err = 0, rc;
 
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
+	if ((vm = lookup_idle(ar, cause, &err)) == NULL)
 		return err;
 	rc = pause ? xc_domain_pause(ar->xd->xch, (uint32_t)vm->domid) :
 	    xc_domain_unpause(ar->xd->xch, (uint32_t)vm->domid);
@@ -324,7 +339,6 @@ api_dom_save(struct api_req *ar, char **cause)
 int
 api_dom_restore(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
 	const char	*file;
 	int		 err, paused = 0;
 
@@ -333,10 +347,9 @@ api_dom_restore(struct api_req *ar, char **cause)
 		return EINVAL;
 	}
 	(void)json_get_bool(ar->body, "paused", &paused);
-	if ((err = save_restore(ar->xd, file, paused, &vm, cause)) != 0)
-		return err;
-	ar->status = 201;
-	json_w_key(ar->out, "domain");
-	vm_to_json(ar->xd, vm, ar->out, 0, 0);
-	return 0;
+	/* Answered with 201 and the domain once it is restored. */
+	if ((err = save_restore(ar->xd, file, paused, api_defer(ar),
+	    cause)) != 0)
+		api_undefer(ar);
+	return err;
 }

@@ -295,8 +295,8 @@ lc_check(struct xvmd *xd)
 		return;
 	}
 	TAILQ_FOREACH_SAFE(vm, &xd->vms, entry, next) {
-		if (vm->domid < 0)
-			continue;
+		if (vm->domid < 0 || vm->busy != NULL)
+			continue;	/* a job (save, migration) has it */
 		for (i = 0; i < n; i++)
 			if (info[i].domain == (uint32_t)vm->domid)
 				break;

@@ -15,7 +15,9 @@
 #include "include/xvm/xenctrl.h"
 #include "include/xvm/xenstore.h"
 #include "lib/paths.h"
+#include "xvmd/job.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/restore.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/control.h"
 #include "xvmd/settings.h"
@@ -38,12 +40,22 @@ xend_log_format(char *buf, size_t size, enum log_level level, const char *msg)
 }
 
 static void
+idle(struct xvmd *xd)
+{
+	event_base_loopbreak(xd->base);
+}
+
+/* xend's on_xend_stop, then the loop ends once every job has. */
+static void
 on_term(void *arg)
 {
 	struct xvmd	*xd = arg;
 
+	if (xd->stopping)
+		return;
+	xd->stopping = 1;
 	lc_xend_stop(xd);
-	event_base_loopbreak(xd->base);
+	job_stop_all(xd, idle);
 }
 
 static __attribute__((noreturn)) void
@@ -111,6 +123,7 @@ main(int argc, char **argv)
 		fatalx("%s", cause);
 	xd.started = time(NULL);
 	TAILQ_INIT(&xd.vms);
+	TAILQ_INIT(&xd.restoring);
 	/* The hypervisor and the store come first (SMF dependencies). */
 	if ((xd.xch = xc_interface_open(NULL, NULL, 0)) == NULL)
 		fatal("cannot reach the hypervisor (is xvm-hypervisor "
@@ -118,8 +131,10 @@ main(int argc, char **argv)
 	if ((xd.xs = xs_open(0)) == NULL)
 		fatal("cannot reach the store (is xenstored running?)");
 	xsdom_load_managed(&xd);
+	rs_recover(&xd);
 	xsdom_recover_running(&xd);
 	xd.base = evloop_new();
+	job_init(&xd);
 	sigs = evloop_signals(xd.base, on_term, NULL, &xd);
 	if ((path = xvm_path(XVM_XVMD_SOCK)) == NULL)
 		fatal("socket path");
@@ -139,6 +154,7 @@ main(int argc, char **argv)
 	log_info("xvmd stopping; running domains are left alone");
 	lc_unwatch(&xd);
 	control_close(&xd);
+	job_fini(&xd);
 	while ((vm = TAILQ_FIRST(&xd.vms)) != NULL) {
 		TAILQ_REMOVE(&xd.vms, vm, entry);
 		vm_free(vm);

@@ -68,6 +68,17 @@ vm_by_name(struct xvmd *xd, const char *name)
 }
 
 struct vm *
+vm_by_uuid(struct xvmd *xd, const uint8_t uuid[16])
+{
+	struct vm	*vm;
+
+	TAILQ_FOREACH(vm, &xd->vms, entry)
+		if (memcmp(vm->uuid, uuid, 16) == 0)
+			return vm;
+	return NULL;
+}
+
+struct vm *
 vm_find(struct xvmd *xd, const char *key)
 {
 	uint64_t	 id;

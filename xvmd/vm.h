@@ -26,6 +26,13 @@ struct vm {
 	time_t		 last_restart;	/* for xend's 60 s rule; 0 = none */
 	int		 handled;	/* its shutdown has been acted on */
 	struct save_op	*save;		/* xm save in progress (save.c) */
+	/*
+	 * A job works on the domain (writing its save file, migrating it,
+	 * dumping its core): what, for messages ("being migrated"), or
+	 * NULL.  The loop leaves a busy vm to its job (lc_check skips it,
+	 * destroy and the like refuse), and never frees it.
+	 */
+	const char	*busy;
 };
 TAILQ_HEAD(vmq, vm);
 
@@ -37,6 +44,7 @@ void	 vm_free(struct vm *);
 struct vm *vm_find(struct xvmd *, const char *key);
 struct vm *vm_by_domid(struct xvmd *, int domid);
 struct vm *vm_by_name(struct xvmd *, const char *name);
+struct vm *vm_by_uuid(struct xvmd *, const uint8_t uuid[16]);
 
 /*
  * Write one domain as the API shows it (GET /domains, /domains/:dom):

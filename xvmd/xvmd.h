@@ -9,6 +9,8 @@
 
 struct event;
 struct event_base;
+struct jobs;
+struct reloc;
 struct evhttp;
 struct xc_interface_core;
 struct xs_handle;
@@ -23,7 +25,11 @@ struct xvmd {
 	struct xc_interface_core *xch;		/* the hypervisor */
 	struct xs_handle	*xs;		/* the store */
 	struct vmq		 vms;		/* known domains */
+	TAILQ_HEAD(rsq, rs)	 restoring;	/* restore.c: not committed yet */
 	struct event		*xs_ev, *tick_ev, *reconnect_ev;
+	struct jobs		*jobs;		/* job.c */
+	struct reloc		*reloc;		/* relocation server, migrations */
+	int			 stopping;	/* SIGTERM: jobs are ending */
 };
 
 #endif

@@ -8,7 +8,9 @@
 #ifndef XVM_XC_SR_H
 #define XVM_XC_SR_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "include/xvm/xenctrl.h"
 
@@ -27,6 +29,20 @@ struct xc_sr_round {
 	uint32_t	round;
 	uint64_t	sent;		/* pages sent this round */
 	uint64_t	dirty;		/* dirtied during it: the next's work */
+	uint64_t	bytes;		/* stream bytes written this round */
+	uint64_t	ns;		/* how long the round took */
+};
+
+/*
+ * Where a stream goes or comes from when not a plain descriptor (a TLS
+ * connection): read and write as read(2) and write(2) do -- a short
+ * count is fine, 0 from read is the end, -1 with errno a failure.  With
+ * io set, the io_fd argument is ignored.
+ */
+struct xc_sr_io {
+	ssize_t	(*read)(void *arg, void *buf, size_t len);
+	ssize_t	(*write)(void *arg, const void *buf, size_t len);
+	void	*arg;
 };
 
 struct save_callbacks {
@@ -43,6 +59,7 @@ struct save_callbacks {
 	uint32_t toolstack_len;
 	uint32_t max_iters;		/* live rounds at most; 0: 30 */
 	uint32_t dirty_threshold;	/* fewer dirty pages end them; 0: 50 */
+	const struct xc_sr_io *io;	/* or NULL: write io_fd */
 	void	*data;
 };
 
@@ -63,6 +80,12 @@ struct restore_callbacks {
 	 */
 	int	(*toolstack)(const void *buf, uint32_t len,
 		    const struct xc_sr_shape *, void *data);
+	const struct xc_sr_io *io;	/* or NULL: read io_fd */
+	/*
+	 * The new domain's handle (UUID), as the toolstack callback leaves
+	 * it when the domain is created (zeros: none).
+	 */
+	uint8_t	 handle[16];
 	void	*data;
 };
 
