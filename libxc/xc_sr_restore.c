@@ -48,6 +48,9 @@ make_domain(struct restore *rs, const struct sr_domain *d,
 		return -1;
 	rs->created = 1;
 	rs->mem_bytes = d->mem_bytes;
+	if (cb != NULL && cb->created != NULL &&
+	    cb->created(rs->dom, cb->data) == -1)
+		return -1;
 	/*
 	 * No populate: the RAM span is the guest's to touch, and a page is
 	 * backed when first written -- here, only the ones with data, so a

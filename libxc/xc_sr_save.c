@@ -223,6 +223,26 @@ send_dirty(struct save *sv, uint64_t *sent)
 	return flush_batch(sv);
 }
 
+/*
+ * The store and console ring pages, once more: dom0's daemons write them
+ * through their own mappings, which log-dirty mode cannot see.
+ */
+static int
+send_rings(struct save *sv)
+{
+	static const uint32_t	 params[2] = { HVM_PARAM_STORE_PFN,
+				    HVM_PARAM_CONSOLE_PFN };
+	uint64_t		 pfn;
+	int			 i;
+
+	for (i = 0; i < 2; i++)
+		if (xc_hvm_param_get(sv->xch, sv->dom, params[i], &pfn) == 0 &&
+		    pfn >= SR_RAM_PFN && pfn - SR_RAM_PFN < sv->npages &&
+		    send_range(sv, pfn - SR_RAM_PFN, 1, 0) == -1)
+			return -1;
+	return flush_batch(sv);
+}
+
 /* The domain's context (it must be stopped); malloc'd, *len its size. */
 static uint8_t *
 get_context(struct save *sv, uint32_t *len)
@@ -392,7 +412,7 @@ xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
 			goto out;
 		}
 		/* Stopped: the last dirty pages, then the context. */
-		if (send_dirty(&sv, &sent) == -1 ||
+		if (send_dirty(&sv, &sent) == -1 || send_rings(&sv) == -1 ||
 		    (ctx = get_context(&sv, &clen)) == NULL)
 			goto out;
 	} else if (send_all(&sv, &sent) == -1)

@@ -57,6 +57,9 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_PUT,    "/domains/:dom/sched-credit", api_dom_sched_set, R_BODY, "sched-credit" },
 	{ EVHTTP_REQ_POST,   "/domains/:dom/save", api_dom_save, R_BODY, "save" },
 	{ EVHTTP_REQ_POST,   "/restore", api_dom_restore, R_BODY, "restore" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/migrate", api_dom_migrate, R_BODY, "migrate" },
+	{ EVHTTP_REQ_GET,    "/migrations", api_migrations, 0, "migrations" },
+	{ EVHTTP_REQ_GET,    "/migrations/:id", api_migration, 0, "migration" },
 	{ EVHTTP_REQ_POST,   "/managed", api_managed_new, R_BODY, "new" },
 	{ EVHTTP_REQ_DELETE, "/managed/:dom", api_managed_delete, 0, "delete" },
 };
@@ -79,6 +82,8 @@ static const struct {
 	{ EAGAIN,	503, "EAGAIN" },
 	{ ENOSYS,	501, "ENOSYS" },
 	{ ETIMEDOUT,	504, "ETIMEDOUT" },
+	{ EHOSTUNREACH,	502, "EHOSTUNREACH" },
+	{ ECANCELED,	409, "ECANCELED" },
 	{ EIO,		500, "EIO" },
 };
 

@@ -17,6 +17,8 @@
 #include "lib/paths.h"
 #include "xvmd/job.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/migrate.h"
+#include "xvmd/reloc.h"
 #include "xvmd/restore.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/control.h"
@@ -135,6 +137,8 @@ main(int argc, char **argv)
 	xsdom_recover_running(&xd);
 	xd.base = evloop_new();
 	job_init(&xd);
+	reloc_init(&xd);
+	migrate_recover(&xd);
 	sigs = evloop_signals(xd.base, on_term, NULL, &xd);
 	if ((path = xvm_path(XVM_XVMD_SOCK)) == NULL)
 		fatal("socket path");
@@ -155,6 +159,7 @@ main(int argc, char **argv)
 	lc_unwatch(&xd);
 	control_close(&xd);
 	job_fini(&xd);
+	reloc_fini(&xd);
 	while ((vm = TAILQ_FIRST(&xd.vms)) != NULL) {
 		TAILQ_REMOVE(&xd.vms, vm, entry);
 		vm_free(vm);

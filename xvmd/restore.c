@@ -207,24 +207,19 @@ restore_ts(const void *buf, uint32_t len, const struct xc_sr_shape *sh,
 	return 0;
 }
 
-/* On the loop: the restored domain's store entries, and the store told. */
+static const uint32_t ring_params[4] = {
+	HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN, HVM_PARAM_CONSOLE_PFN,
+	HVM_PARAM_CONSOLE_EVTCHN,
+};
+
+/* The domain's store entries, with its rings as given. */
 static int
-finish_on_loop(struct xvmd *xd, void *arg)
+write_entries(struct xvmd *xd, struct rs *rs, const uint64_t v[4])
 {
-	struct rs		*rs = arg;
 	struct xc_dom_image	 img;
-	uint64_t		 v[4];
 	char			*why = NULL;
 
 	memset(&img, 0, sizeof(img));
-	if (xc_hvm_param_get(xd->xch, rs->domid, HVM_PARAM_STORE_PFN, &v[0]) ||
-	    xc_hvm_param_get(xd->xch, rs->domid, HVM_PARAM_STORE_EVTCHN,
-	    &v[1]) ||
-	    xc_hvm_param_get(xd->xch, rs->domid, HVM_PARAM_CONSOLE_PFN, &v[2]) ||
-	    xc_hvm_param_get(xd->xch, rs->domid, HVM_PARAM_CONSOLE_EVTCHN,
-	    &v[3]))
-		return fail(rs, EIO, "restored domain %u: %s", rs->domid,
-		    strerror(errno));
 	img.store_pfn = v[0];
 	img.store_port = (uint32_t)v[1];
 	img.console_pfn = v[2];
@@ -235,8 +230,50 @@ finish_on_loop(struct xvmd *xd, void *arg)
 		free(why);
 		return -1;
 	}
-	if (!xs_introduce_domain(xd->xs, rs->domid,
-	    (unsigned long)img.store_pfn, img.store_port))
+	return 0;
+}
+
+/* On the loop, as soon as the domain exists: its entries, if known. */
+static int
+created_on_loop(struct xvmd *xd, void *arg)
+{
+	struct rs	*rs = arg;
+
+	rs->have_domain = 1;
+	return rs->have_rings ? write_entries(xd, rs, rs->rings) : 0;
+}
+
+static int
+restore_created(uint32_t dom, void *data)
+{
+	struct rs_ts	*t = data;
+
+	t->rs->domid = dom;
+	if (job_call(t->rs->job, created_on_loop, t->rs) == -1) {
+		errno = t->rs->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* On the loop: the restored domain's store entries, and the store told. */
+static int
+finish_on_loop(struct xvmd *xd, void *arg)
+{
+	struct rs	*rs = arg;
+	uint64_t	 v[4];
+	int		 i;
+
+	for (i = 0; i < 4; i++)
+		if (xc_hvm_param_get(xd->xch, rs->domid, ring_params[i],
+		    &v[i]) == -1)
+			return fail(rs, EIO, "restored domain %u: %s",
+			    rs->domid, strerror(errno));
+	if ((!rs->have_rings || memcmp(v, rs->rings, sizeof(v)) != 0) &&
+	    write_entries(xd, rs, v) == -1)
+		return -1;
+	if (!xs_introduce_domain(xd->xs, rs->domid, (unsigned long)v[0],
+	    (uint32_t)v[1]))
 		log_warn("%s: introducing %s to the store", __func__,
 		    rs->vm->name);
 	return 0;
@@ -266,7 +303,8 @@ int
 rs_stream(struct rs *rs, struct xc_interface_core *xch, int fd,
     const struct xc_sr_io *io, const char *what)
 {
-	struct restore_callbacks cb = { .toolstack = restore_ts, .io = io };
+	struct restore_callbacks cb = { .toolstack = restore_ts,
+				    .created = restore_created, .io = io };
 	struct rs_ts		 t = { .rs = rs, .cb = &cb };
 	int			 saved;
 
@@ -322,10 +360,16 @@ rs_commit(struct xvmd *xd, struct rs *rs)
 	rs->vm = NULL;
 	rs->into = NULL;
 	unlist(xd, rs);
+	memcpy(rs->uuid, vm->uuid, 16);
 	vm->started = time(NULL);
 	vm->handled = 0;
-	unmark(xd, vm->uuid);
 	return 0;
+}
+
+void
+rs_settled(struct xvmd *xd, struct rs *rs)
+{
+	unmark(xd, rs->uuid);
 }
 
 void
@@ -342,7 +386,13 @@ rs_abort(struct xvmd *xd, struct rs *rs)
 	}
 	unlist(xd, rs);
 	if (rs->have_domain) {
-		if (xc_domain_destroy(xd->xch, rs->domid) == -1 &&
+		xc_domaininfo_t	 info;
+
+		/* libxc may have destroyed it already: never another one. */
+		if (xc_domain_getinfolist(xd->xch, rs->domid, 1, &info) == 1 &&
+		    info.domain == rs->domid &&
+		    memcmp(info.handle, rs->vm->uuid, 16) == 0 &&
+		    xc_domain_destroy(xd->xch, rs->domid) == -1 &&
 		    errno != ESRCH)
 			log_warn("%s: destroying domain %u", __func__,
 			    rs->domid);

@@ -27,11 +27,20 @@ struct rs {
 	const uint8_t	*want_uuid;	/* or NULL: any (migration: HELLO's) */
 	const char	*migration;	/* incoming migration id, or NULL */
 	int		 managed;	/* commit stores its config (migration) */
+	/*
+	 * The rings the stream will restore (HVM params: store pfn, store
+	 * port, console pfn, console port), when known before (a migration's
+	 * HELLO): the store entries are written as soon as the domain
+	 * exists, not on the downtime's path, and checked at the end.
+	 */
+	int		 have_rings;
+	uint64_t	 rings[4];
 	/* out */
 	struct vm	*vm;		/* owned until committed */
 	struct vm	*into;		/* the managed entry it comes back into */
 	uint32_t	 domid;
 	int		 have_domain;
+	uint8_t		 uuid[16];	/* of the committed domain */
 	TAILQ_ENTRY(rs)	 entry;		/* in xd->restoring while listed */
 	int		 listed;
 	int		 err;		/* an errno value for the API */
@@ -47,8 +56,12 @@ struct rs {
 int	 rs_stream(struct rs *, struct xc_interface_core *, int fd,
 	    const struct xc_sr_io *io, const char *what);
 
-/* On the loop: the domain joins the table and runs.  0 or -1 + cause. */
+/*
+ * On the loop: the domain joins the table and runs.  0 or -1 + cause.
+ * Then rs_settled() (off the downtime's path) drops the incoming mark.
+ */
 int	 rs_commit(struct xvmd *, struct rs *);
+void	 rs_settled(struct xvmd *, struct rs *);
 
 /* On the loop: the domain and its entries go.  Safe after a failure. */
 void	 rs_abort(struct xvmd *, struct rs *);

@@ -36,9 +36,8 @@ struct save_op {
 	int			 checkpoint;	/* xm save -c: run on after */
 };
 
-/* The toolstack record: the UUID, the config file's name, its text. */
-static void
-toolstack_record(const struct vm *vm, struct buf *b)
+void
+save_toolstack_record(const struct vm *vm, struct buf *b)
 {
 	buf_add(b, vm->uuid, 16);
 	buf_add(b, vm->cfgfile, strlen(vm->cfgfile) + 1);
@@ -269,7 +268,7 @@ save_check(struct xvmd *xd, struct vm *vm, const xc_domaininfo_t *info)
 	strlcpy(sj->name, vm->name, sizeof(sj->name));
 	sj->file = xstrdup(vm->save->file);
 	buf_init(&sj->ts, 0);
-	toolstack_record(vm, &sj->ts);
+	save_toolstack_record(vm, &sj->ts);
 	vm->busy = "being saved";
 	if (job_start(xd, &save_job_ops, sj) == -1) {
 		xasprintf(&sj->cause, "cannot save %s: %s", vm->name,
@@ -333,6 +332,7 @@ commit_on_loop(struct xvmd *xd, void *arg)
 		rs_abort(xd, &op->rs);
 		return -1;
 	}
+	rs_settled(xd, &op->rs);
 	return 0;
 }
 

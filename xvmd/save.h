@@ -5,6 +5,7 @@
 #include "include/xvm/xenctrl.h"
 
 struct api_later;
+struct buf;
 struct vm;
 struct xvmd;
 
@@ -27,6 +28,12 @@ int	 save_begin(struct xvmd *, struct vm *, const char *file,
  * Returns 1 when the vm was handled (the info given is stale then).
  */
 int	 save_check(struct xvmd *, struct vm *, const xc_domaininfo_t *);
+
+/*
+ * The stream's toolstack record (docs/save-format.md): the UUID, the
+ * config file's name and a NUL, the config's text; appended to b.
+ */
+void	 save_toolstack_record(const struct vm *, struct buf *);
 
 /* A vm going away answers its pending save. */
 void	 save_free(struct vm *);

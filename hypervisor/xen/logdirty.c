@@ -26,14 +26,24 @@
  * handler that was there before (or the default action: the process
  * dies as it would have).
  *
- * Cleaning a page protects it first and clears its bit second, so a write
- * that lands between the two re-faults and re-marks it: nothing is lost.
+ * The invariant that loses nothing: a page whose bit is clear is
+ * read-only.  Marking (set the bit, make the page writable) and cleaning
+ * (make it read-only, clear the bit) each keep it, but interleaved they
+ * did not: a fault that set the bit, then a clean that protected the page
+ * and cleared the bit, then the fault's late mprotect left the page
+ * writable with its bit clear -- and every later write to it unseen (a
+ * migrated guest came back with a page five passes old).  So the two run
+ * under one spinlock per slot, taken by the handler (which touches no
+ * guest memory while it holds it) and by clean, page by page.  A write
+ * retried after a clean faults again and marks the page for the next
+ * round.
  */
 
 #define LD_SLOTS	64
 
 struct ld_slot {
 	_Atomic int	 active;
+	_Atomic int	 busy;		/* the spinlock of mark and clean */
 	struct domain	*d;
 	uintptr_t	 view[2];	/* the hypervisor's, the CPU's */
 	size_t		 len;
@@ -44,6 +54,31 @@ static struct ld_slot		slots[LD_SLOTS];
 static pthread_mutex_t		ld_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction		old_segv;
 static int			installed;
+
+static void
+slot_lock(struct ld_slot *s)
+{
+	int	 expect;
+
+	for (;;) {
+		expect = 0;
+		if (__atomic_compare_exchange_n(&s->busy, &expect, 1, 0,
+		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+		while (__atomic_load_n(&s->busy, __ATOMIC_RELAXED))
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#else
+			;
+#endif
+	}
+}
+
+static void
+slot_unlock(struct ld_slot *s)
+{
+	__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
+}
 
 static void
 ld_segv(int sig, siginfo_t *si, void *uc)
@@ -59,6 +94,7 @@ ld_segv(int sig, siginfo_t *si, void *uc)
 			    a - slots[i].view[k] >= slots[i].len)
 				continue;
 			page = (a - slots[i].view[k]) >> MM_PAGE_SHIFT;
+			slot_lock(&slots[i]);
 			__atomic_fetch_or(&slots[i].bits[page / 64],
 			    1ull << (page % 64), __ATOMIC_SEQ_CST);
 			mprotect((void *)(slots[i].view[k] +
@@ -69,6 +105,7 @@ ld_segv(int sig, siginfo_t *si, void *uc)
 				mprotect((void *)(slots[i].view[!k] +
 				    (page << MM_PAGE_SHIFT)), MM_PAGE_SIZE,
 				    PROT_READ | PROT_WRITE);
+			slot_unlock(&slots[i]);
 			return;
 		}
 	}
@@ -217,11 +254,13 @@ logdirty_peek(struct domain *d, uint64_t first, uint64_t count,
 			    (1ull << bit)))
 				continue;
 			page = word * 64 + bit;
-			/* Protect first, then clear: see the top of the file. */
+			/* Under the slot's lock: see the top of the file. */
+			slot_lock(s);
 			protect(s, page << MM_PAGE_SHIFT, MM_PAGE_SIZE,
 			    PROT_READ);
 			got |= __atomic_fetch_and(&s->bits[word],
 			    ~(1ull << bit), __ATOMIC_SEQ_CST) & (1ull << bit);
+			slot_unlock(s);
 		}
 		out[w] = got;
 	}

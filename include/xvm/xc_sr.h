@@ -80,6 +80,12 @@ struct restore_callbacks {
 	 */
 	int	(*toolstack)(const void *buf, uint32_t len,
 		    const struct xc_sr_shape *, void *data);
+	/*
+	 * The new domain exists (paused, no memory yet); -1 (errno set)
+	 * fails the restore.  May be NULL.  A migration writes the
+	 * domain's store entries here, off the downtime's path.
+	 */
+	int	(*created)(uint32_t dom, void *data);
 	const struct xc_sr_io *io;	/* or NULL: read io_fd */
 	/*
 	 * The new domain's handle (UUID), as the toolstack callback leaves

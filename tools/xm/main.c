@@ -16,7 +16,7 @@ extern const struct cmd_entry cmd_list_entry, cmd_create_entry,
     cmd_vcpu_list_entry, cmd_vcpu_pin_entry, cmd_vcpu_set_entry,
     cmd_mem_set_entry, cmd_mem_max_entry, cmd_sched_credit_entry,
     cmd_uptime_entry, cmd_console_entry, cmd_help_entry, cmd_save_entry,
-    cmd_restore_entry;
+    cmd_restore_entry, cmd_migrate_entry;
 
 const struct cmd_entry *const xm_commands[] = {
 	&cmd_console_entry,
@@ -32,6 +32,7 @@ const struct cmd_entry *const xm_commands[] = {
 	&cmd_list_entry,
 	&cmd_mem_max_entry,
 	&cmd_mem_set_entry,
+	&cmd_migrate_entry,
 	&cmd_pause_entry,
 	&cmd_reboot_entry,
 	&cmd_rename_entry,
@@ -71,14 +72,24 @@ run(const struct cmd_entry *ce, int argc, char **argv)
 	snprintf(opts, sizeof(opts), "+:%s", ce->opts ? ce->opts : "");
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt(argc, argv, opts)) != -1) {
+	while ((ch = getopt_long(argc, argv, opts, ce->longopts, NULL)) !=
+	    -1) {
 		if (ch == '?') {
-			xm_error("xm %s: unknown option -%c", ce->name, optopt);
+			if (optopt != 0)
+				xm_error("xm %s: unknown option -%c", ce->name,
+				    optopt);
+			else
+				xm_error("xm %s: unknown option %s", ce->name,
+				    argv[optind - 1]);
 			return xm_usage(ce);
 		}
 		if (ch == ':') {
-			xm_error("xm %s: option -%c needs a value", ce->name,
-			    optopt);
+			if (optopt != 0 && strchr(ce->opts, optopt) != NULL)
+				xm_error("xm %s: option -%c needs a value",
+				    ce->name, optopt);
+			else
+				xm_error("xm %s: option %s needs a value",
+				    ce->name, argv[optind - 1]);
 			return xm_usage(ce);
 		}
 	}

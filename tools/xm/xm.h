@@ -8,6 +8,7 @@
 #include <yajl/yajl_tree.h>
 
 struct json_w;
+struct option;
 
 /* One subcommand, as tmux's cmd_entry: one file per command. */
 struct cmd_entry {
@@ -16,6 +17,7 @@ struct cmd_entry {
 	const char	*args;		/* usage after the name */
 	const char	*help;		/* one line for 'xm help' */
 	const char	*opts;		/* getopt string, leading '+' implied */
+	const struct option *longopts;	/* getopt_long's, or NULL */
 	int		 min_args, max_args;	/* after options; -1 = any */
 	int		 (*exec)(int argc, char **argv);	/* 0 or 1 */
 };
