@@ -1,0 +1,42 @@
+/* Xen's errno values: what hypercalls return negated and XS_ERROR replies name. */
+#ifndef XVM_XEN_ERRNO_H
+#define XVM_XEN_ERRNO_H
+
+/*
+ * Xen's public errno.h uses Linux's numbers, and so do we on both sides
+ * of the guest boundary: guest code (freestanding, no <errno.h>) uses
+ * these names; dom0 code and the hypervisor use <errno.h>, whose values
+ * must be the same ones (checked below where the host is Linux).
+ */
+#define XEN_EPERM	1
+#define XEN_ENOENT	2
+#define XEN_EIO		5
+#define XEN_E2BIG	7
+#define XEN_EAGAIN	11
+#define XEN_ENOMEM	12
+#define XEN_EACCES	13
+#define XEN_EFAULT	14
+#define XEN_EBUSY	16
+#define XEN_EEXIST	17
+#define XEN_EISDIR	21
+#define XEN_EINVAL	22
+#define XEN_ENOSPC	28
+#define XEN_EROFS	30
+#define XEN_ENOSYS	38
+#define XEN_ENOTEMPTY	39
+#define XEN_EISCONN	106
+#define XEN_ETIMEDOUT	110
+
+#if __STDC_HOSTED__ && defined(__linux__)
+#include <errno.h>
+_Static_assert(XEN_EPERM == EPERM && XEN_ENOENT == ENOENT &&
+    XEN_EIO == EIO && XEN_E2BIG == E2BIG && XEN_EAGAIN == EAGAIN &&
+    XEN_ENOMEM == ENOMEM && XEN_EACCES == EACCES && XEN_EFAULT == EFAULT &&
+    XEN_EBUSY == EBUSY && XEN_EEXIST == EEXIST && XEN_EISDIR == EISDIR &&
+    XEN_EINVAL == EINVAL && XEN_ENOSPC == ENOSPC && XEN_EROFS == EROFS &&
+    XEN_ENOSYS == ENOSYS && XEN_ENOTEMPTY == ENOTEMPTY &&
+    XEN_EISCONN == EISCONN && XEN_ETIMEDOUT == ETIMEDOUT,
+    "Xen's errno values are the host's");
+#endif
+
+#endif
