@@ -59,6 +59,9 @@ static const struct {
 	[XS_DIRECTORY_PART] = { "DIRECTORY_PART", do_directory_part, 0 },
 };
 
+/* XS_ERROR names the daemon's errno values. */
+XEN_ERRNO_IS_HOST_ERRNO;
+
 const char *
 wire_errname(int err)
 {

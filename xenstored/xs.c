@@ -43,6 +43,8 @@ struct xs_handle {
 	uint32_t		 req_id;
 };
 
+XEN_ERRNO_IS_HOST_ERRNO;	/* XS_ERROR names our errno values */
+
 /* The errno an XS_ERROR reply names; EINVAL for a name we do not know. */
 static int
 err_from_name(const char *s)

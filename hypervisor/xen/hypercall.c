@@ -17,6 +17,9 @@
  * pointer outside RAM is -EFAULT.  Layouts are Xen's on a 64-bit guest.
  */
 
+/* Calls return host errno values, negated, to the guest. */
+XEN_ERRNO_IS_HOST_ERRNO;
+
 static int
 copy_in(struct domain *d, void *dst, uint64_t gpa, size_t len)
 {

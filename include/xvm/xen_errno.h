@@ -6,7 +6,7 @@
  * Xen's public errno.h uses Linux's numbers, and so do we on both sides
  * of the guest boundary: guest code (freestanding, no <errno.h>) uses
  * these names; dom0 code and the hypervisor use <errno.h>, whose values
- * must be the same ones (checked below where the host is Linux).
+ * must be the same ones (XEN_ERRNO_IS_HOST_ERRNO checks).
  */
 #define XEN_EPERM	1
 #define XEN_ENOENT	2
@@ -27,16 +27,20 @@
 #define XEN_EISCONN	106
 #define XEN_ETIMEDOUT	110
 
-#if __STDC_HOSTED__ && defined(__linux__)
-#include <errno.h>
-_Static_assert(XEN_EPERM == EPERM && XEN_ENOENT == ENOENT &&
-    XEN_EIO == EIO && XEN_E2BIG == E2BIG && XEN_EAGAIN == EAGAIN &&
-    XEN_ENOMEM == ENOMEM && XEN_EACCES == EACCES && XEN_EFAULT == EFAULT &&
-    XEN_EBUSY == EBUSY && XEN_EEXIST == EEXIST && XEN_EISDIR == EISDIR &&
-    XEN_EINVAL == EINVAL && XEN_ENOSPC == ENOSPC && XEN_EROFS == EROFS &&
-    XEN_ENOSYS == ENOSYS && XEN_ENOTEMPTY == ENOTEMPTY &&
-    XEN_EISCONN == EISCONN && XEN_ETIMEDOUT == ETIMEDOUT,
-    "Xen's errno values are the host's");
-#endif
+/*
+ * Dom0 and hypervisor code that hands host errno values across the
+ * boundary (or reads them back) says XEN_ERRNO_IS_HOST_ERRNO; once, at
+ * file scope, after <errno.h>.  (This header cannot include <errno.h>:
+ * guests have none, and its macros would leak into every user.)
+ */
+#define XEN_ERRNO_IS_HOST_ERRNO						\
+_Static_assert(XEN_EPERM == EPERM && XEN_ENOENT == ENOENT &&		\
+    XEN_EIO == EIO && XEN_E2BIG == E2BIG && XEN_EAGAIN == EAGAIN &&	\
+    XEN_ENOMEM == ENOMEM && XEN_EACCES == EACCES &&			\
+    XEN_EFAULT == EFAULT && XEN_EBUSY == EBUSY && XEN_EEXIST == EEXIST &&	\
+    XEN_EISDIR == EISDIR && XEN_EINVAL == EINVAL &&			\
+    XEN_ENOSPC == ENOSPC && XEN_EROFS == EROFS && XEN_ENOSYS == ENOSYS &&	\
+    XEN_ENOTEMPTY == ENOTEMPTY && XEN_EISCONN == EISCONN &&		\
+    XEN_ETIMEDOUT == ETIMEDOUT, "Xen's errno values are the host's")
 
 #endif
