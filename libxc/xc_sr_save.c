@@ -6,8 +6,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xc_sr.h"
+#include <xvm/privcmd.h>
+#include <xvm/xc_sr.h>
+
 #include "libxc/xc_private.h"
 #include "libxc/xc_sr.h"
 

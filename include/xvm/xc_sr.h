@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 
 #define XC_SR_VERSION	1
 
