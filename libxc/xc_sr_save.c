@@ -66,27 +66,34 @@ flush_batch(struct save *sv)
  * every hole it reads (shmem does on a read fault), and a sparse domain
  * would come out of its save fully populated.
  */
-static int
-open_ram(struct save *sv)
+int
+sr_open_ram(xc_interface *xch, uint32_t dom, uint64_t npages, int *fd,
+    off_t *base)
 {
 	struct privcmd_map_foreign		mf;
 	struct privcmd_map_foreign_reply	rep;
 	int					nfds = 1;
 
 	memset(&mf, 0, sizeof(mf));
-	mf.domid = sv->dom;
+	mf.domid = dom;
 	mf.prot = PROT_READ;
 	mf.pfn = SR_RAM_PFN;
-	mf.nr = sv->npages;
-	if (xc_call(&sv->xch->conn, PRIVCMD_OP_MAP_FOREIGN, &mf, sizeof(mf),
-	    NULL, 0, &rep, sizeof(rep), NULL, &sv->fd, &nfds) == -1)
+	mf.nr = npages;
+	if (xc_call(&xch->conn, PRIVCMD_OP_MAP_FOREIGN, &mf, sizeof(mf),
+	    NULL, 0, &rep, sizeof(rep), NULL, fd, &nfds) == -1)
 		return -1;
 	if (nfds != 1) {
 		errno = EPROTO;
 		return -1;
 	}
-	sv->base = (off_t)rep.offset;
+	*base = (off_t)rep.offset;
 	return 0;
+}
+
+static int
+open_ram(struct save *sv)
+{
+	return sr_open_ram(sv->xch, sv->dom, sv->npages, &sv->fd, &sv->base);
 }
 
 /* Read frames [i, i + n) into the batch and queue them (n fits it). */
@@ -287,20 +294,21 @@ bad:
 }
 
 /* Stop the domain only long enough to learn its shape. */
-static int
-peek_shape(struct save *sv, struct sr_domain *d)
+int
+sr_peek_shape(xc_interface *xch, uint32_t dom, struct sr_domain *d)
 {
-	uint8_t	*ctx;
-	uint32_t len;
-	int	 rc = -1, saved;
+	struct save	 sv = { .xch = xch, .dom = dom };
+	uint8_t		*ctx;
+	uint32_t	 len;
+	int		 rc = -1, saved;
 
-	if (xc_domain_pause(sv->xch, sv->dom) == -1)
+	if (xc_domain_pause(xch, dom) == -1)
 		return -1;
-	if ((ctx = get_context(sv, &len)) != NULL)
+	if ((ctx = get_context(&sv, &len)) != NULL)
 		rc = shape_of(ctx, len, d);
 	saved = errno;
 	free(ctx);
-	(void)xc_domain_unpause(sv->xch, sv->dom);
+	(void)xc_domain_unpause(xch, dom);
 	errno = saved;
 	return rc;
 }
@@ -384,7 +392,7 @@ xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
 		return -1;
 	}
 	if (live) {
-		if (peek_shape(&sv, &d) == -1)
+		if (sr_peek_shape(xch, dom, &d) == -1)
 			return -1;
 	} else {
 		if (!cb->suspend(cb->data)) {

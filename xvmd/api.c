@@ -58,6 +58,7 @@ static const struct route routes[] = {
 	{ EVHTTP_REQ_POST,   "/domains/:dom/save", api_dom_save, R_BODY, "save" },
 	{ EVHTTP_REQ_POST,   "/restore", api_dom_restore, R_BODY, "restore" },
 	{ EVHTTP_REQ_POST,   "/domains/:dom/migrate", api_dom_migrate, R_BODY, "migrate" },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/dump-core", api_dom_dump_core, R_BODY_OPT, "dump-core" },
 	{ EVHTTP_REQ_GET,    "/migrations", api_migrations, 0, "migrations" },
 	{ EVHTTP_REQ_GET,    "/migrations/:id", api_migration, 0, "migration" },
 	{ EVHTTP_REQ_POST,   "/managed", api_managed_new, R_BODY, "new" },

@@ -87,6 +87,9 @@ int	 api_dom_migrate(struct api_req *, char **);
 int	 api_migrations(struct api_req *, char **);
 int	 api_migration(struct api_req *, char **);
 
+/* dump.c */
+int	 api_dom_dump_core(struct api_req *, char **);
+
 /* api_resource.c */
 int	 api_dom_rename(struct api_req *, char **);
 int	 api_dom_sysrq(struct api_req *, char **);

@@ -33,6 +33,7 @@ struct vm {
 	 * destroy and the like refuse), and never frees it.
 	 */
 	const char	*busy;
+	int		 core_done;	/* its crash's core is written */
 };
 TAILQ_HEAD(vmq, vm);
 
