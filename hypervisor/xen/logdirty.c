@@ -19,12 +19,16 @@
  * fault per page per round.
  *
  * The handler runs on any thread at any time, so the table of views is
- * fixed-size and read lock-free: a slot's bitmap is set before the slot
- * is published (active = 1), and a slot is retired only after its views
- * are writable again (no more faults can name it); the bitmap itself is
- * kept until the domain is freed.  A fault outside every view goes to the
- * handler that was there before (or the default action: the process
- * dies as it would have).
+ * fixed-size.  A slot keeps its views from the first enable until its
+ * domain is freed, active or not: a write can fault on a read-only page,
+ * and the handler run only after log-dirty mode was switched off for it
+ * (the thread was descheduled in between); that fault is the domain's,
+ * and is retried, not taken for a crash.  (Taken for one, it reset the
+ * handler to the default action, and the first fault of the next
+ * log-dirty round killed the hypervisor: a migration that failed, then
+ * another.)  A fault outside every view goes to the handler that was
+ * there before (or the default action: the process dies as it would
+ * have).
  *
  * The invariant that loses nothing: a page whose bit is clear is
  * read-only.  Marking (set the bit, make the page writable) and cleaning
@@ -43,7 +47,7 @@
 
 struct ld_slot {
 	_Atomic int	 active;
-	_Atomic int	 busy;		/* the spinlock of mark and clean */
+	_Atomic int	 busy;		/* spinlock: mark, clean, on, off */
 	struct domain	*d;
 	uintptr_t	 view[2];	/* the hypervisor's, the CPU's */
 	size_t		 len;
@@ -87,16 +91,20 @@ ld_segv(int sig, siginfo_t *si, void *uc)
 	unsigned	i, k;
 
 	for (i = 0; i < LD_SLOTS; i++) {
-		if (!__atomic_load_n(&slots[i].active, __ATOMIC_ACQUIRE))
-			continue;
 		for (k = 0; k < 2; k++) {
 			if (slots[i].view[k] == 0 || a < slots[i].view[k] ||
 			    a - slots[i].view[k] >= slots[i].len)
 				continue;
 			page = (a - slots[i].view[k]) >> MM_PAGE_SHIFT;
 			slot_lock(&slots[i]);
-			__atomic_fetch_or(&slots[i].bits[page / 64],
-			    1ull << (page % 64), __ATOMIC_SEQ_CST);
+			/*
+			 * Inactive: the write faulted just before log-dirty
+			 * mode was switched off and is retried now; the page
+			 * is writable already (made so again, harmlessly).
+			 */
+			if (slots[i].active)
+				__atomic_fetch_or(&slots[i].bits[page / 64],
+				    1ull << (page % 64), __ATOMIC_SEQ_CST);
 			mprotect((void *)(slots[i].view[k] +
 			    (page << MM_PAGE_SHIFT)), MM_PAGE_SIZE,
 			    PROT_READ | PROT_WRITE);
@@ -188,12 +196,14 @@ logdirty_enable(struct domain *d, void *cpu_view)
 		goto out;
 	}
 	memset(s->bits, 0, (mm_nr_frames(&d->mm) + 63) / 64 * 8);
+	slot_lock(s);
 	s->d = d;
 	s->view[0] = (uintptr_t)d->mm.base;
 	s->view[1] = (uintptr_t)cpu_view;
 	s->len = d->mm.span;
 	__atomic_store_n(&s->active, 1, __ATOMIC_RELEASE);
 	protect(s, 0, s->len, PROT_READ);
+	slot_unlock(s);
 out:
 	pthread_mutex_unlock(&ld_lock);
 	return rc;
@@ -206,8 +216,10 @@ logdirty_disable(struct domain *d)
 
 	pthread_mutex_lock(&ld_lock);
 	if ((s = find(d)) != NULL) {
+		slot_lock(s);
 		protect(s, 0, s->len, PROT_READ | PROT_WRITE);
 		__atomic_store_n(&s->active, 0, __ATOMIC_RELEASE);
+		slot_unlock(s);
 	}
 	pthread_mutex_unlock(&ld_lock);
 	return 0;
@@ -278,10 +290,14 @@ logdirty_domain_gone(struct domain *d)
 	for (i = 0; i < LD_SLOTS; i++) {
 		if (slots[i].d != d)
 			continue;
+		slot_lock(&slots[i]);
 		if (slots[i].active)
 			protect(&slots[i], 0, slots[i].len,
 			    PROT_READ | PROT_WRITE);
 		__atomic_store_n(&slots[i].active, 0, __ATOMIC_RELEASE);
+		slots[i].view[0] = slots[i].view[1] = 0;
+		slots[i].len = 0;
+		slot_unlock(&slots[i]);
 		free(slots[i].bits);
 		slots[i].bits = NULL;
 		slots[i].d = NULL;
