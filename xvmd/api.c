@@ -204,6 +204,12 @@ api_later_reply(struct api_later *l, int err, const char *message,
 	free(l);
 }
 
+void
+api_later_done(void *later, int err, const char *message, const char *json)
+{
+	api_later_reply(later, err, message, 200, json);
+}
+
 /* Match path against pattern; fill params.  1 on match. */
 static int
 match(const char *pattern, char *path, const char **params)

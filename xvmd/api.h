@@ -48,6 +48,10 @@ void	 api_undefer(struct api_req *);	/* changed its mind: reply now */
 void	 api_later_reply(struct api_later *, int err, const char *message,
 	    int status, const char *json);
 
+/* api_later_reply with status 200, in the shape of save_done_fn. */
+void	 api_later_done(void *later, int err, const char *message,
+	    const char *json);
+
 typedef int (*api_fn)(struct api_req *, char **cause);
 
 /* A query-string value (borrowed until the reply), or NULL. */

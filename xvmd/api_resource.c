@@ -16,6 +16,7 @@
 #include "xvmd/api.h"
 #include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/domops.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
 
@@ -125,31 +126,18 @@ api_dom_vcpus(struct api_req *ar, char **cause)
 	return 0;
 }
 
-/* vcpu-set: as xend, by availability in the store; the guest complies. */
 int
 api_dom_vcpu_set(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
-	char		 path[96];
 	int64_t		 n;
-	unsigned int	 i;
 	int		 err;
 
 	if ((vm = running(ar, cause, &err)) == NULL)
 		return err;
 	if ((err = body_int(ar, "count", 1, vm->cfg->vcpus, &n, cause)) != 0)
 		return err;
-	for (i = 0; i < vm->cfg->vcpus; i++) {
-		snprintf(path, sizeof(path),
-		    "/local/domain/%d/cpu/%u/availability", vm->domid, i);
-		if (!xs_write(ar->xd->xs, XBT_NULL, path, i < n ? "online" :
-		    "offline", i < n ? 6 : 7)) {
-			xasprintf(cause, "writing %s: %s", path,
-			    strerror(errno));
-			return EIO;
-		}
-	}
-	return 0;
+	return dom_set_vcpus(ar->xd, vm, n, cause);
 }
 
 int
@@ -194,25 +182,15 @@ int
 api_dom_memory(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
-	char		 path[64], val[32];
 	int64_t		 mib;
-	int		 err, n;
+	int		 err;
 
 	if ((vm = running(ar, cause, &err)) == NULL)
 		return err;
 	if ((err = body_int(ar, "mib", 1, (int64_t)vm->cfg->maxmem, &mib,
 	    cause)) != 0)
 		return err;
-	/* The balloon target the guest reads, in KiB (Xen's memory/target). */
-	snprintf(path, sizeof(path), "/local/domain/%d/memory/target",
-	    vm->domid);
-	n = snprintf(val, sizeof(val), "%" PRId64, mib * 1024);
-	if (!xs_write(ar->xd->xs, XBT_NULL, path, val, (unsigned int)n)) {
-		xasprintf(cause, "writing %s: %s", path, strerror(errno));
-		return EIO;
-	}
-	vm->cfg->memory = (uint64_t)mib;
-	return 0;
+	return dom_set_memory(ar->xd, vm, mib, cause);
 }
 
 int
@@ -226,14 +204,7 @@ api_dom_maxmem(struct api_req *ar, char **cause)
 		return err;
 	if ((err = body_int(ar, "mib", 1, 1024 * 1024, &mib, cause)) != 0)
 		return err;
-	if (xc_domain_setmaxmem(ar->xd->xch, (uint32_t)vm->domid,
-	    (uint64_t)mib * 1024) == -1) {
-		err = errno;
-		xasprintf(cause, "mem-max of %s: %s", vm->name, strerror(err));
-		return err == EINVAL ? EINVAL : EIO;
-	}
-	vm->cfg->maxmem = (uint64_t)mib;
-	return 0;
+	return dom_set_maxmem(ar->xd, vm, mib, cause);
 }
 
 int

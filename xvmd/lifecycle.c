@@ -22,6 +22,7 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/domops.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/save.h"
 #include "xvmd/vm.h"
@@ -319,6 +320,7 @@ lc_check(struct xvmd *xd)
 		}
 	}
 	free(info);
+	dom_changed(xd);
 }
 
 void
