@@ -7,6 +7,7 @@
 
 #include "include/xvm/xenctrl.h"
 #include "include/xvm/xenstore.h"
+#include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xvmd/domcfg.h"
@@ -210,6 +211,58 @@ dom_undefine(struct xvmd *xd, struct vm *vm, char **cause)
 	vm_free(vm);
 	dom_changed(xd);
 	return 0;
+}
+
+int
+dom_forget(struct xvmd *xd, struct vm *vm, char **cause)
+{
+	if (!vm->managed) {
+		xasprintf(cause, "domain '%s' is not managed", vm->name);
+		return EINVAL;
+	}
+	xsdom_delete_managed(xd, vm);
+	vm->managed = 0;
+	dom_changed(xd);
+	return 0;
+}
+
+int
+dom_set_autostart(struct xvmd *xd, struct vm *vm, int on, char **cause)
+{
+	struct buf	 b = BUF_INITIALIZER;
+	struct vm	*nvm;
+	const char	*line, *end, *p;
+	char		*text;
+	int		 err;
+
+	if (!vm->managed) {
+		xasprintf(cause, "domain '%s' is not managed", vm->name);
+		return EINVAL;
+	}
+	/* The text without its on_xend_start line, then the new one. */
+	for (line = vm->cfgtext; *line; line = end) {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (strncmp(p, "on_xend_start", 13) == 0 &&
+		    strspn(p + 13, " \t=") > 0)
+			continue;
+		buf_add(&b, line, (size_t)(end - line));
+	}
+	if (buf_len(&b) && ((char *)buf_data(&b))[buf_len(&b) - 1] != '\n')
+		buf_add_byte(&b, '\n');
+	if (on)
+		buf_add_str(&b, "on_xend_start = \"start\"\n");
+	if ((text = buf_release(&b, NULL)) == NULL)
+		fatalx("%s: out of memory", __func__);
+	nvm = parse(vm->cfgfile, text, &err, cause);
+	free(text);
+	if (nvm == NULL)
+		return err;
+	err = redefine(xd, vm, nvm, cause);
+	vm_free(nvm);
+	return err;
 }
 
 int

@@ -50,6 +50,14 @@ int	 dom_create(struct xvmd *, const char *file, const char *text,
 int	 dom_define(struct xvmd *, const char *file, const char *text,
 	    int update, struct vm **out, char **cause);
 
+/* A running managed domain becomes unmanaged (libvirt's undefine of a
+ * running domain: it goes when it stops). */
+int	 dom_forget(struct xvmd *, struct vm *, char **cause);
+
+/* Start it when xvmd starts (on_xend_start = "start") or not: the
+ * managed config's text changes, and the store with it. */
+int	 dom_set_autostart(struct xvmd *, struct vm *, int on, char **cause);
+
 /* Forget a managed domain that is not running (xm delete); frees vm. */
 int	 dom_undefine(struct xvmd *, struct vm *, char **cause);
 
