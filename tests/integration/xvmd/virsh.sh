@@ -132,10 +132,12 @@ t_wait_for "web1 to shut off" 30 bash -c "[ \"\$(virsh domstate web1)\" = 'shut 
 
 # Console: interactive through a pty; Ctrl-] ends virsh.
 virsh start web1 >/dev/null
-out=$($PY - "$URI" web1 <<'PY'
+out=$($PY - "$URI" web1 "$T_ROOT/virsh-console.log" <<'PY'
 import os, pty, select, sys, time
 pid, fd = pty.fork()
 if pid == 0:
+    # virsh's own debug log, shown if it does not detach
+    os.environ["LIBVIRT_LOG_OUTPUTS"] = "1:file:" + sys.argv[3]
     os.execvp("virsh", ["virsh", "-c", sys.argv[1], "console", sys.argv[2]])
 out, t0, sent = b"", time.time(), None
 while time.time() - t0 < 60:
@@ -161,7 +163,7 @@ PY
 if [[ $out == "ticks detached" ]]; then
 	t_ok "virsh console web1: the guest's ticks, Ctrl-] detaches"
 else
-	t_not_ok "virsh console web1: $out"
+	t_not_ok "virsh console web1: $out" "$(grep -E 'stream|Stream|error' "$T_ROOT/virsh-console.log" | tail -15)"
 fi
 
 # The read-only socket: reads work, changes are refused.
