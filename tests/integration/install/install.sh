@@ -146,6 +146,8 @@ if ! wait_for 30 test -S "$R/run/svc/startd.sock"; then
 	echo "$n tests, $failed failed"
 	exit 1
 fi
+# svcprop reads the repository itself: wait for the import to commit.
+wait_for 30 svcprop -p start/exec xvm/domains
 check "svc.startd imported the installed manifests by itself" \
     test "$(svcprop -p start/exec xvm/xend)" = "$XVM_SBINDIR/xvmd"
 check "the domains service's stop names the installed helper" \
