@@ -154,7 +154,11 @@ while time.time() - t0 < 60:
         sent = time.time()
     if sent and time.time() - sent > 10:
         break
-done = os.waitpid(pid, os.WNOHANG)[0]
+# The pty closes as virsh exits: give it the time to be reaped.
+done, t1 = 0, time.time()
+while not done and time.time() - t1 < 10:
+    done = os.waitpid(pid, os.WNOHANG)[0]
+    time.sleep(0.05)
 if not done:
     os.kill(pid, 9)
 print("ticks" if b"tick" in out else "no ticks", "detached" if done else "stuck")
