@@ -20,8 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xenctrl.h"
+#include <xvm/xc_dom.h>
+#include <xvm/xenctrl.h>
+
 #include "libxc/xc_private.h"
 
 #define PAGE		4096ULL

@@ -2,8 +2,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xenctrl.h"
+#include <xvm/privcmd.h>
+#include <xvm/xenctrl.h>
 #include "libxc/xc_private.h"
 
 int

@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
+
 #include "libxc/xc_private.h"
 
 #define XC_ELF_MAX_SEGS	16

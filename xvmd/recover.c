@@ -26,8 +26,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenstore.h"
+#include <xvm/xenctrl.h>
+#include <xvm/xenstore.h>
 #include "lib/log.h"
 #include "lib/str.h"
 #include "lib/uuid.h"

@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenstore.h"
+#include <xvm/xc_dom.h>
+#include <xvm/xenctrl.h>
+#include <xvm/xenstore.h>
 #include "lib/file.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"

@@ -3,7 +3,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "include/xvm/privcmd.h"
+#include <xvm/privcmd.h>
 
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/sched.h"
