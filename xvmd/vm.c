@@ -83,13 +83,13 @@ int
 vm_check_unique(struct xvmd *xd, const char *name, const uint8_t uuid[16],
     const struct vm *self, char **cause)
 {
-	struct vm	*other;
+	struct vm	*other = NULL;
 	char		 text[UUID_STR_LEN];
 
 	if (strcmp(name, "Domain-0") == 0 ||
 	    ((other = vm_by_name(xd, name)) != NULL && other != self)) {
 		xasprintf(cause, "domain '%s' already exists%s", name,
-		    strcmp(name, "Domain-0") != 0 && other->domid < 0 ?
+		    other != NULL && other->domid < 0 ?
 		    " (managed; use xm start)" : "");
 		return EEXIST;
 	}
