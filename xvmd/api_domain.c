@@ -43,12 +43,11 @@ int
 api_dom_list(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
-	const char	*q;
-	int		 longfmt, vcpus;
+	int		 longfmt, vcpus, err;
 
-	(void)cause;
-	longfmt = (q = api_query(ar, "long")) != NULL && strcmp(q, "1") == 0;
-	vcpus = (q = api_query(ar, "vcpus")) != NULL && strcmp(q, "1") == 0;
+	if ((err = api_query_flag(ar, "long", &longfmt, cause)) != 0 ||
+	    (err = api_query_flag(ar, "vcpus", &vcpus, cause)) != 0)
+		return err;
 	json_w_key(ar->out, "domains");
 	json_w_arr_open(ar->out);
 	vm_dom0_to_json(ar->xd, ar->out, vcpus);
@@ -62,9 +61,10 @@ int
 api_dom_info(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
-	const char	*q;
-	int		 err = 0;
+	int		 err = 0, longfmt;
 
+	if ((err = api_query_flag(ar, "long", &longfmt, cause)) != 0)
+		return err;
 	json_w_key(ar->out, "domain");
 	if (is_dom0(ar)) {
 		vm_dom0_to_json(ar->xd, ar->out, 1);
@@ -72,23 +72,18 @@ api_dom_info(struct api_req *ar, char **cause)
 	}
 	if ((vm = lookup(ar, cause, &err)) == NULL)
 		return err;
-	vm_to_json(ar->xd, vm, ar->out, 1, (q = api_query(ar, "long")) !=
-	    NULL && strcmp(q, "1") == 0);
+	vm_to_json(ar->xd, vm, ar->out, 1, longfmt);
 	return 0;
 }
 
-/* The posted config's text and file name; EINVAL if absent. */
-static int
-posted(struct api_req *ar, const char **text, const char **file,
-    char **cause)
+/* The posted config's text and file name (the route's body checks
+ * made 'config' a string). */
+static void
+posted(struct api_req *ar, const char **text, const char **file)
 {
-	if ((*text = json_get_str(ar->body, "config")) == NULL) {
-		*cause = xstrdup("'config' (the file's text) is required");
-		return EINVAL;
-	}
+	*text = json_get_str(ar->body, "config");
 	if ((*file = json_get_str(ar->body, "file")) == NULL)
 		*file = "config";
-	return 0;
 }
 
 int
@@ -98,8 +93,7 @@ api_dom_create(struct api_req *ar, char **cause)
 	const char	*text, *file;
 	int		 err, paused = 0;
 
-	if ((err = posted(ar, &text, &file, cause)) != 0)
-		return err;
+	posted(ar, &text, &file);
 	(void)json_get_bool(ar->body, "paused", &paused);
 	if ((err = dom_create(ar->xd, file, text, paused, &vm, cause)) != 0)
 		return err;
@@ -116,8 +110,7 @@ api_managed_new(struct api_req *ar, char **cause)
 	const char	*text, *file;
 	int		 err;
 
-	if ((err = posted(ar, &text, &file, cause)) != 0)
-		return err;
+	posted(ar, &text, &file);
 	if ((err = dom_define(ar->xd, file, text, 0, &vm, cause)) != 0)
 		return err;
 	ar->status = 201;

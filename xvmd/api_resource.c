@@ -18,6 +18,7 @@
 #include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/domops.h"
+#include "xvmd/lifecycle.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
 
@@ -54,40 +55,12 @@ int
 api_dom_rename(struct api_req *ar, char **cause)
 {
 	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-	const char	*name = json_get_str(ar->body, "name");
-	char		 text[128], path[64], *why = NULL;
-	struct domcfg	*probe;
 
 	if (vm == NULL) {
 		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
 		return ENOENT;
 	}
-	if (name == NULL) {
-		*cause = xstrdup("'name' is required");
-		return EINVAL;
-	}
-	/* The same rules as a config file's name. */
-	snprintf(text, sizeof(text), "name = \"%s\"\nkernel = \"/k\"\n", name);
-	if ((probe = domcfg_parse("rename", text, strlen(text), &why)) ==
-	    NULL || strchr(name, '"') != NULL) {
-		xasprintf(cause, "invalid name '%s'", name);
-		free(why);
-		return EINVAL;
-	}
-	domcfg_free(probe);
-	if (vm_by_name(ar->xd, name) != NULL) {
-		xasprintf(cause, "domain '%s' already exists", name);
-		return EEXIST;
-	}
-	strlcpy(vm->name, name, sizeof(vm->name));
-	strlcpy(vm->cfg->name, name, sizeof(vm->cfg->name));
-	if (vm->domid >= 0) {
-		snprintf(path, sizeof(path), "/local/domain/%d/name",
-		    vm->domid);
-		(void)xs_write(ar->xd->xs, XBT_NULL, path, name,
-		    (unsigned int)strlen(name));
-	}
-	return 0;
+	return lc_rename(ar->xd, vm, json_get_str(ar->body, "name"), cause);
 }
 
 int
@@ -331,9 +304,11 @@ api_host_dmesg(struct api_req *ar, char **cause)
 	struct buf	 b = BUF_INITIALIZER;
 	unsigned int	 n;
 	uint32_t	 index = 0;
-	const char	*q = api_query(ar, "clear");
 	void		*space;
+	int		 clear, err;
 
+	if ((err = api_query_flag(ar, "clear", &clear, cause)) != 0)
+		return err;
 	/* The whole ring, read in pieces; then cleared if asked. */
 	for (;;) {
 		n = 65536;
@@ -350,7 +325,7 @@ api_host_dmesg(struct api_req *ar, char **cause)
 			break;
 		buf_commit(&b, n);
 	}
-	if (q != NULL && strcmp(q, "1") == 0) {
+	if (clear) {
 		n = 0;
 		(void)xc_readconsolering(ar->xd->xch, NULL, &n, 1, 0, NULL);
 	}

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenstore.h"
+#include <xvm/xenctrl.h>
+#include <xvm/xenstore.h>
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
@@ -23,12 +23,14 @@ start_error(int err)
 {
 	switch (err) {
 	case ENOENT:
+	case EACCES:
 	case ENOEXEC:
 	case EFBIG:
 	case EINVAL:
 		return EINVAL;
 	case ENOMEM:
 	case EAGAIN:
+	case EEXIST:
 		return err;
 	default:
 		return EIO;
@@ -82,15 +84,13 @@ struct vm *
 dom_parse_new(struct xvmd *xd, const char *file, const char *text, int *err,
     char **cause)
 {
-	struct vm	*vm, *other;
+	struct vm	*vm;
 
 	if ((vm = parse(file, text, err, cause)) == NULL)
 		return NULL;
-	if ((other = vm_by_name(xd, vm->name)) != NULL ||
-	    strcmp(vm->name, "Domain-0") == 0) {
-		xasprintf(cause, "domain '%s' already exists%s", vm->name,
-		    other && other->domid < 0 ? " (managed; use xm start)" : "");
-		*err = EEXIST;
+	/* A name and a UUID belong to one domain, running or managed. */
+	if ((*err = vm_check_unique(xd, vm->name, vm->uuid, NULL,
+	    cause)) != 0) {
 		vm_free(vm);
 		return NULL;
 	}
@@ -131,6 +131,8 @@ redefine(struct xvmd *xd, struct vm *old, struct vm *nvm, char **cause)
 		    old->name, a);
 		return EEXIST;
 	}
+	if (vm_check_unique(xd, nvm->name, old->uuid, old, cause) != 0)
+		return EEXIST;
 	memcpy(nvm->uuid, old->uuid, 16);
 	/* Swap the configs: the old vm keeps its domid and its save. */
 	cfg = old->cfg, text = old->cfgtext, file = old->cfgfile;
@@ -298,7 +300,9 @@ dom_shutdown(struct xvmd *xd, struct vm *vm, const char *how, char **cause)
 		xasprintf(cause, "domain '%s' is not running", vm->name);
 		return EINVAL;
 	}
-	return lc_shutdown(xd, vm, how, cause) == -1 ? EIO : 0;
+	if (lc_shutdown(xd, vm, how, cause) == -1)
+		return errno == EBUSY ? EBUSY : EIO;
+	return 0;
 }
 
 int

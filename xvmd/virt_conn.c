@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xvmd/domcfg.h"

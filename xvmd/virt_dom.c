@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 #include "lib/log.h"
 #include "lib/uuid.h"
 #include "lib/xmalloc.h"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xvmd/vm.h"
