@@ -26,7 +26,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "include/xvm/xc_sr.h"
+#include <xvm/xc_sr.h>
 #include "lib/xmalloc.h"
 #include "xvmd/chan.h"
 

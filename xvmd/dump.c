@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/paths.h"

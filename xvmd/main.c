@@ -21,9 +21,11 @@
 #include "xvmd/migrate.h"
 #include "xvmd/reloc.h"
 #include "xvmd/restore.h"
+#include "xvmd/recover.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/control.h"
 #include "xvmd/settings.h"
+#include "xvmd/virt.h"
 #include "xvmd/xvmd.h"
 
 static const char *const levels[] = { "ERROR", "WARNING", "INFO", "DEBUG" };
@@ -90,7 +92,7 @@ main(int argc, char **argv)
 	struct evloop_signals	*sigs;
 	struct vm		*vm;
 	const char		*root = NULL, *conffile = NULL;
-	char			*cause = NULL, *path;
+	char			*cause = NULL, *path, *vpath, *vpath_ro;
 	int			 ch, foreground = 0, verbose = 1;
 
 	while ((ch = getopt_long(argc, argv, "Fvf:h", opts, NULL)) != -1) {
@@ -135,7 +137,7 @@ main(int argc, char **argv)
 		fatal("cannot reach the store (is xenstored running?)");
 	xsdom_load_managed(&xd);
 	rs_recover(&xd);
-	xsdom_recover_running(&xd);
+	recover_running(&xd);
 	xd.base = evloop_new();
 	job_init(&xd);
 	reloc_init(&xd);
@@ -145,6 +147,14 @@ main(int argc, char **argv)
 		fatal("socket path");
 	if (control_listen(&xd, path) == -1)
 		fatal("listen on %s", path);
+	/* libvirt's remote protocol: the second front-end (virt.h). */
+	if ((vpath = xvm_path(XVM_VIRT_SOCK)) == NULL ||
+	    (vpath_ro = xvm_path(XVM_VIRT_SOCK_RO)) == NULL)
+		fatal("socket path");
+	if (virt_start(&xd, vpath, vpath_ro) == -1)
+		fatal("listen on %s", vpath);
+	free(vpath);
+	free(vpath_ro);
 	lc_watch(&xd);
 	lc_check(&xd);
 	lc_autostart(&xd);
@@ -158,6 +168,7 @@ main(int argc, char **argv)
 
 	log_info("xvmd stopping; running domains are left alone");
 	lc_unwatch(&xd);
+	virt_stop(&xd);
 	control_close(&xd);
 	job_fini(&xd);
 	reloc_fini(&xd);

@@ -22,7 +22,7 @@
  * copy sends 36 pages: the downtime is the guest's suspend and ~0.2 ms
  * of copying.  QEMU would have stopped after round 0, with 21 ms to copy.
  */
-#include "include/xvm/xc_sr.h"
+#include <xvm/xc_sr.h>
 #include "xvmd/migpolicy.h"
 
 #define PAGE		4096.0

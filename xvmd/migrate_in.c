@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/str.h"
@@ -98,7 +98,7 @@ hello_on_loop(struct xvmd *xd, void *arg)
 	    (vm->domid >= 0 || !vm->managed))
 		return ij_fail(ij, EEXIST, "domain '%s' already exists",
 		    ij->h.name);
-	if ((vm = vm_by_uuid(xd, ij->h.uuid)) != NULL && vm->domid >= 0)
+	if ((vm = vm_by_uuid(xd, ij->h.uuid, NULL)) != NULL && vm->domid >= 0)
 		return ij_fail(ij, EEXIST, "a domain with the same UUID runs "
 		    "here already (%s)", vm->name);
 	if (xc_physinfo(xd->xch, &pi) == 0 &&
@@ -168,7 +168,7 @@ resolve_on_loop(struct xvmd *xd, void *arg)
 		if (strcmp(inc->id, ij->rid) == 0)
 			break;
 	if (inc == NULL)	/* a restart since: what runs here says */
-		ij->answer = (vm = vm_by_uuid(xd, ij->ruuid)) != NULL &&
+		ij->answer = (vm = vm_by_uuid(xd, ij->ruuid, NULL)) != NULL &&
 		    vm->domid >= 0 ? "committed" : "aborted";
 	else if (inc->state == INC_PENDING) {
 		inc->state = INC_ABORTED;

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenstore.h"
+#include <xvm/xenctrl.h>
+#include <xvm/xenstore.h>
 #include "lib/buf.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -106,7 +106,7 @@ mig_handed_over(struct xvmd *xd, void *arg)
 		free(cause);
 	}
 	/* lc_destroy forgot an unmanaged vm; a managed one moved away. */
-	if (managed && (vm = vm_by_uuid(xd, m->uuid)) != NULL &&
+	if (managed && (vm = vm_by_uuid(xd, m->uuid, NULL)) != NULL &&
 	    vm->domid < 0) {
 		xsdom_delete_managed(xd, vm);
 		TAILQ_REMOVE(&xd->vms, vm, entry);
@@ -412,7 +412,7 @@ recover_one(struct xvmd *xd, const char *u, char *v)
 
 	if (uuid_parse(u, uuid) == -1 || sscanf(v, "%39s %15s %255s %u %d", id,
 	    phase, host, &port, &tls) != 5 || port > 65535 ||
-	    (vm = vm_by_uuid(xd, uuid)) == NULL || vm->domid < 0 ||
+	    (vm = vm_by_uuid(xd, uuid, NULL)) == NULL || vm->domid < 0 ||
 	    xc_domain_getinfolist(xd->xch, (uint32_t)vm->domid, 1, &info) != 1)
 		return 0;		/* nothing of it is left here */
 	(void)xc_shadow_control(xd->xch, (uint32_t)vm->domid,

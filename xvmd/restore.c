@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xc_sr.h"
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenstore.h"
+#include <xvm/xc_dom.h>
+#include <xvm/xc_sr.h>
+#include <xvm/xenctrl.h>
+#include <xvm/xenstore.h>
 #include "lib/log.h"
 #include "lib/uuid.h"
 #include "lib/xmalloc.h"
@@ -99,9 +99,9 @@ static int
 conflict(struct xvmd *xd, struct rs *rs, const char *name,
     const uint8_t uuid[16])
 {
-	struct vm	*other;
 	struct rs	*r;
-	char		 u[UUID_STR_LEN];
+	char		*why = NULL;
+	int		 err;
 
 	TAILQ_FOREACH(r, &xd->restoring, entry)
 		if (r != rs && r->vm != NULL &&
@@ -109,17 +109,13 @@ conflict(struct xvmd *xd, struct rs *rs, const char *name,
 		    memcmp(r->vm->uuid, uuid, 16) == 0))
 			return fail(rs, EEXIST, "domain '%s' is being restored "
 			    "or migrated here already", r->vm->name);
-	if (strcmp(name, "Domain-0") == 0)
-		return fail(rs, EEXIST, "domain 'Domain-0' already exists");
-	if ((other = vm_by_name(xd, name)) != NULL && other != rs->into)
-		return fail(rs, EEXIST, "domain '%s' already exists", name);
 	if (rs->into != NULL && (rs->into->domid >= 0 || rs->into->busy))
 		return fail(rs, EEXIST, "domain '%s' already exists", name);
-	if ((other = vm_by_uuid(xd, uuid)) != NULL && other != rs->into &&
-	    other->domid >= 0) {
-		uuid_format(uuid, u);
-		return fail(rs, EEXIST, "a domain with UUID %s is already "
-		    "running here (%s)", u, other->name);
+	/* A name and a UUID are one entry's, running or managed. */
+	if ((err = vm_check_unique(xd, name, uuid, rs->into, &why)) != 0) {
+		fail(rs, err, "%s", why);
+		free(why);
+		return -1;
 	}
 	return 0;
 }
@@ -162,6 +158,9 @@ ts_on_loop(struct xvmd *xd, void *arg)
 	}
 	rs->vm = vm_new(dc, xstrndup(text, tlen), xstrdup(file));
 	memcpy(rs->vm->uuid, t->buf, 16);
+	if (uuid_is_nil(rs->vm->uuid))
+		return fail(rs, EINVAL, "the stream's UUID is all zeros "
+		    "(Domain-0's)");
 	/* A managed domain that is not running comes back into its entry. */
 	if ((other = vm_by_name(xd, dc->name)) != NULL && other->managed &&
 	    other->domid < 0 && !other->busy) {

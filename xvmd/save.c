@@ -16,11 +16,11 @@
 #include <xvm/xenstore.h>
 
 #include "lib/buf.h"
+#include "lib/file.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/str.h"
 #include "lib/xmalloc.h"
-#include "xvmd/api.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/job.h"
 #include "xvmd/lifecycle.h"
@@ -32,7 +32,8 @@
 
 struct save_op {
 	char			*file;
-	struct api_later	*later;
+	save_done_fn		 done;
+	void			*arg;
 	time_t			 deadline;
 	int			 checkpoint;	/* xm save -c: run on after */
 };
@@ -51,7 +52,7 @@ finish(struct vm *vm, int err, const char *message, const char *json)
 	struct save_op	*op = vm->save;
 
 	vm->save = NULL;
-	api_later_reply(op->later, err, message, 200, json);
+	op->done(op->arg, err, message, json);
 	free(op->file);
 	free(op);
 }
@@ -66,7 +67,7 @@ save_free(struct vm *vm)
 
 int
 save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
-    struct api_later *later, char **cause)
+    save_done_fn done, void *arg, char **cause)
 {
 	struct save_op	*op;
 	struct stat	 st;
@@ -102,7 +103,8 @@ save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
 		return EIO;
 	op = xcalloc(1, sizeof(*op));
 	op->file = xstrdup(file);
-	op->later = later;
+	op->done = done;
+	op->arg = arg;
 	op->checkpoint = checkpoint;
 	op->deadline = time(NULL) +
 	    (time_t)xendconf_int(&xd->conf, XC_SHUTDOWN_TIMEOUT);
@@ -320,7 +322,8 @@ struct restore_op {
 	struct rs		 rs;
 	int			 fd;
 	char			*file;
-	struct api_later	*later;
+	save_done_fn		 done;
+	void			*arg;
 	int			 ok;
 };
 
@@ -377,14 +380,13 @@ restored(struct xvmd *xd, void *arg)
 		if ((json = json_w_strdup(w)) == NULL)
 			fatalx("%s: bad document", __func__);
 		json_w_free(w);
-		api_later_reply(op->later, 0, NULL, 201, json);
+		op->done(op->arg, 0, NULL, json);
 		free(json);
 	} else {
 		log_info("%s: %s", __func__, op->rs.cause ? op->rs.cause :
 		    "failed");
-		api_later_reply(op->later, op->rs.err ? op->rs.err : EIO,
-		    op->rs.cause ? op->rs.cause : "the restore failed", 0,
-		    NULL);
+		op->done(op->arg, op->rs.err ? op->rs.err : EIO,
+		    op->rs.cause ? op->rs.cause : "the restore failed", NULL);
 	}
 	close(op->fd);
 	rs_clear(&op->rs);
@@ -400,29 +402,20 @@ static const struct job_ops restore_job_ops = {
 
 int
 save_restore(struct xvmd *xd, const char *file, int paused,
-    struct api_later *later, char **cause)
+    save_done_fn done, void *arg, char **cause)
 {
 	struct restore_op	*op;
-	struct stat		 st;
 	int			 fd, saved;
 
 	/* Not blocking on a FIFO; a regular file only. */
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		saved = errno;
-		xasprintf(cause, "cannot open %s: %s", file, strerror(saved));
-		return saved == ENOENT ? ENOENT : EINVAL;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		xasprintf(cause, "cannot restore from %s: not a regular file",
-		    file);
-		return EINVAL;
-	}
-	(void)fcntl(fd, F_SETFL, 0);
+	if ((fd = file_open_kind(file, O_RDONLY, FILE_KIND_REGULAR,
+	    "save file", cause)) == -1)
+		return errno == EINVAL ? EINVAL : errno;
 	op = xcalloc(1, sizeof(*op));
 	op->fd = fd;
 	op->file = xstrdup(file);
-	op->later = later;
+	op->done = done;
+	op->arg = arg;
 	op->rs.paused = paused;
 	if (job_start(xd, &restore_job_ops, op) == -1) {
 		saved = errno;

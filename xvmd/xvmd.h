@@ -12,6 +12,7 @@ struct event_base;
 struct jobs;
 struct reloc;
 struct evhttp;
+struct virt_server;
 struct xc_interface_core;
 struct xs_handle;
 
@@ -30,6 +31,10 @@ struct xvmd {
 	struct jobs		*jobs;		/* job.c */
 	struct reloc		*reloc;		/* relocation server, migrations */
 	int			 stopping;	/* SIGTERM: jobs are ending */
+
+	/* Told after every state change and every lc_check (domops.h). */
+	void			(*on_change)(struct xvmd *);
+	struct virt_server	*virt;		/* the libvirt front-end */
 };
 
 #endif

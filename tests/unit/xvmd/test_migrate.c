@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "include/xvm/xc_sr.h"
+#include <xvm/xc_sr.h>
 #include "xvmd/migpolicy.h"
 #include "xvmd/reloc.h"
 
