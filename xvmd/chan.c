@@ -431,6 +431,12 @@ bad:
 }
 
 void
+chan_set_timeout(struct chan *c, int timeout_s)
+{
+	set_timeouts(c->fd, timeout_s);
+}
+
+void
 chan_shutdown(struct chan *c)
 {
 	if (c != NULL)

@@ -45,6 +45,9 @@ struct chan *chan_accept(int fd, const char *peer, const struct chan_tls *tls,
  */
 void	 chan_linger(struct chan *, int ms);
 
+/* Every later read and write waits at most timeout_s seconds. */
+void	 chan_set_timeout(struct chan *, int timeout_s);
+
 /* Shut the connection down (wakes a thread blocked on it); thread-safe. */
 void	 chan_shutdown(struct chan *);
 void	 chan_close(struct chan *);		/* NULL is fine */

@@ -180,6 +180,8 @@ hello_json(struct migration *m)
 	json_w_kbool(w, "live", m->live);
 	json_w_ki64(w, "memory_bytes", (int64_t)m->mem_bytes);
 	json_w_ki64(w, "vcpus", m->vcpus);
+	/* The stream may pause this long while the guest suspends. */
+	json_w_ki64(w, "suspend_timeout_s", m->conf.suspend_s);
 	/* The rings, so that the store entries are written early there. */
 	json_w_key(w, "rings");
 	json_w_arr_open(w);

@@ -41,6 +41,7 @@ struct hello {
 	uint8_t		 uuid[16];
 	int		 managed, live;
 	uint64_t	 mem_bytes;
+	int64_t		 suspend_s;	/* the source's shutdown-timeout */
 	int		 have_rings;
 	uint64_t	 rings[4];
 };
@@ -209,6 +210,9 @@ parse_hello(struct inc_job *ij, const char *body)
 	strlcpy(ij->h.id, id, sizeof(ij->h.id));
 	strlcpy(ij->h.name, name, sizeof(ij->h.name));
 	ij->h.mem_bytes = (uint64_t)mem;
+	if (json_get_i64(doc, "suspend_timeout_s", &ij->h.suspend_s) == -1 ||
+	    ij->h.suspend_s < 0 || ij->h.suspend_s > 86400)
+		ij->h.suspend_s = 0;
 	(void)json_get_bool(doc, "managed", &ij->h.managed);
 	(void)json_get_bool(doc, "live", &ij->h.live);
 	rings = json_get(doc, "rings");
@@ -313,11 +317,14 @@ receive(struct job *job, struct inc_job *ij)
 	memcpy(ij->rs.rings, ij->h.rings, sizeof(ij->rs.rings));
 	if (chan_send(ij->chan, MSG_ACCEPT, NULL, &cause) == -1)
 		goto fail;
+	/* The stream stands still while the guest there suspends. */
+	chan_set_timeout(ij->chan, ij->conf.timeout_s + (int)ij->h.suspend_s);
 	if (rs_stream(&ij->rs, xch, -1, chan_io(ij->chan), ij->peer) == -1) {
 		ij_fail(ij, ij->rs.err, "%s", ij->rs.cause);
 		refuse(ij);
 		goto out;
 	}
+	chan_set_timeout(ij->chan, ij->conf.timeout_s);
 	snprintf(reply, sizeof(reply), "{\"domid\":%u}", ij->rs.domid);
 	if (chan_send(ij->chan, MSG_READY, reply, &cause) == -1 ||
 	    chan_recv(ij->chan, &type, &body, &cause) == -1)

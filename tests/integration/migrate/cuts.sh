@@ -21,7 +21,7 @@ if ! ip netns list >/dev/null 2>&1 || [[ $(id -u) -ne 0 ]]; then
 fi
 h_setup || { echo "# cannot set up the two hosts"; exit 1; }
 CONF=('(xend-relocation-server yes)' '(xend-relocation-hosts-allow "")'
-    '(xend-relocation-timeout 3)' '(shutdown-timeout 5)')
+    '(xend-relocation-timeout 5)' '(shutdown-timeout 5)')
 h_conf A "${CONF[@]}"
 h_conf B "${CONF[@]}"
 h_stack A || exit 1
