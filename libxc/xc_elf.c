@@ -1,4 +1,4 @@
-/* libxc domain builder: ELF64 RISC-V images into a domain's RAM. */
+/* libxc domain builder: kernel images (ELF, vmlinux, Linux Image: lib/kimage.h) into a domain's RAM. */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "include/xvm/xc_dom.h"
 #include "include/xvm/xenctrl.h"
+#include "lib/kimage.h"
+#include "libxc/xc_private.h"
 
 #define XC_ELF_MAX_SEGS	16
 #define XC_ELF_MAX_SIZE	(256u << 20)
@@ -68,7 +71,7 @@ xc_elf_parse(const void *image, size_t len, struct xc_elf_seg *segs,
 
 static int
 load_seg(xc_interface *xch, uint32_t domid, const uint8_t *img,
-    const struct xc_elf_seg *s)
+    const struct kimage_seg *s)
 {
 	uint64_t	 first = s->paddr >> 12, last, n, i;
 	xen_pfn_t	*pfns;
@@ -103,15 +106,16 @@ load_seg(xc_interface *xch, uint32_t domid, const uint8_t *img,
 }
 
 int
-xc_dom_load_elf(xc_interface *xch, uint32_t domid, const char *path,
-    uint64_t *entry)
+xc_dom_load_kernel(xc_interface *xch, uint32_t domid, const char *path,
+    uint64_t ram_bytes, struct kimage *ki, const char **why)
 {
-	struct xc_elf_seg	 segs[XC_ELF_MAX_SEGS];
-	struct stat		 st;
-	uint8_t			*img = MAP_FAILED;
-	int			 fd, n, i, rc = -1, saved;
+	struct stat	 st;
+	uint8_t		*img = MAP_FAILED;
+	unsigned	 i;
+	int		 fd, rc = -1, saved;
 
-	if (path == NULL || entry == NULL) {
+	*why = NULL;
+	if (path == NULL || ki == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -119,18 +123,20 @@ xc_dom_load_elf(xc_interface *xch, uint32_t domid, const char *path,
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto out;
-	if (st.st_size <= 0 || (uint64_t)st.st_size > XC_ELF_MAX_SIZE) {
-		errno = st.st_size <= 0 ? ENOEXEC : EFBIG;
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > XC_ELF_MAX_SIZE) {
+		errno = !S_ISREG(st.st_mode) || st.st_size <= 0 ? ENOEXEC :
+		    EFBIG;
 		goto out;
 	}
 	img = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (img == MAP_FAILED)
 		goto out;
-	if ((n = xc_elf_parse(img, (size_t)st.st_size, segs, XC_ELF_MAX_SEGS,
-	    entry)) == -1)
+	if (kimage_parse(img, (size_t)st.st_size, XC_DOM_RAM_BASE, ram_bytes,
+	    ki, why) == -1)
 		goto out;
-	for (i = 0; i < n; i++)
-		if (load_seg(xch, domid, img, &segs[i]) == -1)
+	for (i = 0; i < ki->nsegs; i++)
+		if (load_seg(xch, domid, img, &ki->seg[i]) == -1)
 			goto out;
 	rc = 0;
 out:
@@ -140,4 +146,23 @@ out:
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+int
+xc_dom_load_elf(xc_interface *xch, uint32_t domid, const char *path,
+    uint64_t *entry)
+{
+	struct kimage	 ki;
+	const char	*why;
+
+	if (entry == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Anywhere in the address space above RAM's base: the caller knows. */
+	if (xc_dom_load_kernel(xch, domid, path, UINT64_MAX - XC_DOM_RAM_BASE,
+	    &ki, &why) == -1)
+		return -1;
+	*entry = ki.entry;
+	return 0;
 }
