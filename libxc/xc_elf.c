@@ -13,60 +13,35 @@
 #include "lib/kimage.h"
 #include "libxc/xc_private.h"
 
-#define XC_ELF_MAX_SEGS	16
 #define XC_ELF_MAX_SIZE	(256u << 20)
-
-static int
-fits(uint64_t off, uint64_t size, uint64_t len)
-{
-	return off <= len && size <= len - off;
-}
 
 int
 xc_elf_parse(const void *image, size_t len, struct xc_elf_seg *segs,
     unsigned max, uint64_t *entry)
 {
-	const uint8_t	*img = image;
-	Elf64_Ehdr	 eh;
-	Elf64_Phdr	 ph;
-	unsigned	 i, n = 0;
+	struct kimage	 ki;
+	const char	*why;
+	unsigned	 i;
 
-	if (image == NULL || len < sizeof(eh)) {
+	/* ELF only, by physical address: all of the address space is "RAM". */
+	if (image == NULL || len < SELFMAG || memcmp(image, ELFMAG, SELFMAG)) {
 		errno = ENOEXEC;
 		return -1;
 	}
-	memcpy(&eh, img, sizeof(eh));
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_RISCV ||
-	    eh.e_type != ET_EXEC || eh.e_phentsize != sizeof(Elf64_Phdr) ||
-	    !fits(eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(ph), len)) {
-		errno = ENOEXEC;
+	if (kimage_parse(image, len, 0, UINT64_MAX, &ki, &why) == -1)
+		return -1;
+	if (ki.nsegs > max) {
+		errno = EINVAL;
 		return -1;
 	}
-	for (i = 0; i < eh.e_phnum; i++) {
-		memcpy(&ph, img + eh.e_phoff + (uint64_t)i * sizeof(ph),
-		    sizeof(ph));
-		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
-			continue;
-		if (ph.p_filesz > ph.p_memsz ||
-		    !fits(ph.p_offset, ph.p_filesz, len) ||
-		    ph.p_paddr + ph.p_memsz < ph.p_paddr || n == max) {
-			errno = EINVAL;
-			return -1;
-		}
-		segs[n].paddr = ph.p_paddr;
-		segs[n].filesz = ph.p_filesz;
-		segs[n].memsz = ph.p_memsz;
-		segs[n].offset = ph.p_offset;
-		n++;
+	for (i = 0; i < ki.nsegs; i++) {
+		segs[i].paddr = ki.seg[i].paddr;
+		segs[i].filesz = ki.seg[i].filesz;
+		segs[i].memsz = ki.seg[i].memsz;
+		segs[i].offset = ki.seg[i].offset;
 	}
-	if (n == 0) {
-		errno = ENOEXEC;
-		return -1;
-	}
-	*entry = eh.e_entry;
-	return (int)n;
+	*entry = ki.entry;
+	return (int)ki.nsegs;
 }
 
 static int
