@@ -12,7 +12,8 @@
 
 #include <libfdt.h>
 
-#include "include/xvm/xc_dom.h"
+#include <xvm/xc_dom.h>
+
 #include "lib/fdt_virt.h"
 
 #define PH_DEVICES	0x100		/* PLIC, test device, GPIO */

@@ -8,8 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xenctrl.h"
+#include <xvm/xc_dom.h>
+#include <xvm/xenctrl.h>
+
 #include "lib/kimage.h"
 #include "libxc/xc_private.h"
 

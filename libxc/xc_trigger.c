@@ -1,8 +1,9 @@
 /* libxc: xc_domain_send_trigger, a press of one of a domain's buttons (Xen's XEN_DOMCTL_sendtrigger). */
 #include <errno.h>
 
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xenctrl.h"
+#include <xvm/privcmd.h>
+#include <xvm/xenctrl.h>
+
 #include "libxc/xc_private.h"
 
 int
