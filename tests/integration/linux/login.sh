@@ -28,9 +28,9 @@ mkcfg demo "console=ttyS0"
 "$XM" create "$T_ROOT/demo.cfg" >/dev/null || { t_not_ok "xm create demo"; exit 1; }
 # Typed at the console, as a person would; Ctrl-] detaches.
 out=$(python3 "$DRIVE" 600 \
-    'expect:demo console login: ' 'send:root\r' 'expect:demo:~# ' \
+    'expect:demo console login: ' 'send:root\r' 'expect:demo:/root# ' \
     'send:uname -sm; echo $((6 * 7))-ok; ps | grep -c acpi[d]\r' \
-    'expect:42-ok' 'expect:demo:~# ' \
+    'expect:42-ok' 'expect:demo:/root# ' \
     'send:echo hi >/tmp/f && cat /tmp/f && hostname\r' 'expect:demo\r\n' \
     'send:\x1d' -- "$XM" console demo 2>&1)
 status=$?
