@@ -72,7 +72,7 @@ load_ramdisk(xc_interface *xch, uint32_t domid, const char *path,
 	uint64_t	 addr;
 	int		 fd, rc, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = xc_open_image(path)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1) {
 		saved = errno;
@@ -154,14 +154,17 @@ xc_dom_build(xc_interface *xch, uint32_t domid,
 	top = XC_DOM_RAM_BASE + cfg->mem_kb * 1024;
 	img->dtb_addr = top - DTB_OFFSET;
 
+	img->failed = XC_DOM_FAILED_KERNEL;
 	if (xc_dom_load_kernel(xch, domid, cfg->kernel,
 	    img->dtb_addr - XC_DOM_RAM_BASE, &ki, &why) == -1)
 		return -1;
 	img->entry = ki.entry;
 	img->kernel_end = ki.hi;
+	img->failed = XC_DOM_FAILED_RAMDISK;
 	if (cfg->ramdisk != NULL && load_ramdisk(xch, domid, cfg->ramdisk,
 	    (ki.hi + PAGE - 1) & ~(PAGE - 1), img->dtb_addr, img) == -1)
 		return -1;
+	img->failed = XC_DOM_FAILED_SETUP;
 	if (setup_rings(xch, domid, cfg, img, top) == -1)
 		return -1;
 
@@ -184,5 +187,8 @@ xc_dom_build(xc_interface *xch, uint32_t domid,
 	ctx.x[10] = 0;
 	ctx.x[11] = img->dtb_addr;
 	ctx.priv = 1;
-	return xc_vcpu_setcontext(xch, domid, 0, &ctx);
+	if (xc_vcpu_setcontext(xch, domid, 0, &ctx) == -1)
+		return -1;
+	img->failed = 0;
+	return 0;
 }

@@ -82,6 +82,25 @@ load_seg(xc_interface *xch, uint32_t domid, const uint8_t *img,
 }
 
 int
+xc_open_image(const char *path)
+{
+	struct stat	 st;
+	int		 fd, fl;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+int
 xc_dom_load_kernel(xc_interface *xch, uint32_t domid, const char *path,
     uint64_t ram_bytes, struct kimage *ki, const char **why)
 {
@@ -95,7 +114,7 @@ xc_dom_load_kernel(xc_interface *xch, uint32_t domid, const char *path,
 		errno = EINVAL;
 		return -1;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = xc_open_image(path)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto out;
