@@ -344,7 +344,7 @@ api_host(struct api_req *ar, char **cause)
 	pair_int(ar->out, "xen_major", 3);
 	pair_int(ar->out, "xen_minor", 4);
 	pair_str(ar->out, "xen_extra", "-xvm");
-	pair_str(ar->out, "xen_caps", "xvm-riscv-rv64imac");
+	pair_str(ar->out, "xen_caps", "xvm-riscv-rv64imafdc");
 	pair_str(ar->out, "xen_scheduler", "credit");
 	pair_int(ar->out, "xen_pagesize", 4096);
 	pair_int(ar->out, "nr_domains", pi.nr_domains);
