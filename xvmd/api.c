@@ -15,11 +15,15 @@
 #include "lib/sock.h"
 #include "lib/xmalloc.h"
 #include "xvmd/api.h"
+#include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
 
 enum {
 	R_BODY = 0x1,		/* a JSON object body is required */
 	R_BODY_OPT = 0x2,	/* a JSON object body may be given */
+	R_DOM = 0x4,		/* :dom names a known domain (ar->vm), else 404 */
+	R_RUNNING = 0x8,	/* ... a running one, else 400 */
+	R_DOM0 = 0x10,		/* ... or Domain-0 (ar->vm NULL) */
 };
 
 struct route {
@@ -28,38 +32,67 @@ struct route {
 	api_fn			 fn;
 	int			 flags;
 	const char		*what;		/* for messages and logs */
+	const char		*dom0;		/* refusal when :dom is Domain-0 */
 };
+
+#define GET	EVHTTP_REQ_GET
+#define POST	EVHTTP_REQ_POST
+#define PUT	EVHTTP_REQ_PUT
+#define DELETE	EVHTTP_REQ_DELETE
+#define DOM	R_DOM
+#define RUN	(R_DOM | R_RUNNING)
 
 /* docs/api.md describes each route; keep the two in step. */
 static const struct route routes[] = {
-	{ EVHTTP_REQ_GET,    "/version", api_version, 0, "version" },
-	{ EVHTTP_REQ_GET,    "/host", api_host, 0, "host info" },
-	{ EVHTTP_REQ_GET,    "/host/settings", api_host_settings, 0, "host settings" },
-	{ EVHTTP_REQ_GET,    "/host/dmesg", api_host_dmesg, 0, "dmesg" },
-	{ EVHTTP_REQ_POST,   "/configs/check", api_config_check, R_BODY, "config check" },
-	{ EVHTTP_REQ_GET,    "/domains", api_dom_list, 0, "list" },
-	{ EVHTTP_REQ_POST,   "/domains", api_dom_create, R_BODY, "create" },
-	{ EVHTTP_REQ_GET,    "/domains/:dom", api_dom_info, 0, "info" },
-	{ EVHTTP_REQ_DELETE, "/domains/:dom", api_dom_destroy, 0, "destroy" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/start", api_dom_start, R_BODY_OPT, "start" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/shutdown", api_dom_shutdown, R_BODY_OPT, "shutdown" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/reboot", api_dom_reboot, R_BODY_OPT, "reboot" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/pause", api_dom_pause, 0, "pause" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/unpause", api_dom_unpause, 0, "unpause" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/rename", api_dom_rename, R_BODY, "rename" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/sysrq", api_dom_sysrq, R_BODY, "sysrq" },
-	{ EVHTTP_REQ_GET,    "/domains/:dom/vcpus", api_dom_vcpus, 0, "vcpu-list" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus", api_dom_vcpu_set, R_BODY, "vcpu-set" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin, R_BODY, "vcpu-pin" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/memory", api_dom_memory, R_BODY, "mem-set" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/maxmem", api_dom_maxmem, R_BODY, "mem-max" },
-	{ EVHTTP_REQ_GET,    "/domains/:dom/sched-credit", api_dom_sched_get, 0, "sched-credit" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/sched-credit", api_dom_sched_set, R_BODY, "sched-credit" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/save", api_dom_save, R_BODY, "save" },
-	{ EVHTTP_REQ_POST,   "/restore", api_dom_restore, R_BODY, "restore" },
-	{ EVHTTP_REQ_POST,   "/managed", api_managed_new, R_BODY, "new" },
-	{ EVHTTP_REQ_DELETE, "/managed/:dom", api_managed_delete, 0, "delete" },
+	{ GET, "/version", api_version, 0, "version" },
+	{ GET, "/host", api_host, 0, "host info" },
+	{ GET, "/host/settings", api_host_settings, 0, "host settings" },
+	{ GET, "/host/dmesg", api_host_dmesg, 0, "dmesg" },
+	{ POST, "/configs/check", api_config_check, R_BODY, "config check" },
+	{ GET, "/domains", api_dom_list, 0, "list" },
+	{ POST, "/domains", api_dom_create, R_BODY, "create" },
+	{ GET, "/domains/:dom", api_dom_info, DOM | R_DOM0, "info" },
+	{ DELETE, "/domains/:dom", api_dom_destroy, RUN, "destroy",
+	    .dom0 = "Domain-0 cannot be destroyed" },
+	{ POST, "/domains/:dom/start", api_dom_start, DOM | R_BODY_OPT,
+	    "start" },
+	{ POST, "/domains/:dom/shutdown", api_dom_shutdown, RUN | R_BODY_OPT,
+	    "shutdown", .dom0 = "Domain-0 is the host: shut it down with the "
+	    "host's tools" },
+	{ POST, "/domains/:dom/reboot", api_dom_reboot, RUN | R_BODY_OPT,
+	    "reboot", .dom0 = "Domain-0 is the host: shut it down with the "
+	    "host's tools" },
+	{ POST, "/domains/:dom/pause", api_dom_pause, RUN, "pause" },
+	{ POST, "/domains/:dom/unpause", api_dom_unpause, RUN, "unpause" },
+	{ POST, "/domains/:dom/rename", api_dom_rename, DOM | R_BODY,
+	    "rename" },
+	{ POST, "/domains/:dom/sysrq", api_dom_sysrq, RUN | R_BODY, "sysrq" },
+	{ GET, "/domains/:dom/vcpus", api_dom_vcpus, DOM, "vcpu-list" },
+	{ PUT, "/domains/:dom/vcpus", api_dom_vcpu_set, RUN | R_BODY,
+	    "vcpu-set" },
+	{ PUT, "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin,
+	    RUN | R_BODY, "vcpu-pin" },
+	{ PUT, "/domains/:dom/memory", api_dom_memory, RUN | R_BODY,
+	    "mem-set" },
+	{ PUT, "/domains/:dom/maxmem", api_dom_maxmem, RUN | R_BODY,
+	    "mem-max" },
+	{ GET, "/domains/:dom/sched-credit", api_dom_sched_get, RUN,
+	    "sched-credit" },
+	{ PUT, "/domains/:dom/sched-credit", api_dom_sched_set, RUN | R_BODY,
+	    "sched-credit" },
+	{ POST, "/domains/:dom/save", api_dom_save, DOM | R_BODY, "save",
+	    .dom0 = "Domain-0 cannot be saved" },
+	{ POST, "/restore", api_dom_restore, R_BODY, "restore" },
+	{ POST, "/managed", api_managed_new, R_BODY, "new" },
+	{ DELETE, "/managed/:dom", api_managed_delete, DOM, "delete" },
 };
+
+#undef GET
+#undef POST
+#undef PUT
+#undef DELETE
+#undef DOM
+#undef RUN
 
 static const struct {
 	int		 err;
@@ -251,6 +284,41 @@ route_find(enum evhttp_cmd_type method, const char *path, char **copies,
 }
 
 static int
+is_dom0(const char *dom)
+{
+	return strcmp(dom, "0") == 0 || strcmp(dom, "Domain-0") == 0;
+}
+
+/*
+ * What the route's flags ask of :dom (params[0]), written once: Domain-0
+ * refused or passed on, the domain found (ar->vm), running.  0 or errno.
+ */
+static int
+resolve_dom(const struct route *r, struct api_req *ar, char **cause)
+{
+	const char	*dom = ar->params[0];
+
+	if (!(r->flags & R_DOM))
+		return 0;
+	if (is_dom0(dom) && r->dom0 != NULL) {
+		*cause = xstrdup(r->dom0);
+		return EPERM;
+	}
+	if (is_dom0(dom) && (r->flags & R_DOM0))
+		return 0;
+	if ((ar->vm = vm_find(ar->xd, dom)) == NULL) {
+		xasprintf(cause, "domain '%s' does not exist", dom);
+		return ENOENT;
+	}
+	if ((r->flags & R_RUNNING) && ar->vm->domid < 0) {
+		xasprintf(cause, "domain '%s' is not running", ar->vm->name);
+		ar->vm = NULL;
+		return EINVAL;
+	}
+	return 0;
+}
+
+static int
 read_body(struct evhttp_request *req, yajl_val *body, char **cause)
 {
 	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
@@ -323,6 +391,11 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	if (((r->flags & R_BODY) || ((r->flags & R_BODY_OPT) &&
 	    evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0)) &&
 	    (err = read_body(req, &ar.body, &cause)) != 0) {
+		send_error(req, err, cause);
+		goto out;
+	}
+	if ((err = resolve_dom(r, &ar, &cause)) != 0) {
+		log_info("%s %s: %s", r->what, path, cause);
 		send_error(req, err, cause);
 		goto out;
 	}

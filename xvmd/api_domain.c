@@ -37,39 +37,6 @@ start_error(int err)
 	}
 }
 
-/* The vm named by :dom, or ENOENT with the message. */
-static struct vm *
-lookup(struct api_req *ar, char **cause, int *err)
-{
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	if (vm == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		*err = ENOENT;
-	}
-	return vm;
-}
-
-static struct vm *
-lookup_running(struct api_req *ar, char **cause, int *err)
-{
-	struct vm	*vm = lookup(ar, cause, err);
-
-	if (vm != NULL && vm->domid < 0) {
-		xasprintf(cause, "domain '%s' is not running", vm->name);
-		*err = EINVAL;
-		return NULL;
-	}
-	return vm;
-}
-
-static int
-is_dom0(struct api_req *ar)
-{
-	return strcmp(ar->params[0], "0") == 0 ||
-	    strcmp(ar->params[0], "Domain-0") == 0;
-}
-
 int
 api_dom_list(struct api_req *ar, char **cause)
 {
@@ -92,18 +59,15 @@ api_dom_list(struct api_req *ar, char **cause)
 int
 api_dom_info(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
 	const char	*q;
-	int		 err = 0;
 
+	(void)cause;
 	json_w_key(ar->out, "domain");
-	if (is_dom0(ar)) {
+	if (ar->vm == NULL) {		/* Domain-0 */
 		vm_dom0_to_json(ar->xd, ar->out, 1);
 		return 0;
 	}
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
-	vm_to_json(ar->xd, vm, ar->out, 1, (q = api_query(ar, "long")) !=
+	vm_to_json(ar->xd, ar->vm, ar->out, 1, (q = api_query(ar, "long")) !=
 	    NULL && strcmp(q, "1") == 0);
 	return 0;
 }
@@ -180,11 +144,8 @@ api_managed_new(struct api_req *ar, char **cause)
 int
 api_managed_delete(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0;
+	struct vm	*vm = ar->vm;
 
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
 	if (!vm->managed) {
 		xasprintf(cause, "domain '%s' is not managed", vm->name);
 		return EINVAL;
@@ -203,11 +164,9 @@ api_managed_delete(struct api_req *ar, char **cause)
 int
 api_dom_start(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0, paused = 0;
+	struct vm	*vm = ar->vm;
+	int		 paused = 0;
 
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
 	if (vm->domid >= 0) {
 		xasprintf(cause, "domain '%s' is already running", vm->name);
 		return EBUSY;
@@ -224,34 +183,15 @@ api_dom_start(struct api_req *ar, char **cause)
 int
 api_dom_destroy(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0;
-
-	if (is_dom0(ar)) {
-		*cause = xstrdup("Domain-0 cannot be destroyed");
-		return EPERM;
-	}
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
-		return err;
-	return lc_destroy(ar->xd, vm, cause) == -1 ? EIO : 0;
+	return lc_destroy(ar->xd, ar->vm, cause) == -1 ? EIO : 0;
 }
 
 static int
 shutdown_like(struct api_req *ar, char **cause, const char *how)
 {
-	struct vm	*vm;
-	int		 err = 0;
-
-	if (is_dom0(ar)) {
-		xasprintf(cause, "Domain-0 is the host: shut it down with "
-		    "the host's tools");
-		return EPERM;
-	}
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
-		return err;
-	if (lc_shutdown(ar->xd, vm, how, cause) == -1)
+	if (lc_shutdown(ar->xd, ar->vm, how, cause) == -1)
 		return EIO;
-	json_w_ki64(ar->out, "domid", vm->domid);
+	json_w_ki64(ar->out, "domid", ar->vm->domid);
 	return 0;
 }
 
@@ -270,11 +210,9 @@ api_dom_reboot(struct api_req *ar, char **cause)
 static int
 pause_like(struct api_req *ar, char **cause, int pause)
 {
-	struct vm	*vm;
-	int		 err = 0, rc;
+	struct vm	*vm = ar->vm;
+	int		 err, rc;
 
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
-		return err;
 	rc = pause ? xc_domain_pause(ar->xd->xch, (uint32_t)vm->domid) :
 	    xc_domain_unpause(ar->xd->xch, (uint32_t)vm->domid);
 	if (rc == -1) {
@@ -301,22 +239,15 @@ api_dom_unpause(struct api_req *ar, char **cause)
 int
 api_dom_save(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
 	const char	*file;
-	int		 err = 0, checkpoint = 0;
+	int		 err, checkpoint = 0;
 
-	if (is_dom0(ar)) {
-		*cause = xstrdup("Domain-0 cannot be saved");
-		return EPERM;
-	}
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
 	if ((file = json_get_str(ar->body, "file")) == NULL) {
 		*cause = xstrdup("'file' (where to save) is required");
 		return EINVAL;
 	}
 	(void)json_get_bool(ar->body, "checkpoint", &checkpoint);
-	if ((err = save_begin(ar->xd, vm, file, checkpoint, api_defer(ar),
+	if ((err = save_begin(ar->xd, ar->vm, file, checkpoint, api_defer(ar),
 	    cause)) != 0)
 		api_undefer(ar);	/* answered now, with the error */
 	return err;

@@ -20,22 +20,6 @@
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
 
-static struct vm *
-running(struct api_req *ar, char **cause, int *err)
-{
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	*err = ENOENT;
-	if (vm == NULL)
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-	else if (vm->domid < 0) {
-		xasprintf(cause, "domain '%s' is not running", vm->name);
-		*err = EINVAL;
-		vm = NULL;
-	}
-	return vm;
-}
-
 /* An integer member of the body within [min, max]. */
 static int
 body_int(struct api_req *ar, const char *key, int64_t min, int64_t max,
@@ -52,15 +36,11 @@ body_int(struct api_req *ar, const char *key, int64_t min, int64_t max,
 int
 api_dom_rename(struct api_req *ar, char **cause)
 {
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
+	struct vm	*vm = ar->vm;
 	const char	*name = json_get_str(ar->body, "name");
 	char		 text[128], path[64], *why = NULL;
 	struct domcfg	*probe;
 
-	if (vm == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		return ENOENT;
-	}
 	if (name == NULL) {
 		*cause = xstrdup("'name' is required");
 		return EINVAL;
@@ -94,11 +74,8 @@ api_dom_sysrq(struct api_req *ar, char **cause)
 {
 	const char	*key = json_get_str(ar->body, "key");
 	char		 path[64];
-	struct vm	*vm;
-	int		 err;
+	struct vm	*vm = ar->vm;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (key == NULL || strlen(key) != 1) {
 		*cause = xstrdup("'key' must be one character");
 		return EINVAL;
@@ -115,14 +92,9 @@ api_dom_sysrq(struct api_req *ar, char **cause)
 int
 api_dom_vcpus(struct api_req *ar, char **cause)
 {
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	if (vm == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		return ENOENT;
-	}
+	(void)cause;
 	json_w_key(ar->out, "domain");
-	vm_to_json(ar->xd, vm, ar->out, 1, 0);
+	vm_to_json(ar->xd, ar->vm, ar->out, 1, 0);
 	return 0;
 }
 
@@ -130,14 +102,12 @@ api_dom_vcpus(struct api_req *ar, char **cause)
 int
 api_dom_vcpu_set(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
+	struct vm	*vm = ar->vm;
 	char		 path[96];
 	int64_t		 n;
 	unsigned int	 i;
 	int		 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if ((err = body_int(ar, "count", 1, vm->cfg->vcpus, &n, cause)) != 0)
 		return err;
 	for (i = 0; i < vm->cfg->vcpus; i++) {
@@ -159,11 +129,9 @@ api_dom_vcpu_pin(struct api_req *ar, char **cause)
 	const char	*cpus = json_get_str(ar->body, "cpus");
 	uint64_t	 mask, v;
 	unsigned int	 i, first, last;
-	struct vm	*vm;
+	struct vm	*vm = ar->vm;
 	int		 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (cpus == NULL) {
 		*cause = xstrdup("'cpus' is required");
 		return EINVAL;
@@ -194,13 +162,11 @@ api_dom_vcpu_pin(struct api_req *ar, char **cause)
 int
 api_dom_memory(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
+	struct vm	*vm = ar->vm;
 	char		 path[64], val[32];
 	int64_t		 mib;
 	int		 err, n;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if ((err = body_int(ar, "mib", 1, (int64_t)vm->cfg->maxmem, &mib,
 	    cause)) != 0)
 		return err;
@@ -219,12 +185,10 @@ api_dom_memory(struct api_req *ar, char **cause)
 int
 api_dom_maxmem(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
+	struct vm	*vm = ar->vm;
 	int64_t		 mib;
 	int		 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if ((err = body_int(ar, "mib", 1, 1024 * 1024, &mib, cause)) != 0)
 		return err;
 	if (xc_domain_setmaxmem(ar->xd->xch, (uint32_t)vm->domid,
@@ -241,11 +205,8 @@ int
 api_dom_sched_get(struct api_req *ar, char **cause)
 {
 	struct xen_domctl_sched_credit	 sc;
-	struct vm			*vm;
-	int				 err;
+	struct vm			*vm = ar->vm;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (xc_sched_credit_domain_get(ar->xd->xch, (uint32_t)vm->domid,
 	    &sc) == -1) {
 		xasprintf(cause, "sched-credit of %s: %s", vm->name,
@@ -264,12 +225,10 @@ int
 api_dom_sched_set(struct api_req *ar, char **cause)
 {
 	struct xen_domctl_sched_credit	 sc;
-	struct vm			*vm;
+	struct vm			*vm = ar->vm;
 	int64_t				 v;
 	int				 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (xc_sched_credit_domain_get(ar->xd->xch, (uint32_t)vm->domid,
 	    &sc) == -1) {
 		xasprintf(cause, "sched-credit of %s: %s", vm->name,
