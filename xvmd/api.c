@@ -15,7 +15,7 @@
 #include "lib/sock.h"
 #include "lib/xmalloc.h"
 #include "xvmd/api.h"
-#include "xvmd/vm.h"
+#include "xvmd/domops.h"
 #include "xvmd/xvmd.h"
 
 enum {
@@ -32,8 +32,40 @@ struct route {
 	api_fn			 fn;
 	int			 flags;
 	const char		*what;		/* for messages and logs */
+	const struct api_field	*fields;	/* the body's members */
 	const char		*dom0;		/* refusal when :dom is Domain-0 */
 };
+
+/* The members of each body (docs/api.md). */
+#define CONFIG	{ "config", API_STR, "the file's text" }
+#define FILE_	{ "file", API_STR, NULL }
+#define PAUSED	{ "paused", API_BOOL, NULL }
+#define END	{ NULL, 0, NULL }
+static const struct api_field f_check[] = { CONFIG, FILE_, END };
+static const struct api_field f_create[] = { CONFIG, FILE_, PAUSED, END };
+static const struct api_field f_start[] = { PAUSED, END };
+static const struct api_field f_none[] = { END };
+static const struct api_field f_rename[] = {
+	{ "name", API_STR, "the new name" }, END };
+static const struct api_field f_sysrq[] = {
+	{ "key", API_STR, "one character" }, END };
+static const struct api_field f_vcpus[] = {
+	{ "count", API_INT, "the number of vCPUs" }, END };
+static const struct api_field f_pin[] = {
+	{ "cpus", API_STR, "CPUs such as 0-3,^2 or all" }, END };
+static const struct api_field f_mib[] = {
+	{ "mib", API_INT, "MiB" }, END };
+static const struct api_field f_sched[] = {
+	{ "weight", API_INT, NULL }, { "cap", API_INT, NULL }, END };
+static const struct api_field f_save[] = {
+	{ "file", API_STR, "where to save" },
+	{ "checkpoint", API_BOOL, NULL }, END };
+static const struct api_field f_restore[] = {
+	{ "file", API_STR, "a file made by xm save" }, PAUSED, END };
+#undef CONFIG
+#undef FILE_
+#undef PAUSED
+#undef END
 
 #define GET	EVHTTP_REQ_GET
 #define POST	EVHTTP_REQ_POST
@@ -41,50 +73,52 @@ struct route {
 #define DELETE	EVHTTP_REQ_DELETE
 #define DOM	R_DOM
 #define RUN	(R_DOM | R_RUNNING)
+#define HOST0	"Domain-0 is the host: shut it down with the host's tools"
 
 /* docs/api.md describes each route; keep the two in step. */
 static const struct route routes[] = {
-	{ GET, "/version", api_version, 0, "version" },
-	{ GET, "/host", api_host, 0, "host info" },
-	{ GET, "/host/settings", api_host_settings, 0, "host settings" },
-	{ GET, "/host/dmesg", api_host_dmesg, 0, "dmesg" },
-	{ POST, "/configs/check", api_config_check, R_BODY, "config check" },
-	{ GET, "/domains", api_dom_list, 0, "list" },
-	{ POST, "/domains", api_dom_create, R_BODY, "create" },
-	{ GET, "/domains/:dom", api_dom_info, DOM | R_DOM0, "info" },
-	{ DELETE, "/domains/:dom", api_dom_destroy, RUN, "destroy",
+	{ GET, "/version", api_version, 0, "version", NULL },
+	{ GET, "/host", api_host, 0, "host info", NULL },
+	{ GET, "/host/settings", api_host_settings, 0, "host settings", NULL },
+	{ GET, "/host/dmesg", api_host_dmesg, 0, "dmesg", NULL },
+	{ POST, "/configs/check", api_config_check, R_BODY, "config check",
+	    f_check },
+	{ GET, "/domains", api_dom_list, 0, "list", NULL },
+	{ POST, "/domains", api_dom_create, R_BODY, "create", f_create },
+	{ GET, "/domains/:dom", api_dom_info, DOM | R_DOM0, "info", NULL },
+	{ DELETE, "/domains/:dom", api_dom_destroy, RUN, "destroy", NULL,
 	    .dom0 = "Domain-0 cannot be destroyed" },
 	{ POST, "/domains/:dom/start", api_dom_start, DOM | R_BODY_OPT,
-	    "start" },
+	    "start", f_start },
 	{ POST, "/domains/:dom/shutdown", api_dom_shutdown, RUN | R_BODY_OPT,
-	    "shutdown", .dom0 = "Domain-0 is the host: shut it down with the "
-	    "host's tools" },
+	    "shutdown", f_none, .dom0 = HOST0 },
 	{ POST, "/domains/:dom/reboot", api_dom_reboot, RUN | R_BODY_OPT,
-	    "reboot", .dom0 = "Domain-0 is the host: shut it down with the "
-	    "host's tools" },
-	{ POST, "/domains/:dom/pause", api_dom_pause, RUN, "pause" },
-	{ POST, "/domains/:dom/unpause", api_dom_unpause, RUN, "unpause" },
+	    "reboot", f_none, .dom0 = HOST0 },
+	{ POST, "/domains/:dom/pause", api_dom_pause, RUN, "pause", NULL },
+	{ POST, "/domains/:dom/unpause", api_dom_unpause, RUN, "unpause",
+	    NULL },
 	{ POST, "/domains/:dom/rename", api_dom_rename, DOM | R_BODY,
-	    "rename" },
-	{ POST, "/domains/:dom/sysrq", api_dom_sysrq, RUN | R_BODY, "sysrq" },
-	{ GET, "/domains/:dom/vcpus", api_dom_vcpus, DOM, "vcpu-list" },
+	    "rename", f_rename },
+	{ POST, "/domains/:dom/sysrq", api_dom_sysrq, RUN | R_BODY, "sysrq",
+	    f_sysrq },
+	{ GET, "/domains/:dom/vcpus", api_dom_vcpus, DOM, "vcpu-list", NULL },
 	{ PUT, "/domains/:dom/vcpus", api_dom_vcpu_set, RUN | R_BODY,
-	    "vcpu-set" },
+	    "vcpu-set", f_vcpus },
 	{ PUT, "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin,
-	    RUN | R_BODY, "vcpu-pin" },
+	    RUN | R_BODY, "vcpu-pin", f_pin },
 	{ PUT, "/domains/:dom/memory", api_dom_memory, RUN | R_BODY,
-	    "mem-set" },
+	    "mem-set", f_mib },
 	{ PUT, "/domains/:dom/maxmem", api_dom_maxmem, RUN | R_BODY,
-	    "mem-max" },
+	    "mem-max", f_mib },
 	{ GET, "/domains/:dom/sched-credit", api_dom_sched_get, RUN,
-	    "sched-credit" },
+	    "sched-credit", NULL },
 	{ PUT, "/domains/:dom/sched-credit", api_dom_sched_set, RUN | R_BODY,
-	    "sched-credit" },
+	    "sched-credit", f_sched },
 	{ POST, "/domains/:dom/save", api_dom_save, DOM | R_BODY, "save",
-	    .dom0 = "Domain-0 cannot be saved" },
-	{ POST, "/restore", api_dom_restore, R_BODY, "restore" },
-	{ POST, "/managed", api_managed_new, R_BODY, "new" },
-	{ DELETE, "/managed/:dom", api_managed_delete, DOM, "delete" },
+	    f_save, .dom0 = "Domain-0 cannot be saved" },
+	{ POST, "/restore", api_dom_restore, R_BODY, "restore", f_restore },
+	{ POST, "/managed", api_managed_new, R_BODY, "new", f_check },
+	{ DELETE, "/managed/:dom", api_managed_delete, DOM, "delete", NULL },
 };
 
 #undef GET
@@ -93,6 +127,7 @@ static const struct route routes[] = {
 #undef DELETE
 #undef DOM
 #undef RUN
+#undef HOST0
 
 static const struct {
 	int		 err;
@@ -237,6 +272,12 @@ api_later_reply(struct api_later *l, int err, const char *message,
 	free(l);
 }
 
+void
+api_later_done(void *later, int err, const char *message, const char *json)
+{
+	api_later_reply(later, err, message, 200, json);
+}
+
 /* Match path against pattern; fill params.  1 on match. */
 static int
 match(const char *pattern, char *path, const char **params)
@@ -283,12 +324,6 @@ route_find(enum evhttp_cmd_type method, const char *path, char **copies,
 	return NULL;
 }
 
-static int
-is_dom0(const char *dom)
-{
-	return strcmp(dom, "0") == 0 || strcmp(dom, "Domain-0") == 0;
-}
-
 /*
  * What the route's flags ask of :dom (params[0]), written once: Domain-0
  * refused or passed on, the domain found (ar->vm), running.  0 or errno.
@@ -297,25 +332,19 @@ static int
 resolve_dom(const struct route *r, struct api_req *ar, char **cause)
 {
 	const char	*dom = ar->params[0];
+	int		 err = 0;
 
 	if (!(r->flags & R_DOM))
 		return 0;
-	if (is_dom0(dom) && r->dom0 != NULL) {
+	if (dom_is_dom0(dom) && r->dom0 != NULL) {
 		*cause = xstrdup(r->dom0);
 		return EPERM;
 	}
-	if (is_dom0(dom) && (r->flags & R_DOM0))
+	if (dom_is_dom0(dom) && (r->flags & R_DOM0))
 		return 0;
-	if ((ar->vm = vm_find(ar->xd, dom)) == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", dom);
-		return ENOENT;
-	}
-	if ((r->flags & R_RUNNING) && ar->vm->domid < 0) {
-		xasprintf(cause, "domain '%s' is not running", ar->vm->name);
-		ar->vm = NULL;
-		return EINVAL;
-	}
-	return 0;
+	ar->vm = r->flags & R_RUNNING ? dom_lookup_running(ar->xd, dom, &err,
+	    cause) : dom_lookup(ar->xd, dom, &err, cause);
+	return ar->vm != NULL ? 0 : err;
 }
 
 static int
@@ -390,8 +419,15 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	}
 	if (((r->flags & R_BODY) || ((r->flags & R_BODY_OPT) &&
 	    evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0)) &&
-	    (err = read_body(req, &ar.body, &cause)) != 0) {
+	    ((err = read_body(req, &ar.body, &cause)) != 0 ||
+	    (err = api_check_body(ar.body, r->fields, &cause)) != 0)) {
 		send_error(req, err, cause);
+		goto out;
+	}
+	if (!(r->flags & (R_BODY | R_BODY_OPT)) &&
+	    evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0) {
+		xasprintf(&cause, "%s %s takes no body", r->what, path);
+		send_error(req, EINVAL, cause);
 		goto out;
 	}
 	if ((err = resolve_dom(r, &ar, &cause)) != 0) {

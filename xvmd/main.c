@@ -14,7 +14,9 @@
 #include "lib/paths.h"
 #include "xvmd/control.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/recover.h"
 #include "xvmd/settings.h"
+#include "xvmd/virt.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
 
@@ -63,11 +65,14 @@ on_term(void *arg)
 	event_base_loopbreak(xd->base);
 }
 
-/* Settings, the hypervisor and the store, known domains, the API socket. */
+/*
+ * Settings, the hypervisor and the store, known domains, the API socket
+ * and libvirt's (the second front-end, virt.h).
+ */
 static void
 start(struct xvmd *xd, const char *conffile, const char *sock)
 {
-	char	*cause = NULL;
+	char	*cause = NULL, *vpath, *vpath_ro;
 
 	xendconf_defaults(&xd->conf);
 	if (settings_load(&xd->conf, conffile, &cause) == -1)
@@ -81,9 +86,16 @@ start(struct xvmd *xd, const char *conffile, const char *sock)
 	if ((xd->xs = xs_open(0)) == NULL)
 		fatal("cannot reach the store (is xenstored running?)");
 	xsdom_load_managed(xd);
-	xsdom_recover_running(xd);
+	recover_running(xd);
 	if (control_listen(xd, sock) == -1)
 		fatal("listen on %s", sock);
+	if ((vpath = xvm_path(XVM_VIRT_SOCK)) == NULL ||
+	    (vpath_ro = xvm_path(XVM_VIRT_SOCK_RO)) == NULL)
+		fatal("socket path");
+	if (virt_start(xd, vpath, vpath_ro) == -1)
+		fatal("listen on %s", vpath);
+	free(vpath);
+	free(vpath_ro);
 	lc_watch(xd);
 	lc_check(xd);
 	lc_autostart(xd);
@@ -98,6 +110,7 @@ stop(struct xvmd *xd, const char *sock)
 
 	log_info("xvmd stopping; running domains are left alone");
 	lc_unwatch(xd);
+	virt_stop(xd);
 	control_close(xd);
 	while ((vm = TAILQ_FIRST(&xd->vms)) != NULL) {
 		TAILQ_REMOVE(&xd->vms, vm, entry);
