@@ -65,20 +65,10 @@ api_dom_migrate(struct api_req *ar, char **cause)
 {
 	struct migrate_args	 a = { .tls = -1 };
 	struct migration	*m = NULL;
-	struct vm		*vm;
 	struct api_later	*later = NULL;
 	uint32_t		 port;
 	int			 err, wait = 1, ssl = 0;
 
-	if (strcmp(ar->params[0], "0") == 0 ||
-	    strcmp(ar->params[0], "Domain-0") == 0) {
-		*cause = xstrdup("Domain-0 cannot be migrated");
-		return EPERM;
-	}
-	if ((vm = vm_find(ar->xd, ar->params[0])) == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		return ENOENT;
-	}
 	if ((a.host = json_get_str(ar->body, "host")) == NULL) {
 		*cause = xstrdup("'host' (where to migrate) is required");
 		return EINVAL;
@@ -95,7 +85,7 @@ api_dom_migrate(struct api_req *ar, char **cause)
 	(void)json_get_bool(ar->body, "wait", &wait);
 	if (wait)
 		later = api_defer(ar);
-	if ((err = migrate_start(ar->xd, vm, &a, wait ? answer : NULL, later,
+	if ((err = migrate_start(ar->xd, ar->vm, &a, wait ? answer : NULL, later,
 	    &m, cause)) != 0) {
 		if (wait)
 			api_undefer(ar);

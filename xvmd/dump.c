@@ -228,26 +228,15 @@ dump_on_crash(struct xvmd *xd, struct vm *vm)
 int
 api_dom_dump_core(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
 	const char	*file = NULL;
 	int		 err, live = 0, crash = 0;
 
-	if (strcmp(ar->params[0], "0") == 0 ||
-	    strcmp(ar->params[0], "Domain-0") == 0) {
-		*cause = xstrdup("Domain-0 is the host: use the host's own "
-		    "tools for its core");
-		return EPERM;
-	}
-	if ((vm = vm_find(ar->xd, ar->params[0])) == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		return ENOENT;
-	}
 	if (ar->body != NULL) {
 		file = json_get_str(ar->body, "file");
 		(void)json_get_bool(ar->body, "live", &live);
 		(void)json_get_bool(ar->body, "crash", &crash);
 	}
-	if ((err = dump_begin(ar->xd, vm, file, live, crash, api_defer(ar),
+	if ((err = dump_begin(ar->xd, ar->vm, file, live, crash, api_defer(ar),
 	    cause)) != 0)
 		api_undefer(ar);
 	return err;
