@@ -59,6 +59,10 @@ cpu_reset(struct vcpu *v, uint64_t pc, enum cpu_priv priv)
 	/* FS starts Off: software turns the FPU on before using it */
 	memset(v->f, 0, sizeof(v->f));
 	v->fflags = v->frm = 0;
+	/* PMP entries reset to OFF and unlocked (3.7.1) */
+	memset(v->pmpcfg, 0, sizeof(v->pmpcfg));
+	memset(v->pmpaddr, 0, sizeof(v->pmpaddr));
+	v->pmp_locked = 0;
 	v->medeleg = v->mideleg = 0;
 	v->mie = 0;
 	atomic_store(&v->mip, 0);

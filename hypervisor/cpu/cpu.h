@@ -177,13 +177,19 @@ struct cpu_context {
 	/* from here on: added with F and D (a shorter context has none) */
 	uint64_t	f[32];		/* f0-f31, singles NaN-boxed */
 	uint64_t	fcsr;		/* frm << 5 | fflags */
+	/* from here on: added with PMP entries */
+	uint64_t	pmpcfg[2];	/* pmpcfg0, pmpcfg2 */
+	uint64_t	pmpaddr[16];
 };
 /*
- * Contexts saved before F and D end at 'f': a loader given that many
- * fields zeroes the rest (FS is then Off, as mstatus says).
+ * Older layouts are prefixes: before F and D a context ended at 'f'
+ * (V1), before PMP at 'pmpcfg' (V2).  A loader given such a count zeroes
+ * the rest: FS Off (as the saved mstatus says), PMP entries off.
  */
 #define CPU_CONTEXT_FIELDS	(sizeof(struct cpu_context) / sizeof(uint64_t))
 #define CPU_CONTEXT_FIELDS_V1	(offsetof(struct cpu_context, f) / \
+				 sizeof(uint64_t))
+#define CPU_CONTEXT_FIELDS_V2	(offsetof(struct cpu_context, pmpcfg) / \
 				 sizeof(uint64_t))
 void	cpu_get_context(const struct vcpu *, struct cpu_context *);
 /*

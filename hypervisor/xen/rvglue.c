@@ -375,8 +375,9 @@ rv_load_vcpu(struct dom_vcpu *v, const uint64_t *fields, unsigned n)
 {
 	struct cpu_context	c;
 
-	/* a context from before F and D: no FP state */
-	if (n != CPU_CONTEXT_FIELDS && n != CPU_CONTEXT_FIELDS_V1)
+	/* older layouts (before F and D, before PMP) are prefixes */
+	if (n != CPU_CONTEXT_FIELDS && n != CPU_CONTEXT_FIELDS_V2 &&
+	    n != CPU_CONTEXT_FIELDS_V1)
 		return EINVAL;
 	memset(&c, 0, sizeof(c));
 	memcpy(&c, fields, n * sizeof(uint64_t));
