@@ -300,8 +300,8 @@ exit_status(struct machine *m, struct hart *harts)
 		 * A run boots its guest once: a reboot (Linux after a panic
 		 * with panic=N reboots this way) means it did not finish.
 		 */
-		log_warnx("the guest rebooted (a panic with panic=N does "
-		    "that): exiting with status %d", RUN_EXIT_REBOOT);
+		log_info("the guest asked for a reboot: a run boots its "
+		    "guest once (exit status %d)", RUN_EXIT_REBOOT);
 		return RUN_EXIT_REBOOT;
 	default:
 		for (i = 0; i < machine_nvcpus(m); i++) {

@@ -14,7 +14,6 @@ guest_main(unsigned long hartid, unsigned long fdt)
 	(void)fdt;
 #if defined(POWER16)
 	gprintf("power-off with a 16-bit store\n");
-	*(volatile uint8_t *)SYSCON = 0x55;	/* a byte store is ignored */
 	*(volatile uint16_t *)SYSCON = 0x5555;
 #elif defined(REBOOT)
 	gprintf("reboot\n");

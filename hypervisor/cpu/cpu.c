@@ -216,6 +216,23 @@ cpu_set_reg(struct vcpu *v, unsigned reg, uint64_t val)
 		v->x[reg] = val;
 }
 
+void
+cpu_get_fp(const struct vcpu *v, uint64_t f[32], uint64_t *fcsr)
+{
+	memcpy(f, v->f, sizeof(v->f));
+	*fcsr = (uint64_t)(v->frm << 5 | v->fflags);
+}
+
+void
+cpu_set_fp(struct vcpu *v, const uint64_t f[32], uint64_t fcsr)
+{
+	memcpy(v->f, f, sizeof(v->f));
+	v->fflags = (uint32_t)fcsr & 0x1f;
+	v->frm = (uint32_t)(fcsr >> 5) & 7;
+	if (v->mstatus & MS_FS)
+		v->mstatus |= MS_FS;
+}
+
 uint64_t cpu_get_pc(const struct vcpu *v) { return v->pc; }
 void cpu_set_pc(struct vcpu *v, uint64_t pc) { v->pc = pc & ~1ULL; }
 enum cpu_priv cpu_get_priv(const struct vcpu *v) { return (enum cpu_priv)v->priv; }

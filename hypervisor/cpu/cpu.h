@@ -132,6 +132,13 @@ void	cpu_flush_tlb(struct vcpu *);
 /* Register and state access for embedders (not thread-safe vs. cpu_run). */
 uint64_t cpu_get_reg(const struct vcpu *, unsigned reg);	/* x0..x31 */
 void	cpu_set_reg(struct vcpu *, unsigned reg, uint64_t);
+/*
+ * f0-f31 and fcsr (frm << 5 | fflags).  Setting them makes mstatus.FS
+ * Dirty unless it is Off (the guest must save what it did not write);
+ * fcsr bits above 7 are ignored.
+ */
+void	cpu_get_fp(const struct vcpu *, uint64_t f[32], uint64_t *fcsr);
+void	cpu_set_fp(struct vcpu *, const uint64_t f[32], uint64_t fcsr);
 uint64_t cpu_get_pc(const struct vcpu *);
 void	cpu_set_pc(struct vcpu *, uint64_t);
 enum cpu_priv cpu_get_priv(const struct vcpu *);

@@ -2,7 +2,7 @@
  * The SiFive test device ("sifive,test0", QEMU hw/misc/sifive_test.c's
  * register, as DESIGN.md §4 describes): one register at offset 0, written
  * with 16- or 32-bit stores (OpenSBI 1.1 powers off with a 16-bit store
- * of 0x5555; byte stores are ignored, as on QEMU).  0x5555 powers off
+ * of 0x5555; byte stores are ignored).  0x5555 powers off
  * (status 0), 0x7777 reboots, code << 16 | 0x3333 fails with exit status
  * 'code' (a 16-bit store carries no code).  Linux drives it through the
  * DT's syscon-poweroff and syscon-reboot nodes.
