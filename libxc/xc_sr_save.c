@@ -391,6 +391,7 @@ xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
 		errno = EINVAL;
 		return -1;
 	}
+	cb->stopped_pages = 0;
 	if (live) {
 		if (sr_peek_shape(xch, dom, &d) == -1)
 			return -1;
@@ -426,6 +427,7 @@ xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
 			goto out;
 	} else if (send_all(&sv, &sent) == -1)
 		goto out;
+	cb->stopped_pages = sent;
 	if (sr_write_rec(sv.s, SR_REC_HV_CONTEXT, ctx, clen, NULL, 0) == -1 ||
 	    sr_write_end(sv.s) == -1)
 		goto out;

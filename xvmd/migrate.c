@@ -247,6 +247,16 @@ suspend_overdue(struct migration *m)
 	return 1;
 }
 
+/* Under m->lock: one more round of 'sent' pages, for the record. */
+static void
+count_round(struct migration *m, uint64_t sent)
+{
+	if (m->nrounds < MIG_ROUNDS_KEPT)
+		m->round_pages[m->nrounds++] = sent;
+	else
+		m->round_pages[MIG_ROUNDS_KEPT - 1] += sent;
+}
+
 /*
  * After each live round: progress, and the policy's word.  A PV guest
  * takes a while to suspend when asked (its kernel acknowledges through
@@ -267,6 +277,7 @@ on_round(const struct xc_sr_round *r, void *data)
 		pthread_mutex_lock(&m->lock);
 		m->round = r->round;
 		m->pages_sent += r->sent;
+		count_round(m, r->sent);
 		m->dirty = r->dirty;
 		m->dirty_pps = m->policy.dirty_pps;
 		m->link_bps = m->policy.link_bps;
@@ -288,6 +299,7 @@ on_round(const struct xc_sr_round *r, void *data)
 	}
 	pthread_mutex_lock(&m->lock);
 	m->pages_sent += r->sent;
+	count_round(m, r->sent);
 	m->dirty = r->dirty;
 	pthread_mutex_unlock(&m->lock);
 	if ((rc = suspended_yet(m)) != 0 || suspend_overdue(m))
@@ -378,7 +390,11 @@ send_domain(struct migration *m, struct chan *c)
 		    "closed the connection" : strerror(saved));
 		return -1;
 	}
+	pthread_mutex_lock(&m->lock);
 	m->bytes = chan_bytes(c);
+	m->stopped_pages = cb.stopped_pages;
+	m->pages_sent += cb.stopped_pages;
+	pthread_mutex_unlock(&m->lock);
 	mig_state(m, "committing");
 	m->t_sent = mig_now_ns();
 	if (expect(m, c, MSG_READY, NULL) == -1)
@@ -518,11 +534,11 @@ done(struct xvmd *xd, void *arg)
 	pthread_mutex_unlock(&m->lock);
 	if (m->err == 0 && m->t_ready != 0)
 		log_info("%s: migrated %s to %s in %.3f s (%u rounds, %" PRIu64
-		    " pages, downtime %.1f ms: last copy %.1f, checked there "
-		    "%.1f, commit %.1f%s%s)", __func__, m->name, m->host,
-		    (double)m->total_ns / 1e9, m->round + 1, m->pages_sent,
-		    (double)m->downtime_ns / 1e6,
-		    (double)(m->t_sent - m->t_stop) / 1e6,
+		    " pages, downtime %.1f ms: last copy %.1f (%" PRIu64
+		    " pages), checked there %.1f, commit %.1f%s%s)", __func__,
+		    m->name, m->host, (double)m->total_ns / 1e9, m->round + 1,
+		    m->pages_sent, (double)m->downtime_ns / 1e6,
+		    (double)(m->t_sent - m->t_stop) / 1e6, m->stopped_pages,
 		    (double)(m->t_ready - m->t_sent) / 1e6,
 		    (double)(m->t_running - m->t_ready) / 1e6,
 		    m->why_stopped ? "; rounds ended: " : "",

@@ -62,4 +62,7 @@ void	 migrate_list_json(struct xvmd *, struct json_w *);
 /* On the loop at start (after the vm table is loaded): outgoing leftovers. */
 void	 migrate_recover(struct xvmd *);
 
+/* At stop, after the jobs: the list lets go of its records. */
+void	 migrate_fini(struct xvmd *);
+
 #endif

@@ -459,6 +459,17 @@ done(struct xvmd *xd, void *arg)
 	prune(xd);
 }
 
+void
+migrate_in_fini(struct xvmd *xd)
+{
+	struct incoming	*inc;
+
+	while ((inc = TAILQ_FIRST(&xd->reloc->in)) != NULL) {
+		TAILQ_REMOVE(&xd->reloc->in, inc, entry);
+		free(inc);
+	}
+}
+
 /* The fd stays open until done(): shutting it down is always safe. */
 static void
 cancel(void *arg)

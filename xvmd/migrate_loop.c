@@ -206,6 +206,17 @@ mig_put_ref(struct xvmd *xd, struct migration *m)
 		mig_free(m);
 }
 
+void
+migrate_fini(struct xvmd *xd)
+{
+	struct migration	*m;
+
+	while ((m = TAILQ_FIRST(&xd->reloc->out)) != NULL) {
+		TAILQ_REMOVE(&xd->reloc->out, m, entry);
+		mig_put_ref(xd, m);
+	}
+}
+
 /* Ended records beyond KEEP_ENDED leave the list (oldest first). */
 static void
 prune(struct xvmd *xd)
@@ -349,6 +360,8 @@ migrate_id(const struct migration *m)
 void
 migrate_to_json(struct migration *m, struct json_w *w)
 {
+	uint32_t	 i;
+
 	pthread_mutex_lock(&m->lock);
 	json_w_obj_open(w);
 	json_w_kstr(w, "id", m->id);
@@ -360,6 +373,12 @@ migrate_to_json(struct migration *m, struct json_w *w)
 	json_w_kstr(w, "state", m->state);
 	json_w_ki64(w, "round", m->round);
 	json_w_ki64(w, "pages_sent", (int64_t)m->pages_sent);
+	json_w_key(w, "round_pages");
+	json_w_arr_open(w);
+	for (i = 0; i < m->nrounds; i++)
+		json_w_i64(w, (int64_t)m->round_pages[i]);
+	json_w_arr_close(w);
+	json_w_ki64(w, "last_copy_pages", (int64_t)m->stopped_pages);
 	json_w_ki64(w, "dirty_pages", (int64_t)m->dirty);
 	json_w_ki64(w, "dirty_pages_per_s", (int64_t)m->dirty_pps);
 	json_w_ki64(w, "link_bytes_per_s", (int64_t)m->link_bps);

@@ -11,6 +11,9 @@
 #include "xvmd/migrate.h"
 #include "xvmd/reloc.h"
 
+/* Pages sent per round, kept for the record (later rounds add to the last). */
+#define MIG_ROUNDS_KEPT	64
+
 struct chan;
 struct job;
 struct vm;
@@ -59,6 +62,9 @@ struct migration {
 	const char		*state;
 	uint32_t		 round;
 	uint64_t		 pages_sent, bytes, dirty;
+	uint64_t		 round_pages[MIG_ROUNDS_KEPT]; /* sent */
+	uint32_t		 nrounds;	/* entries of round_pages */
+	uint64_t		 stopped_pages;	/* in the last copy */
 	double			 dirty_pps, link_bps;
 	uint64_t		 downtime_ns, total_ns;
 	const char		*why_stopped;

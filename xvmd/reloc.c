@@ -25,6 +25,7 @@
 #include "lib/paths.h"
 #include "lib/str.h"
 #include "lib/xmalloc.h"
+#include "xvmd/migrate.h"
 #include "xvmd/reloc.h"
 #include "xvmd/xendconf.h"
 #include "xvmd/xvmd.h"
@@ -232,5 +233,8 @@ reloc_fini(struct xvmd *xd)
 	if (r == NULL)
 		return;
 	evloop_listener_free(r->listener);
-	r->listener = NULL;
+	migrate_fini(xd);
+	migrate_in_fini(xd);
+	free(r);
+	xd->reloc = NULL;
 }

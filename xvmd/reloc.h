@@ -51,7 +51,8 @@ struct reloc {
 	int			 nin;	/* incoming jobs running */
 };
 
-/* At start: the records, and the server when xend-relocation-server. */
+/* At start: the records, and the server when xend-relocation-server.
+ * At stop, once every job has ended: the server and the records go. */
 void	 reloc_init(struct xvmd *);
 void	 reloc_fini(struct xvmd *);
 
@@ -66,6 +67,8 @@ int	 reloc_host_allowed(const char *patterns, const char *addr,
 
 /* migrate_in.c: serve one accepted relocation connection in a job. */
 void	 migrate_in_accept(struct xvmd *, int fd, const char *peer);
+/* At stop, after the jobs: drop the incoming records. */
+void	 migrate_in_fini(struct xvmd *);
 
 /* The id of a new migration: 32 hex digits. */
 void	 reloc_new_id(char out[33]);

@@ -61,6 +61,9 @@ struct save_callbacks {
 	uint32_t dirty_threshold;	/* fewer dirty pages end them; 0: 50 */
 	const struct xc_sr_io *io;	/* or NULL: write io_fd */
 	void	*data;
+	/* Set by a save: the pages sent with the domain stopped (live: the
+	 * last copy, rings not counted; else every page with data). */
+	uint64_t stopped_pages;
 };
 
 /*

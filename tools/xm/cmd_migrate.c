@@ -79,12 +79,14 @@ follow(const char *id, int tty)
 		if (state != NULL && strcmp(state, "done") == 0) {
 			if (tty)
 				printf("\r\033[KMigrated %s to %s in %.2f s: "
-				    "%lld rounds, %lld pages, downtime %.1f "
-				    "ms\n", json_get_str(m, "domain"),
+				    "%lld rounds, %lld pages (%lld in the last "
+				    "copy), downtime %.1f ms\n",
+				    json_get_str(m, "domain"),
 				    json_get_str(m, "host"),
 				    (double)num(m, "total_ms") / 1e3,
 				    (long long)num(m, "round") + 1,
 				    (long long)num(m, "pages_sent"),
+				    (long long)num(m, "last_copy_pages"),
 				    (double)num(m, "downtime_us") / 1e3);
 			rc = 0;
 		} else if (state != NULL && strcmp(state, "failed") == 0) {

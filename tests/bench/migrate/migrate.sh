@@ -57,7 +57,7 @@ ours() {	# LABEL NAME EXTRA SSL
 		fi
 		echo "$dt" | awk '{ print $1 / 1000 }' >>"$T_ROOT/dt"
 		echo "$tt" >>"$T_ROOT/tt"
-		echo "# $label $from->$to: downtime $(awk "BEGIN { print $dt / 1000 }") ms, total $tt ms, $(field round <<<"$out") rounds, $(field pages_sent <<<"$out") pages"
+		echo "# $label $from->$to: downtime $(awk "BEGIN { print $dt / 1000 }") ms, total $tt ms, $(field round <<<"$out") rounds, $(field pages_sent <<<"$out") pages, per round $(field round_pages <<<"$out"), last copy $(field last_copy_pages <<<"$out")"
 		sleep 2
 		[[ $from == A ]] && { from=B; to=A; } || { from=A; to=B; }
 	done

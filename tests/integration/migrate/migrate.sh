@@ -96,6 +96,13 @@ for i in 1 2 3 4; do
 	from=$(other "$from")
 done
 check "d1, dirtying 8 MiB/s, went back and forth 4 times" [ "$ok" = 1 ]
+# Its last move's record: pages per round, and they add up.
+rec=$(curl -s --unix-socket "$(h_root "$(other "$from")")/run/xvm/xvmd.sock" http://x/migrations)
+check "d1's record: several rounds, pages per round and the last copy add up: $rec" \
+	python3 -c 'import json, sys
+m = [r for r in json.loads(sys.argv[1])["migrations"] if r["domain"] == "d1" and r["state"] == "done"][-1]
+assert len(m["round_pages"]) >= 2 and m["round_pages"][0] > 0, m
+assert sum(m["round_pages"]) + m["last_copy_pages"] == m["pages_sent"], m' "$rec"
 t_wait_for "d1 to check a pass on $from" 20 bash -c \
 	"tail -n 3 '$(h_root "$from")/var/log/xvm/console/guest-d1.log' | grep -q 'checked'"
 check "no page of d1 was lost or stale on either host" \
