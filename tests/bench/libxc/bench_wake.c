@@ -103,13 +103,7 @@ thread_kind(const char *comm)
 	return T_OTHER;
 }
 
-/*
- * The daemon's CPU time so far, ns, by thread kind, and how many times its
- * threads were switched in (schedstat's third field: a sleeping thread's
- * wake-up is one).
- */
-static uint64_t	 nswitch;
-
+/* The daemon's CPU time so far, ns, by thread kind. */
 static void
 daemon_cpu(uint64_t cpu[T_NR])
 {
@@ -117,11 +111,10 @@ daemon_cpu(uint64_t cpu[T_NR])
 	struct dirent	*de;
 	DIR		*dir;
 	FILE		*f;
-	unsigned long long ns, wait, slices;
+	unsigned long long ns;
 	int		 k;
 
 	memset(cpu, 0, sizeof(uint64_t) * T_NR);
-	nswitch = 0;
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)hvd.pid);
 	if ((dir = opendir(path)) == NULL)
 		return;
@@ -140,10 +133,8 @@ daemon_cpu(uint64_t cpu[T_NR])
 		    (int)hvd.pid, de->d_name);
 		if ((f = fopen(path, "r")) == NULL)
 			continue;
-		if (fscanf(f, "%llu %llu %llu", &ns, &wait, &slices) == 3) {
+		if (fscanf(f, "%llu", &ns) == 1)
 			cpu[k] += ns;
-			nswitch += slices;
-		}
 		fclose(f);
 	}
 	closedir(dir);
@@ -173,7 +164,7 @@ run(const struct scenario *sc, const char *daemon, const char *elf,
 {
 	volatile struct wake_mbox *mb[128];
 	uint32_t	 id[128];
-	uint64_t	 c0[T_NR], c1[T_NR], n0, n1, t0, t1, all, s0;
+	uint64_t	 c0[T_NR], c1[T_NR], n0, n1, t0, t1, all;
 	unsigned	 i, k;
 	int		 port;
 
@@ -236,7 +227,6 @@ run(const struct scenario *sc, const char *daemon, const char *elf,
 	sleep_ms(window_ms / 4 + 100);
 	n0 = total(mb, sc->ndom);
 	daemon_cpu(c0);
-	s0 = nswitch;
 	t0 = mono_ns();
 	sleep_ms(window_ms);
 	n1 = total(mb, sc->ndom);
@@ -253,9 +243,8 @@ run(const struct scenario *sc, const char *daemon, const char *elf,
 	for (k = 0; k < T_NR; k++)
 		printf("%s %s %.2f", k ? "," : " (", tname[k], n1 > n0 ?
 		    (double)(c1[k] - c0[k]) / 1e3 / (double)(n1 - n0) : 0.0);
-	printf("); %.1f%% of one CPU; %.2f thread switches per event",
-	    (double)all * 100.0 / (double)(t1 - t0), n1 > n0 ?
-	    (double)(nswitch - s0) / (double)(n1 - n0) : 0.0);
+	printf("); %.1f%% of one CPU", (double)all * 100.0 /
+	    (double)(t1 - t0));
 	if (sc->mode == WAKE_PING && n1 > n0)
 		printf("; wall %.1f us per round trip",
 		    (double)(t1 - t0) / 1e3 / (double)(n1 - n0));
@@ -281,7 +270,7 @@ run_dom0(const char *daemon, const char *pvecho, unsigned rounds)
 {
 	xenevtchn_handle	*xce;
 	struct pollfd		 pfd;
-	uint64_t		 c0[T_NR], c1[T_NR], t0, t1, all, s0;
+	uint64_t		 c0[T_NR], c1[T_NR], t0, t1, all;
 	uint32_t		 id;
 	unsigned		 i, k;
 	int			 gport, port;
@@ -306,7 +295,6 @@ run_dom0(const char *daemon, const char *pvecho, unsigned rounds)
 	pfd.fd = xenevtchn_fd(xce);
 	pfd.events = POLLIN;
 	daemon_cpu(c0);
-	s0 = nswitch;
 	t0 = mono_ns();
 	for (i = 0; i < rounds; i++) {
 		xenevtchn_notify(xce, (uint32_t)port);
@@ -326,8 +314,7 @@ run_dom0(const char *daemon, const char *pvecho, unsigned rounds)
 	for (k = 0; k < T_NR; k++)
 		printf("%s %s %.2f", k ? "," : " (", tname[k],
 		    (double)(c1[k] - c0[k]) / 1e3 / rounds);
-	printf("); %.2f thread switches per round trip; wall %.1f us per "
-	    "round trip\n", (double)(nswitch - s0) / rounds,
+	printf("); wall %.1f us per round trip\n",
 	    (double)(t1 - t0) / 1e3 / rounds);
 	xenevtchn_close(xce);
 	xc_domain_destroy(xch, id);
