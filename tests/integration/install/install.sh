@@ -172,11 +172,16 @@ done
 check "every process of the stack runs an installed program" test -z "$bad"
 
 if [[ -f $P/lib/xvm/boot/minios.elf ]]; then
-	if out=$(xm create "$R/etc/xvm/demo.cfg" 2>&1); then
-		ok "xm create the installed demo.cfg"
+	# Found in (the root's) /etc/xvm from anywhere, as Xen's xm did.
+	if out=$(cd / && xm create demo.cfg 2>&1) &&
+	    [[ $out == *"Using config file \"$R/etc/xvm/demo.cfg\"."* ]]; then
+		ok "xm create demo.cfg finds the installed /etc/xvm/demo.cfg"
 	else
-		not_ok "xm create the installed demo.cfg" "$out"
+		not_ok "xm create demo.cfg from /" "$out"
 	fi
+	out=$(xm list -l demo 2>&1)
+	check "xm list -l demo: SXP naming the installed guest image" \
+	    grep -qx "            (kernel $P/lib/xvm/boot/minios.elf)" <<<"$out"
 	# A program built outside the tree, against the installed headers and
 	# libraries only, reads the store of the running stack.
 	export PKG_CONFIG_PATH=$XVM_LIBDIR/pkgconfig
