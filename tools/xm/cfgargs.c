@@ -136,9 +136,14 @@ parse_override(const char *arg)
 int
 xm_is_override(const char *arg)
 {
-	const char	*eq = strchr(arg, '=');
+	const char	*p;
 
-	return eq != NULL && eq != arg && strchr(arg, '/') == NULL;
+	/* KEY is a config name: letters, digits, '_' (the value is free). */
+	for (p = arg; *p != '\0' && *p != '='; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return 0;
+	return *p == '=' && p != arg;
 }
 
 char *

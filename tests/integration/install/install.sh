@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The installed layout and a whole stack run from it (docs/install.md).
+# (tests/integration/package runs the --inside half on the Debian
+# packages' files.)
 # `meson install --destdir R` fills a scratch root R; then, in a private
 # mount namespace where R<prefix> is laid over <prefix> (so the installed
 # programs are at their installed paths, and nothing of the host changes):
@@ -80,9 +82,13 @@ installed=(
 	"$XVM_UNITDIR/xvm.service" "$P/lib/tmpfiles.d/xvm.conf"
 )
 [[ -f $XVM_BUILD/guest/minios/minios.elf ]] && installed+=("$P/lib/xvm/boot/minios.elf")
+# A page as installed: meson installs it plain, the Debian package gzipped.
+page_of() {
+	local f=$XVM_MANDIR/man${1##*.}/$1
+	[[ -e $R$f || ! -e $R$f.gz ]] && echo "$f" || echo "$f.gz"
+}
 for page in "$XVM_SRC"/man/*.[1-8]; do
-	page=${page##*/}
-	installed+=("$XVM_MANDIR/man${page##*.}/$page")
+	installed+=("$(page_of "${page##*/}")")
 done
 missing=()
 for f in "${installed[@]}"; do
@@ -117,8 +123,7 @@ check "xm found at its installed path" test "$(command -v xm)" = "$XVM_BINDIR/xm
 
 rendered=0
 for page in "$XVM_SRC"/man/*.[1-8]; do
-	page=${page##*/}
-	f=$XVM_MANDIR/man${page##*.}/$page
+	f=$(page_of "${page##*/}")
 	err=$(MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null)
 	out=$(MANWIDTH=80 man -l "$f" 2>/dev/null)
 	if [[ -n $err || $out != *NAME* ]]; then

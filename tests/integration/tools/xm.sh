@@ -56,6 +56,7 @@ cases=(
 	"create -n $cfg vcpus=2 name=web2|0|(name web2)"
 	"create -n $cfg vcpus=2 vcpus=3|0|(vcpus 3)"
 	"create -n $cfg extra=ticks=1|0|(args ticks=1)"
+	"create -n $cfg disk=['file:/img/a.img,xvda,w']|0|(uname file:/img/a.img)"
 	"create -n $cfg vcpus=two|1|vcpus must be an integer, not a string"
 	"create -n $cfg bogus|1|Error: 'bogus' is not a KEY=VALUE setting"
 	"create -n found.cfg|0|Using config file \"$T_ROOT/etc/xvm/found.cfg\"."
