@@ -13,73 +13,41 @@
 #include "xvmd/api.h"
 #include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/domops.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/save.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
 
-/* The API's errno for a failed start: the config's fault, or ours. */
-static int
-start_error(int err)
-{
-	switch (err) {
-	case ENOENT:
-	case ENOEXEC:
-	case EFBIG:
-	case EINVAL:
-		return EINVAL;
-	case ENOMEM:
-	case EAGAIN:
-		return err;
-	default:
-		return EIO;
-	}
-}
-
 /* The vm named by :dom, or ENOENT with the message. */
 static struct vm *
 lookup(struct api_req *ar, char **cause, int *err)
 {
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	if (vm == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		*err = ENOENT;
-	}
-	return vm;
+	return dom_lookup(ar->xd, ar->params[0], err, cause);
 }
 
 static struct vm *
 lookup_running(struct api_req *ar, char **cause, int *err)
 {
-	struct vm	*vm = lookup(ar, cause, err);
-
-	if (vm != NULL && vm->domid < 0) {
-		xasprintf(cause, "domain '%s' is not running", vm->name);
-		*err = EINVAL;
-		return NULL;
-	}
-	return vm;
+	return dom_lookup_running(ar->xd, ar->params[0], err, cause);
 }
 
 static int
 is_dom0(struct api_req *ar)
 {
-	return strcmp(ar->params[0], "0") == 0 ||
-	    strcmp(ar->params[0], "Domain-0") == 0;
+	return dom_is_dom0(ar->params[0]);
 }
 
 int
 api_dom_list(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
-	const char	*q;
-	int		 longfmt, vcpus;
+	int		 longfmt, vcpus, err;
 
-	(void)cause;
-	longfmt = (q = api_query(ar, "long")) != NULL && strcmp(q, "1") == 0;
-	vcpus = (q = api_query(ar, "vcpus")) != NULL && strcmp(q, "1") == 0;
+	if ((err = api_query_flag(ar, "long", &longfmt, cause)) != 0 ||
+	    (err = api_query_flag(ar, "vcpus", &vcpus, cause)) != 0)
+		return err;
 	json_w_key(ar->out, "domains");
 	json_w_arr_open(ar->out);
 	vm_dom0_to_json(ar->xd, ar->out, vcpus);
@@ -93,9 +61,10 @@ int
 api_dom_info(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
-	const char	*q;
-	int		 err = 0;
+	int		 err = 0, longfmt;
 
+	if ((err = api_query_flag(ar, "long", &longfmt, cause)) != 0)
+		return err;
 	json_w_key(ar->out, "domain");
 	if (is_dom0(ar)) {
 		vm_dom0_to_json(ar->xd, ar->out, 1);
@@ -103,54 +72,31 @@ api_dom_info(struct api_req *ar, char **cause)
 	}
 	if ((vm = lookup(ar, cause, &err)) == NULL)
 		return err;
-	vm_to_json(ar->xd, vm, ar->out, 1, (q = api_query(ar, "long")) !=
-	    NULL && strcmp(q, "1") == 0);
+	vm_to_json(ar->xd, vm, ar->out, 1, longfmt);
 	return 0;
 }
 
-/* Parse the posted config; EINVAL with file:line on error. */
-static struct vm *
-posted_vm(struct api_req *ar, char **cause, int *err)
+/* The posted config's text and file name (the route's body checks
+ * made 'config' a string). */
+static void
+posted(struct api_req *ar, const char **text, const char **file)
 {
-	const char	*text, *file;
-	struct domcfg	*dc;
-	struct vm	*other;
-
-	*err = EINVAL;
-	if ((text = json_get_str(ar->body, "config")) == NULL) {
-		*cause = xstrdup("'config' (the file's text) is required");
-		return NULL;
-	}
-	if ((file = json_get_str(ar->body, "file")) == NULL)
-		file = "config";
-	if ((dc = domcfg_parse(file, text, strlen(text), cause)) == NULL)
-		return NULL;
-	if ((other = vm_by_name(ar->xd, dc->name)) != NULL ||
-	    strcmp(dc->name, "Domain-0") == 0) {
-		xasprintf(cause, "domain '%s' already exists%s", dc->name,
-		    other && other->domid < 0 ? " (managed; use xm start)" : "");
-		*err = EEXIST;
-		domcfg_free(dc);
-		return NULL;
-	}
-	return vm_new(dc, xstrdup(text), xstrdup(file));
+	*text = json_get_str(ar->body, "config");
+	if ((*file = json_get_str(ar->body, "file")) == NULL)
+		*file = "config";
 }
 
 int
 api_dom_create(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
+	const char	*text, *file;
 	int		 err, paused = 0;
 
-	if ((vm = posted_vm(ar, cause, &err)) == NULL)
-		return err;
+	posted(ar, &text, &file);
 	(void)json_get_bool(ar->body, "paused", &paused);
-	if (lc_start(ar->xd, vm, paused, cause) == -1) {
-		err = start_error(errno);
-		vm_free(vm);
+	if ((err = dom_create(ar->xd, file, text, paused, &vm, cause)) != 0)
 		return err;
-	}
-	TAILQ_INSERT_TAIL(&ar->xd->vms, vm, entry);
 	ar->status = 201;
 	json_w_key(ar->out, "domain");
 	vm_to_json(ar->xd, vm, ar->out, 0, 0);
@@ -161,16 +107,12 @@ int
 api_managed_new(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
+	const char	*text, *file;
 	int		 err;
 
-	if ((vm = posted_vm(ar, cause, &err)) == NULL)
+	posted(ar, &text, &file);
+	if ((err = dom_define(ar->xd, file, text, 0, &vm, cause)) != 0)
 		return err;
-	vm->managed = 1;
-	if (xsdom_save_managed(ar->xd, vm, cause) == -1) {
-		vm_free(vm);
-		return EIO;
-	}
-	TAILQ_INSERT_TAIL(&ar->xd->vms, vm, entry);
 	ar->status = 201;
 	json_w_key(ar->out, "domain");
 	vm_to_json(ar->xd, vm, ar->out, 0, 0);
@@ -185,19 +127,7 @@ api_managed_delete(struct api_req *ar, char **cause)
 
 	if ((vm = lookup(ar, cause, &err)) == NULL)
 		return err;
-	if (!vm->managed) {
-		xasprintf(cause, "domain '%s' is not managed", vm->name);
-		return EINVAL;
-	}
-	if (vm->domid >= 0) {
-		xasprintf(cause, "domain '%s' is running; shut it down first",
-		    vm->name);
-		return EBUSY;
-	}
-	xsdom_delete_managed(ar->xd, vm);
-	TAILQ_REMOVE(&ar->xd->vms, vm, entry);
-	vm_free(vm);
-	return 0;
+	return dom_undefine(ar->xd, vm, cause);
 }
 
 int
@@ -208,14 +138,10 @@ api_dom_start(struct api_req *ar, char **cause)
 
 	if ((vm = lookup(ar, cause, &err)) == NULL)
 		return err;
-	if (vm->domid >= 0) {
-		xasprintf(cause, "domain '%s' is already running", vm->name);
-		return EBUSY;
-	}
 	if (ar->body != NULL)
 		(void)json_get_bool(ar->body, "paused", &paused);
-	if (lc_start(ar->xd, vm, paused, cause) == -1)
-		return start_error(errno);
+	if ((err = dom_start(ar->xd, vm, paused, cause)) != 0)
+		return err;
 	json_w_key(ar->out, "domain");
 	vm_to_json(ar->xd, vm, ar->out, 0, 0);
 	return 0;
@@ -233,7 +159,7 @@ api_dom_destroy(struct api_req *ar, char **cause)
 	}
 	if ((vm = lookup_running(ar, cause, &err)) == NULL)
 		return err;
-	return lc_destroy(ar->xd, vm, cause) == -1 ? EIO : 0;
+	return dom_destroy(ar->xd, vm, cause);
 }
 
 static int
@@ -249,8 +175,8 @@ shutdown_like(struct api_req *ar, char **cause, const char *how)
 	}
 	if ((vm = lookup_running(ar, cause, &err)) == NULL)
 		return err;
-	if (lc_shutdown(ar->xd, vm, how, cause) == -1)
-		return EIO;
+	if ((err = dom_shutdown(ar->xd, vm, how, cause)) != 0)
+		return err;
 	json_w_ki64(ar->out, "domid", vm->domid);
 	return 0;
 }
@@ -271,19 +197,11 @@ static int
 pause_like(struct api_req *ar, char **cause, int pause)
 {
 	struct vm	*vm;
-	int		 err = 0, rc;
+	int		 err = 0;
 
 	if ((vm = lookup_running(ar, cause, &err)) == NULL)
 		return err;
-	rc = pause ? xc_domain_pause(ar->xd->xch, (uint32_t)vm->domid) :
-	    xc_domain_unpause(ar->xd->xch, (uint32_t)vm->domid);
-	if (rc == -1) {
-		err = errno;
-		xasprintf(cause, "cannot %s %s: %s", pause ? "pause" :
-		    "unpause", vm->name, strerror(err));
-		return err == EINVAL ? EINVAL : EIO;
-	}
-	return 0;
+	return dom_pause(ar->xd, vm, pause, cause);
 }
 
 int
@@ -316,8 +234,8 @@ api_dom_save(struct api_req *ar, char **cause)
 		return EINVAL;
 	}
 	(void)json_get_bool(ar->body, "checkpoint", &checkpoint);
-	if ((err = save_begin(ar->xd, vm, file, checkpoint, api_defer(ar),
-	    cause)) != 0)
+	if ((err = save_begin(ar->xd, vm, file, checkpoint, api_later_done,
+	    api_defer(ar), cause)) != 0)
 		api_undefer(ar);	/* answered now, with the error */
 	return err;
 }

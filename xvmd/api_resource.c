@@ -17,6 +17,8 @@
 #include "xvmd/api.h"
 #include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/domops.h"
+#include "xvmd/lifecycle.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
 
@@ -53,40 +55,12 @@ int
 api_dom_rename(struct api_req *ar, char **cause)
 {
 	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-	const char	*name = json_get_str(ar->body, "name");
-	char		 text[128], path[64], *why = NULL;
-	struct domcfg	*probe;
 
 	if (vm == NULL) {
 		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
 		return ENOENT;
 	}
-	if (name == NULL) {
-		*cause = xstrdup("'name' is required");
-		return EINVAL;
-	}
-	/* The same rules as a config file's name. */
-	snprintf(text, sizeof(text), "name = \"%s\"\nkernel = \"/k\"\n", name);
-	if ((probe = domcfg_parse("rename", text, strlen(text), &why)) ==
-	    NULL || strchr(name, '"') != NULL) {
-		xasprintf(cause, "invalid name '%s'", name);
-		free(why);
-		return EINVAL;
-	}
-	domcfg_free(probe);
-	if (vm_by_name(ar->xd, name) != NULL) {
-		xasprintf(cause, "domain '%s' already exists", name);
-		return EEXIST;
-	}
-	strlcpy(vm->name, name, sizeof(vm->name));
-	strlcpy(vm->cfg->name, name, sizeof(vm->cfg->name));
-	if (vm->domid >= 0) {
-		snprintf(path, sizeof(path), "/local/domain/%d/name",
-		    vm->domid);
-		(void)xs_write(ar->xd->xs, XBT_NULL, path, name,
-		    (unsigned int)strlen(name));
-	}
-	return 0;
+	return lc_rename(ar->xd, vm, json_get_str(ar->body, "name"), cause);
 }
 
 int
@@ -126,31 +100,18 @@ api_dom_vcpus(struct api_req *ar, char **cause)
 	return 0;
 }
 
-/* vcpu-set: as xend, by availability in the store; the guest complies. */
 int
 api_dom_vcpu_set(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
-	char		 path[96];
 	int64_t		 n;
-	unsigned int	 i;
 	int		 err;
 
 	if ((vm = running(ar, cause, &err)) == NULL)
 		return err;
 	if ((err = body_int(ar, "count", 1, vm->cfg->vcpus, &n, cause)) != 0)
 		return err;
-	for (i = 0; i < vm->cfg->vcpus; i++) {
-		snprintf(path, sizeof(path),
-		    "/local/domain/%d/cpu/%u/availability", vm->domid, i);
-		if (!xs_write(ar->xd->xs, XBT_NULL, path, i < n ? "online" :
-		    "offline", i < n ? 6 : 7)) {
-			xasprintf(cause, "writing %s: %s", path,
-			    strerror(errno));
-			return EIO;
-		}
-	}
-	return 0;
+	return dom_set_vcpus(ar->xd, vm, n, cause);
 }
 
 int
@@ -195,25 +156,15 @@ int
 api_dom_memory(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
-	char		 path[64], val[32];
 	int64_t		 mib;
-	int		 err, n;
+	int		 err;
 
 	if ((vm = running(ar, cause, &err)) == NULL)
 		return err;
 	if ((err = body_int(ar, "mib", 1, (int64_t)vm->cfg->maxmem, &mib,
 	    cause)) != 0)
 		return err;
-	/* The balloon target the guest reads, in KiB (Xen's memory/target). */
-	snprintf(path, sizeof(path), "/local/domain/%d/memory/target",
-	    vm->domid);
-	n = snprintf(val, sizeof(val), "%" PRId64, mib * 1024);
-	if (!xs_write(ar->xd->xs, XBT_NULL, path, val, (unsigned int)n)) {
-		xasprintf(cause, "writing %s: %s", path, strerror(errno));
-		return EIO;
-	}
-	vm->cfg->memory = (uint64_t)mib;
-	return 0;
+	return dom_set_memory(ar->xd, vm, mib, cause);
 }
 
 int
@@ -227,14 +178,7 @@ api_dom_maxmem(struct api_req *ar, char **cause)
 		return err;
 	if ((err = body_int(ar, "mib", 1, 1024 * 1024, &mib, cause)) != 0)
 		return err;
-	if (xc_domain_setmaxmem(ar->xd->xch, (uint32_t)vm->domid,
-	    (uint64_t)mib * 1024) == -1) {
-		err = errno;
-		xasprintf(cause, "mem-max of %s: %s", vm->name, strerror(err));
-		return err == EINVAL ? EINVAL : EIO;
-	}
-	vm->cfg->maxmem = (uint64_t)mib;
-	return 0;
+	return dom_set_maxmem(ar->xd, vm, mib, cause);
 }
 
 int
@@ -360,9 +304,11 @@ api_host_dmesg(struct api_req *ar, char **cause)
 	struct buf	 b = BUF_INITIALIZER;
 	unsigned int	 n;
 	uint32_t	 index = 0;
-	const char	*q = api_query(ar, "clear");
 	void		*space;
+	int		 clear, err;
 
+	if ((err = api_query_flag(ar, "clear", &clear, cause)) != 0)
+		return err;
 	/* The whole ring, read in pieces; then cleared if asked. */
 	for (;;) {
 		n = 65536;
@@ -379,7 +325,7 @@ api_host_dmesg(struct api_req *ar, char **cause)
 			break;
 		buf_commit(&b, n);
 	}
-	if (q != NULL && strcmp(q, "1") == 0) {
+	if (clear) {
 		n = 0;
 		(void)xc_readconsolering(ar->xd->xch, NULL, &n, 1, 0, NULL);
 	}

@@ -17,9 +17,11 @@
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/recover.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/control.h"
 #include "xvmd/settings.h"
+#include "xvmd/virt.h"
 #include "xvmd/xvmd.h"
 
 static const char *const levels[] = { "ERROR", "WARNING", "INFO", "DEBUG" };
@@ -76,7 +78,7 @@ main(int argc, char **argv)
 	struct evloop_signals	*sigs;
 	struct vm		*vm;
 	const char		*root = NULL, *conffile = NULL;
-	char			*cause = NULL, *path;
+	char			*cause = NULL, *path, *vpath, *vpath_ro;
 	int			 ch, foreground = 0, verbose = 1;
 
 	while ((ch = getopt_long(argc, argv, "Fvf:h", opts, NULL)) != -1) {
@@ -119,13 +121,21 @@ main(int argc, char **argv)
 	if ((xd.xs = xs_open(0)) == NULL)
 		fatal("cannot reach the store (is xenstored running?)");
 	xsdom_load_managed(&xd);
-	xsdom_recover_running(&xd);
+	recover_running(&xd);
 	xd.base = evloop_new();
 	sigs = evloop_signals(xd.base, on_term, NULL, &xd);
 	if ((path = xvm_path(XVM_XVMD_SOCK)) == NULL)
 		fatal("socket path");
 	if (control_listen(&xd, path) == -1)
 		fatal("listen on %s", path);
+	/* libvirt's remote protocol: the second front-end (virt.h). */
+	if ((vpath = xvm_path(XVM_VIRT_SOCK)) == NULL ||
+	    (vpath_ro = xvm_path(XVM_VIRT_SOCK_RO)) == NULL)
+		fatal("socket path");
+	if (virt_start(&xd, vpath, vpath_ro) == -1)
+		fatal("listen on %s", vpath);
+	free(vpath);
+	free(vpath_ro);
 	lc_watch(&xd);
 	lc_check(&xd);
 	lc_autostart(&xd);
@@ -139,6 +149,7 @@ main(int argc, char **argv)
 
 	log_info("xvmd stopping; running domains are left alone");
 	lc_unwatch(&xd);
+	virt_stop(&xd);
 	control_close(&xd);
 	while ((vm = TAILQ_FIRST(&xd.vms)) != NULL) {
 		TAILQ_REMOVE(&xd.vms, vm, entry);

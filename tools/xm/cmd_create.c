@@ -27,36 +27,42 @@ static const struct option create_longopts[] = {
 };
 
 struct create_opts {
-	int		 console, paused, dry_run, quiet, json;
+	int		 console, dry_run, quiet, json;
+	int		 paused;	/* -1: not a create (xm new) */
 	const char	*path;
 };
 
-/* xm create -n: the checked config as Xen's (vm ...), or as JSON. */
-static void
-print_config(const struct domcfg *dc, int json)
+/* xm create -n: the checked config as Xen's (vm ...), or as JSON; 0 or 1. */
+static int
+print_config(const char *file, const struct domcfg *dc, int json)
 {
 	struct json_w	*w;
 	struct sxp	*s;
-	const char	*text;
-	yajl_val	 doc;
+	const char	*text = NULL;
+	yajl_val	 doc = NULL;
 	char		*cause = NULL;
 
-	if ((w = json_w_new(1)) == NULL)
-		return;
-	domcfg_to_json(dc, w);
-	if ((text = json_w_finish(w, NULL)) != NULL) {
-		if (json)
-			fputs(text, stdout);
-		else if ((doc = json_parse(text, strlen(text), 0,
-		    &cause)) != NULL) {
-			s = sxp_of_config(doc);
-			sxp_print(stdout, s);
-			sxp_free(s);
-			json_free(doc);
-		}
+	if ((w = json_w_new(1)) != NULL) {
+		domcfg_to_json(dc, w);
+		text = json_w_finish(w, NULL);
 	}
-	free(cause);
+	if (text != NULL && !json)
+		doc = json_parse(text, strlen(text), 0, &cause);
+	if (text == NULL || (!json && doc == NULL)) {
+		free(cause);
+		json_w_free(w);
+		return xm_error("%s: cannot show the configuration", file);
+	}
+	if (json)
+		fputs(text, stdout);
+	else {
+		s = sxp_of_config(doc);
+		sxp_print(stdout, s);
+		sxp_free(s);
+		json_free(doc);
+	}
 	json_w_free(w);
+	return 0;
 }
 
 /*
@@ -88,12 +94,15 @@ load_config(const char *name, char **args, int n,
 		xm_error("%s", cause);
 		goto out;
 	}
-	if (o->dry_run)
-		print_config(dc, o->json);
+	if (o->dry_run && print_config(file, dc, o->json) != 0) {
+		domcfg_free(dc);
+		goto out;
+	}
 	json_w_obj_open(w);
 	json_w_kstr(w, "config", cfg);
 	json_w_kstr(w, "file", file);
-	json_w_kbool(w, "paused", o->paused);
+	if (o->paused != -1)	/* xm new has no "paused" */
+		json_w_kbool(w, "paused", o->paused);
 	json_w_obj_close(w);
 	domcfg_free(dc);
 	rc = 0;
@@ -165,6 +174,7 @@ exec_new(int argc, char **argv)
 
 	parse_opts(argc, argv, &o);
 	o.dry_run = o.json = 0;
+	o.paused = -1;
 	if ((w = json_w_new(0)) == NULL)
 		return xm_error("out of memory");
 	rc = load_config(argv[optind], argv + optind + 1, argc - optind - 1,
