@@ -84,7 +84,8 @@ load_config(const char *name, char **args, int n,
 			    args[i]);
 	if ((file = xm_config_find(name, o->path)) == NULL)
 		return 1;
-	if (!o->quiet && !o->json)
+	/* Xen's xm said this always; here only when the search chose. */
+	if (!o->quiet && !o->json && strcmp(file, name) != 0)
 		printf("Using config file \"%s\".\n", file);
 	if ((text = xm_read_file(file, &len)) == NULL ||
 	    (cfg = xm_config_amend(file, text, len, args, n)) == NULL)

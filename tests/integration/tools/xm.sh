@@ -54,7 +54,6 @@ cases=(
 	"create -n $utf|1|Error: $utf:2: byte 0x81 is not UTF-8 (a config file is UTF-8 text)"
 	"create $bad|1|Error: $bad:3: vcpus must be an integer, not a string"
 	"create -n $cfg|0|(name d1)"
-	"create -n $cfg|0|Using config file \"$cfg\"."
 	"create -n --json $cfg|0|\"name\": \"d1\""
 	"create --json $cfg|1|Error: xm create: --json goes with -n"
 	"create -n $cfg vcpus=2 name=web2|0|(vcpus 2)"
