@@ -66,6 +66,7 @@ struct consoled {
 	struct evloop_listener	*listener;
 	uint64_t		 rate;		/* bytes/s per console */
 	char			*logdir;	/* var/log/xvm/console */
+	char			*sock;		/* run/xvm/consoled.sock */
 	void			*xch;		/* xc_interface *, or NULL */
 	void			*xce;		/* xenevtchn_handle *, or NULL */
 	void			*xs;		/* struct xs_handle *, or NULL */

@@ -286,7 +286,7 @@ act(struct xvmd *xd, struct vm *vm, unsigned int reason)
 	case ACTION_COREDUMP_DESTROY:
 		log_warnx("%s: core dumps are not implemented; destroying",
 		    __func__);
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case ACTION_DESTROY:
 		if (lc_destroy(xd, vm, &cause) == -1)
 			log_warnx("%s: %s", __func__, cause);
@@ -294,7 +294,7 @@ act(struct xvmd *xd, struct vm *vm, unsigned int reason)
 	case ACTION_COREDUMP_RESTART:
 		log_warnx("%s: core dumps are not implemented; restarting",
 		    __func__);
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case ACTION_RESTART:
 		restart(xd, vm);
 		break;

@@ -83,7 +83,7 @@ int	 vp_event_cb_deregister_any(struct virt_call *);
 /* virt_stream.c */
 int	 vp_open_console(struct virt_call *);
 
-/* virt_pool.c */
+/* virt_pool.c, virt_vol.c */
 int	 vp_list_all_pools(struct virt_call *);
 int	 vp_num_of_pools(struct virt_call *);
 int	 vp_list_pools(struct virt_call *);
@@ -97,6 +97,8 @@ int	 vp_pool_is_persistent(struct virt_call *);
 int	 vp_pool_get_autostart(struct virt_call *);
 int	 vp_pool_refresh(struct virt_call *);
 int	 vp_pool_define_xml(struct virt_call *);
+int	 vp_pool_undefine(struct virt_call *);
+int	 vp_pool_destroy(struct virt_call *);
 int	 vp_pool_create(struct virt_call *);
 int	 vp_pool_build(struct virt_call *);
 int	 vp_pool_set_autostart(struct virt_call *);

@@ -27,6 +27,7 @@
 #include "xvmd/domops.h"
 #include "xvmd/vm.h"
 #include "xvmd/virt.h"
+#include "xvmd/virt_pool.h"
 #include "xvmd/xvmd.h"
 
 /* Output queued past this makes us stop reading (a client not reading). */
@@ -455,6 +456,7 @@ virt_start(struct xvmd *xd, const char *rw_path, const char *ro_path)
 	vs->ro_path = xstrdup(ro_path);
 	xd->virt = vs;
 	xd->on_change = on_change;
+	virt_pool_load(xd);
 	log_info("%s: serving libvirt's remote protocol on %s and %s",
 	    __func__, rw_path, ro_path);
 	return 0;
@@ -483,6 +485,7 @@ virt_stop(struct xvmd *xd)
 	free(vs->rw_path);
 	free(vs->ro_path);
 	virt_event_free(vs);
+	virt_pool_unload();
 	free(vs);
 	xd->virt = NULL;
 	xd->on_change = NULL;

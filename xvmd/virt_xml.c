@@ -285,7 +285,11 @@ disk(struct xw *w, xmlNode *d)
 	}
 	if (device != NULL && strcmp(device, "cdrom") == 0)
 		ro = 1;
-	xasprintf(&spec, "%s:%s,%s%s,%s", kind, src, dev,
+	/* virtio's vdX is xVM's paravirtual xvdX. */
+	if (strncmp(dev, "vd", 2) == 0)
+		log_info("domain XML: disk %s is xvd%s here", dev, dev + 2);
+	xasprintf(&spec, "%s:%s,%s%s%s,%s", kind, src,
+	    strncmp(dev, "vd", 2) == 0 ? "x" : "", dev,
 	    device != NULL && strcmp(device, "cdrom") == 0 ? ":cdrom" : "",
 	    ro ? "r" : "w");
 	rc = list_item(w, &w->disks, "disk", spec);

@@ -170,6 +170,14 @@ else
 	t_not_ok "virsh console web1: $out" "$(grep -E 'stream|Stream|error' "$T_ROOT/virsh-console.log" | tail -15)"
 fi
 
+# Reboot: the guest honours it and on_reboot = restart brings it back as a
+# new domain.
+id=$(virsh domid web1)
+out=$(virsh reboot web1 2>&1)
+[[ $out == *"is being rebooted"* ]] && t_ok "virsh reboot web1" || t_not_ok "reboot" "$out"
+t_wait_for "web1 back with a new id" 60 bash -c "i=\$(virsh domid web1 2>/dev/null); [[ -n \$i && \$i != '$id' && \$i != - ]]" &&
+	t_ok "web1 rebooted into a new domain" || t_not_ok "after reboot" "$(virsh list --all)"
+
 # The read-only socket: reads work, changes are refused.
 out=$(virsh -c "$URI_RO" -r list --all --name 2>&1)
 [[ $out == *web1* ]] && t_ok "read-only socket: list" || t_not_ok "read-only list" "$out"
