@@ -190,7 +190,8 @@ if [[ -f $P/lib/xvm/boot/minios.elf ]]; then
 	# A program built outside the tree, against the installed headers and
 	# libraries only, reads the store of the running stack.
 	export PKG_CONFIG_PATH=$XVM_LIBDIR/pkgconfig
-	if out=$(cc -std=c11 -Wall -Werror -o "$R/xsclient" \
+	# shellcheck disable=SC2086
+	if out=$(cc -std=c11 -Wall -Werror ${XVM_SANITIZE_CFLAGS:-} -o "$R/xsclient" \
 	    "$XVM_SRC/tests/integration/install/xsclient.c" \
 	    $(pkg-config --cflags --libs --static xvmctrl xvmstore) 2>&1); then
 		ok "a program builds with pkg-config xvmctrl xvmstore"
