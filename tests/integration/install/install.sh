@@ -78,10 +78,12 @@ installed=(
 	"$XVM_INCLUDEDIR/xvm"/{xenctrl.h,xenstore.h}
 	"$XVM_LIBDIR"/{libxvmctrl.a,libxvmstore.a}
 	"$XVM_LIBDIR/pkgconfig"/{xvmctrl.pc,xvmstore.pc}
-	/etc/xvm/{xvmd.conf,demo.cfg}
+	/etc/xvm/{xvmd.conf,demo.cfg,minios.cfg}
 	"$XVM_UNITDIR/xvm.service" "$P/lib/tmpfiles.d/xvm.conf"
 )
 [[ -f $XVM_BUILD/guest/minios/minios.elf ]] && installed+=("$P/lib/xvm/boot/minios.elf")
+[[ -f $XVM_BUILD/guest/linux/Image ]] &&
+    installed+=("$P/lib/xvm/boot"/{Image,rootfs.cpio.gz})
 # A page as installed: meson installs it plain, the Debian package gzipped.
 page_of() {
 	local f=$XVM_MANDIR/man${1##*.}/$1
@@ -176,7 +178,7 @@ for p in /proc/[0-9]*; do
 done
 check "every process of the stack runs an installed program" test -z "$bad"
 
-if [[ -f $P/lib/xvm/boot/minios.elf ]]; then
+if [[ -f $P/lib/xvm/boot/Image ]]; then
 	# Found in (the root's) /etc/xvm from anywhere, as Xen's xm did.
 	if out=$(cd / && xm create demo.cfg 2>&1) &&
 	    [[ $out == *"Using config file \"$R/etc/xvm/demo.cfg\"."* ]]; then
@@ -186,7 +188,7 @@ if [[ -f $P/lib/xvm/boot/minios.elf ]]; then
 	fi
 	out=$(xm list -l demo 2>&1)
 	check "xm list -l demo: SXP naming the installed guest image" \
-	    grep -qx "            (kernel $P/lib/xvm/boot/minios.elf)" <<<"$out"
+	    grep -qx "            (kernel $P/lib/xvm/boot/Image)" <<<"$out"
 	# A program built outside the tree, against the installed headers and
 	# libraries only, reads the store of the running stack.
 	export PKG_CONFIG_PATH=$XVM_LIBDIR/pkgconfig
