@@ -36,6 +36,10 @@ else
 	(cd "$XVM_SRC" && tar --exclude='./build*' --exclude='./obj-*' -cf - .) |
 	    tar -xf - -C "$W/xvm"
 fi
+# The Linux guest image is built once per set of inputs into a cache
+# (guest/linux/build); debhelper points HOME into the package's tree, so
+# name the cache the other builds of this machine share.
+export XVM_GUEST_CACHE=${XVM_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xvm/guest-linux}
 start=$(date +%s)
 if (cd "$W/xvm" && dpkg-buildpackage -b -us -uc) >"$W/build.log" 2>&1; then
 	ok "dpkg-buildpackage -b ($(( $(date +%s) - start )) s)"
