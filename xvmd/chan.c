@@ -421,6 +421,9 @@ chan_accept(int fd, const char *peer, const struct chan_tls *tls,
 		} else
 			failf(cause, "TLS with %s failed: %s", peer,
 			    ssl_error(err, sizeof(err)));
+		/* TLS 1.3: the client has finished and may be sending its
+		 * HELLO; closing on it would reset the alert away. */
+		linger(fd, 500);
 		goto bad;
 	}
 	return c;

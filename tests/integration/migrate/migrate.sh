@@ -67,14 +67,15 @@ cfg g1 32 "ticks=1 selfcheck"
 xa create "$T_ROOT/g1.cfg" >/dev/null
 t_wait_for "g1 to boot" 20 has A g1 'workload: idle'
 sum=$(h_conlog A g1 | sed -n 's/^selfcheck: boot: .*checksum \([0-9a-f]*\) ok.*/\1/p')
-uuid=$(xa list -l g1 | awk -F'"' '/"uuid"/ { print $4; exit }')
+uuid=$(xa list --json g1 | awk -F'"' '/"uuid"/ { print $4; exit }')
 from=A ok=1
 for i in 1 2 3 4 5 6; do
 	move "$from" g1 -l || { ok=0; break; }
 	from=$(other "$from")
 done
 check "g1 went back and forth 6 times, live, counting on each host" [ "$ok" = 1 ]
-check "g1 kept its UUID" [ "$(xon "$from" list -l g1 | awk -F'"' '/"uuid"/ { print $4; exit }')" = "$uuid" ]
+check "g1 has a UUID ($uuid)" [ "${#uuid}" = 36 ]
+check "g1 kept its UUID" [ "$(xon "$from" list --json g1 | awk -F'"' '/"uuid"/ { print $4; exit }')" = "$uuid" ]
 check "g1 resumed on the new host" has "$from" g1 'pv: resumed'
 xon "$from" sysrq g1 x
 t_wait_for "g1's self-check" 10 has "$from" g1 'selfcheck: requested'
@@ -116,7 +117,7 @@ xa start m1
 t_wait_for "m1 to boot" 20 has A m1 'workload: idle'
 move A m1 -l
 check "m1 is no longer known on A" bash -c "! XVM_ROOT='$H_ROOT_A' '$XM' --root '$H_ROOT_A' list m1 >/dev/null 2>&1"
-check "m1 is managed on B" bash -c "xb() { XVM_ROOT='$H_ROOT_B' '$XM' --root '$H_ROOT_B' \"\$@\"; }; xb list -l m1 | grep -q '\"managed\": true'"
+check "m1 is managed on B" bash -c "xb() { XVM_ROOT='$H_ROOT_B' '$XM' --root '$H_ROOT_B' \"\$@\"; }; xb list --json m1 | grep -q '\"managed\": true'"
 xb shutdown -w m1 >/dev/null 2>&1
 check "and stays on B once shut down" bash -c "XVM_ROOT='$H_ROOT_B' '$XM' --root '$H_ROOT_B' list m1 >/dev/null"
 xb delete m1
