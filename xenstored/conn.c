@@ -9,6 +9,7 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xenstored/conn.h"
+#include "xenstored/db.h"
 #include "xenstored/domain.h"
 #include "xenstored/quota.h"
 #include "xenstored/transaction.h"
@@ -21,6 +22,11 @@
  * the event-loop turn, after the turn's database commit: a client never
  * sees OK for a write that a crash could still lose.  Every connection
  * with output queued in a turn sits on the dirty list until then.
+ *
+ * Should the commit fail, the turn's replies that told of the tree after
+ * its first change may describe what is not in the database: each
+ * connection remembers where its output stood at its first message after
+ * that change (undo_at), so conn_fail_turn() can rewrite them.
  */
 struct conn_list		 conns = TAILQ_HEAD_INITIALIZER(conns);
 size_t				 conn_out_max = CONN_OUT_MAX;
@@ -28,6 +34,7 @@ static TAILQ_HEAD(, conn)	 dirty = TAILQ_HEAD_INITIALIZER(dirty);
 static struct event		*turn_ev;
 static void			(*turn_hook)(void *);
 static void			*turn_arg;
+static uint64_t			 turn_no = 1;
 
 static void
 turn_cb(evutil_socket_t fd, short what, void *arg)
@@ -115,6 +122,10 @@ conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
 
 	if (c->dead)
 		return;
+	if (c->undo_turn != turn_no && db_in_txn()) {
+		c->undo_turn = turn_no;
+		c->undo_at = buf_len(&c->out);
+	}
 	h.type = type;
 	h.req_id = req_id;
 	h.tx_id = tx_id;
@@ -253,6 +264,9 @@ flush_one(struct conn *c)
 		if (n == 0)
 			break;
 		buf_consume(&c->out, (size_t)n);
+		if (c->undo_turn == turn_no)
+			c->undo_at = c->undo_at > (size_t)n ?
+			    c->undo_at - (size_t)n : 0;
 	}
 	if (buf_len(&c->out) == 0)
 		buf_reset(&c->out);
@@ -297,6 +311,7 @@ conn_end_turn(void)
 
 	if (turn_hook != NULL)
 		turn_hook(turn_arg);
+	turn_no++;
 	TAILQ_CONCAT(&work, &dirty, dirty_entry);
 	while ((c = TAILQ_FIRST(&work)) != NULL) {
 		TAILQ_REMOVE(&work, c, dirty_entry);
@@ -317,6 +332,77 @@ conn_end_turn(void)
 			set_reading(c, 1);
 		if (c->dead && !c->dirty)
 			mark_dirty(c);
+	}
+}
+
+/* Replies whose content came from the tree (or changed it). */
+static int
+tells_of_tree(uint32_t type)
+{
+	switch (type) {
+	case XS_READ:
+	case XS_DIRECTORY:
+	case XS_DIRECTORY_PART:
+	case XS_GET_PERMS:
+	case XS_WRITE:
+	case XS_MKDIR:
+	case XS_RM:
+	case XS_SET_PERMS:
+	case XS_TRANSACTION_END:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The turn's commit failed (err: ENOSPC or EIO) and the tree is back to
+ * what the database holds.  Every reply queued since the turn's first
+ * change that told of the tree becomes that error: a write was not
+ * made, a read may have seen it.  Other replies stand (a watch set, a
+ * transaction started: memory keeps them), and so do watch events -- a
+ * watcher that reads again finds the node as it is, which Xen's
+ * protocol allows (an event does not promise a change).
+ */
+void
+conn_fail_turn(int err)
+{
+	struct xs_msg_hdr	 h, e;
+	struct conn		*c;
+	struct buf		 nb;
+	const char		*name = wire_errname(err), *p;
+	size_t			 at, total;
+
+	TAILQ_FOREACH(c, &conns, entry) {
+		if (c->dead || c->undo_turn != turn_no)
+			continue;
+		buf_init(&nb, 0);
+		buf_add(&nb, buf_data(&c->out), c->undo_at);
+		p = buf_data(&c->out);
+		total = buf_len(&c->out);
+		for (at = c->undo_at; at + sizeof(h) <= total;
+		    at += sizeof(h) + h.len) {
+			memcpy(&h, p + at, sizeof(h));
+			if (!tells_of_tree(h.type)) {
+				buf_add(&nb, p + at, sizeof(h) + h.len);
+				continue;
+			}
+			log_debug("%s: %s: request %u answered %s", __func__,
+			    c->desc, h.req_id, name);
+			e = h;
+			e.type = XS_ERROR;
+			e.len = (uint32_t)strlen(name) + 1;
+			buf_add(&nb, &e, sizeof(e));
+			buf_add(&nb, name, e.len);
+		}
+		if (buf_error(&nb) != 0) {
+			buf_free(&nb);
+			conn_close(c, "out of memory");
+			continue;
+		}
+		buf_free(&c->out);
+		c->out = nb;
+		c->undo_turn = 0;
 	}
 }
 

@@ -53,6 +53,8 @@ struct conn {
 	uint32_t		 next_txid;
 	uint64_t		 nreqs;		/* requests served */
 	uint64_t		 seq;		/* creation order */
+	uint64_t		 undo_turn;	/* the turn undo_at is of */
+	size_t			 undo_at;	/* output after its first change */
 };
 
 TAILQ_HEAD(conn_list, conn);
@@ -84,6 +86,13 @@ void	 conn_send(struct conn *, uint32_t type, uint32_t req_id,
 
 /* Close: watches and transactions go at once; memory at the flush. */
 void	 conn_close(struct conn *, const char *why);
+
+/*
+ * The turn's commit failed with err (ENOSPC, EIO) and its changes are
+ * undone: its replies that told of the tree become that error.  Call
+ * from the turn hook.
+ */
+void	 conn_fail_turn(int err);
 
 /* Run the end-of-turn work now (tests and the defer callback). */
 void	 conn_end_turn(void);

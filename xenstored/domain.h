@@ -34,6 +34,8 @@ enum dom_state {
 
 void	 domain_init(const struct ring_mapper *);
 void	 domain_shutdown(void);
+/* Record every domain and its ring's watches again (db.h), whole. */
+void	 domain_db_rewrite(void);
 
 /* Per-owner node counts, kept by the tree hooks. */
 void	 domain_owner_add(uint32_t domid, int delta, void *arg);
