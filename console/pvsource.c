@@ -15,11 +15,12 @@
 
 #include <event2/event.h>
 
+#include <xvm/xenctrl.h>
+#include <xvm/xenevtchn.h>
+#include <xvm/xenstore.h>
+
 #include "console/consoled.h"
 #include "console/ring.h"
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenevtchn.h"
-#include "include/xvm/xenstore.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
@@ -339,8 +340,8 @@ pvsource_open(struct consoled *cd, char **cause)
 		return -1;
 	}
 	/*
-	 * VIRQ_DOM_EXC is xvmd's (one dom0 client may bind it): consoles
-	 * follow the store's @introduceDomain and @releaseDomain, and a scan.
+	 * VIRQ_DOM_EXC is the store's (one dom0 client may bind it):
+	 * consoles follow its @introduceDomain and @releaseDomain, and a scan.
 	 */
 	if (store_connect(cd) == -1)
 		log_info("%s: no store (%s): consoles are found by scanning "

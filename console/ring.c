@@ -3,9 +3,6 @@
 
 #include "console/ring.h"
 
-#define OUT_SIZE	sizeof(((struct xencons_interface *)0)->out)
-#define IN_SIZE		sizeof(((struct xencons_interface *)0)->in)
-
 size_t
 xencons_read_out(volatile struct xencons_interface *intf, char *buf,
     size_t max, size_t *lost)
@@ -17,14 +14,14 @@ xencons_read_out(volatile struct xencons_interface *intf, char *buf,
 	cons = intf->out_cons;
 	prod = __atomic_load_n(&intf->out_prod, __ATOMIC_ACQUIRE);
 	avail = prod - cons;
-	if (avail > OUT_SIZE) {
+	if (avail > XENCONS_OUT_SIZE) {
 		/* The guest wrote past what the ring holds: skip to its tail. */
-		*lost = avail - OUT_SIZE;
-		cons = prod - (uint32_t)OUT_SIZE;
-		avail = OUT_SIZE;
+		*lost = avail - XENCONS_OUT_SIZE;
+		cons = prod - (uint32_t)XENCONS_OUT_SIZE;
+		avail = XENCONS_OUT_SIZE;
 	}
 	while (n < max && n < avail) {
-		buf[n] = intf->out[(cons + n) & (OUT_SIZE - 1)];
+		buf[n] = intf->out[(cons + n) & (XENCONS_OUT_SIZE - 1)];
 		n++;
 	}
 	/* Our reads of the data happen before the guest sees the space. */
@@ -42,10 +39,10 @@ xencons_write_in(volatile struct xencons_interface *intf, const char *data,
 	cons = __atomic_load_n(&intf->in_cons, __ATOMIC_ACQUIRE);
 	prod = intf->in_prod;
 	/* A guest that moved in_cons past in_prod gets no input. */
-	if (prod - cons > IN_SIZE)
+	if (prod - cons > XENCONS_IN_SIZE)
 		return 0;
-	while (n < len && prod - cons < IN_SIZE) {
-		intf->in[prod & (IN_SIZE - 1)] = data[n++];
+	while (n < len && prod - cons < XENCONS_IN_SIZE) {
+		intf->in[prod & (XENCONS_IN_SIZE - 1)] = data[n++];
 		prod++;
 	}
 	__atomic_store_n(&intf->in_prod, prod, __ATOMIC_RELEASE);

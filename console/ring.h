@@ -5,18 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * The page a PV guest shares for its console (Xen's io/console.h layout):
- * the guest writes 'out' and advances out_prod; we consume up to out_prod
- * and advance out_cons.  'in' is the other way round.  Indexes run freely
- * and are masked by the ring sizes (powers of two).
- */
-struct xencons_interface {
-	char		in[1024];
-	char		out[2048];
-	uint32_t	in_cons, in_prod;
-	uint32_t	out_cons, out_prod;
-};
+#include <xvm/xencons.h>
 
 /*
  * Take up to 'max' bytes of guest output.  Returns the count (0 when the

@@ -12,8 +12,9 @@
 
 #include <event2/event.h>
 
+#include <xvm/xenctrl.h>
+
 #include "console/consoled.h"
-#include "include/xvm/xenctrl.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 

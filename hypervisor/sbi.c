@@ -7,6 +7,8 @@
  */
 #include <stdint.h>
 
+#include <xvm/xen.h>
+
 #include "hypervisor/cpu/cpu.h"
 #include "hypervisor/machine.h"
 #include "hypervisor/sbi.h"
@@ -60,7 +62,7 @@ known(struct vcpu *v, uint64_t eid)
 		 * PV hypercall ID (and its deprecated alias): only those probe
 		 * as present, and only when a hook is set.
 		 */
-		return (eid == SBI_EXT_XVM_PV || eid == SBI_EXT_XVM_PV_OLD) &&
+		return (eid == XVM_HCALL_EID || eid == XVM_HCALL_EID_OLD) &&
 		    machine_hcall_hooked(cpu_machine(v));
 	}
 }

@@ -4,28 +4,9 @@
 
 #include <stdint.h>
 
+#include <xvm/sbi.h>	/* extension IDs, error codes */
+
 struct vcpu;
-
-/* Extension IDs (SBI v2.0 chapters 3-12) and the PV range (docs/cpu.md). */
-#define SBI_EXT_BASE		0x10
-#define SBI_EXT_TIME		0x54494d45
-#define SBI_EXT_IPI		0x735049
-#define SBI_EXT_RFENCE		0x52464e43
-#define SBI_EXT_HSM		0x48534d
-#define SBI_EXT_SRST		0x53525354
-#define SBI_EXT_DBCN		0x4442434e
-#define SBI_EXT_FIRMWARE_FIRST	0x0a000000
-#define SBI_EXT_FIRMWARE_LAST	0x0affffff
-#define SBI_EXT_XVM_PV		0x0a58454e	/* "XEN": PV hypercalls (docs/cpu.md) */
-#define SBI_EXT_XVM_PV_OLD	0x0a585600	/* its deprecated alias */
-
-#define SBI_SUCCESS		0
-#define SBI_ERR_FAILED		(-1)
-#define SBI_ERR_NOT_SUPPORTED	(-2)
-#define SBI_ERR_INVALID_PARAM	(-3)
-#define SBI_ERR_DENIED		(-4)
-#define SBI_ERR_INVALID_ADDRESS	(-5)
-#define SBI_ERR_ALREADY_AVAILABLE (-6)
 
 #define SBI_IMPL_ID		0x5856	/* "XV": not in the SBI registry */
 

@@ -5,8 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xenctrl.h"
+#include <xvm/privcmd.h>
+#include <xvm/xenctrl.h>
+
 #include "libxc/xc_private.h"
 
 struct xc_console_watch {

@@ -7,10 +7,11 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <xvm/privcmd.h>
+#include <xvm/xenctrl.h>
+
 #include "lib/paths.h"
 #include "lib/sock.h"
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xenctrl.h"
 #include "libxc/xc_private.h"
 
 int

@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xenctrl.h"
+#include <xvm/xc_dom.h>
+#include <xvm/xenctrl.h>
 
 #define PAGE		4096ULL
 #define DTB_OFFSET	(1024 * 1024)	/* below the top of RAM */

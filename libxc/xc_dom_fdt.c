@@ -10,7 +10,7 @@
 
 #include <libfdt.h>
 
-#include "include/xvm/xc_dom.h"
+#include <xvm/xc_dom.h>
 
 #define CHECK(x)	do { if ((err = (x)) < 0) goto fail; } while (0)
 

@@ -5,9 +5,22 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xenctrl.h"
+#include <xvm/privcmd.h>
+#include <xvm/xenctrl.h>
+
 #include "libxc/xc_private.h"
+
+/* xc_domain_getinfolist hands privcmd's flags on as they come. */
+_Static_assert(PRIVCMD_DOMINF_DYING == XEN_DOMINF_dying &&
+    PRIVCMD_DOMINF_HVM == XEN_DOMINF_hvm_guest &&
+    PRIVCMD_DOMINF_SHUTDOWN == XEN_DOMINF_shutdown &&
+    PRIVCMD_DOMINF_PAUSED == XEN_DOMINF_paused &&
+    PRIVCMD_DOMINF_BLOCKED == XEN_DOMINF_blocked &&
+    PRIVCMD_DOMINF_RUNNING == XEN_DOMINF_running &&
+    PRIVCMD_DOMINF_DEBUGGED == XEN_DOMINF_debugged &&
+    PRIVCMD_DOMINF_SHUTDOWNSHIFT == XEN_DOMINF_shutdownshift &&
+    PRIVCMD_DOMINF_SHUTDOWNMASK == XEN_DOMINF_shutdownmask,
+    "privcmd's domain flags are Xen's XEN_DOMINF_*");
 
 #define XC_PAGE_SHIFT	12
 

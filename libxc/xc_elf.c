@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 
 #define XC_ELF_MAX_SEGS	16
 #define XC_ELF_MAX_SIZE	(256u << 20)

@@ -4,8 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xenevtchn.h"
+#include <xvm/privcmd.h>
+#include <xvm/xenevtchn.h>
+
 #include "libxc/xc_private.h"
 
 struct xenevtchn_handle {

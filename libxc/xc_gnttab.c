@@ -5,8 +5,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xengnttab.h"
+#include <xvm/privcmd.h>
+#include <xvm/xengnttab.h>
+
 #include "libxc/xc_private.h"
 
 #define GNT_PAGE	4096u

@@ -1,8 +1,9 @@
 /* libxc: xc_domain_resume, a suspended domain running on in place (Xen's xc_resume.c). */
 #include <errno.h>
 
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xenctrl.h"
+#include <xvm/privcmd.h>
+#include <xvm/xenctrl.h>
+
 #include "libxc/xc_private.h"
 
 int

@@ -5,7 +5,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "include/xvm/xc_sr.h"
+#include <xvm/xc_sr.h>
+
 #include "libxc/xc_sr.h"
 
 #define MAX_VCPUS	64

@@ -5,8 +5,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xc_sr.h"
+#include <xvm/privcmd.h>
+#include <xvm/xc_sr.h>
+
 #include "libxc/xc_private.h"
 #include "libxc/xc_sr.h"
 

@@ -6,7 +6,8 @@
 
 #include <openssl/evp.h>
 
-#include "include/xvm/xc_sr.h"
+#include <xvm/xc_sr.h>
+
 #include "libxc/xc_sr.h"
 
 #define SR_BUF	(256u << 10)

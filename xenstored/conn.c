@@ -6,6 +6,8 @@
 
 #include <event2/event.h>
 
+#include <xvm/xs_wire.h>
+
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xenstored/conn.h"
@@ -15,7 +17,6 @@
 #include "xenstored/transaction.h"
 #include "xenstored/watch.h"
 #include "xenstored/wire.h"
-#include <xvm/xs_wire.h>
 
 /*
  * Replies are not written when a request is answered but at the end of
@@ -118,7 +119,7 @@ void
 conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
     const void *payload, size_t len)
 {
-	struct xs_msg_hdr	 h;
+	struct xsd_sockmsg	 h;
 
 	if (c->dead)
 		return;
@@ -170,12 +171,13 @@ conn_close(struct conn *c, const char *why)
 static int
 has_request(struct conn *c)
 {
-	struct xs_msg_hdr	 h;
+	struct xsd_sockmsg	 h;
 
 	if (buf_len(&c->in) < sizeof(h))
 		return 0;
 	memcpy(&h, buf_data(&c->in), sizeof(h));
-	return h.len > XS_PAYLOAD_MAX || buf_len(&c->in) >= sizeof(h) + h.len;
+	return h.len > XENSTORE_PAYLOAD_MAX ||
+	    buf_len(&c->in) >= sizeof(h) + h.len;
 }
 
 static int
@@ -193,14 +195,15 @@ can_take_more(struct conn *c, uint32_t served)
 static void
 process_input(struct conn *c)
 {
-	struct xs_msg_hdr	 h;
+	struct xsd_sockmsg	 h;
 	uint32_t		 served = 0;
 
 	while (can_take_more(c, served) && buf_len(&c->in) >= sizeof(h)) {
 		memcpy(&h, buf_data(&c->in), sizeof(h));
-		if (h.len > XS_PAYLOAD_MAX) {
+		if (h.len > XENSTORE_PAYLOAD_MAX) {
 			log_warnx("%s: %s: payload of %u bytes (limit %u), "
-			    "closing", __func__, c->desc, h.len, XS_PAYLOAD_MAX);
+			    "closing", __func__, c->desc, h.len,
+			    XENSTORE_PAYLOAD_MAX);
 			conn_close(c, "oversized payload");
 			return;
 		}

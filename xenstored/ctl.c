@@ -196,7 +196,8 @@ do_control(struct req *r)
 		}
 	if (err == 0) {
 		buf_add_byte(&out, 0);
-		if (buf_error(&out) != 0 || buf_len(&out) > XS_PAYLOAD_MAX)
+		if (buf_error(&out) != 0 ||
+		    buf_len(&out) > XENSTORE_PAYLOAD_MAX)
 			err = E2BIG;
 		else
 			reply_data(r, buf_data(&out), buf_len(&out));

@@ -261,7 +261,7 @@ static int
 connect_ring(uint32_t domid, uint64_t mfn, uint32_t port)
 {
 	struct domain		*d;
-	struct xs_ring_intf	*intf;
+	struct xenstore_domain_interface	*intf;
 	uint32_t		 local;
 
 	if (!have_mapper) {

@@ -4,11 +4,11 @@
 
 #include <stdint.h>
 
+#include <xvm/xen.h>
+
 struct conn;
 struct req;
-struct xs_ring_intf;
-
-#define DOMID_FIRST_RESERVED	0x7ff0
+struct xenstore_domain_interface;
 
 /*
  * How a guest's ring page and event channel are reached (xcmap.c does it
@@ -18,10 +18,11 @@ struct xs_ring_intf;
  * Notifications from guests come back through domain_port_event().
  */
 struct ring_mapper {
-	struct xs_ring_intf *(*map)(uint32_t domid, uint64_t mfn,
+	struct xenstore_domain_interface *(*map)(uint32_t domid, uint64_t mfn,
 		    uint32_t port, uint32_t *local, void *arg);
 	void	(*notify)(uint32_t local, void *arg);
-	void	(*unmap)(struct xs_ring_intf *, uint32_t local, void *arg);
+	void	(*unmap)(struct xenstore_domain_interface *, uint32_t local,
+	    void *arg);
 	void	*arg;
 };
 

@@ -245,7 +245,7 @@ do_directory(struct req *r)
 	view_children(r->tx, &v, &b);
 	if (buf_error(&b) != 0)
 		err = ENOMEM;
-	else if (buf_len(&b) > XS_PAYLOAD_MAX)
+	else if (buf_len(&b) > XENSTORE_PAYLOAD_MAX)
 		err = E2BIG;
 	else
 		reply_data(r, buf_data(&b), buf_len(&b));
@@ -281,7 +281,7 @@ do_directory_part(struct req *r)
 	/* Whole names that fit; an empty string marks the end of the list. */
 	while (s < end) {
 		l = strnlen(s, (size_t)(end - s)) + 1;
-		if (buf_len(&out) + l + 1 > XS_PAYLOAD_MAX)
+		if (buf_len(&out) + l + 1 > XENSTORE_PAYLOAD_MAX)
 			break;
 		buf_add(&out, s, l);
 		s += l;

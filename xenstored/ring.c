@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xvm/xs_wire.h>
+
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xenstored/conn.h"
@@ -11,7 +13,6 @@
 #include "xenstored/ring.h"
 #include "xenstored/transaction.h"
 #include "xenstored/watch.h"
-#include <xvm/xs_wire.h>
 
 /*
  * Each ring is a 1024-byte circular buffer with free-running 32-bit
@@ -32,13 +33,13 @@ ring_get(const char *ring, uint32_t *consp, uint32_t *prodp, void *dst,
 	cons = __atomic_load_n(consp, __ATOMIC_RELAXED);
 	prod = __atomic_load_n(prodp, __ATOMIC_ACQUIRE);
 	avail = prod - cons;
-	if (avail > XS_RING_SIZE)
+	if (avail > XENSTORE_RING_SIZE)
 		return -1;
 	n = len < avail ? len : avail;
-	first = XS_RING_SIZE - XS_RING_MASK(cons);
+	first = XENSTORE_RING_SIZE - MASK_XENSTORE_IDX(cons);
 	if (first > n)
 		first = (uint32_t)n;
-	memcpy(dst, ring + XS_RING_MASK(cons), first);
+	memcpy(dst, ring + MASK_XENSTORE_IDX(cons), first);
 	memcpy((char *)dst + first, ring, n - first);
 	__atomic_store_n(consp, cons + (uint32_t)n, __ATOMIC_RELEASE);
 	return (ssize_t)n;
@@ -54,77 +55,77 @@ ring_put(char *ring, uint32_t *consp, uint32_t *prodp, const void *src,
 	cons = __atomic_load_n(consp, __ATOMIC_ACQUIRE);
 	prod = __atomic_load_n(prodp, __ATOMIC_RELAXED);
 	used = prod - cons;
-	if (used > XS_RING_SIZE)
+	if (used > XENSTORE_RING_SIZE)
 		return -1;
-	n = XS_RING_SIZE - used;
+	n = XENSTORE_RING_SIZE - used;
 	if (n > len)
 		n = len;
-	first = XS_RING_SIZE - XS_RING_MASK(prod);
+	first = XENSTORE_RING_SIZE - MASK_XENSTORE_IDX(prod);
 	if (first > n)
 		first = (uint32_t)n;
-	memcpy(ring + XS_RING_MASK(prod), src, first);
+	memcpy(ring + MASK_XENSTORE_IDX(prod), src, first);
 	memcpy(ring, (const char *)src + first, n - first);
 	__atomic_store_n(prodp, prod + (uint32_t)n, __ATOMIC_RELEASE);
 	return (ssize_t)n;
 }
 
 ssize_t
-ring_read_req(struct xs_ring_intf *i, void *dst, size_t len)
+ring_read_req(struct xenstore_domain_interface *i, void *dst, size_t len)
 {
 	return ring_get(i->req, &i->req_cons, &i->req_prod, dst, len);
 }
 
 ssize_t
-ring_write_rsp(struct xs_ring_intf *i, const void *src, size_t len)
+ring_write_rsp(struct xenstore_domain_interface *i, const void *src, size_t len)
 {
 	return ring_put(i->rsp, &i->rsp_cons, &i->rsp_prod, src, len);
 }
 
 ssize_t
-ring_write_req(struct xs_ring_intf *i, const void *src, size_t len)
+ring_write_req(struct xenstore_domain_interface *i, const void *src, size_t len)
 {
 	return ring_put(i->req, &i->req_cons, &i->req_prod, src, len);
 }
 
 ssize_t
-ring_read_rsp(struct xs_ring_intf *i, void *dst, size_t len)
+ring_read_rsp(struct xenstore_domain_interface *i, void *dst, size_t len)
 {
 	return ring_get(i->rsp, &i->rsp_cons, &i->rsp_prod, dst, len);
 }
 
 void
-ring_server_init(struct xs_ring_intf *i)
+ring_server_init(struct xenstore_domain_interface *i)
 {
-	i->server_features = XS_SERVER_FEATURE_RECONNECTION |
-	    XS_SERVER_FEATURE_ERROR;
+	i->server_features = XENSTORE_SERVER_FEATURE_RECONNECTION |
+	    XENSTORE_SERVER_FEATURE_ERROR;
 	/* A guest that asked to reconnect while we were away starts anew. */
 	if (ring_wants_reset(i)) {
 		ring_reset(i);
 		return;
 	}
-	i->error = XS_RING_ERROR_NONE;
-	__atomic_store_n(&i->connection, XS_RING_CONNECTED, __ATOMIC_RELEASE);
+	i->error = XENSTORE_ERROR_NONE;
+	__atomic_store_n(&i->connection, XENSTORE_CONNECTED, __ATOMIC_RELEASE);
 }
 
 int
-ring_wants_reset(const struct xs_ring_intf *i)
+ring_wants_reset(const struct xenstore_domain_interface *i)
 {
 	return __atomic_load_n(&i->connection, __ATOMIC_ACQUIRE) ==
-	    XS_RING_RECONNECT;
+	    XENSTORE_RECONNECT;
 }
 
 void
-ring_reset(struct xs_ring_intf *i)
+ring_reset(struct xenstore_domain_interface *i)
 {
 	/* The guest waits for CONNECTED before it touches the indexes. */
 	i->req_cons = i->req_prod = 0;
 	i->rsp_cons = i->rsp_prod = 0;
-	i->error = XS_RING_ERROR_NONE;
-	__atomic_store_n(&i->connection, XS_RING_CONNECTED, __ATOMIC_RELEASE);
+	i->error = XENSTORE_ERROR_NONE;
+	__atomic_store_n(&i->connection, XENSTORE_CONNECTED, __ATOMIC_RELEASE);
 }
 
 struct ring_tp {
-	struct xs_ring_intf	*intf;
+	struct xenstore_domain_interface	*intf;
 	uint32_t		 local;
 	uint32_t		 domid;
 	struct ring_mapper	 m;
@@ -143,7 +144,7 @@ rt_read(struct conn *c, void *dst, size_t len, int *eof)
 	if ((n = ring_read_req(t->intf, dst, len)) == -1) {
 		log_warnx("%s: domain %u: bad request ring indexes", __func__,
 		    t->domid);
-		t->intf->error = XS_RING_ERROR_RINGIDX;
+		t->intf->error = XENSTORE_ERROR_RINGIDX;
 		errno = EPROTO;
 	} else if (n > 0)
 		rt_kick(c);	/* room for a guest waiting to write more */
@@ -159,7 +160,7 @@ rt_write(struct conn *c, const void *src, size_t len)
 	if ((n = ring_write_rsp(t->intf, src, len)) == -1) {
 		log_warnx("%s: domain %u: bad response ring indexes", __func__,
 		    t->domid);
-		t->intf->error = XS_RING_ERROR_RINGIDX;
+		t->intf->error = XENSTORE_ERROR_RINGIDX;
 		errno = EPROTO;
 	}
 	return n;
@@ -225,8 +226,8 @@ ring_conn_event(struct conn *c)
 }
 
 struct conn *
-ring_conn_new(uint32_t domid, struct xs_ring_intf *intf, uint32_t local,
-    const struct ring_mapper *m)
+ring_conn_new(uint32_t domid, struct xenstore_domain_interface *intf,
+    uint32_t local, const struct ring_mapper *m)
 {
 	struct ring_tp	*t;
 	char		 desc[32];

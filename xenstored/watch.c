@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xvm/xs_wire.h>
+
 #include "lib/buf.h"
 #include "lib/xmalloc.h"
 #include "xenstored/conn.h"
@@ -10,7 +12,6 @@
 #include "xenstored/quota.h"
 #include "xenstored/tree.h"
 #include "xenstored/watch.h"
-#include <xvm/xs_wire.h>
 
 /*
  * Firing.  A write to /a/b/c (MATCH_SUBTREE) must reach watches on

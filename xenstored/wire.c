@@ -66,28 +66,15 @@ static const struct {
 	[XS_DIRECTORY_PART] = { "DIRECTORY_PART", do_directory_part, 0 },
 };
 
-/* Xen's table, in Xen's order: the names travel on the wire. */
-static const struct {
-	int		 err;
-	const char	*name;
-} xs_errors[] = {
-	{ EINVAL, "EINVAL" }, { EACCES, "EACCES" }, { EEXIST, "EEXIST" },
-	{ EISDIR, "EISDIR" }, { ENOENT, "ENOENT" }, { ENOMEM, "ENOMEM" },
-	{ ENOSPC, "ENOSPC" }, { EIO, "EIO" }, { ENOTEMPTY, "ENOTEMPTY" },
-	{ ENOSYS, "ENOSYS" }, { EROFS, "EROFS" }, { EBUSY, "EBUSY" },
-	{ EAGAIN, "EAGAIN" }, { EISCONN, "EISCONN" }, { E2BIG, "E2BIG" },
-	{ EPERM, "EPERM" },
-};
+/* XS_ERROR names the daemon's errno values. */
+XEN_ERRNO_IS_HOST_ERRNO;
 
 const char *
 wire_errname(int err)
 {
-	size_t	 i;
+	const char	*name = xsd_errname(err);
 
-	for (i = 0; i < sizeof(xs_errors) / sizeof(xs_errors[0]); i++)
-		if (xs_errors[i].err == err)
-			return xs_errors[i].name;
-	return "EINVAL";
+	return name != NULL ? name : "EINVAL";
 }
 
 void
@@ -147,7 +134,7 @@ wire_canon(struct conn *c, const char *in, int allow_special, char *out,
 		n = (int)len;
 	} else
 		n = snprintf(out, outsz, "%s/%s", c->home, in);
-	if (n < 0 || (size_t)n >= outsz || (size_t)n > XS_ABS_PATH_MAX)
+	if (n < 0 || (size_t)n >= outsz || (size_t)n > XENSTORE_ABS_PATH_MAX)
 		return EINVAL;
 	len = (size_t)n;
 	if (out[0] == '@') {
@@ -187,7 +174,7 @@ split_args(struct req *r)
 }
 
 void
-wire_dispatch(struct conn *c, const struct xs_msg_hdr *h, const char *payload)
+wire_dispatch(struct conn *c, const struct xsd_sockmsg *h, const char *payload)
 {
 	struct req	 r;
 	unsigned	 flags;

@@ -15,7 +15,7 @@ struct txn;
 /* One request while it is being answered (borrowed from the input buffer). */
 struct req {
 	struct conn		*conn;
-	struct xs_msg_hdr	 hdr;
+	struct xsd_sockmsg	 hdr;
 	const char		*data;		/* payload, hdr.len bytes */
 	const char		*argv[REQ_MAX_ARGS];	/* NUL-terminated strings */
 	uint32_t		 argc;		/* strings found (may exceed REQ_MAX_ARGS) */
@@ -24,8 +24,11 @@ struct req {
 	int			 replied;
 };
 
-/* Decode one framed request (hdr->len <= XS_PAYLOAD_MAX) and answer it. */
-void	 wire_dispatch(struct conn *, const struct xs_msg_hdr *,
+/*
+ * Decode one framed request (hdr->len <= XENSTORE_PAYLOAD_MAX) and answer
+ * it.
+ */
+void	 wire_dispatch(struct conn *, const struct xsd_sockmsg *,
 	    const char *payload);
 
 /* Replies: each queues one message echoing type, req_id and tx_id. */

@@ -6,16 +6,13 @@
 
 #include <event2/event.h>
 
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenevtchn.h"
+#include <xvm/xenctrl.h>
+#include <xvm/xenevtchn.h>
+
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xenstored/domain.h"
 #include "xenstored/xcmap.h"
-
-#ifndef VIRQ_DOM_EXC
-#define VIRQ_DOM_EXC	3	/* Xen's: a domain shut down or died */
-#endif
 
 #define PAGE_SIZE	4096
 #define INFO_BATCH	1024
@@ -87,7 +84,7 @@ fail:
 	return -1;
 }
 
-static struct xs_ring_intf *
+static struct xenstore_domain_interface *
 xc_ring_map(uint32_t domid, uint64_t mfn, uint32_t port, uint32_t *local,
     void *arg)
 {
@@ -121,7 +118,7 @@ xc_ring_notify(uint32_t local, void *arg)
 }
 
 static void
-xc_ring_unmap(struct xs_ring_intf *intf, uint32_t local, void *arg)
+xc_ring_unmap(struct xenstore_domain_interface *intf, uint32_t local, void *arg)
 {
 	(void)arg;
 	if (xm.xce != NULL)

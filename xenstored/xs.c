@@ -25,7 +25,7 @@
  */
 struct xs_msg {
 	struct xs_msg		*next;
-	struct xs_msg_hdr	 hdr;
+	struct xsd_sockmsg	 hdr;
 	char			*body;		/* hdr.len bytes + NUL */
 };
 
@@ -43,27 +43,15 @@ struct xs_handle {
 	uint32_t		 req_id;
 };
 
-static const struct {
-	const char	*name;
-	int		 err;
-} errs[] = {
-	{ "EINVAL", EINVAL }, { "EACCES", EACCES }, { "EEXIST", EEXIST },
-	{ "EISDIR", EISDIR }, { "ENOENT", ENOENT }, { "ENOMEM", ENOMEM },
-	{ "ENOSPC", ENOSPC }, { "EIO", EIO }, { "ENOTEMPTY", ENOTEMPTY },
-	{ "ENOSYS", ENOSYS }, { "EROFS", EROFS }, { "EBUSY", EBUSY },
-	{ "EAGAIN", EAGAIN }, { "EISCONN", EISCONN }, { "E2BIG", E2BIG },
-	{ "EPERM", EPERM },
-};
+XEN_ERRNO_IS_HOST_ERRNO;	/* XS_ERROR names our errno values */
 
+/* The errno an XS_ERROR reply names; EINVAL for a name we do not know. */
 static int
 err_from_name(const char *s)
 {
-	size_t	 i;
+	int	 err = xsd_errnum(s);
 
-	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
-		if (strcmp(errs[i].name, s) == 0)
-			return errs[i].err;
-	return EINVAL;
+	return err != 0 ? err : EINVAL;
 }
 
 static void
@@ -162,7 +150,7 @@ read_msg(int fd)
 		return NULL;
 	if (read_full(fd, &m->hdr, sizeof(m->hdr)) == -1)
 		goto fail;
-	if (m->hdr.len > XS_PAYLOAD_MAX) {
+	if (m->hdr.len > XENSTORE_PAYLOAD_MAX) {
 		errno = EPROTO;
 		goto fail;
 	}
@@ -245,15 +233,15 @@ char *
 xsi_talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
     const struct iovec *iov, int n, unsigned int *lenp)
 {
-	struct xs_msg_hdr	 hdr;
+	struct xsd_sockmsg	 hdr;
 	struct xs_msg		*m = NULL;
-	char			 buf[sizeof(hdr) + XS_PAYLOAD_MAX], *body;
+	char			 buf[sizeof(hdr) + XENSTORE_PAYLOAD_MAX], *body;
 	size_t			 len = 0;
 	int			 i, err = 0;
 
 	for (i = 0; i < n; i++)
 		len += iov[i].iov_len;
-	if (len > XS_PAYLOAD_MAX) {
+	if (len > XENSTORE_PAYLOAD_MAX) {
 		errno = E2BIG;
 		return NULL;
 	}

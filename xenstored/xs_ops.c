@@ -145,7 +145,7 @@ xs_set_permissions(struct xs_handle *h, xs_transaction_t t, const char *path,
     struct xs_permissions *perms, unsigned int num)
 {
 	static const char	 c[] = { 'n', 'r', 'w', 'b' };
-	char			 buf[XS_PAYLOAD_MAX];
+	char			 buf[XENSTORE_PAYLOAD_MAX];
 	size_t			 off;
 	unsigned int		 i;
 	int			 k;
@@ -283,4 +283,3 @@ xs_control_command(struct xs_handle *h, const char *cmd, const void *data,
 
 	return xsi_talk(h, XBT_NULL, XS_CONTROL, iov, data ? 2 : 1, NULL);
 }
-

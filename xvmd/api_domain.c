@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
+
 #include "lib/json.h"
 #include "lib/str.h"
 #include "lib/xmalloc.h"

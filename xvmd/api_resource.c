@@ -7,8 +7,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenstore.h"
+#include <xvm/xenctrl.h>
+#include <xvm/xenstore.h>
+
 #include "lib/buf.h"
 #include "lib/json.h"
 #include "lib/str.h"

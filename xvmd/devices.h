@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "include/xvm/xenstore.h"
+#include <xvm/xenstore.h>
 
 struct vm;
 struct xvmd;

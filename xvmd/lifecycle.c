@@ -16,9 +16,10 @@
 
 #include <event2/event.h>
 
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenstore.h"
+#include <xvm/xc_dom.h>
+#include <xvm/xenctrl.h>
+#include <xvm/xenstore.h>
+
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xvmd/domcfg.h"

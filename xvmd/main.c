@@ -9,11 +9,12 @@
 
 #include <event2/event.h>
 
+#include <xvm/xenctrl.h>
+#include <xvm/xenstore.h>
+
 #include "lib/daemon.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenstore.h"
 #include "lib/paths.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/xsdom.h"

@@ -10,10 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xc_sr.h"
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenstore.h"
+#include <xvm/xc_dom.h>
+#include <xvm/xc_sr.h>
+#include <xvm/xenctrl.h>
+#include <xvm/xenstore.h>
+
 #include "lib/buf.h"
 #include "lib/json.h"
 #include "lib/log.h"

@@ -2,7 +2,7 @@
 #ifndef XVM_XVMD_SAVE_H
 #define XVM_XVMD_SAVE_H
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 
 struct api_later;
 struct vm;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/str.h"

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenstore.h"
+#include <xvm/xc_dom.h>
+#include <xvm/xenctrl.h>
+#include <xvm/xenstore.h>
 #include "lib/log.h"
 #include "lib/str.h"
 #include "lib/xmalloc.h"

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "include/xvm/xenstore.h"
+#include <xvm/xenstore.h>
 
 struct vm;
 struct xvmd;

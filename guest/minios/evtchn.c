@@ -21,28 +21,8 @@
 #include "guest/minios/smp.h"
 #include "guest/minios/trap.h"
 
-#define NR_WORDS	64
+#define NR_WORDS	(EVTCHN_2L_NR_CHANNELS / 64)
 #define MAX_BOUND	16
-
-struct vcpu_info {
-	uint8_t		upcall_pending;
-	uint8_t		upcall_mask;
-	uint8_t		pad[6];
-	uint64_t	pending_sel;
-	uint8_t		arch_and_time[48];
-};
-
-struct shared_info {
-	struct vcpu_info vcpu[32];
-	uint64_t	pending[NR_WORDS];
-	uint64_t	mask[NR_WORDS];
-};
-
-_Static_assert(sizeof(struct vcpu_info) == 64, "vcpu_info is 64 bytes");
-_Static_assert(__builtin_offsetof(struct shared_info, pending) == 2048,
-    "pending bitmap at 2048");
-_Static_assert(__builtin_offsetof(struct shared_info, mask) == 2560,
-    "mask bitmap at 2560");
 
 static struct shared_info *shinfo;
 static uint64_t shinfo_pa;
@@ -70,32 +50,33 @@ dispatch(uint32_t port)
 static void
 upcall(void)
 {
-	struct vcpu_info *vi = &shinfo->vcpu[this_cpu()->hartid];
+	struct vcpu_info *vi = &shinfo->vcpu_info[this_cpu()->hartid];
 	uint64_t sel, pend, bit;
 	unsigned w, b;
 
 	upcalls++;
 	do {
-		__atomic_store_n(&vi->upcall_pending, 0, __ATOMIC_SEQ_CST);
-		sel = __atomic_exchange_n(&vi->pending_sel, 0,
+		__atomic_store_n(&vi->evtchn_upcall_pending, 0,
+		    __ATOMIC_SEQ_CST);
+		sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0,
 		    __ATOMIC_SEQ_CST);
 		while (sel != 0) {
 			w = (unsigned)__builtin_ctzll(sel);
 			sel &= sel - 1;
-			pend = __atomic_load_n(&shinfo->pending[w],
+			pend = __atomic_load_n(&shinfo->evtchn_pending[w],
 			    __ATOMIC_ACQUIRE) &
-			    ~__atomic_load_n(&shinfo->mask[w],
+			    ~__atomic_load_n(&shinfo->evtchn_mask[w],
 			    __ATOMIC_ACQUIRE);
 			while (pend != 0) {
 				b = (unsigned)__builtin_ctzll(pend);
 				bit = 1ULL << b;
 				pend &= pend - 1;
-				__atomic_fetch_and(&shinfo->pending[w], ~bit,
+				__atomic_fetch_and(&shinfo->evtchn_pending[w], ~bit,
 				    __ATOMIC_SEQ_CST);
 				dispatch(w * 64 + b);
 			}
 		}
-	} while (__atomic_load_n(&vi->upcall_pending, __ATOMIC_SEQ_CST));
+	} while (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST));
 	(void)hyp_xen_version();
 }
 
@@ -130,7 +111,8 @@ evtchn_init(void)
 	shinfo = (struct shared_info *)(uintptr_t)pa;
 	/* Ports nobody here handles stay masked; evtchn_bind unmasks. */
 	for (w = 0; w < NR_WORDS; w++)
-		__atomic_store_n(&shinfo->mask[w], ~0ULL, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&shinfo->evtchn_mask[w], ~0ULL,
+		    __ATOMIC_SEQ_CST);
 	trap_set_external(upcall);
 	csr_set(sie, SIE_SEIE);
 	kprintf("evtchn: shared_info at %#lx", (unsigned long)pa);
@@ -173,7 +155,7 @@ evtchn_clear(uint32_t port)
 
 	if (shinfo == NULL || port >= NR_WORDS * 64)
 		return 0;
-	return (__atomic_fetch_and(&shinfo->pending[port / 64], ~bit,
+	return (__atomic_fetch_and(&shinfo->evtchn_pending[port / 64], ~bit,
 	    __ATOMIC_SEQ_CST) & bit) != 0;
 }
 

@@ -23,13 +23,8 @@ hypercall(unsigned long nr, unsigned long arg0, unsigned long arg1,
 long
 hyp_get_param(uint32_t index, uint64_t *val)
 {
-	struct {
-		uint16_t	domid;
-		uint16_t	pad;
-		uint32_t	index;
-		uint64_t	value;
-	} p = { DOMID_SELF, 0, index, 0 };
-	long r = hypercall(__HYPERVISOR_hvm_op, 1 /* get_param */,
+	struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index };
+	long r = hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param,
 	    (unsigned long)&p, 0);
 
 	if (r == 0)
@@ -48,22 +43,17 @@ hyp_shutdown(uint32_t reason)
 {
 	uint32_t r = reason;
 
-	return hypercall(__HYPERVISOR_sched_op, 2 /* SCHEDOP_shutdown */,
+	return hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown,
 	    (unsigned long)&r, 0);
 }
 
 long
 hyp_map_shared_info(uint64_t gpfn)
 {
-	struct {
-		uint16_t	domid;
-		uint16_t	size;
-		uint32_t	space;
-		uint64_t	idx;
-		uint64_t	gpfn;
-	} atp = { DOMID_SELF, 0, 0 /* XENMAPSPACE_shared_info */, 0, gpfn };
+	struct xen_add_to_physmap atp = { .domid = DOMID_SELF,
+	    .space = XENMAPSPACE_shared_info, .idx = 0, .gpfn = gpfn };
 
-	return hypercall(__HYPERVISOR_memory_op, 7 /* add_to_physmap */,
+	return hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
 	    (unsigned long)&atp, 0);
 }
 
@@ -72,7 +62,7 @@ hyp_evtchn_send(uint32_t port)
 {
 	uint32_t p = port;
 
-	return hypercall(__HYPERVISOR_event_channel_op, 4 /* send */,
+	return hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send,
 	    (unsigned long)&p, 0);
 }
 
@@ -81,25 +71,21 @@ hyp_evtchn_unmask(uint32_t port)
 {
 	uint32_t p = port;
 
-	return hypercall(__HYPERVISOR_event_channel_op, 9 /* unmask */,
+	return hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_unmask,
 	    (unsigned long)&p, 0);
 }
 
 long
 hyp_vcpu_up(uint32_t id, uint64_t pc, uint64_t arg)
 {
-	/* xvm-riscv's vcpu_guest_context for VCPUOP_initialise. */
-	struct {
-		uint64_t	pc;
-		uint64_t	arg;
-	} start = { pc, arg };
+	struct xvm_vcpu_start start = { .pc = pc, .arg = arg };
 	long r;
 
-	r = hypercall(__HYPERVISOR_vcpu_op, 0 /* VCPUOP_initialise */, id,
+	r = hypercall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, id,
 	    (unsigned long)&start);
 	if (r != 0)
 		return r;
-	return hypercall(__HYPERVISOR_vcpu_op, 1 /* VCPUOP_up */, id, 0);
+	return hypercall(__HYPERVISOR_vcpu_op, VCPUOP_up, id, 0);
 }
 
 /* Xen system time: nanoseconds of the timebase (mtime) clock. */
@@ -116,14 +102,9 @@ long
 hyp_poll(uint32_t port, uint64_t timeout_ms)
 {
 	uint32_t p = port;
-	struct {
-		uint64_t	ports;
-		uint32_t	nr_ports;
-		uint32_t	pad;
-		uint64_t	timeout;
-	} sp = { (uint64_t)(uintptr_t)&p, 1, 0,
-	    now_ns() + timeout_ms * 1000000ULL };
+	struct sched_poll sp = { .ports = (uint64_t)(uintptr_t)&p,
+	    .nr_ports = 1, .timeout = now_ns() + timeout_ms * 1000000ULL };
 
-	return hypercall(__HYPERVISOR_sched_op, 3 /* SCHEDOP_poll */,
+	return hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll,
 	    (unsigned long)&sp, 0);
 }

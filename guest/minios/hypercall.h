@@ -7,23 +7,7 @@
 
 #include <stdint.h>
 
-#define XVM_HCALL_EID			0x0A58454EUL	/* 0x0A000000 + "XEN" */
-
-#define __HYPERVISOR_memory_op		12
-#define __HYPERVISOR_set_timer_op	15
-#define __HYPERVISOR_xen_version	17
-#define __HYPERVISOR_console_io		18
-#define __HYPERVISOR_vcpu_op		24
-#define __HYPERVISOR_sched_op		29
-#define __HYPERVISOR_event_channel_op	32
-#define __HYPERVISOR_hvm_op		34
-
-#define DOMID_SELF			0x7ff0
-
-#define HVM_PARAM_STORE_PFN		1
-#define HVM_PARAM_STORE_EVTCHN		2
-#define HVM_PARAM_CONSOLE_PFN		17
-#define HVM_PARAM_CONSOLE_EVTCHN	18
+#include <xvm/xen.h>
 
 long	hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
 	    unsigned long a2);

@@ -31,18 +31,18 @@ void
 power_off(void)
 {
 	kprintf("power: poweroff");
-	reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_NONE, PV_SHUTDOWN_POWEROFF);
+	reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_NONE, SHUTDOWN_poweroff);
 }
 
 void
 power_reboot(void)
 {
 	kprintf("power: reboot");
-	reset(SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE, PV_SHUTDOWN_REBOOT);
+	reset(SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE, SHUTDOWN_reboot);
 }
 
 void
 power_crash(void)
 {
-	reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE, PV_SHUTDOWN_CRASH);
+	reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE, SHUTDOWN_crash);
 }

@@ -14,7 +14,6 @@
 #include "guest/minios/mm.h"
 #include "guest/minios/pv.h"
 #include "guest/minios/pvcons.h"
-#include "guest/minios/xen.h"
 
 static int active;
 static uint64_t store_pfn, store_port, cons_pfn, cons_port;
@@ -136,7 +135,7 @@ pv_suspend(void)
 		return;
 	}
 	kprintf("pv: suspending");
-	r = hyp_shutdown(PV_SHUTDOWN_SUSPEND);
+	r = hyp_shutdown(SHUTDOWN_suspend);
 	if (r < 0) {
 		kprintf("pv: suspend refused: error %ld", r);
 		return;

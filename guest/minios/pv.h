@@ -3,11 +3,7 @@
 #ifndef MINIOS_PV_H
 #define MINIOS_PV_H
 
-/* Xen's SHUTDOWN_* reasons (public/sched.h). */
-#define PV_SHUTDOWN_POWEROFF	0
-#define PV_SHUTDOWN_REBOOT	1
-#define PV_SHUTDOWN_SUSPEND	2
-#define PV_SHUTDOWN_CRASH	3
+#include <xvm/xen.h>	/* SHUTDOWN_* */
 
 /* Finds the hypervisor node and reserves its pages; before mm_init. */
 void	pv_probe(void);

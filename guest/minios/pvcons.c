@@ -7,6 +7,8 @@
  * puts in in[] (keys typed on the pty); its event only posts REQ_CONSOLE,
  * and the shell reads the bytes on the boot vCPU.
  */
+#include <xvm/xencons.h>
+
 #include "guest/minios/arch.h"
 #include "guest/minios/console.h"
 #include "guest/minios/evtchn.h"
@@ -16,7 +18,6 @@
 #include "guest/minios/pvcons.h"
 #include "guest/minios/ring.h"
 #include "guest/minios/sbi.h"
-#include "guest/minios/xen.h"
 
 static struct xencons_interface *intf;
 static struct ring out, in;

@@ -5,24 +5,7 @@
 
 #include <stdint.h>
 
-#define SBI_EXT_LEGACY_PUTCHAR	0x01
-#define SBI_EXT_BASE		0x10
-#define SBI_EXT_TIME		0x54494d45
-#define SBI_EXT_IPI		0x00735049
-#define SBI_EXT_HSM		0x0048534d
-#define SBI_EXT_SRST		0x53525354
-#define SBI_EXT_DBCN		0x4442434e
-
-#define SBI_SUCCESS		0
-#define SBI_ERR_NOT_SUPPORTED	(-2)
-
-#define SBI_HSM_STARTED		0
-#define SBI_HSM_STOPPED		1
-
-#define SBI_SRST_SHUTDOWN	0
-#define SBI_SRST_COLD_REBOOT	1
-#define SBI_SRST_REASON_NONE	0
-#define SBI_SRST_REASON_FAILURE	1
+#include <xvm/sbi.h>
 
 struct sbiret {
 	long	error;

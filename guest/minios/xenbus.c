@@ -17,41 +17,26 @@
 
 #include "guest/minios/xenbus.h"
 
-static const struct {
-	const char	*name;
-	int		 err;
-} xs_errors[] = {
-	{ "EINVAL", XEN_EINVAL }, { "EACCES", XEN_EACCES },
-	{ "EEXIST", XEN_EEXIST }, { "EISDIR", XEN_EISDIR },
-	{ "ENOENT", XEN_ENOENT }, { "ENOMEM", XEN_ENOMEM },
-	{ "ENOSPC", XEN_ENOSPC }, { "EIO", XEN_EIO },
-	{ "ENOTEMPTY", XEN_ENOTEMPTY }, { "ENOSYS", XEN_ENOSYS },
-	{ "EROFS", XEN_EROFS }, { "EBUSY", XEN_EBUSY },
-	{ "EAGAIN", XEN_EAGAIN }, { "EISCONN", XEN_EISCONN },
-	{ "E2BIG", XEN_E2BIG }, { "EPERM", XEN_EPERM },
-	{ "ETIMEDOUT", XEN_ETIMEDOUT },	/* local: the store did not answer */
-};
-
 int
 xenbus_errno(const char *name)
 {
-	size_t i;
+	int err;
 
-	for (i = 0; i < sizeof(xs_errors) / sizeof(xs_errors[0]); i++)
-		if (strcmp(xs_errors[i].name, name) == 0)
-			return xs_errors[i].err;
-	return XEN_EIO;
+	/* ETIMEDOUT is ours, not the wire's: the store did not answer. */
+	if (strcmp(name, "ETIMEDOUT") == 0)
+		return XEN_ETIMEDOUT;
+	err = xsd_errnum(name);
+	return err != 0 ? err : XEN_EIO;
 }
 
 const char *
 xenbus_strerror(int err)
 {
-	size_t i;
+	const char *name = xsd_errname(err);
 
-	for (i = 0; i < sizeof(xs_errors) / sizeof(xs_errors[0]); i++)
-		if (xs_errors[i].err == err)
-			return xs_errors[i].name;
-	return "E?";
+	if (err == XEN_ETIMEDOUT)
+		return "ETIMEDOUT";
+	return name != NULL ? name : "E?";
 }
 
 void

@@ -8,8 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <xvm/xs_wire.h>
+
 #include "guest/minios/ring.h"
-#include "guest/minios/xen.h"
 
 #define XB_PATH_MAX	256
 #define XB_TOKEN_MAX	32

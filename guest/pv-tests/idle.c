@@ -12,21 +12,13 @@ int	guest_main(unsigned long, unsigned long);
 int
 guest_main(unsigned long hartid, unsigned long fdt)
 {
-	static struct {
-		uint16_t domid, size;
-		uint32_t space;
-		uint64_t idx, gpfn;
-	} atp;
-
 	(void)hartid;
 	(void)fdt;
-	atp.domid = DOMID_SELF;
-	atp.gpfn = (unsigned long)&sh >> 12;
-	if (hcall(HC_memory_op, 7, (unsigned long)&atp, 0) != 0)
-		pv_shutdown(3);
+	if (pv_map_shared_info(&sh) != 0)
+		pv_shutdown(SHUTDOWN_crash);
 	pv_print("idle: up");
 	for (;;) {
 		pv_ack(&sh);
-		hcall(HC_sched_op, 1, 0, 0);
+		hcall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
 	}
 }

@@ -14,7 +14,8 @@ len(const char *s)
 void
 pv_print(const char *s)
 {
-	hcall(HC_console_io, 0, len(s), (unsigned long)s);
+	hcall(__HYPERVISOR_console_io, CONSOLEIO_write, len(s),
+	    (unsigned long)s);
 }
 
 void
@@ -23,7 +24,7 @@ pv_shutdown(unsigned reason)
 	static volatile uint32_t r;
 
 	r = reason;
-	hcall(HC_sched_op, 2, (unsigned long)&r, 0);
+	hcall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&r, 0);
 	for (;;)
 		;
 }
@@ -31,18 +32,27 @@ pv_shutdown(unsigned reason)
 long
 pv_get_param(unsigned idx, uint64_t *val)
 {
-	static struct {
-		uint16_t domid, pad;
-		uint32_t index;
-		uint64_t value;
-	} p;
+	static struct xen_hvm_param p;
 	long rc;
 
 	p.domid = DOMID_SELF;
 	p.index = idx;
-	rc = hcall(HC_hvm_op, 1, (unsigned long)&p, 0);
+	rc = hcall(__HYPERVISOR_hvm_op, HVMOP_get_param, (unsigned long)&p, 0);
 	*val = p.value;
 	return rc;
+}
+
+long
+pv_map_shared_info(struct shared_info *sh)
+{
+	static struct xen_add_to_physmap atp;
+
+	atp.domid = DOMID_SELF;
+	atp.space = XENMAPSPACE_shared_info;
+	atp.idx = 0;
+	atp.gpfn = (unsigned long)sh >> 12;
+	return hcall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+	    (unsigned long)&atp, 0);
 }
 
 int
@@ -50,13 +60,15 @@ pv_test_and_clear(struct shared_info *sh, unsigned port)
 {
 	uint64_t bit = 1ULL << (port % 64);
 
-	return (__atomic_fetch_and(&sh->pending[port / 64], ~bit,
+	return (__atomic_fetch_and(&sh->evtchn_pending[port / 64], ~bit,
 	    __ATOMIC_SEQ_CST) & bit) != 0;
 }
 
 void
 pv_ack(struct shared_info *sh)
 {
-	__atomic_store_n(&sh->vcpu[0].upcall_pending, 0, __ATOMIC_SEQ_CST);
-	__atomic_exchange_n(&sh->vcpu[0].pending_sel, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&sh->vcpu_info[0].evtchn_upcall_pending, 0,
+	    __ATOMIC_SEQ_CST);
+	__atomic_exchange_n(&sh->vcpu_info[0].evtchn_pending_sel, 0,
+	    __ATOMIC_SEQ_CST);
 }

@@ -17,18 +17,7 @@ int	guest_main(unsigned long, unsigned long);
 int
 guest_main(unsigned long hartid, unsigned long fdt)
 {
-	static struct {
-		uint16_t domid, size;
-		uint32_t space;
-		uint64_t idx, gpfn;
-	} atp;
-	static struct {
-		uint16_t dom, pad;
-		uint32_t nr_frames;
-		int16_t status;
-		uint16_t pad2[3];
-		uint64_t frame_list;
-	} st;
+	static struct gnttab_setup_table st;
 	static uint64_t frames[1];
 	static uint32_t send_port;
 	uint64_t port, rounds, seen = 0;
@@ -37,40 +26,39 @@ guest_main(unsigned long hartid, unsigned long fdt)
 
 	(void)hartid;
 	(void)fdt;
-	if (hcall(HC_xen_version, 0, 0, 0) != (3 << 16 | 4))
-		pv_shutdown(3);
-	atp.domid = DOMID_SELF;
-	atp.space = 0;			/* XENMAPSPACE_shared_info */
-	atp.gpfn = (unsigned long)&sh >> 12;
-	if (hcall(HC_memory_op, 7, (unsigned long)&atp, 0) != 0)
-		pv_shutdown(3);
+	if (hcall(__HYPERVISOR_xen_version, XENVER_version, 0, 0) !=
+	    (3 << 16 | 4))
+		pv_shutdown(SHUTDOWN_crash);
+	if (pv_map_shared_info(&sh) != 0)
+		pv_shutdown(SHUTDOWN_crash);
 	frames[0] = (unsigned long)gnt >> 12;
 	st.dom = DOMID_SELF;
 	st.nr_frames = 1;
 	st.frame_list = (unsigned long)frames;
-	if (hcall(HC_grant_table_op, 2, (unsigned long)&st, 1) != 0 ||
-	    st.status != 0)
-		pv_shutdown(3);
+	if (hcall(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+	    (unsigned long)&st, 1) != 0 || st.status != GNTST_okay)
+		pv_shutdown(SHUTDOWN_crash);
 	for (i = 0; msg[i]; i++)
 		data[i] = msg[i];
 	gnt[8].domid = 0;
 	gnt[8].frame = (uint32_t)((unsigned long)data >> 12);
-	__atomic_store_n(&gnt[8].flags, 1, __ATOMIC_SEQ_CST);	/* permit */
-	if (pv_get_param(18, &port) != 0 || port == 0)
-		pv_shutdown(3);
-	if (pv_get_param(1, &rounds) != 0 || rounds == 0)
+	__atomic_store_n(&gnt[8].flags, GTF_permit_access, __ATOMIC_SEQ_CST);
+	if (pv_get_param(HVM_PARAM_CONSOLE_EVTCHN, &port) != 0 || port == 0)
+		pv_shutdown(SHUTDOWN_crash);
+	if (pv_get_param(HVM_PARAM_STORE_PFN, &rounds) != 0 || rounds == 0)
 		rounds = 1000;
 	send_port = (uint32_t)port;
 	pv_print("pvecho: ready");
 	while (seen < rounds) {
 		pv_ack(&sh);
 		if (!pv_test_and_clear(&sh, (unsigned)port)) {
-			hcall(HC_sched_op, 1, 0, 0);	/* SCHEDOP_block */
+			hcall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
 			continue;
 		}
 		seen++;
-		hcall(HC_event_channel_op, 4, (unsigned long)&send_port, 0);
+		hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_send,
+		    (unsigned long)&send_port, 0);
 	}
 	pv_print("pvecho: done");
-	pv_shutdown(0);
+	pv_shutdown(SHUTDOWN_poweroff);
 }

@@ -17,7 +17,7 @@ guest_main(unsigned long hartid, unsigned long fdt)
 
 	(void)hartid;
 	(void)fdt;
-	if (pv_get_param(1, &seed) != 0 || seed == 0)
+	if (pv_get_param(HVM_PARAM_STORE_PFN, &seed) != 0 || seed == 0)
 		seed = 88172645463325252ULL;
 	for (i = 0; i < 1024; i++) {
 		seed ^= seed << 13;

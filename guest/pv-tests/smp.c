@@ -17,35 +17,34 @@ secondary(unsigned long hartid, unsigned long arg)
 	if (hartid == 1 && arg == 0x5a5a) {
 		pv_print("smp: vcpu 1 up");
 		__atomic_store_n(&up1, 1, __ATOMIC_SEQ_CST);
-		hcall(HC_vcpu_op, 2, 1, 0);		/* VCPUOP_down */
+		hcall(__HYPERVISOR_vcpu_op, VCPUOP_down, 1, 0);
 	}
 	for (;;)
-		hcall(HC_sched_op, 1, 0, 0);
+		hcall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
 }
 
 int
 guest_main(unsigned long hartid, unsigned long fdt)
 {
-	static struct {
-		uint64_t pc, arg;
-	} ctx;
+	static struct xvm_vcpu_start ctx;
 	int n;
 
 	(void)hartid;
 	(void)fdt;
-	if (hcall(HC_vcpu_op, 3, 1, 0) != 0)		/* is_up: not yet */
-		pv_shutdown(3);
+	if (hcall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0) != 0) /* not yet */
+		pv_shutdown(SHUTDOWN_crash);
 	ctx.pc = (unsigned long)_start;
 	ctx.arg = 0x5a5a;
-	if (hcall(HC_vcpu_op, 0, 1, (unsigned long)&ctx) != 0 ||
-	    hcall(HC_vcpu_op, 1, 1, 0) != 0)
-		pv_shutdown(3);
+	if (hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1,
+	    (unsigned long)&ctx) != 0 ||
+	    hcall(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0) != 0)
+		pv_shutdown(SHUTDOWN_crash);
 	for (n = 0; !__atomic_load_n(&up1, __ATOMIC_SEQ_CST); n++)
-		hcall(HC_sched_op, 0, 0, 0);		/* yield */
-	while (hcall(HC_vcpu_op, 3, 1, 0) != 0)
-		hcall(HC_sched_op, 0, 0, 0);
-	if (hcall(HC_vcpu_op, 1, 7, 0) != -2)		/* -ENOENT */
-		pv_shutdown(3);
+		hcall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+	while (hcall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0) != 0)
+		hcall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0);
+	if (hcall(__HYPERVISOR_vcpu_op, VCPUOP_up, 7, 0) != -XEN_ENOENT)
+		pv_shutdown(SHUTDOWN_crash);
 	pv_print("smp: vcpu 1 came and went");
-	pv_shutdown(0);
+	pv_shutdown(SHUTDOWN_poweroff);
 }

@@ -23,36 +23,28 @@ now_ns(void)
 int
 guest_main(unsigned long hartid, unsigned long fdt)
 {
-	static struct {
-		uint16_t domid, size;
-		uint32_t space;
-		uint64_t idx, gpfn;
-	} atp;
-	static struct {
-		uint32_t virq, vcpu, port;
-	} bv;
+	static struct evtchn_bind_virq bv;
 	uint64_t start, deadline;
 	int i, early = 0;
 
 	(void)hartid;
 	(void)fdt;
-	atp.domid = DOMID_SELF;
-	atp.gpfn = (unsigned long)&sh >> 12;
-	if (hcall(HC_memory_op, 7, (unsigned long)&atp, 0) != 0)
-		pv_shutdown(3);
-	bv.virq = 0;			/* VIRQ_TIMER */
+	if (pv_map_shared_info(&sh) != 0)
+		pv_shutdown(SHUTDOWN_crash);
+	bv.virq = VIRQ_TIMER;
 	bv.vcpu = 0;
-	if (hcall(HC_event_channel_op, 1, (unsigned long)&bv, 0) != 0)
-		pv_shutdown(3);
+	if (hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
+	    (unsigned long)&bv, 0) != 0)
+		pv_shutdown(SHUTDOWN_crash);
 	start = now_ns();
 	for (i = 0; i < 10; i++) {
 		deadline = now_ns() + 5000000;
-		hcall(HC_set_timer_op, deadline, 0, 0);
+		hcall(__HYPERVISOR_set_timer_op, deadline, 0, 0);
 		for (;;) {
 			pv_ack(&sh);
 			if (pv_test_and_clear(&sh, bv.port))
 				break;
-			hcall(HC_sched_op, 1, 0, 0);	/* block */
+			hcall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
 		}
 		if (now_ns() < deadline)
 			early++;
@@ -63,5 +55,5 @@ guest_main(unsigned long hartid, unsigned long fdt)
 		pv_print("timer: too fast");
 	else
 		pv_print("timer: 10 ticks");
-	pv_shutdown(early ? 3 : 0);
+	pv_shutdown(early ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }

@@ -7,10 +7,11 @@
 
 #include <event2/event.h>
 
+#include <xvm/privcmd.h>
+
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
-#include "include/xvm/privcmd.h"
 #include "hypervisor/xen/control.h"
 #include "hypervisor/xen/control_priv.h"
 #include "hypervisor/xen/domain.h"

@@ -2,7 +2,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "include/xvm/privcmd.h"
+#include <xvm/privcmd.h>
+
 #include "hypervisor/xen/control_priv.h"
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/domcons.h"

@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/xvm/privcmd.h"
+#include <xvm/privcmd.h>
+
 #include "hypervisor/xen/control_priv.h"
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/evtchn.h"

@@ -7,8 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xvm/privcmd.h>
+
 #include "lib/log.h"
-#include "include/xvm/privcmd.h"
 #include "hypervisor/xen/control_priv.h"
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/gnttab.h"

@@ -3,9 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xvm/privcmd.h>
+
 #include "lib/log.h"
 #include "lib/xmalloc.h"
-#include "include/xvm/privcmd.h"
 #include "hypervisor/xen/console.h"
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/domcons.h"

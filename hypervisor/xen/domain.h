@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include <xvm/xen.h>	/* DOMID_*, HVM_PARAM_* */
+
 #include "hypervisor/xen/mm.h"
 #include "hypervisor/xen/sched.h"
 
@@ -18,15 +20,9 @@ struct gnttab;
 struct hv;
 struct privcmd_dominfo;
 
-#define DOMID_MAX		0x7ff0u		/* DOMID_FIRST_RESERVED */
+#define DOMID_MAX		DOMID_FIRST_RESERVED
 #define DOMAIN_MAX_VCPUS	32u
 #define HVM_NR_PARAMS		64u
-
-/* The hvm_op params a guest reads (Xen's numbers). */
-#define HVM_PARAM_STORE_PFN	1
-#define HVM_PARAM_STORE_EVTCHN	2
-#define HVM_PARAM_CONSOLE_PFN	17
-#define HVM_PARAM_CONSOLE_EVTCHN 18
 
 struct dom_vcpu {
 	struct domain		*dom;

@@ -42,7 +42,7 @@ struct evtchn_dom {
 	struct domain	*d;
 	struct evtchn	*port;
 	uint32_t	 nr;			/* allocated entries */
-	uint32_t	 virq_port[DOMAIN_MAX_VCPUS][EVTCHN_NR_VIRQS];
+	uint32_t	 virq_port[DOMAIN_MAX_VCPUS][NR_VIRQS];
 	uint8_t		*shinfo;
 	uint8_t		*private;		/* until the guest gives one */
 };
@@ -242,7 +242,7 @@ evtchn_bind_virq(struct domain *d, uint32_t virq, unsigned vcpu,
 	unsigned		 nv = d->domid == 0 ? 1 : d->max_vcpus;
 	int			 rc;
 
-	if (virq >= EVTCHN_NR_VIRQS || vcpu >= nv)
+	if (virq >= NR_VIRQS || vcpu >= nv)
 		return EINVAL;
 	LOCK(d);
 	if (ed->virq_port[vcpu][virq] != 0)
@@ -420,7 +420,7 @@ evtchn_send_virq(struct domain *d, unsigned virq, unsigned vcpu)
 {
 	uint32_t	port;
 
-	if (virq >= EVTCHN_NR_VIRQS || vcpu >= DOMAIN_MAX_VCPUS)
+	if (virq >= NR_VIRQS || vcpu >= DOMAIN_MAX_VCPUS)
 		return;
 	LOCK(d);
 	if ((port = d->evtchn->virq_port[vcpu][virq]) != 0)

@@ -2,39 +2,27 @@
 #ifndef XVM_HV_EVTCHN_H
 #define XVM_HV_EVTCHN_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include <xvm/xen.h>	/* VIRQ_*, EVTCHNSTAT_*, struct shared_info */
 
 struct domain;
 struct evtchn_dom;
 
-#define EVTCHN_NR_PORTS		4096u	/* 64 x 64 bits, the 2-level ABI */
-
-/* VIRQs (Xen's numbers). */
-#define VIRQ_TIMER	0
-#define VIRQ_DEBUG	1
-#define VIRQ_CONSOLE	2
-#define VIRQ_DOM_EXC	3
-#define EVTCHN_NR_VIRQS	24
-
-/* Port states as evtchn_status reports them (Xen's EVTCHNSTAT_*). */
-#define EVTCHNSTAT_closed	0
-#define EVTCHNSTAT_unbound	1
-#define EVTCHNSTAT_interdomain	2
-#define EVTCHNSTAT_pirq		3
-#define EVTCHNSTAT_virq		4
-#define EVTCHNSTAT_ipi		5
+#define EVTCHN_NR_PORTS		EVTCHN_2L_NR_CHANNELS
 
 /*
- * The shared_info page as xvm-riscv lays it out (docs/guest-abi.md): 32
- * vcpu_info slots of 64 bytes, then the pending and mask bitmaps.
+ * Byte offsets into the shared_info page (xen.h lays it out), for code
+ * that reaches it with atomics through a byte pointer.
  */
-#define SHINFO_VCPU_INFO_SIZE	64
-#define SHINFO_UPCALL_PENDING	0	/* u8 in vcpu_info */
-#define SHINFO_UPCALL_MASK	1	/* u8 in vcpu_info */
-#define SHINFO_PENDING_SEL	8	/* u64 in vcpu_info */
-#define SHINFO_EVTCHN_PENDING	2048	/* u64[64] */
-#define SHINFO_EVTCHN_MASK	2560	/* u64[64] */
-#define SHINFO_WC_VERSION	3072	/* u32 version, u32 sec, u32 nsec */
+#define SHINFO_VCPU_INFO_SIZE	sizeof(struct vcpu_info)
+#define SHINFO_UPCALL_PENDING	\
+	offsetof(struct vcpu_info, evtchn_upcall_pending)
+#define SHINFO_UPCALL_MASK	offsetof(struct vcpu_info, evtchn_upcall_mask)
+#define SHINFO_PENDING_SEL	offsetof(struct vcpu_info, evtchn_pending_sel)
+#define SHINFO_EVTCHN_PENDING	offsetof(struct shared_info, evtchn_pending)
+#define SHINFO_EVTCHN_MASK	offsetof(struct shared_info, evtchn_mask)
 
 /*
  * Dom0's ports belong to a sink (one per event-channel handle): a fired

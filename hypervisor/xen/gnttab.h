@@ -4,21 +4,14 @@
 
 #include <stdint.h>
 
+#include <xvm/xen.h>	/* struct grant_entry_v1, GTF_* */
+
 struct domain;
 struct gnttab;
 
 #define GNTTAB_MAX_FRAMES	4u
-#define GNTTAB_ENTRY_SIZE	8u	/* grant_entry_v1 */
+#define GNTTAB_ENTRY_SIZE	sizeof(struct grant_entry_v1)
 #define GNTTAB_PER_FRAME	(4096u / GNTTAB_ENTRY_SIZE)
-
-/* grant_entry_v1.flags (Xen's GTF_*). */
-#define GTF_invalid		0u
-#define GTF_permit_access	1u
-#define GTF_accept_transfer	2u
-#define GTF_type_mask		3u
-#define GTF_readonly		(1u << 2)
-#define GTF_reading		(1u << 3)
-#define GTF_writing		(1u << 4)
 
 struct gnttab *gnttab_new(struct domain *);
 void	 gnttab_free(struct gnttab *);		/* NULL is fine */

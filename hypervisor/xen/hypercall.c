@@ -9,7 +9,6 @@
 #include "hypervisor/xen/gnttab.h"
 #include "hypervisor/xen/hypercall.h"
 #include "hypervisor/xen/timer.h"
-#include "include/xvm/privcmd.h"
 
 /*
  * Argument structs live in guest memory at guest-physical addresses (an
@@ -18,7 +17,8 @@
  * pointer outside RAM is -EFAULT.  Layouts are Xen's on a 64-bit guest.
  */
 
-#define DOMID_SELF	0x7ff0u
+/* Calls return host errno values, negated, to the guest. */
+XEN_ERRNO_IS_HOST_ERRNO;
 
 static int
 copy_in(struct domain *d, void *dst, uint64_t gpa, size_t len)
@@ -43,32 +43,6 @@ copy_out(struct domain *d, uint64_t gpa, const void *src, size_t len)
 }
 
 /* memory_op */
-#define XENMEM_increase_reservation	0
-#define XENMEM_decrease_reservation	1
-#define XENMEM_maximum_reservation	4
-#define XENMEM_populate_physmap		6
-#define XENMEM_add_to_physmap		7
-#define XENMEM_current_reservation	9
-#define XENMAPSPACE_shared_info		0
-#define XENMAPSPACE_grant_table		1
-
-struct xen_memory_reservation {
-	uint64_t	extent_start;
-	uint64_t	nr_extents;
-	uint32_t	extent_order;
-	uint32_t	mem_flags;
-	uint16_t	domid;
-	uint16_t	pad[3];
-};
-
-struct xen_add_to_physmap {
-	uint16_t	domid;
-	uint16_t	size;
-	uint32_t	space;
-	uint64_t	idx;
-	uint64_t	gpfn;
-};
-
 static int64_t
 memory_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 {
@@ -129,12 +103,6 @@ memory_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 }
 
 /* xen_version */
-#define XENVER_version		0
-#define XENVER_extraversion	1
-#define XENVER_capabilities	3
-#define XENVER_get_features	6
-#define XENVER_pagesize		7
-
 static int64_t
 xen_version(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 {
@@ -171,9 +139,9 @@ console_io(struct dom_vcpu *v, uint64_t cmd, uint64_t count, uint64_t arg)
 	char	buf[1024];
 	int	n;
 
-	if (cmd == 1)			/* CONSOLEIO_read: nothing for domUs */
+	if (cmd == CONSOLEIO_read)	/* nothing for domUs */
 		return 0;
-	if (cmd != 0)
+	if (cmd != CONSOLEIO_write)
 		return -ENOSYS;
 	if (count > 1024)
 		count = 1024;
@@ -188,27 +156,6 @@ console_io(struct dom_vcpu *v, uint64_t cmd, uint64_t count, uint64_t arg)
 }
 
 /* grant_table_op */
-#define GNTTABOP_setup_table	2
-#define GNTTABOP_query_size	6
-
-struct gnttab_setup_table {
-	uint16_t	dom;
-	uint16_t	pad;
-	uint32_t	nr_frames;
-	int16_t		status;
-	uint16_t	pad2[3];
-	uint64_t	frame_list;	/* IN on xvm-riscv: the guest's frames */
-};
-
-struct gnttab_query_size {
-	uint16_t	dom;
-	uint16_t	pad;
-	uint32_t	nr_frames;
-	uint32_t	max_nr_frames;
-	int16_t		status;
-	uint16_t	pad2;
-};
-
 static int64_t
 grant_table_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count)
 {
@@ -226,13 +173,13 @@ grant_table_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count)
 			return -EFAULT;
 		if ((st.dom != DOMID_SELF && st.dom != d->domid) ||
 		    st.nr_frames > GNTTAB_MAX_FRAMES)
-			st.status = -1;		/* GNTST_general_error */
+			st.status = GNTST_general_error;
 		else if (copy_in(d, gfns, st.frame_list,
 		    st.nr_frames * sizeof(uint64_t)) != 0)
-			st.status = -1;
+			st.status = GNTST_general_error;
 		else
 			st.status = gnttab_set_frames(d, gfns, st.nr_frames) ?
-			    -1 : 0;
+			    GNTST_general_error : GNTST_okay;
 		return copy_out(d, arg, &st, sizeof(st));
 	case GNTTABOP_query_size:
 		if (copy_in(d, &qs, arg, sizeof(qs)) != 0)
@@ -240,7 +187,7 @@ grant_table_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count)
 		gnttab_query_size(d, &nr, &max);
 		qs.nr_frames = nr;
 		qs.max_nr_frames = max;
-		qs.status = 0;
+		qs.status = GNTST_okay;
 		return copy_out(d, arg, &qs, sizeof(qs));
 	default:
 		return -ENOSYS;
@@ -248,17 +195,6 @@ grant_table_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count)
 }
 
 /* vcpu_op */
-#define VCPUOP_initialise	0
-#define VCPUOP_up		1
-#define VCPUOP_down		2
-#define VCPUOP_is_up		3
-
-/* xvm-riscv's vcpu_guest_context for VCPUOP_initialise: where to start. */
-struct xvm_vcpu_start {
-	uint64_t	pc;
-	uint64_t	arg;		/* a1 (a0 is the vCPU id) */
-};
-
 static enum vcpu_stop
 vcpu_op(struct dom_vcpu *v, const struct hcall_env *env, uint64_t cmd,
     uint64_t id, uint64_t arg, int64_t *ret)
@@ -319,18 +255,6 @@ upcall_pending(struct dom_vcpu *v)
 	    !__atomic_load_n(vi + SHINFO_UPCALL_MASK, __ATOMIC_SEQ_CST);
 }
 
-#define SCHEDOP_yield		0
-#define SCHEDOP_block		1
-#define SCHEDOP_shutdown	2
-#define SCHEDOP_poll		3
-
-struct sched_poll {
-	uint64_t	ports;
-	uint32_t	nr_ports;
-	uint32_t	pad;
-	uint64_t	timeout;
-};
-
 static enum vcpu_stop
 sched_op(struct dom_vcpu *v, uint64_t cmd,
     uint64_t arg, int64_t *ret)
@@ -353,11 +277,11 @@ sched_op(struct dom_vcpu *v, uint64_t cmd,
 			*ret = -EFAULT;
 			return VCPU_STOP_BUDGET;
 		}
-		if (reason > PRIVCMD_SHUTDOWN_CRASH) {
+		if (reason > SHUTDOWN_crash) {
 			*ret = -EINVAL;
 			return VCPU_STOP_BUDGET;
 		}
-		if (reason == PRIVCMD_SHUTDOWN_CRASH)
+		if (reason == SHUTDOWN_crash)
 			domain_crash(d, v, "the guest said so");
 		else
 			domain_shutdown(d, reason, v);
@@ -366,7 +290,7 @@ sched_op(struct dom_vcpu *v, uint64_t cmd,
 		 * context is saved with it online, and a restore resumes it
 		 * after the hypercall, which returns 0 there.
 		 */
-		return reason == PRIVCMD_SHUTDOWN_SUSPEND ? VCPU_STOP_BUDGET :
+		return reason == SHUTDOWN_suspend ? VCPU_STOP_BUDGET :
 		    VCPU_STOP_HALT;
 	case SCHEDOP_poll:
 		if (copy_in(d, &sp, arg, sizeof(sp)) != 0 ||
@@ -394,15 +318,6 @@ sched_op(struct dom_vcpu *v, uint64_t cmd,
 }
 
 /* event_channel_op */
-#define EVTCHNOP_bind_interdomain	0
-#define EVTCHNOP_bind_virq		1
-#define EVTCHNOP_close			3
-#define EVTCHNOP_send			4
-#define EVTCHNOP_status			5
-#define EVTCHNOP_alloc_unbound		6
-#define EVTCHNOP_bind_vcpu		8
-#define EVTCHNOP_unmask			9
-
 static int64_t
 evtchn_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 {
@@ -463,16 +378,6 @@ evtchn_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 }
 
 /* hvm_op: a guest reads its params; setting them is the toolstack's. */
-#define HVMOP_set_param		0
-#define HVMOP_get_param		1
-
-struct xen_hvm_param {
-	uint16_t	domid;
-	uint16_t	pad;
-	uint32_t	index;
-	uint64_t	value;
-};
-
 static int64_t
 hvm_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 {

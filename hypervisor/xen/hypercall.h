@@ -4,25 +4,11 @@
 
 #include <stdint.h>
 
+#include <xvm/xen.h>	/* the extension ID, the numbers, their arguments */
+
 #include "hypervisor/xen/sched.h"
 
 struct dom_vcpu;
-
-/* a7: the one SBI extension ID (firmware-specific range) for Xen calls. */
-#define XVM_HCALL_EID		0x0A58454Eu	/* 0x0A000000 + "XEN" */
-/* The ID this layer used first; guest/minios still calls with it. */
-#define XVM_HCALL_EID_OLD	0x0A585600u	/* deprecated alias */
-
-/* a6: Xen's hypercall numbers. */
-#define __HYPERVISOR_memory_op		12
-#define __HYPERVISOR_set_timer_op	15
-#define __HYPERVISOR_xen_version	17
-#define __HYPERVISOR_console_io		18
-#define __HYPERVISOR_grant_table_op	20
-#define __HYPERVISOR_vcpu_op		24
-#define __HYPERVISOR_sched_op		29
-#define __HYPERVISOR_event_channel_op	32
-#define __HYPERVISOR_hvm_op		34
 
 /*
  * What the guest's vCPU needs from the machine glue to serve a call:

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xvm/privcmd.h>
+
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "hypervisor/cpu/cpu.h"
@@ -16,7 +18,6 @@
 #include "hypervisor/xen/hypercall.h"
 #include "hypervisor/xen/rvglue.h"
 #include "hypervisor/xen/timer.h"
-#include "include/xvm/privcmd.h"
 
 /*
  * One struct machine per domain, over the domain's own memfd (mm.c made

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include <xvm/xen.h>
+
 /*
  * Every message, either way, is a header followed by 'len' payload bytes.
  * All integers are little-endian host order (the socket is local).  A reply
@@ -69,6 +71,11 @@ enum privcmd_op {
 #define PRIVCMD_SHUTDOWN_REBOOT		1
 #define PRIVCMD_SHUTDOWN_SUSPEND	2
 #define PRIVCMD_SHUTDOWN_CRASH		3
+_Static_assert(PRIVCMD_SHUTDOWN_POWEROFF == SHUTDOWN_poweroff &&
+    PRIVCMD_SHUTDOWN_REBOOT == SHUTDOWN_reboot &&
+    PRIVCMD_SHUTDOWN_SUSPEND == SHUTDOWN_suspend &&
+    PRIVCMD_SHUTDOWN_CRASH == SHUTDOWN_crash,
+    "privcmd's shutdown reasons are the guest's (xen.h)");
 
 /* Domain state flags (Xen's XEN_DOMINF_*). */
 #define PRIVCMD_DOMINF_DYING		(1u << 0)

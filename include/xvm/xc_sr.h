@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 
 #define XC_SR_VERSION	1
 

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <xvm/xen.h>
+
 /*
  * Xen's function names, xVM's transport: every call is one request on
  * run/xvm/privcmd (docs/privcmd.md) under the root in force (lib/paths.h:
@@ -16,7 +18,8 @@
 typedef struct xc_interface_core xc_interface;
 typedef uint8_t		xen_domain_handle_t[16];
 typedef uint64_t	xen_pfn_t;
-typedef uint32_t	evtchn_port_t;
+
+/* Shutdown reasons, HVM params, VIRQs and evtchn_port_t: <xvm/xen.h>. */
 
 #define XEN_DOMINF_dying	(1u << 0)
 #define XEN_DOMINF_hvm_guest	(1u << 1)
@@ -27,16 +30,6 @@ typedef uint32_t	evtchn_port_t;
 #define XEN_DOMINF_debugged	(1u << 6)
 #define XEN_DOMINF_shutdownshift 16
 #define XEN_DOMINF_shutdownmask	0xffu
-
-#define SHUTDOWN_poweroff	0
-#define SHUTDOWN_reboot		1
-#define SHUTDOWN_suspend	2
-#define SHUTDOWN_crash		3
-
-#define HVM_PARAM_STORE_PFN	1
-#define HVM_PARAM_STORE_EVTCHN	2
-#define HVM_PARAM_CONSOLE_PFN	17
-#define HVM_PARAM_CONSOLE_EVTCHN 18
 
 /* Xen's xen_domctl_getdomaininfo, as xc_domain_getinfolist fills it. */
 typedef struct xc_domaininfo {

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include <xvm/xen.h>		/* evtchn_port_t, VIRQ_* */
+
 /*
  * A handle is its own privcmd connection plus a descriptor that becomes
  * readable when a bound port fires (poll it, then xenevtchn_pending).  A
@@ -11,7 +13,6 @@
  * /dev/xen/evtchn.  Closing the handle unbinds every port it bound.
  */
 typedef struct xenevtchn_handle xenevtchn_handle;
-typedef uint32_t	evtchn_port_t;
 typedef int		xenevtchn_port_or_error_t;
 
 xenevtchn_handle *xenevtchn_open(void *logger, unsigned open_flags);

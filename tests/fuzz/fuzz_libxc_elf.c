@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

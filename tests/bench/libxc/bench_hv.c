@@ -15,8 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenevtchn.h"
+#include <xvm/xenctrl.h>
+#include <xvm/xenevtchn.h>
+
 #include "hvtest.h"
 
 static struct hvd	 hvd;

@@ -21,10 +21,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <xvm/xc_dom.h>
+#include <xvm/xc_sr.h>
+#include <xvm/xenstore.h>
+
 #include "hvtest.h"
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xc_sr.h"
-#include "include/xvm/xenstore.h"
 
 static xc_interface	*xch;
 static struct xs_handle	*xs;

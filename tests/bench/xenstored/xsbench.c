@@ -9,8 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/str.h"
 #include <xvm/xs_wire.h>
+
+#include "lib/str.h"
 
 /*
  * Speaks the wire protocol directly (no client library) so that both
@@ -77,8 +78,8 @@ full(int fd, const void *p, size_t n)
 static void
 sendm(int fd, uint32_t type, uint32_t tx, const void *p, size_t len)
 {
-	char			 b[sizeof(struct xs_msg_hdr) + XS_PAYLOAD_MAX];
-	struct xs_msg_hdr	 h = { type, 1, tx, (uint32_t)len };
+	char			 b[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
+	struct xsd_sockmsg	 h = { type, 1, tx, (uint32_t)len };
 
 	memcpy(b, &h, sizeof(h));
 	memcpy(b + sizeof(h), p, len);
@@ -140,10 +141,10 @@ take(int fd, size_t n)
 static uint32_t
 recvm(int fd, char *buf, uint32_t *lenp)
 {
-	struct xs_msg_hdr	 h;
+	struct xsd_sockmsg	 h;
 
 	memcpy(&h, take(fd, sizeof(h)), sizeof(h));
-	if (h.len > XS_PAYLOAD_MAX) {
+	if (h.len > XENSTORE_PAYLOAD_MAX) {
 		fprintf(stderr, "xsbench: bad reply length\n");
 		exit(1);
 	}
@@ -165,7 +166,7 @@ xclose(int fd)
 static uint32_t
 rq(int fd, uint32_t type, uint32_t tx, const void *p, size_t len, char *out)
 {
-	char		 tmp[XS_PAYLOAD_MAX + 1];
+	char		 tmp[XENSTORE_PAYLOAD_MAX + 1];
 	uint32_t	 t;
 
 	sendm(fd, type, tx, p, len);
@@ -252,7 +253,7 @@ pipelined(const char *sock, double secs)
 {
 	int		 fd = xconnect(sock), k;
 	long		 done = 0;
-	char		 buf[XS_PAYLOAD_MAX + 1];
+	char		 buf[XENSTORE_PAYLOAD_MAX + 1];
 	double		 t0, t1;
 
 	for (k = 0; k < 16; k++)
@@ -299,7 +300,7 @@ parallel_writes(const char *sock, int nclients, double secs)
 {
 	int		 fds[64], k;
 	long		 done = 0;
-	char		 b[64], buf[XS_PAYLOAD_MAX + 1];
+	char		 b[64], buf[XENSTORE_PAYLOAD_MAX + 1];
 	double		 t0, t1;
 	int		 n;
 
@@ -335,7 +336,7 @@ watch_latency(const char *sock, int n, double *p50, double *p99)
 {
 	int		 w = xconnect(sock), c = xconnect(sock), i;
 	double		*lat = calloc((size_t)n, sizeof(double)), t0;
-	char		 buf[XS_PAYLOAD_MAX + 1], b[64];
+	char		 buf[XENSTORE_PAYLOAD_MAX + 1], b[64];
 	int		 len;
 
 	RQS(w, XS_WATCH, 0, "/bench/wl\0tok");
@@ -362,7 +363,7 @@ populate(const char *sock, long doms, long nodes)
 {
 	int		 fd = xconnect(sock);
 	long		 d, k, inflight = 0;
-	char		 b[128], buf[XS_PAYLOAD_MAX + 1];
+	char		 b[128], buf[XENSTORE_PAYLOAD_MAX + 1];
 	int		 n;
 
 	for (d = 1; d <= doms; d++)

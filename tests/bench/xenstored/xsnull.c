@@ -10,8 +10,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "lib/str.h"
 #include <xvm/xs_wire.h>
+
+#include "lib/str.h"
 
 /*
  * xsnull SOCKET
@@ -47,7 +48,7 @@ static void
 queue(struct cl *c, uint32_t type, uint32_t req, uint32_t tx, const void *p,
     size_t len)
 {
-	struct xs_msg_hdr	 h = { type, req, tx, (uint32_t)len };
+	struct xsd_sockmsg	 h = { type, req, tx, (uint32_t)len };
 
 	if (c->outlen + sizeof(h) + len > c->outcap) {
 		c->outcap = (c->outlen + sizeof(h) + len) * 2;
@@ -95,7 +96,7 @@ fire(const char *path)
 }
 
 static void
-answer(struct cl *c, const struct xs_msg_hdr *h, const char *p)
+answer(struct cl *c, const struct xsd_sockmsg *h, const char *p)
 {
 	static const char dir[] = "child0\0child1\0child2\0child3\0child4\0"
 	    "child5\0child6\0child7\0child8\0child9";
@@ -144,7 +145,7 @@ drop(int ep, struct cl *c)
 static void
 readable(int ep, struct cl *c)
 {
-	struct xs_msg_hdr	 h;
+	struct xsd_sockmsg	 h;
 	ssize_t			 n;
 	size_t			 off = 0;
 
@@ -157,7 +158,7 @@ readable(int ep, struct cl *c)
 	c->inlen += (size_t)n;
 	while (c->inlen - off >= sizeof(h)) {
 		memcpy(&h, c->in + off, sizeof(h));
-		if (h.len > XS_PAYLOAD_MAX) {
+		if (h.len > XENSTORE_PAYLOAD_MAX) {
 			drop(ep, c);
 			return;
 		}

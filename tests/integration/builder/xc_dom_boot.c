@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xenctrl.h"
+#include <xvm/xc_dom.h>
+#include <xvm/xenctrl.h>
+
 #include "lib/paths.h"
 #include "lib/str.h"
 

@@ -4,8 +4,9 @@
 
 #include <stdint.h>
 
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenevtchn.h"
+#include <xvm/xenctrl.h>
+#include <xvm/xenevtchn.h>
+
 #include "hvtest.h"
 
 /* The guests, by the order of the test programs' arguments. */

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "include/xvm/xenctrl.h"
+#include <xvm/xenctrl.h>
 
 /* The daemon under test, in a private --root. */
 struct hvd {

@@ -20,7 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "include/xvm/xengnttab.h"
+#include <xvm/xengnttab.h>
+
 #include "guestlib.h"
 
 /* Compare guest RAM at the ELF's first segment with the file. */

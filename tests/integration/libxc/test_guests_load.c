@@ -14,7 +14,8 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
-#include "include/xvm/xengnttab.h"
+#include <xvm/xengnttab.h>
+
 #include "guestlib.h"
 
 /* A faulting, a spinning and a random-code guest harm only themselves. */

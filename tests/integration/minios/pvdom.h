@@ -9,10 +9,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenevtchn.h"
+#include <xvm/xencons.h>
+#include <xvm/xenctrl.h>
+#include <xvm/xenevtchn.h>
+#include <xvm/xs_wire.h>
+
 #include "guest/minios/ring.h"
-#include "guest/minios/xen.h"
 
 struct pvd {
 	char	root[64];

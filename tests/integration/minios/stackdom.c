@@ -16,7 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "include/xvm/xc_sr.h"
+#include <xvm/xc_sr.h>
+
 #include "stackdom.h"
 
 static uint64_t

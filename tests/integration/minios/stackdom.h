@@ -10,12 +10,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "include/xvm/xc_dom.h"
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenevtchn.h"
-#include "include/xvm/xenstore.h"
+#include <xvm/xc_dom.h>
+#include <xvm/xencons.h>
+#include <xvm/xs_wire.h>
+#include <xvm/xenctrl.h>
+#include <xvm/xenevtchn.h>
+#include <xvm/xenstore.h>
+
 #include "guest/minios/ring.h"
-#include "guest/minios/xen.h"
 
 struct stack {
 	char	root[64];

@@ -19,9 +19,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <xvm/xc_sr.h>
+#include <xvm/xenevtchn.h>
+
 #include "hvtest.h"
-#include "include/xvm/xc_sr.h"
-#include "include/xvm/xenevtchn.h"
 
 #define ROUNDS	40		/* pvecho powers off after this many */
 #define MEM_KB	8192

@@ -10,7 +10,7 @@
 
 #include <libfdt.h>
 
-#include "include/xvm/xc_dom.h"
+#include <xvm/xc_dom.h>
 
 static const char *
 prop_str(const void *fdt, const char *path, const char *name)

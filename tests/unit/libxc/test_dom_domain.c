@@ -8,8 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <xvm/privcmd.h>
+
 #include "hypervisor/xen/domain.h"
-#include "include/xvm/privcmd.h"
 
 static const uint8_t uuid[16] = { 1, 2, 3 };
 

@@ -7,9 +7,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <xvm/privcmd.h>
+
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/evtchn.h"
-#include "include/xvm/privcmd.h"
 
 static const uint8_t uuid[16];
 

@@ -15,12 +15,6 @@ static const uint8_t uuid[16];
 #define TABLE_GFN	(MM_RAM_BASE >> 12)		/* frame 0: the table */
 #define DATA_GFN	((MM_RAM_BASE >> 12) + 5)	/* frame 5: granted */
 
-struct grant_entry_v1 {
-	uint16_t	flags;
-	uint16_t	domid;
-	uint32_t	frame;
-};
-
 static void
 test_gnttab(void **state)
 {

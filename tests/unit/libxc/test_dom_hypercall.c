@@ -7,12 +7,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <xvm/privcmd.h>
+
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/gnttab.h"
 #include "hypervisor/xen/hypercall.h"
 #include "hypervisor/xen/timer.h"
-#include "include/xvm/privcmd.h"
 
 #define G(off)	(MM_RAM_BASE + (off))	/* a guest-physical address */
 

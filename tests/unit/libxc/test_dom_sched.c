@@ -9,9 +9,10 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include <xvm/privcmd.h>
+
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/timer.h"
-#include "include/xvm/privcmd.h"
 #include "spin_vcpu.h"
 
 static const uint8_t uuid[16];

@@ -16,6 +16,11 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include <xvm/privcmd.h>
+#include <xvm/xenctrl.h>
+#include <xvm/xenevtchn.h>
+#include <xvm/xengnttab.h>
+
 #include "lib/evloop.h"
 #include "lib/paths.h"
 #include "lib/sock.h"
@@ -23,10 +28,6 @@
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/gnttab.h"
-#include "include/xvm/privcmd.h"
-#include "include/xvm/xenctrl.h"
-#include "include/xvm/xenevtchn.h"
-#include "include/xvm/xengnttab.h"
 
 static struct {
 	char			 root[64];

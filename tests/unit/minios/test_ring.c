@@ -7,8 +7,9 @@
 
 #include <cmocka.h>
 
+#include <xvm/xencons.h>
+
 #include "guest/minios/ring.h"
-#include "guest/minios/xen.h"
 
 static struct xencons_interface page;
 static struct ring out = { page.out, XENCONS_OUT_SIZE, &page.out_cons,

@@ -21,11 +21,11 @@
 #include "tests/unit/xenstored/harness.h"
 #include "xenstored/ring.h"
 
-static struct xs_ring_intf *page;
+static struct xenstore_domain_interface *page;
 static uint32_t local;
 static int kicks;
 
-static struct xs_ring_intf *
+static struct xenstore_domain_interface *
 t_map(uint32_t domid, uint64_t mfn, uint32_t port, uint32_t *lp, void *arg)
 {
 	(void)domid; (void)mfn; (void)arg;
@@ -41,7 +41,7 @@ t_notify(uint32_t l, void *arg)
 }
 
 static void
-t_unmap(struct xs_ring_intf *in, uint32_t l, void *arg)
+t_unmap(struct xenstore_domain_interface *in, uint32_t l, void *arg)
 {
 	(void)in; (void)l; (void)arg;
 }
@@ -50,7 +50,7 @@ static void
 test_kick_after_consuming(void **state)
 {
 	struct ring_mapper m = { t_map, t_notify, t_unmap, NULL };
-	struct xs_msg_hdr h = { XS_WRITE, 1, 0, 2000 };
+	struct xsd_sockmsg h = { XS_WRITE, 1, 0, 2000 };
 	char body[2000];
 	struct conn *d0;
 	int before;
@@ -69,7 +69,7 @@ test_kick_after_consuming(void **state)
 	/* The guest fills the ring with the start of its request ... */
 	assert_int_equal(ring_write_req(page, &h, sizeof(h)), sizeof(h));
 	assert_int_equal(ring_write_req(page, body, sizeof(body)),
-	    XS_RING_SIZE - sizeof(h));
+	    XENSTORE_RING_SIZE - sizeof(h));
 	/* ... kicks the store, and waits for room. */
 	before = kicks;
 	domain_port_event(local);

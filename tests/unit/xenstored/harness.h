@@ -6,17 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xvm/xs_wire.h>
+
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "xenstored/conn.h"
 #include "xenstored/domain.h"
 #include "xenstored/store.h"
 #include "xenstored/wire.h"
-#include <xvm/xs_wire.h>
 
 struct reply {
 	uint32_t	 type, req_id, tx_id, len;
-	char		 data[XS_PAYLOAD_MAX + 1];
+	char		 data[XENSTORE_PAYLOAD_MAX + 1];
 };
 
 static ssize_t
@@ -75,7 +76,7 @@ h_conn(uint32_t domid, int privileged, int readonly)
 static inline int
 h_pop(struct conn *c, struct reply *r)
 {
-	struct xs_msg_hdr	 h;
+	struct xsd_sockmsg	 h;
 
 	if (buf_len(&c->out) < sizeof(h))
 		return -1;
@@ -96,7 +97,7 @@ h_rq(struct conn *c, uint32_t type, const void *payload, size_t len,
     uint32_t tx)
 {
 	static struct reply	 r;
-	struct xs_msg_hdr	 h = { type, 42, tx, (uint32_t)len };
+	struct xsd_sockmsg	 h = { type, 42, tx, (uint32_t)len };
 
 	buf_reset(&c->out);
 	wire_dispatch(c, &h, payload);

@@ -13,7 +13,7 @@
 #include "xenstored/ring.h"
 #include "xenstored/watch.h"
 
-static struct xs_ring_intf *
+static struct xenstore_domain_interface *
 map_page(int *fdp)
 {
 	int	 fd = memfd_create("xs-ring", MFD_CLOEXEC);
@@ -36,7 +36,7 @@ map_page(int *fdp)
 static void *
 guest_thread(void *arg)
 {
-	struct xs_ring_intf	*in = arg;
+	struct xenstore_domain_interface	*in = arg;
 	uint8_t			 msg[700], got[700];
 	size_t			 len, off;
 	ssize_t			 n;
@@ -61,8 +61,8 @@ guest_thread(void *arg)
 static void
 test_two_threads(void **state)
 {
-	struct xs_ring_intf	*in = map_page(NULL);
-	struct xs_ring_intf	*srv;
+	struct xenstore_domain_interface	*in = map_page(NULL);
+	struct xenstore_domain_interface	*srv;
 	pthread_t		 th;
 	uint8_t			 buf[1024];
 	size_t			 total = 0, want = 0, off;
@@ -89,18 +89,18 @@ test_two_threads(void **state)
 	assert_int_equal(pthread_join(th, &res), 0);
 	assert_null(res);
 	/* Indexes ran far past the ring size: wraparound exercised. */
-	assert_true(in->req_prod > 100 * XS_RING_SIZE);
+	assert_true(in->req_prod > 100 * XENSTORE_RING_SIZE);
 	munmap(in, 4096);
 }
 
 static void
 test_bad_indexes(void **state)
 {
-	struct xs_ring_intf	*in = map_page(NULL);
+	struct xenstore_domain_interface	*in = map_page(NULL);
 	char			 b[16];
 
 	(void)state;
-	in->req_prod = in->req_cons + XS_RING_SIZE + 1;
+	in->req_prod = in->req_cons + XENSTORE_RING_SIZE + 1;
 	assert_int_equal(ring_read_req(in, b, sizeof(b)), -1);
 	in->req_prod = 0xfffffff0u;		/* wraps: 32 bytes queued */
 	in->req_cons = 0xffffffd0u;
@@ -108,7 +108,7 @@ test_bad_indexes(void **state)
 	in->rsp_cons = 5;
 	in->rsp_prod = 2;			/* consumer ahead of producer */
 	assert_int_equal(ring_write_rsp(in, "x", 1), -1);
-	in->connection = XS_RING_RECONNECT;
+	in->connection = XENSTORE_RECONNECT;
 	assert_true(ring_wants_reset(in));
 	ring_reset(in);
 	assert_false(ring_wants_reset(in));
@@ -117,11 +117,11 @@ test_bad_indexes(void **state)
 }
 
 /* A mapper over memfd pages: what libxc will provide for real guests. */
-static struct xs_ring_intf	*guest_page;
+static struct xenstore_domain_interface	*guest_page;
 static int			 unmapped, notified;
 static uint32_t			 last_local;
 
-static struct xs_ring_intf *
+static struct xenstore_domain_interface *
 t_map(uint32_t domid, uint64_t mfn, uint32_t port, uint32_t *local,
     void *arg)
 {
@@ -138,7 +138,7 @@ t_notify(uint32_t local, void *arg)
 }
 
 static void
-t_unmap(struct xs_ring_intf *in, uint32_t local, void *arg)
+t_unmap(struct xenstore_domain_interface *in, uint32_t local, void *arg)
 {
 	(void)in; (void)local; (void)arg;
 	unmapped++;
@@ -160,7 +160,7 @@ static void
 guest_rq(struct conn *gc, uint32_t type, const char *p, size_t len,
     struct reply *r)
 {
-	struct xs_msg_hdr	 h = { type, 9, 0, (uint32_t)len };
+	struct xsd_sockmsg	 h = { type, 9, 0, (uint32_t)len };
 
 	assert_int_equal(ring_write_req(guest_page, &h, sizeof(h)), sizeof(h));
 	assert_int_equal(ring_write_req(guest_page, p, len), (ssize_t)len);
@@ -276,7 +276,7 @@ test_domain_check(void **state)
 
 static int	 map_fails;
 
-static struct xs_ring_intf *
+static struct xenstore_domain_interface *
 t_map_maybe(uint32_t domid, uint64_t mfn, uint32_t port, uint32_t *local,
     void *arg)
 {
@@ -293,7 +293,7 @@ static void
 test_resume_after_restart(void **state)
 {
 	struct ring_mapper	 m = { t_map_maybe, t_notify, t_unmap, NULL };
-	struct xs_msg_hdr	 h = { XS_READ, 5, 0, 16 };
+	struct xsd_sockmsg	 h = { XS_READ, 5, 0, 16 };
 	char			 dir[] = "/tmp/xsd-unit-XXXXXX", db[64], *cause;
 	struct conn		*d0, *w;
 	struct reply		 r;
