@@ -370,7 +370,7 @@ tells_of_tree(uint32_t type)
 void
 conn_fail_turn(int err)
 {
-	struct xs_msg_hdr	 h, e;
+	struct xsd_sockmsg	 h, e;
 	struct conn		*c;
 	struct buf		 nb;
 	const char		*name = wire_errname(err), *p;
