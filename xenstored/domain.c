@@ -154,6 +154,18 @@ domain_is_introduced(uint32_t domid)
 	return domid == 0 || find(domid) != NULL;
 }
 
+int
+domain_exists(uint32_t domid)
+{
+	if (domain_is_introduced(domid))
+		return 1;
+	if (domid >= DOMID_FIRST_RESERVED)
+		return 0;
+	if (!have_mapper || mapper.exists == NULL)
+		return 1;
+	return mapper.exists(domid, mapper.arg) != 0;
+}
+
 void
 domain_conn_gone(struct conn *c)
 {

@@ -88,6 +88,9 @@ S = [
     (0, 'RELEASE', b'0\0', 0),
     (0, 'SET_TARGET', b'7\0' + b'8\0', 0),
     (0, 'UNWATCH', b'/nope\0tok\0', 0),
+    # Xen 4.17 takes no depth argument: exactly path and token.
+    (0, 'WATCH', b'/t\0D\0' + b'2\0', 0),
+    (0, 'UNWATCH', b'/t\0T\0' + b'2\0', 0),
     (0, 'UNWATCH', b'/t\0T\0', 0),
     (0, 'CONTROL', b'bogus\0', 0),
     (0, 'CONTROL', b'', 0),
