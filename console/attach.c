@@ -68,6 +68,8 @@ do_attach(struct client *cl, const char *arg)
 		reply(cl, 1, "ERR ATTACH needs a domain name or ID");
 		return;
 	}
+	/* Names change (xm rename): look at the store's before looking. */
+	pvsource_scan(cl->cd);
 	if ((con = console_find(cl->cd, arg)) == NULL) {
 		reply(cl, 1, "ERR domain '%s' has no console here (is it "
 		    "running?)", arg);

@@ -230,8 +230,10 @@ pvsource_scan(struct consoled *cd)
 			con = console_new(cd, info[i].domain, name);
 			con->named = named;
 			publish_tty(cd, con);
-		} else if (!con->named &&
-		    store_name(cd, info[i].domain, name, sizeof(name))) {
+		} else if (store_name(cd, info[i].domain, name,
+		    sizeof(name)) && (!con->named ||
+		    strcmp(con->name, name) != 0)) {
+			/* Named at last, or renamed (xm rename). */
 			console_rename(con, name);
 			publish_tty(cd, con);
 		}

@@ -55,7 +55,7 @@ cpus(void *fdt, unsigned n)
 		TRY(fdt_property_string(fdt, "status", "okay"));
 		TRY(fdt_property_string(fdt, "compatible", "riscv"));
 		TRY(fdt_property_string(fdt, "riscv,isa",
-		    "rv64imac_zicsr_zifencei"));
+		    "rv64imafdc_zicsr_zifencei"));
 		TRY(fdt_property_string(fdt, "mmu-type", "riscv,sv48"));
 		TRY(fdt_begin_node(fdt, "interrupt-controller"));
 		TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/buf.h"
 #include "lib/json.h"
+#include "lib/str.h"
 
 #define JSON_MAX_DEFAULT	(1024 * 1024)
 
@@ -161,10 +163,36 @@ void json_w_bool(struct json_w *w, int b) { GEN(w, yajl_gen_bool(w->g, b)); }
 void json_w_i64(struct json_w *w, int64_t v) { GEN(w, yajl_gen_integer(w->g, v)); }
 void json_w_double(struct json_w *w, double d) { GEN(w, yajl_gen_double(w->g, d)); }
 
+/*
+ * Text that is not UTF-8 (a guest's, a file's) is written with U+FFFD for
+ * each byte that is not, rather than failing the whole document: one bad
+ * value must not break a listing of everything.
+ */
 void
 json_w_strn(struct json_w *w, const char *s, size_t len)
 {
-	GEN(w, yajl_gen_string(w->g, (const unsigned char *)s, len));
+	struct buf	 b = BUF_INITIALIZER;
+	size_t		 ok;
+
+	if ((ok = str_utf8_valid(s, len)) == len) {
+		GEN(w, yajl_gen_string(w->g, (const unsigned char *)s, len));
+		return;
+	}
+	while (len > 0) {
+		buf_add(&b, s, ok);
+		if (ok == len)
+			break;
+		buf_add(&b, "\xef\xbf\xbd", 3);	/* U+FFFD */
+		s += ok + 1;
+		len -= ok + 1;
+		ok = str_utf8_valid(s, len);
+	}
+	if (buf_error(&b))
+		w->failed = 1;
+	else
+		GEN(w, yajl_gen_string(w->g, (const unsigned char *)buf_data(&b),
+		    buf_len(&b)));
+	buf_free(&b);
 }
 
 void

@@ -174,3 +174,50 @@ cause_printf(char **cause, const char *fmt, ...)
 	va_end(ap);
 	return -1;
 }
+
+/* The length of the UTF-8 sequence at p (n bytes left), or 0 if invalid. */
+static size_t
+utf8_seq(const unsigned char *p, size_t n)
+{
+	size_t		 len, i;
+	unsigned int	 c;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+size_t
+str_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n;
+
+	while (i < len) {
+		if ((n = utf8_seq(p + i, len - i)) == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}

@@ -43,4 +43,11 @@ int	 cause_printf(char **cause, const char *fmt, ...)
  */
 int	 str_copy(char *dst, const char *src, size_t size);
 
+/*
+ * The length of the longest prefix of s[0..len) that is valid UTF-8
+ * (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF): len
+ * when all of it is.
+ */
+size_t	 str_utf8_valid(const char *s, size_t len);
+
 #endif

@@ -23,6 +23,8 @@
 #include <xvm/xc_dom.h>
 #include <xvm/xenctrl.h>
 
+#include "libxc/xc_private.h"
+
 #define PAGE		4096ULL
 #define DTB_OFFSET	(1024 * 1024)	/* below the top of RAM */
 #define MIN_RAM_KB	(4 * 1024)
@@ -68,7 +70,7 @@ kernel_extent(const char *path, uint64_t *end)
 	void			*img;
 	int			 fd, n, i, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = xc_open_image(path)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || st.st_size <= 0) {
 		saved = st.st_size <= 0 ? ENOEXEC : errno;
@@ -103,7 +105,7 @@ load_ramdisk(xc_interface *xch, uint32_t domid, const char *path,
 	uint64_t	 addr;
 	int		 fd, rc, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = xc_open_image(path)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1) {
 		saved = errno;
@@ -183,6 +185,7 @@ xc_dom_build(xc_interface *xch, uint32_t domid,
 	top = XC_DOM_RAM_BASE + cfg->mem_kb * 1024;
 	img->dtb_addr = top - DTB_OFFSET;
 
+	img->failed = XC_DOM_FAILED_KERNEL;
 	if (kernel_extent(cfg->kernel, &kend) == -1)
 		return -1;
 	if (kend > img->dtb_addr) {
@@ -192,9 +195,11 @@ xc_dom_build(xc_interface *xch, uint32_t domid,
 	img->kernel_end = kend;
 	if (xc_dom_load_elf(xch, domid, cfg->kernel, &img->entry) == -1)
 		return -1;
+	img->failed = XC_DOM_FAILED_RAMDISK;
 	if (cfg->ramdisk != NULL && load_ramdisk(xch, domid, cfg->ramdisk,
 	    (kend + PAGE - 1) & ~(PAGE - 1), img->dtb_addr, img) == -1)
 		return -1;
+	img->failed = XC_DOM_FAILED_SETUP;
 	if (setup_rings(xch, domid, cfg, img, top) == -1)
 		return -1;
 
@@ -217,5 +222,8 @@ xc_dom_build(xc_interface *xch, uint32_t domid,
 	ctx.x[10] = 0;
 	ctx.x[11] = img->dtb_addr;
 	ctx.priv = 1;
-	return xc_vcpu_setcontext(xch, domid, 0, &ctx);
+	if (xc_vcpu_setcontext(xch, domid, 0, &ctx) == -1)
+		return -1;
+	img->failed = 0;
+	return 0;
 }

@@ -26,7 +26,7 @@ cpu_node(void *fdt, unsigned int id, uint32_t phandle)
 	CHECK(fdt_property_u32(fdt, "reg", id));
 	CHECK(fdt_property_string(fdt, "status", "okay"));
 	CHECK(fdt_property_string(fdt, "compatible", "riscv"));
-	CHECK(fdt_property_string(fdt, "riscv,isa", "rv64imac_zicsr_zifencei"));
+	CHECK(fdt_property_string(fdt, "riscv,isa", "rv64imafdc_zicsr_zifencei"));
 	CHECK(fdt_property_string(fdt, "mmu-type", "riscv,sv39"));
 	CHECK(fdt_begin_node(fdt, "interrupt-controller"));
 	CHECK(fdt_property_u32(fdt, "#interrupt-cells", 1));

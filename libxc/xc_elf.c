@@ -10,6 +10,8 @@
 
 #include <xvm/xenctrl.h>
 
+#include "libxc/xc_private.h"
+
 #define XC_ELF_MAX_SEGS	16
 #define XC_ELF_MAX_SIZE	(256u << 20)
 
@@ -103,6 +105,25 @@ load_seg(xc_interface *xch, uint32_t domid, const uint8_t *img,
 }
 
 int
+xc_open_image(const char *path)
+{
+	struct stat	 st;
+	int		 fd, fl;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+int
 xc_dom_load_elf(xc_interface *xch, uint32_t domid, const char *path,
     uint64_t *entry)
 {
@@ -115,7 +136,7 @@ xc_dom_load_elf(xc_interface *xch, uint32_t domid, const char *path,
 		errno = EINVAL;
 		return -1;
 	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = xc_open_image(path)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto out;

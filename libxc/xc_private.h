@@ -12,6 +12,13 @@ struct xc_conn {
 	pthread_mutex_t	 lock;
 };
 
+/*
+ * Open a kernel or ramdisk the toolstack names: without blocking (a FIFO
+ * must not hang the caller), and only a regular file (EINVAL otherwise).
+ * The descriptor, or -1 with errno.
+ */
+int	 xc_open_image(const char *path);
+
 /* Connect to run/xvm/privcmd and say hello.  0 or -1 with errno. */
 int	 xc_conn_open(struct xc_conn *);
 void	 xc_conn_close(struct xc_conn *);

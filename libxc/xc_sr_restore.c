@@ -31,7 +31,8 @@ bad(void)
 }
 
 static int
-make_domain(struct restore *rs, const struct sr_domain *d)
+make_domain(struct restore *rs, const struct sr_domain *d,
+    const struct restore_callbacks *cb)
 {
 	struct xen_domctl_createdomain	 c;
 
@@ -42,6 +43,8 @@ make_domain(struct restore *rs, const struct sr_domain *d)
 	memset(&c, 0, sizeof(c));
 	c.max_vcpus = d->max_vcpus;
 	c.max_mem_kb = d->mem_bytes >> 10;
+	if (cb != NULL)
+		memcpy(c.handle, cb->handle, sizeof(c.handle));
 	if (xc_domain_create(rs->xch, &rs->dom, &c) == -1)
 		return -1;
 	rs->created = 1;
@@ -180,7 +183,7 @@ xc_domain_restore(xc_interface *xch, int io_fd, uint32_t *dom,
 				    cb->data) == -1)
 					goto out;
 			}
-			if (make_domain(&rs, &d) == -1)
+			if (make_domain(&rs, &d, cb) == -1)
 				goto out;
 			break;
 		case SR_REC_PAGE_DATA:

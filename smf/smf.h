@@ -27,7 +27,11 @@ enum smf_state {
 #define SMF_SOCK_PATH		"run/svc/startd.sock"
 #define SMF_PID_PATH		"run/svc/startd.pid"
 #define SMF_LOG_DIR		"var/svc/log"
-#define SMF_MANIFEST_DIR	"var/svc/manifest"
+#define SMF_MANIFEST_DIR	"var/svc/manifest"	/* the site's */
+/* The packages' manifests (Solaris 11's /lib/svc/manifest). */
+#ifndef SMF_SYS_MANIFEST_DIR
+#define SMF_SYS_MANIFEST_DIR	"usr/lib/svc/manifest"
+#endif
 
 #define SMF_RESTARTER_FMRI	"svc:/system/svc/restarter:default"
 

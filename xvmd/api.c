@@ -28,37 +28,69 @@ struct route {
 	api_fn			 fn;
 	int			 flags;
 	const char		*what;		/* for messages and logs */
+	const struct api_field	*fields;	/* the body's members */
 };
+
+/* The members of each body (docs/api.md). */
+#define CONFIG	{ "config", API_STR, "the file's text" }
+#define FILE_	{ "file", API_STR, NULL }
+#define PAUSED	{ "paused", API_BOOL, NULL }
+#define END	{ NULL, 0, NULL }
+static const struct api_field f_check[] = { CONFIG, FILE_, END };
+static const struct api_field f_create[] = { CONFIG, FILE_, PAUSED, END };
+static const struct api_field f_start[] = { PAUSED, END };
+static const struct api_field f_none[] = { END };
+static const struct api_field f_rename[] = {
+	{ "name", API_STR, "the new name" }, END };
+static const struct api_field f_sysrq[] = {
+	{ "key", API_STR, "one character" }, END };
+static const struct api_field f_vcpus[] = {
+	{ "count", API_INT, "the number of vCPUs" }, END };
+static const struct api_field f_pin[] = {
+	{ "cpus", API_STR, "CPUs such as 0-3,^2 or all" }, END };
+static const struct api_field f_mib[] = {
+	{ "mib", API_INT, "MiB" }, END };
+static const struct api_field f_sched[] = {
+	{ "weight", API_INT, NULL }, { "cap", API_INT, NULL }, END };
+static const struct api_field f_save[] = {
+	{ "file", API_STR, "where to save" },
+	{ "checkpoint", API_BOOL, NULL }, END };
+static const struct api_field f_restore[] = {
+	{ "file", API_STR, "a file made by xm save" }, PAUSED, END };
+#undef CONFIG
+#undef FILE_
+#undef PAUSED
+#undef END
 
 /* docs/api.md describes each route; keep the two in step. */
 static const struct route routes[] = {
-	{ EVHTTP_REQ_GET,    "/version", api_version, 0, "version" },
-	{ EVHTTP_REQ_GET,    "/host", api_host, 0, "host info" },
-	{ EVHTTP_REQ_GET,    "/host/settings", api_host_settings, 0, "host settings" },
-	{ EVHTTP_REQ_GET,    "/host/dmesg", api_host_dmesg, 0, "dmesg" },
-	{ EVHTTP_REQ_POST,   "/configs/check", api_config_check, R_BODY, "config check" },
-	{ EVHTTP_REQ_GET,    "/domains", api_dom_list, 0, "list" },
-	{ EVHTTP_REQ_POST,   "/domains", api_dom_create, R_BODY, "create" },
-	{ EVHTTP_REQ_GET,    "/domains/:dom", api_dom_info, 0, "info" },
-	{ EVHTTP_REQ_DELETE, "/domains/:dom", api_dom_destroy, 0, "destroy" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/start", api_dom_start, R_BODY_OPT, "start" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/shutdown", api_dom_shutdown, R_BODY_OPT, "shutdown" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/reboot", api_dom_reboot, R_BODY_OPT, "reboot" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/pause", api_dom_pause, 0, "pause" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/unpause", api_dom_unpause, 0, "unpause" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/rename", api_dom_rename, R_BODY, "rename" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/sysrq", api_dom_sysrq, R_BODY, "sysrq" },
-	{ EVHTTP_REQ_GET,    "/domains/:dom/vcpus", api_dom_vcpus, 0, "vcpu-list" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus", api_dom_vcpu_set, R_BODY, "vcpu-set" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin, R_BODY, "vcpu-pin" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/memory", api_dom_memory, R_BODY, "mem-set" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/maxmem", api_dom_maxmem, R_BODY, "mem-max" },
-	{ EVHTTP_REQ_GET,    "/domains/:dom/sched-credit", api_dom_sched_get, 0, "sched-credit" },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/sched-credit", api_dom_sched_set, R_BODY, "sched-credit" },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/save", api_dom_save, R_BODY, "save" },
-	{ EVHTTP_REQ_POST,   "/restore", api_dom_restore, R_BODY, "restore" },
-	{ EVHTTP_REQ_POST,   "/managed", api_managed_new, R_BODY, "new" },
-	{ EVHTTP_REQ_DELETE, "/managed/:dom", api_managed_delete, 0, "delete" },
+	{ EVHTTP_REQ_GET,    "/version", api_version, 0, "version", NULL },
+	{ EVHTTP_REQ_GET,    "/host", api_host, 0, "host info", NULL },
+	{ EVHTTP_REQ_GET,    "/host/settings", api_host_settings, 0, "host settings", NULL },
+	{ EVHTTP_REQ_GET,    "/host/dmesg", api_host_dmesg, 0, "dmesg", NULL },
+	{ EVHTTP_REQ_POST,   "/configs/check", api_config_check, R_BODY, "config check", f_check },
+	{ EVHTTP_REQ_GET,    "/domains", api_dom_list, 0, "list", NULL },
+	{ EVHTTP_REQ_POST,   "/domains", api_dom_create, R_BODY, "create", f_create },
+	{ EVHTTP_REQ_GET,    "/domains/:dom", api_dom_info, 0, "info", NULL },
+	{ EVHTTP_REQ_DELETE, "/domains/:dom", api_dom_destroy, 0, "destroy", NULL },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/start", api_dom_start, R_BODY_OPT, "start", f_start },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/shutdown", api_dom_shutdown, R_BODY_OPT, "shutdown", f_none },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/reboot", api_dom_reboot, R_BODY_OPT, "reboot", f_none },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/pause", api_dom_pause, 0, "pause", NULL },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/unpause", api_dom_unpause, 0, "unpause", NULL },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/rename", api_dom_rename, R_BODY, "rename", f_rename },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/sysrq", api_dom_sysrq, R_BODY, "sysrq", f_sysrq },
+	{ EVHTTP_REQ_GET,    "/domains/:dom/vcpus", api_dom_vcpus, 0, "vcpu-list", NULL },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus", api_dom_vcpu_set, R_BODY, "vcpu-set", f_vcpus },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin, R_BODY, "vcpu-pin", f_pin },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/memory", api_dom_memory, R_BODY, "mem-set", f_mib },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/maxmem", api_dom_maxmem, R_BODY, "mem-max", f_mib },
+	{ EVHTTP_REQ_GET,    "/domains/:dom/sched-credit", api_dom_sched_get, 0, "sched-credit", NULL },
+	{ EVHTTP_REQ_PUT,    "/domains/:dom/sched-credit", api_dom_sched_set, R_BODY, "sched-credit", f_sched },
+	{ EVHTTP_REQ_POST,   "/domains/:dom/save", api_dom_save, R_BODY, "save", f_save },
+	{ EVHTTP_REQ_POST,   "/restore", api_dom_restore, R_BODY, "restore", f_restore },
+	{ EVHTTP_REQ_POST,   "/managed", api_managed_new, R_BODY, "new", f_check },
+	{ EVHTTP_REQ_DELETE, "/managed/:dom", api_managed_delete, 0, "delete", NULL },
 };
 
 static const struct {
@@ -322,8 +354,15 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	}
 	if (((r->flags & R_BODY) || ((r->flags & R_BODY_OPT) &&
 	    evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0)) &&
-	    (err = read_body(req, &ar.body, &cause)) != 0) {
+	    ((err = read_body(req, &ar.body, &cause)) != 0 ||
+	    (err = api_check_body(ar.body, r->fields, &cause)) != 0)) {
 		send_error(req, err, cause);
+		goto out;
+	}
+	if (!(r->flags & (R_BODY | R_BODY_OPT)) &&
+	    evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0) {
+		xasprintf(&cause, "%s %s takes no body", r->what, path);
+		send_error(req, EINVAL, cause);
 		goto out;
 	}
 	if ((ar.out = json_w_new(1)) == NULL)

@@ -50,6 +50,38 @@ void	 api_later_reply(struct api_later *, int err, const char *message,
 
 typedef int (*api_fn)(struct api_req *, char **cause);
 
+/*
+ * The members a route's JSON body may have, each of one type.  The
+ * dispatcher refuses (400) an unknown or repeated member, a member of
+ * another type and a missing required one, so handlers read the body
+ * without checking types again.
+ */
+enum api_type {
+	API_STR = 1,
+	API_BOOL,
+	API_INT,
+};
+
+struct api_field {
+	const char	*key;
+	enum api_type	 type;
+	const char	*required;	/* what it is, when required; or NULL */
+};
+
+/*
+ * Check body against fields (ended by a NULL key): 0, or EINVAL with
+ * *cause (caller frees).
+ */
+int	 api_check_body(yajl_val body, const struct api_field *fields,
+	    char **cause);
+
+/*
+ * A flag of the query string: absent is 0; "1"/"true" and "0"/"false"
+ * are what they say; anything else is EINVAL with *cause.
+ */
+int	 api_query_flag(struct api_req *, const char *key, int *out,
+	    char **cause);
+
 /* A query-string value (borrowed until the reply), or NULL. */
 const char *api_query(struct api_req *, const char *key);
 

@@ -25,12 +25,14 @@ start_error(int err)
 {
 	switch (err) {
 	case ENOENT:
+	case EACCES:
 	case ENOEXEC:
 	case EFBIG:
 	case EINVAL:
 		return EINVAL;
 	case ENOMEM:
 	case EAGAIN:
+	case EEXIST:
 		return err;
 	default:
 		return EIO;
@@ -74,12 +76,11 @@ int
 api_dom_list(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
-	const char	*q;
-	int		 longfmt, vcpus;
+	int		 longfmt, vcpus, err;
 
-	(void)cause;
-	longfmt = (q = api_query(ar, "long")) != NULL && strcmp(q, "1") == 0;
-	vcpus = (q = api_query(ar, "vcpus")) != NULL && strcmp(q, "1") == 0;
+	if ((err = api_query_flag(ar, "long", &longfmt, cause)) != 0 ||
+	    (err = api_query_flag(ar, "vcpus", &vcpus, cause)) != 0)
+		return err;
 	json_w_key(ar->out, "domains");
 	json_w_arr_open(ar->out);
 	vm_dom0_to_json(ar->xd, ar->out, vcpus);
@@ -93,9 +94,10 @@ int
 api_dom_info(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
-	const char	*q;
-	int		 err = 0;
+	int		 err = 0, longfmt;
 
+	if ((err = api_query_flag(ar, "long", &longfmt, cause)) != 0)
+		return err;
 	json_w_key(ar->out, "domain");
 	if (is_dom0(ar)) {
 		vm_dom0_to_json(ar->xd, ar->out, 1);
@@ -103,37 +105,34 @@ api_dom_info(struct api_req *ar, char **cause)
 	}
 	if ((vm = lookup(ar, cause, &err)) == NULL)
 		return err;
-	vm_to_json(ar->xd, vm, ar->out, 1, (q = api_query(ar, "long")) !=
-	    NULL && strcmp(q, "1") == 0);
+	vm_to_json(ar->xd, vm, ar->out, 1, longfmt);
 	return 0;
 }
 
-/* Parse the posted config; EINVAL with file:line on error. */
+/*
+ * Parse the posted config: EINVAL with file:line on error, EEXIST when its
+ * name or UUID is another domain's.
+ */
 static struct vm *
 posted_vm(struct api_req *ar, char **cause, int *err)
 {
 	const char	*text, *file;
 	struct domcfg	*dc;
-	struct vm	*other;
+	struct vm	*vm;
 
 	*err = EINVAL;
-	if ((text = json_get_str(ar->body, "config")) == NULL) {
-		*cause = xstrdup("'config' (the file's text) is required");
-		return NULL;
-	}
+	text = json_get_str(ar->body, "config");
 	if ((file = json_get_str(ar->body, "file")) == NULL)
 		file = "config";
 	if ((dc = domcfg_parse(file, text, strlen(text), cause)) == NULL)
 		return NULL;
-	if ((other = vm_by_name(ar->xd, dc->name)) != NULL ||
-	    strcmp(dc->name, "Domain-0") == 0) {
-		xasprintf(cause, "domain '%s' already exists%s", dc->name,
-		    other && other->domid < 0 ? " (managed; use xm start)" : "");
-		*err = EEXIST;
-		domcfg_free(dc);
+	vm = vm_new(dc, xstrdup(text), xstrdup(file));
+	if ((*err = vm_check_unique(ar->xd, vm->name, vm->uuid, NULL,
+	    cause)) != 0) {
+		vm_free(vm);
 		return NULL;
 	}
-	return vm_new(dc, xstrdup(text), xstrdup(file));
+	return vm;
 }
 
 int
@@ -250,7 +249,7 @@ shutdown_like(struct api_req *ar, char **cause, const char *how)
 	if ((vm = lookup_running(ar, cause, &err)) == NULL)
 		return err;
 	if (lc_shutdown(ar->xd, vm, how, cause) == -1)
-		return EIO;
+		return errno == EBUSY ? EBUSY : EIO;
 	json_w_ki64(ar->out, "domid", vm->domid);
 	return 0;
 }

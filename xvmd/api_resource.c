@@ -17,6 +17,7 @@
 #include "xvmd/api.h"
 #include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/lifecycle.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
 
@@ -53,40 +54,12 @@ int
 api_dom_rename(struct api_req *ar, char **cause)
 {
 	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-	const char	*name = json_get_str(ar->body, "name");
-	char		 text[128], path[64], *why = NULL;
-	struct domcfg	*probe;
 
 	if (vm == NULL) {
 		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
 		return ENOENT;
 	}
-	if (name == NULL) {
-		*cause = xstrdup("'name' is required");
-		return EINVAL;
-	}
-	/* The same rules as a config file's name. */
-	snprintf(text, sizeof(text), "name = \"%s\"\nkernel = \"/k\"\n", name);
-	if ((probe = domcfg_parse("rename", text, strlen(text), &why)) ==
-	    NULL || strchr(name, '"') != NULL) {
-		xasprintf(cause, "invalid name '%s'", name);
-		free(why);
-		return EINVAL;
-	}
-	domcfg_free(probe);
-	if (vm_by_name(ar->xd, name) != NULL) {
-		xasprintf(cause, "domain '%s' already exists", name);
-		return EEXIST;
-	}
-	strlcpy(vm->name, name, sizeof(vm->name));
-	strlcpy(vm->cfg->name, name, sizeof(vm->cfg->name));
-	if (vm->domid >= 0) {
-		snprintf(path, sizeof(path), "/local/domain/%d/name",
-		    vm->domid);
-		(void)xs_write(ar->xd->xs, XBT_NULL, path, name,
-		    (unsigned int)strlen(name));
-	}
-	return 0;
+	return lc_rename(ar->xd, vm, json_get_str(ar->body, "name"), cause);
 }
 
 int
@@ -344,7 +317,7 @@ api_host(struct api_req *ar, char **cause)
 	pair_int(ar->out, "xen_major", 3);
 	pair_int(ar->out, "xen_minor", 4);
 	pair_str(ar->out, "xen_extra", "-xvm");
-	pair_str(ar->out, "xen_caps", "xvm-riscv-rv64imac");
+	pair_str(ar->out, "xen_caps", "xvm-riscv-rv64imafdc");
 	pair_str(ar->out, "xen_scheduler", "credit");
 	pair_int(ar->out, "xen_pagesize", 4096);
 	pair_int(ar->out, "nr_domains", pi.nr_domains);
@@ -360,9 +333,11 @@ api_host_dmesg(struct api_req *ar, char **cause)
 	struct buf	 b = BUF_INITIALIZER;
 	unsigned int	 n;
 	uint32_t	 index = 0;
-	const char	*q = api_query(ar, "clear");
 	void		*space;
+	int		 clear, err;
 
+	if ((err = api_query_flag(ar, "clear", &clear, cause)) != 0)
+		return err;
 	/* The whole ring, read in pieces; then cleared if asked. */
 	for (;;) {
 		n = 65536;
@@ -379,7 +354,7 @@ api_host_dmesg(struct api_req *ar, char **cause)
 			break;
 		buf_commit(&b, n);
 	}
-	if (q != NULL && strcmp(q, "1") == 0) {
+	if (clear) {
 		n = 0;
 		(void)xc_readconsolering(ar->xd->xch, NULL, &n, 1, 0, NULL);
 	}

@@ -11,6 +11,7 @@
 
 struct lexer {
 	const char	*name;
+	const char	*text;
 	const char	*p;
 	const char	*end;
 	int		 line;
@@ -211,22 +212,30 @@ static int
 parse_value(struct lexer *lx, struct cfg_value *v)
 {
 	char	 what[32];
+	int	 rc;
 
 	skip_space(lx);
 	v->line = lx->line;
+	v->off = (size_t)(lx->p - lx->text);
 	if (lx->p < lx->end) {
 		switch (*lx->p) {
 		case '"':
 		case '\'':
-			return parse_string(lx, v);
+			rc = parse_string(lx, v);
+			break;
 		case '[':
-			return parse_list(lx, v);
+			rc = parse_list(lx, v);
+			break;
 		default:
-			if (isalnum((unsigned char)*lx->p) || *lx->p == '-')
-				return parse_word(lx, v);
+			if (!isalnum((unsigned char)*lx->p) && *lx->p != '-')
+				goto bad;
+			rc = parse_word(lx, v);
 			break;
 		}
+		v->end = (size_t)(lx->p - lx->text);
+		return rc;
 	}
+bad:
 	describe(lx, what, sizeof(what));
 	return fail(lx, lx->line, "expected a value, found %s", what);
 }
@@ -315,9 +324,10 @@ parse_stmt(struct lexer *lx, struct cfg_file *cf)
 struct cfg_file *
 cfg_parse(const char *name, const char *text, size_t len, char **cause)
 {
-	struct lexer	 lx = { .name = name, .p = text, .end = text + len,
-			    .line = 1 };
+	struct lexer	 lx = { .name = name, .text = text, .p = text,
+			    .end = text + len, .line = 1 };
 	struct cfg_file	*cf;
+	size_t		 ok, i;
 
 	*cause = NULL;
 	if ((cf = calloc(1, sizeof(*cf))) == NULL ||
@@ -328,6 +338,14 @@ cfg_parse(const char *name, const char *text, size_t len, char **cause)
 	}
 	if (len > CFG_MAX_FILE) {
 		fail(&lx, 1, "file larger than %d bytes", CFG_MAX_FILE);
+		goto bad;
+	}
+	/* Text, in UTF-8: everything after (JSON, the store) needs it. */
+	if ((ok = str_utf8_valid(text, len)) != len) {
+		for (i = 0; i < ok; i++)
+			lx.line += text[i] == '\n';
+		fail(&lx, lx.line, "byte 0x%02x is not UTF-8 (a config file is "
+		    "UTF-8 text)", (unsigned char)text[ok]);
 		goto bad;
 	}
 	for (;;) {

@@ -33,6 +33,7 @@ enum cfg_type {
 struct cfg_value {
 	enum cfg_type		 type;
 	int			 line;
+	size_t			 off, end;	/* its bytes in the text */
 	int64_t			 i;		/* CFG_INT (True = 1) */
 	char			*s;		/* CFG_STR */
 	struct cfg_value	*items;		/* CFG_LIST */

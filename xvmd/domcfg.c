@@ -64,6 +64,9 @@ set_uuid(struct domcfg *dc, const struct cfg_value *v, char **cause)
 	if (uuid_parse(v->s, dc->uuid) == -1)
 		return cause_printf(cause, "uuid '%s' is not of the form "
 		    "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", v->s);
+	if (uuid_is_nil(dc->uuid))
+		return cause_printf(cause, "uuid '%s' is Domain-0's (all zeros)",
+		    v->s);
 	dc->has_uuid = 1;
 	return 0;
 }
@@ -78,10 +81,24 @@ int_range(const struct cfg_value *v, const char *key, int64_t min,
 	return 0;
 }
 
+/* memory and maxmem, in MiB: what the builder and the hypervisor take. */
+static int
+mem_range(const struct cfg_value *v, const char *key, char **cause)
+{
+	if (v->i < DOMCFG_MIN_MEMORY)
+		return cause_printf(cause, "%s = %lld is below the minimum of "
+		    "%d MiB", key, (long long)v->i, DOMCFG_MIN_MEMORY);
+	if (v->i > DOMCFG_MAX_MEMORY)
+		return cause_printf(cause, "%s = %lld is more than the "
+		    "hypervisor's limit of %d MiB (256 GiB)", key,
+		    (long long)v->i, DOMCFG_MAX_MEMORY);
+	return 0;
+}
+
 static int
 set_memory(struct domcfg *dc, const struct cfg_value *v, char **cause)
 {
-	if (int_range(v, "memory", 1, 1024 * 1024, cause) == -1)
+	if (mem_range(v, "memory", cause) == -1)
 		return -1;
 	dc->memory = (uint64_t)v->i;
 	return 0;
@@ -90,7 +107,7 @@ set_memory(struct domcfg *dc, const struct cfg_value *v, char **cause)
 static int
 set_maxmem(struct domcfg *dc, const struct cfg_value *v, char **cause)
 {
-	if (int_range(v, "maxmem", 1, 1024 * 1024, cause) == -1)
+	if (mem_range(v, "maxmem", cause) == -1)
 		return -1;
 	dc->maxmem = (uint64_t)v->i;
 	return 0;
@@ -99,8 +116,10 @@ set_maxmem(struct domcfg *dc, const struct cfg_value *v, char **cause)
 static int
 set_vcpus(struct domcfg *dc, const struct cfg_value *v, char **cause)
 {
-	if (int_range(v, "vcpus", 1, DOMCFG_MAX_VCPUS, cause) == -1)
-		return -1;
+	if (v->i < 1 || v->i > DOMCFG_MAX_VCPUS)
+		return cause_printf(cause, "vcpus = %lld is out of range: a "
+		    "domain has 1 to %d vCPUs (the hypervisor's limit)",
+		    (long long)v->i, DOMCFG_MAX_VCPUS);
 	dc->vcpus = (unsigned int)v->i;
 	return 0;
 }
@@ -481,6 +500,40 @@ bad:
 	free(dc);
 	cfg_free(cf);
 	return NULL;
+}
+
+int
+domcfg_check_name(const char *name, char **cause)
+{
+	struct domcfg		 dc;
+	struct cfg_value	 v = { .type = CFG_STR };
+
+	v.s = (char *)(uintptr_t)name;
+	*cause = NULL;
+	return set_name(&dc, &v, cause);
+}
+
+char *
+domcfg_rename_text(const char *file, const char *text, const char *name,
+    char **cause)
+{
+	const struct cfg_entry	*e;
+	struct cfg_file		*cf;
+	char			*out = NULL;
+
+	if (domcfg_check_name(name, cause) == -1)
+		return NULL;
+	if ((cf = cfg_parse(file, text, strlen(text), cause)) == NULL)
+		return NULL;
+	if ((e = cfg_find(cf, "name")) == NULL)
+		cause_printf(cause, "%s: name is not set", file);
+	else if (asprintf(&out, "%.*s\"%s\"%s", (int)e->value.off, text, name,
+	    text + e->value.end) == -1) {
+		out = NULL;
+		cause_printf(cause, "out of memory");
+	}
+	cfg_free(cf);
+	return out;
 }
 
 void

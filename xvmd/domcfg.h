@@ -10,7 +10,9 @@
 struct json_w;
 
 #define DOMCFG_NAME_MAX		64
-#define DOMCFG_MAX_VCPUS	64
+#define DOMCFG_MAX_VCPUS	32	/* the hypervisor's limit */
+#define DOMCFG_MIN_MEMORY	4	/* MiB: the builder's minimum */
+#define DOMCFG_MAX_MEMORY	262144	/* MiB (256 GiB): the hypervisor's */
 #define DOMCFG_MAX_DEVS		16
 
 /* What to do when a domain powers off, reboots or crashes (xend's names). */
@@ -68,6 +70,17 @@ struct domcfg {
 struct domcfg *domcfg_parse(const char *name, const char *text, size_t len,
 	    char **cause);
 void	 domcfg_free(struct domcfg *);
+
+/* Is 'name' a valid domain name?  0, or -1 with *cause (caller frees). */
+int	 domcfg_check_name(const char *name, char **cause);
+
+/*
+ * The config text with its name setting changed to 'name' (xm rename),
+ * the rest byte for byte: a new string (caller frees), or NULL with
+ * *cause (caller frees).
+ */
+char	*domcfg_rename_text(const char *file, const char *text,
+	    const char *name, char **cause);
 
 /* Fill in xend's defaults (what domcfg_parse starts from). */
 void	 domcfg_defaults(struct domcfg *);

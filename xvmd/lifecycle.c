@@ -1,12 +1,15 @@
 /*
- * Starting, stopping and reacting to the end of domains.
+ * Stopping domains and reacting to their end (start.c starts them).
  *
  * A domain that shuts down (poweroff, reboot, crash) stays in the
  * hypervisor, flagged, until xvmd acts: lc_check() finds it and applies
- * the config's on_poweroff / on_reboot / on_crash.  Restarts follow
- * xend: a restart less than MINIMUM_RESTART_TIME seconds after the
- * previous one is refused and the domain destroyed, so a guest that dies
- * at boot does not loop.
+ * the config's on_poweroff / on_reboot / on_crash.  Every restart action
+ * (restart, rename-restart, coredump-restart) follows xend's rule: a
+ * restart less than MINIMUM_RESTART_TIME seconds after the previous one
+ * is refused and the domain destroyed, so a guest that dies at boot does
+ * not loop; the time of the last restart is kept in the store, so the
+ * rule holds across xvmd's restarts, and a reboot request that would be
+ * refused so is refused when asked.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 #include <xvm/xenstore.h>
 
 #include "lib/log.h"
+#include "lib/str.h"
 #include "lib/xmalloc.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/lifecycle.h"
@@ -31,83 +35,6 @@
 
 static const char *const reasons[] = { "poweroff", "reboot", "suspend",
     "crash" };
-
-int
-lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
-{
-	struct xen_domctl_createdomain	 create;
-	struct xc_dom_config		 dc = { 0 };
-	struct xc_dom_image		 img;
-	struct xen_domctl_sched_credit	 sc;
-	struct domcfg			*cfg = vm->cfg;
-	uint32_t			 domid = 0;
-	unsigned int			 i;
-	int				 saved;
-
-	memset(&create, 0, sizeof(create));
-	memcpy(create.handle, vm->uuid, 16);
-	create.max_vcpus = cfg->vcpus;
-	create.max_mem_kb = cfg->maxmem * 1024;
-	if (xc_domain_create(xd->xch, &domid, &create) == -1) {
-		xasprintf(cause, "cannot create domain %s: %s", vm->name,
-		    strerror(errno));
-		return -1;
-	}
-	vm->domid = (int)domid;
-	dc.kernel = cfg->kernel;
-	dc.ramdisk = cfg->ramdisk[0] ? cfg->ramdisk : NULL;
-	dc.cmdline = cfg->cmdline;
-	dc.vcpus = cfg->vcpus;
-	dc.mem_kb = cfg->memory * 1024;
-	if (xc_dom_build(xd->xch, domid, &dc, &img) == -1) {
-		saved = errno;
-		xasprintf(cause, "cannot build domain %s from %s: %s",
-		    vm->name, cfg->kernel,
-		    saved == ENOEXEC ? "not a RISC-V 64-bit ELF executable" :
-		    saved == EFBIG ? "it does not fit in the domain's memory" :
-		    strerror(saved));
-		errno = saved;
-		goto fail;
-	}
-	sc.weight = (uint16_t)cfg->cpu_weight;
-	sc.cap = (uint16_t)cfg->cpu_cap;
-	if (xc_sched_credit_domain_set(xd->xch, domid, &sc) == -1) {
-		xasprintf(cause, "scheduler parameters of %s: %s", vm->name,
-		    strerror(errno));
-		goto fail;
-	}
-	for (i = 0; cfg->cpumask != UINT64_MAX && i < cfg->vcpus; i++)
-		if (xc_vcpu_setaffinity(xd->xch, domid, (int)i,
-		    cfg->cpumask) == -1) {
-			xasprintf(cause, "cpus '%s' of %s: %s", cfg->cpus,
-			    vm->name, strerror(errno));
-			goto fail;
-		}
-	vm->started = time(NULL);
-	vm->handled = 0;
-	if (xsdom_write(xd, vm, &img, cause) == -1)
-		goto fail;
-	/* Without the store's ring the guest still runs: xenbus times out. */
-	if (!xs_introduce_domain(xd->xs, domid, (unsigned long)img.store_pfn,
-	    img.store_port))
-		log_warn("%s: introducing %s to the store", __func__, vm->name);
-	if (!paused && xc_domain_unpause(xd->xch, domid) == -1) {
-		xasprintf(cause, "cannot unpause %s: %s", vm->name,
-		    strerror(errno));
-		goto fail;
-	}
-	log_info("%s: started %s as domain %u (%u vCPUs, %llu MiB)%s",
-	    __func__, vm->name, domid, cfg->vcpus,
-	    (unsigned long long)cfg->memory, paused ? ", paused" : "");
-	return 0;
-fail:
-	saved = errno;
-	xc_domain_destroy(xd->xch, domid);
-	xsdom_remove(xd, vm, (int)domid);
-	vm->domid = -1;
-	errno = saved;
-	return -1;
-}
 
 /* End the domain and its store entries; the table entry stays. */
 static int
@@ -152,36 +79,125 @@ lc_destroy(struct xvmd *xd, struct vm *vm, char **cause)
 }
 
 int
+lc_rename(struct xvmd *xd, struct vm *vm, const char *name, char **cause)
+{
+	char	*text, *old;
+	int	 err;
+
+	if ((text = domcfg_rename_text(vm->cfgfile, vm->cfgtext, name,
+	    cause)) == NULL)
+		return EINVAL;
+	if ((err = vm_check_unique(xd, name, vm->uuid, vm, cause)) != 0) {
+		free(text);
+		return err;
+	}
+	old = xstrdup(vm->name);
+	free(vm->cfgtext);
+	vm->cfgtext = text;
+	strlcpy(vm->name, name, sizeof(vm->name));
+	strlcpy(vm->cfg->name, name, sizeof(vm->cfg->name));
+	/*
+	 * Where the name lives: /vm/<uuid>/name, /local/domain/<id>/name
+	 * (consoled follows it), the config in /vm and in the managed
+	 * entry, hence in save files and after our restarts.
+	 */
+	if ((vm->domid >= 0 && xsdom_write_vm(xd, vm, cause) == -1) ||
+	    (vm->managed && xsdom_save_managed(xd, vm, cause) == -1)) {
+		log_warnx("%s: %s", __func__, *cause);
+		free(old);
+		return EIO;
+	}
+	log_info("%s: %s is now %s", __func__, old, name);
+	free(old);
+	return 0;
+}
+
+int
 lc_shutdown(struct xvmd *xd, struct vm *vm, const char *how, char **cause)
 {
+	enum domcfg_action	 a = vm->cfg->on_reboot;
+	int			 wait;
+
 	if (vm->domid < 0) {
 		xasprintf(cause, "domain '%s' is not running", vm->name);
+		errno = EINVAL;
 		return -1;
 	}
-	if (xsdom_request_shutdown(xd, vm->domid, how, cause) == -1)
+	/* A reboot that would be refused as a loop is refused now. */
+	if (strcmp(how, "reboot") == 0 && (a == ACTION_RESTART ||
+	    a == ACTION_RENAME_RESTART || a == ACTION_COREDUMP_RESTART) &&
+	    (wait = lc_restart_wait(vm)) > 0) {
+		xasprintf(cause, "domain '%s' restarted %d seconds ago; a "
+		    "restart within %d seconds of the last is refused as a "
+		    "loop (and the domain destroyed): try again in %d seconds",
+		    vm->name, MINIMUM_RESTART_TIME - wait,
+		    MINIMUM_RESTART_TIME, wait);
+		errno = EBUSY;
 		return -1;
+	}
+	if (xsdom_request_shutdown(xd, vm->domid, how, cause) == -1) {
+		errno = EIO;
+		return -1;
+	}
 	log_info("%s: asked %s (domain %d) to %s", __func__, vm->name,
 	    vm->domid, how);
 	return 0;
 }
 
-/* Restart in place, or refuse as xend did when it comes too soon. */
+int
+lc_restart_wait(const struct vm *vm)
+{
+	time_t	 since = time(NULL) - vm->last_restart;
+
+	if (vm->last_restart == 0 || since >= MINIMUM_RESTART_TIME ||
+	    since < 0)
+		return 0;
+	return (int)(MINIMUM_RESTART_TIME - since);
+}
+
+/*
+ * xend's rule, for every restart action: a restart less than
+ * MINIMUM_RESTART_TIME seconds after the previous one is refused and the
+ * domain destroyed, so that a guest that dies at boot does not loop.  The
+ * refusal is logged, and kept in a managed entry's note (xm list -l).
+ * Returns 1 when refused: vm may be gone then.
+ */
+static int
+too_fast(struct xvmd *xd, struct vm *vm)
+{
+	char	*cause = NULL, when[32];
+	time_t	 now = time(NULL);
+	struct tm tm;
+
+	if (lc_restart_wait(vm) == 0)
+		return 0;
+	log_warnx("%s: %s restarting too fast (%lld seconds since the last "
+	    "restart); refusing to restart to avoid loops", __func__,
+	    vm->name, (long long)(now - vm->last_restart));
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	free(vm->note);
+	xasprintf(&vm->note, "%s: restart refused: it was restarting too "
+	    "fast (%lld s since the last restart, the minimum is %d s); "
+	    "destroyed", when, (long long)(now - vm->last_restart),
+	    MINIMUM_RESTART_TIME);
+	if (teardown(xd, vm, &cause) == -1) {
+		log_warnx("%s: %s", __func__, cause);
+		free(cause);
+	}
+	forget_if_unmanaged(xd, vm);
+	return 1;
+}
+
+/* Restart in place, unless it comes too soon. */
 static void
 restart(struct xvmd *xd, struct vm *vm)
 {
 	char	*cause = NULL;
-	time_t	 now = time(NULL);
 
-	if (vm->last_restart != 0 &&
-	    now - vm->last_restart < MINIMUM_RESTART_TIME) {
-		log_warnx("%s: %s restarting too fast (%lld seconds since the "
-		    "last restart); refusing to restart to avoid loops",
-		    __func__, vm->name, (long long)(now - vm->last_restart));
-		if (teardown(xd, vm, &cause) == -1)
-			log_warnx("%s: %s", __func__, cause);
-		goto out;
-	}
-	vm->last_restart = now;
+	if (too_fast(xd, vm))
+		return;
+	vm->last_restart = time(NULL);
 	if (teardown(xd, vm, &cause) == -1) {
 		log_warnx("%s: %s", __func__, cause);
 		goto out;
@@ -194,40 +210,46 @@ out:
 }
 
 /*
- * rename-restart: the dead domain stays, for inspection, as
- * NAME-<domid>; a new one starts under the original name.
+ * rename-restart: the dead domain stays, for inspection, as NAME-<domid>
+ * with a new UUID (as xend's preserve-for-restart), and a new one starts
+ * under the original name and UUID, so a managed entry keeps its key.
  */
 static void
 rename_restart(struct xvmd *xd, struct vm *vm)
 {
-	struct domcfg	*copy;
+	struct domcfg	*copy = NULL;
 	struct vm	*old;
-	char		*cause = NULL, path[64];
+	char		*cause = NULL, *text, name[DOMCFG_NAME_MAX];
 
-	copy = domcfg_parse(vm->cfgfile, vm->cfgtext, strlen(vm->cfgtext),
-	    &cause);
-	if (copy == NULL) {
+	if (too_fast(xd, vm))
+		return;
+	/* NAME-<domid>, the name cut to make room for the suffix. */
+	snprintf(name, sizeof(name), "%.56s-%d", vm->name, vm->domid);
+	if ((text = domcfg_rename_text(vm->cfgfile, vm->cfgtext, name,
+	    &cause)) == NULL || (copy = domcfg_parse(vm->cfgfile, text,
+	    strlen(text), &cause)) == NULL) {
 		log_warnx("%s: %s", __func__, cause);
 		free(cause);
+		free(text);
 		return;
 	}
-	old = vm_new(copy, xstrdup(vm->cfgtext), xstrdup(vm->cfgfile));
-	/* NAME-<domid>, the name cut to make room for the suffix. */
-	snprintf(old->name, sizeof(old->name), "%.56s-%d", vm->name,
-	    vm->domid);
-	memcpy(old->uuid, vm->uuid, 16);
+	old = vm_new(copy, text, xstrdup(vm->cfgfile));
+	if (uuid_generate(old->uuid) == -1)	/* even when uuid= is set */
+		fatal("%s: uuid", __func__);
 	old->domid = vm->domid;
 	old->started = vm->started;
 	old->handled = 1;
 	TAILQ_INSERT_TAIL(&xd->vms, old, entry);
-	snprintf(path, sizeof(path), "/local/domain/%d/name", old->domid);
-	if (!xs_write(xd->xs, XBT_NULL, path, old->name,
-	    (unsigned int)strlen(old->name)))
-		log_warn("%s: renaming in the store", __func__);
+	if (xc_domain_sethandle(xd->xch, (uint32_t)old->domid, old->uuid) == -1)
+		log_warn("%s: the new UUID of domain %d", __func__, old->domid);
+	if (xsdom_write_vm(xd, old, &cause) == -1) {
+		log_warnx("%s: %s", __func__, cause);
+		free(cause);
+		cause = NULL;
+	}
 	log_info("%s: kept domain %d as %s", __func__, old->domid, old->name);
 	vm->domid = -1;
-	if (uuid_generate(vm->uuid) == -1)
-		log_warn("%s: uuid", __func__);
+	vm->last_restart = time(NULL);
 	if (lc_start(xd, vm, 0, &cause) == -1) {
 		log_warnx("%s: restarting: %s", __func__, cause);
 		free(cause);

@@ -15,8 +15,22 @@ struct xvmd;
  */
 int	 lc_start(struct xvmd *, struct vm *, int paused, char **cause);
 
+/*
+ * Seconds until a restart of vm is allowed (xend's rule), 0 when it is:
+ * a restart sooner is refused and the domain destroyed.
+ */
+int	 lc_restart_wait(const struct vm *);
+
 /* Destroy the running domain; a vm that is not managed leaves the table. */
 int	 lc_destroy(struct xvmd *, struct vm *, char **cause);
+
+/*
+ * xm rename: a new name for vm, running or not, kept in its config and
+ * the store.  0, or an errno value with *cause: EINVAL (not a valid
+ * name), EEXIST (another domain's), EIO (the store; the table has the new
+ * name).
+ */
+int	 lc_rename(struct xvmd *, struct vm *, const char *name, char **cause);
 
 /* Ask the guest: "poweroff", "reboot", "suspend", "halt". */
 int	 lc_shutdown(struct xvmd *, struct vm *, const char *how, char **cause);

@@ -17,6 +17,7 @@
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/recover.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/control.h"
 #include "xvmd/settings.h"
@@ -119,7 +120,7 @@ main(int argc, char **argv)
 	if ((xd.xs = xs_open(0)) == NULL)
 		fatal("cannot reach the store (is xenstored running?)");
 	xsdom_load_managed(&xd);
-	xsdom_recover_running(&xd);
+	recover_running(&xd);
 	xd.base = evloop_new();
 	sigs = evloop_signals(xd.base, on_term, NULL, &xd);
 	if ((path = xvm_path(XVM_XVMD_SOCK)) == NULL)

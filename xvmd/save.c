@@ -16,6 +16,7 @@
 #include <xvm/xenstore.h>
 
 #include "lib/buf.h"
+#include "lib/file.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
@@ -265,12 +266,19 @@ save_check(struct xvmd *xd, struct vm *vm, const xc_domaininfo_t *info)
 
 struct restore_ctx {
 	struct xvmd	*xd;
+	struct restore_callbacks *cb;
 	struct vm	*vm;		/* made from the toolstack record */
 	struct vm	*managed;	/* the managed entry it comes back to */
 	char		*cause;
 	int		 err;
 };
 
+/*
+ * The toolstack record, before the domain exists: its config must parse
+ * and match the stream's shape, its name must be free (or a stopped
+ * managed domain's, which it comes back into) and its UUID too; the new
+ * domain gets that UUID as its handle.
+ */
 static int
 restore_ts(const void *buf, uint32_t len, const struct xc_sr_shape *sh,
     void *data)
@@ -300,21 +308,29 @@ restore_ts(const void *buf, uint32_t len, const struct xc_sr_shape *sh,
 		domcfg_free(dc);
 		goto fail;
 	}
-	if ((other = vm_by_name(rc->xd, dc->name)) != NULL) {
-		if (other->domid >= 0 || !other->managed) {
-			xasprintf(&rc->cause, "domain '%s' already exists",
-			    dc->name);
-			rc->err = EEXIST;
-			domcfg_free(dc);
-			goto fail;
-		}
-		rc->managed = other;
-	}
 	rc->vm = vm_new(dc, xstrndup(text, len - 16 - flen - 1),
 	    xstrdup(file));
 	memcpy(rc->vm->uuid, buf, 16);
+	if (uuid_is_nil(rc->vm->uuid)) {
+		rc->cause = xstrdup("the save file's UUID is all zeros "
+		    "(Domain-0's)");
+		goto fail;
+	}
+	if ((other = vm_by_name(rc->xd, dc->name)) != NULL &&
+	    other->managed && other->domid < 0) {
+		/* Back into its managed entry, under that entry's UUID. */
+		rc->managed = other;
+		memcpy(rc->vm->uuid, other->uuid, 16);
+	} else
+		other = NULL;
+	if ((rc->err = vm_check_unique(rc->xd, dc->name, rc->vm->uuid, other,
+	    &rc->cause)) != 0)
+		goto fail;
+	memcpy(rc->cb->handle, rc->vm->uuid, 16);
 	return 0;
 fail:
+	vm_free(rc->vm);
+	rc->vm = NULL;
 	errno = rc->err;
 	return -1;
 }
@@ -324,7 +340,7 @@ save_restore(struct xvmd *xd, const char *file, int paused, struct vm **out,
     char **cause)
 {
 	struct restore_callbacks cb = { .toolstack = restore_ts };
-	struct restore_ctx	 rc = { .xd = xd };
+	struct restore_ctx	 rc = { .xd = xd, .cb = &cb };
 	struct xc_dom_image	 img;
 	struct vm		*vm;
 	uint64_t		 v[4];
@@ -332,11 +348,9 @@ save_restore(struct xvmd *xd, const char *file, int paused, struct vm **out,
 	int			 fd, saved;
 
 	cb.data = &rc;
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
-		saved = errno;
-		xasprintf(cause, "cannot open %s: %s", file, strerror(saved));
-		return saved;
-	}
+	if ((fd = file_open_kind(file, O_RDONLY, FILE_KIND_REGULAR,
+	    "save file", cause)) == -1)
+		return errno == EINVAL ? EINVAL : errno;
 	if (xc_domain_restore(xd->xch, fd, &domid, &cb) == -1) {
 		saved = errno;
 		close(fd);

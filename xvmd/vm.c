@@ -42,6 +42,7 @@ vm_free(struct vm *vm)
 	domcfg_free(vm->cfg);
 	free(vm->cfgtext);
 	free(vm->cfgfile);
+	free(vm->note);
 	free(vm);
 }
 
@@ -65,6 +66,40 @@ vm_by_name(struct xvmd *xd, const char *name)
 		if (strcmp(vm->name, name) == 0)
 			return vm;
 	return NULL;
+}
+
+struct vm *
+vm_by_uuid(struct xvmd *xd, const uint8_t uuid[16], const struct vm *self)
+{
+	struct vm	*vm;
+
+	TAILQ_FOREACH(vm, &xd->vms, entry)
+		if (vm != self && memcmp(vm->uuid, uuid, 16) == 0)
+			return vm;
+	return NULL;
+}
+
+int
+vm_check_unique(struct xvmd *xd, const char *name, const uint8_t uuid[16],
+    const struct vm *self, char **cause)
+{
+	struct vm	*other = NULL;
+	char		 text[UUID_STR_LEN];
+
+	if (strcmp(name, "Domain-0") == 0 ||
+	    ((other = vm_by_name(xd, name)) != NULL && other != self)) {
+		xasprintf(cause, "domain '%s' already exists%s", name,
+		    other != NULL && other->domid < 0 ?
+		    " (managed; use xm start)" : "");
+		return EEXIST;
+	}
+	if ((other = vm_by_uuid(xd, uuid, self)) != NULL) {
+		uuid_format(uuid, text);
+		xasprintf(cause, "uuid %s is already used by domain '%s'%s",
+		    text, other->name, other->domid < 0 ? " (managed)" : "");
+		return EEXIST;
+	}
+	return 0;
 }
 
 struct vm *
@@ -183,6 +218,8 @@ vm_to_json(struct xvmd *xd, struct vm *vm, struct json_w *w, int vcpus,
 		json_w_ki64(w, "pages", (int64_t)info.tot_pages);
 	}
 	json_w_kbool(w, "managed", vm->managed);
+	if (vm->note != NULL)
+		json_w_kstr(w, "note", vm->note);
 	if (vcpus)
 		vcpus_json(xd, w, vm->domid, vm->cfg->vcpus, running);
 	if (longfmt) {

@@ -24,6 +24,7 @@ struct vm {
 	int		 managed;	/* its config persists in the store */
 	time_t		 started;	/* last start (wall clock) */
 	time_t		 last_restart;	/* for xend's 60 s rule; 0 = none */
+	char		*note;		/* owned: why it last stopped, or NULL */
 	int		 handled;	/* its shutdown has been acted on */
 	struct save_op	*save;		/* xm save in progress (save.c) */
 };
@@ -37,6 +38,17 @@ void	 vm_free(struct vm *);
 struct vm *vm_find(struct xvmd *, const char *key);
 struct vm *vm_by_domid(struct xvmd *, int domid);
 struct vm *vm_by_name(struct xvmd *, const char *name);
+/* The entry holding uuid, other than 'self' (which may be NULL). */
+struct vm *vm_by_uuid(struct xvmd *, const uint8_t uuid[16],
+	    const struct vm *self);
+
+/*
+ * May a domain named 'name' with 'uuid' join the table (or 'self', already
+ * in it, take them)?  A name and a UUID belong to one entry, running or
+ * managed: 0, or EEXIST with *cause naming the holder (caller frees).
+ */
+int	 vm_check_unique(struct xvmd *, const char *name,
+	    const uint8_t uuid[16], const struct vm *self, char **cause);
 
 /*
  * Write one domain as the API shows it (GET /domains, /domains/:dom):

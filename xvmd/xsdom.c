@@ -52,86 +52,124 @@ xsdom_perm(struct xs_handle *xs, xs_transaction_t t, int *ok, const char *path,
 		*ok = 0;
 }
 
-int
-xsdom_write(struct xvmd *xd, struct vm *vm, const struct xc_dom_image *img,
+/* /vm/<uuid>: what the toolstack knows of the domain, and its config. */
+static void
+put_vm(struct xs_handle *xs, xs_transaction_t t, int *ok, struct vm *vm)
+{
+	char	 vmp[64], p[256], uuid[UUID_STR_LEN];
+
+	uuid_format(vm->uuid, uuid);
+	snprintf(vmp, sizeof(vmp), "/vm/%s", uuid);
+#define V(sfx)	(snprintf(p, sizeof(p), "%s/%s", vmp, sfx), p)
+	xsdom_put(xs, t, ok, vmp, "%s", "");
+	xsdom_perm(xs, t, ok, vmp, 0, vm->domid);
+	xsdom_put(xs, t, ok, V("name"), "%s", vm->name);
+	xsdom_put(xs, t, ok, V("uuid"), "%s", uuid);
+	xsdom_put(xs, t, ok, V("memory"), "%" PRIu64, vm->cfg->memory);
+	xsdom_put(xs, t, ok, V("vcpus"), "%u", vm->cfg->vcpus);
+	xsdom_put(xs, t, ok, V("on_poweroff"), "%s",
+	    domcfg_action_name(vm->cfg->on_poweroff));
+	xsdom_put(xs, t, ok, V("on_reboot"), "%s",
+	    domcfg_action_name(vm->cfg->on_reboot));
+	xsdom_put(xs, t, ok, V("on_crash"), "%s",
+	    domcfg_action_name(vm->cfg->on_crash));
+	xsdom_put(xs, t, ok, V("image/kernel"), "%s", vm->cfg->kernel);
+	xsdom_put(xs, t, ok, V("image/cmdline"), "%s", vm->cfg->cmdline);
+	xsdom_put(xs, t, ok, V("start_time"), "%lld", (long long)vm->started);
+	if (vm->last_restart != 0)
+		xsdom_put(xs, t, ok, V("xvm/last_restart"), "%lld",
+		    (long long)vm->last_restart);
+	/* For xvmd itself: the config, to recover after a restart. */
+	xsdom_put(xs, t, ok, V("xvm/config"), "%s", vm->cfgtext);
+	xsdom_put(xs, t, ok, V("xvm/file"), "%s", vm->cfgfile);
+#undef V
+	/* The domain's links to it: its name and its /vm path. */
+	snprintf(p, sizeof(p), "/local/domain/%d/name", vm->domid);
+	xsdom_put(xs, t, ok, p, "%s", vm->name);
+	snprintf(p, sizeof(p), "/local/domain/%d/vm", vm->domid);
+	xsdom_put(xs, t, ok, p, "%s", vmp);
+}
+
+/* /local/domain/<id>: the guest's own directory. */
+static void
+put_local(struct xs_handle *xs, xs_transaction_t t, int *ok, struct vm *vm,
+    const struct xc_dom_image *img)
+{
+	char		 home[64], p[256];
+	unsigned int	 id = (unsigned int)vm->domid, i;
+
+	snprintf(home, sizeof(home), "/local/domain/%u", id);
+#define P(sfx)	(snprintf(p, sizeof(p), "%s/%s", home, sfx), p)
+	xsdom_put(xs, t, ok, home, "%s", "");
+	xsdom_perm(xs, t, ok, home, 0, (int)id);
+	xsdom_put(xs, t, ok, P("domid"), "%u", id);
+	xsdom_put(xs, t, ok, P("memory/target"), "%" PRIu64,
+	    vm->cfg->memory * 1024);
+	for (i = 0; i < vm->cfg->vcpus; i++) {
+		snprintf(p, sizeof(p), "%s/cpu/%u/availability", home, i);
+		xsdom_put(xs, t, ok, p, "%s", "online");
+	}
+	xsdom_put(xs, t, ok, P("store/ring-ref"), "%" PRIu64, img->store_pfn);
+	xsdom_put(xs, t, ok, P("store/port"), "%u", img->store_port);
+	xsdom_put(xs, t, ok, P("console/ring-ref"), "%" PRIu64,
+	    img->console_pfn);
+	xsdom_put(xs, t, ok, P("console/port"), "%u", img->console_port);
+	xsdom_put(xs, t, ok, P("console/type"), "%s", "xvm-consoled");
+	/* What the guest may write: control/, data/, device/. */
+	xsdom_put(xs, t, ok, P("control"), "%s", "");
+	xsdom_perm(xs, t, ok, P("control"), id, -1);
+	xsdom_put(xs, t, ok, P("data"), "%s", "");
+	xsdom_perm(xs, t, ok, P("data"), id, -1);
+	xsdom_put(xs, t, ok, P("device"), "%s", "");
+	xsdom_perm(xs, t, ok, P("device"), id, -1);
+	dev_write(xs, t, ok, vm, id);
+#undef P
+}
+
+/* One transaction of put_local (when img) and put_vm, retried on EAGAIN. */
+static int
+write_entries(struct xvmd *xd, struct vm *vm, const struct xc_dom_image *img,
     char **cause)
 {
 	struct xs_handle	*xs = xd->xs;
 	xs_transaction_t	 t;
-	char			 home[64], p[256], vmp[64], uuid[UUID_STR_LEN];
-	unsigned int		 id = (unsigned int)vm->domid, i;
 	int			 ok, tries;
 
-	uuid_format(vm->uuid, uuid);
-	snprintf(home, sizeof(home), "/local/domain/%u", id);
-	snprintf(vmp, sizeof(vmp), "/vm/%s", uuid);
 	for (tries = 0; tries < TX_TRIES; tries++) {
 		if ((t = xs_transaction_start(xs)) == XBT_NULL)
 			break;
 		ok = 1;
-		xsdom_put(xs, t, &ok, home, "%s", "");
-		xsdom_perm(xs, t, &ok, home, 0, (int)id);
-#define P(sfx)	(snprintf(p, sizeof(p), "%s/%s", home, sfx), p)
-		xsdom_put(xs, t, &ok, P("name"), "%s", vm->name);
-		xsdom_put(xs, t, &ok, P("domid"), "%u", id);
-		xsdom_put(xs, t, &ok, P("vm"), "%s", vmp);
-		xsdom_put(xs, t, &ok, P("memory/target"), "%" PRIu64,
-		    vm->cfg->memory * 1024);
-		for (i = 0; i < vm->cfg->vcpus; i++) {
-			snprintf(p, sizeof(p), "%s/cpu/%u/availability", home,
-			    i);
-			xsdom_put(xs, t, &ok, p, "%s", "online");
-		}
-		xsdom_put(xs, t, &ok, P("store/ring-ref"), "%" PRIu64,
-		    img->store_pfn);
-		xsdom_put(xs, t, &ok, P("store/port"), "%u", img->store_port);
-		xsdom_put(xs, t, &ok, P("console/ring-ref"), "%" PRIu64,
-		    img->console_pfn);
-		xsdom_put(xs, t, &ok, P("console/port"), "%u", img->console_port);
-		xsdom_put(xs, t, &ok, P("console/type"), "%s", "xvm-consoled");
-		/* What the guest may write: control/, data/, device/. */
-		xsdom_put(xs, t, &ok, P("control"), "%s", "");
-		xsdom_perm(xs, t, &ok, P("control"), id, -1);
-		xsdom_put(xs, t, &ok, P("data"), "%s", "");
-		xsdom_perm(xs, t, &ok, P("data"), id, -1);
-		xsdom_put(xs, t, &ok, P("device"), "%s", "");
-		xsdom_perm(xs, t, &ok, P("device"), id, -1);
-		dev_write(xs, t, &ok, vm, id);
-#undef P
-#define V(sfx)	(snprintf(p, sizeof(p), "%s/%s", vmp, sfx), p)
-		xsdom_put(xs, t, &ok, vmp, "%s", "");
-		xsdom_perm(xs, t, &ok, vmp, 0, (int)id);
-		xsdom_put(xs, t, &ok, V("name"), "%s", vm->name);
-		xsdom_put(xs, t, &ok, V("uuid"), "%s", uuid);
-		xsdom_put(xs, t, &ok, V("memory"), "%" PRIu64, vm->cfg->memory);
-		xsdom_put(xs, t, &ok, V("vcpus"), "%u", vm->cfg->vcpus);
-		xsdom_put(xs, t, &ok, V("on_poweroff"), "%s",
-		    domcfg_action_name(vm->cfg->on_poweroff));
-		xsdom_put(xs, t, &ok, V("on_reboot"), "%s",
-		    domcfg_action_name(vm->cfg->on_reboot));
-		xsdom_put(xs, t, &ok, V("on_crash"), "%s",
-		    domcfg_action_name(vm->cfg->on_crash));
-		xsdom_put(xs, t, &ok, V("image/kernel"), "%s", vm->cfg->kernel);
-		xsdom_put(xs, t, &ok, V("image/cmdline"), "%s", vm->cfg->cmdline);
-		xsdom_put(xs, t, &ok, V("start_time"), "%lld", (long long)vm->started);
-		/* For xvmd itself: the config, to recover after a restart. */
-		xsdom_put(xs, t, &ok, V("xvm/config"), "%s", vm->cfgtext);
-		xsdom_put(xs, t, &ok, V("xvm/file"), "%s", vm->cfgfile);
-#undef V
+		if (img != NULL)
+			put_local(xs, t, &ok, vm, img);
+		put_vm(xs, t, &ok, vm);
 		if (!ok) {
 			xs_transaction_end(xs, t, true);
 			break;
 		}
-		if (xs_transaction_end(xs, t, false)) {
-			dev_log(vm, (int)id, "add");
+		if (xs_transaction_end(xs, t, false))
 			return 0;
-		}
 		if (errno != EAGAIN)
 			break;
 	}
 	xasprintf(cause, "writing the store entries of %s: %s", vm->name,
 	    strerror(errno));
 	return -1;
+}
+
+int
+xsdom_write(struct xvmd *xd, struct vm *vm, const struct xc_dom_image *img,
+    char **cause)
+{
+	if (write_entries(xd, vm, img, cause) == -1)
+		return -1;
+	dev_log(vm, vm->domid, "add");
+	return 0;
+}
+
+int
+xsdom_write_vm(struct xvmd *xd, struct vm *vm, char **cause)
+{
+	return write_entries(xd, vm, NULL, cause);
 }
 
 void
@@ -212,14 +250,16 @@ xsdom_delete_managed(struct xvmd *xd, struct vm *vm)
 		log_warn("%s: rm %s", __func__, p);
 }
 
-static char *
-read_str(struct xvmd *xd, const char *path)
+char *
+xsdom_read(struct xvmd *xd, const char *path)
 {
 	unsigned int	 len;
-	char		*v = xs_read(xd->xs, XBT_NULL, path, &len);
 
-	return v;	/* NUL-terminated by libxenstore, as Xen's */
+	/* NUL-terminated by libxenstore, as Xen's. */
+	return xs_read(xd->xs, XBT_NULL, path, &len);
 }
+
+#define read_str	xsdom_read
 
 /* Parse a stored config into a table entry; NULL (logged) if bad. */
 static struct vm *
@@ -267,55 +307,4 @@ xsdom_load_managed(struct xvmd *xd)
 		free(file);
 	}
 	free(uuids);
-}
-
-void
-xsdom_recover_running(struct xvmd *xd)
-{
-	xc_domaininfo_t	*info;
-	char		 p[160], *vmpath, *text, *file, *start;
-	struct vm	*vm;
-	int		 n, i;
-
-	if ((n = vm_getinfo_all(xd, &info)) < 0) {
-		log_warn("%s: listing domains", __func__);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		snprintf(p, sizeof(p), "/local/domain/%u/vm", info[i].domain);
-		if ((vmpath = read_str(xd, p)) == NULL) {
-			log_warnx("%s: domain %u has no store entries; not "
-			    "managed by xvmd", __func__, info[i].domain);
-			continue;
-		}
-		snprintf(p, sizeof(p), "%s/xvm/config", vmpath);
-		text = read_str(xd, p);
-		snprintf(p, sizeof(p), "%s/xvm/file", vmpath);
-		file = read_str(xd, p);
-		snprintf(p, sizeof(p), "%s/start_time", vmpath);
-		start = read_str(xd, p);
-		vm = text ? vm_from_store(text, file ? file : "config", p) :
-		    NULL;
-		if (vm != NULL) {
-			struct vm *known = vm_by_name(xd, vm->name);
-
-			if (known != NULL) {	/* managed: keep that entry */
-				vm_free(vm);
-				vm = known;
-			} else
-				TAILQ_INSERT_TAIL(&xd->vms, vm, entry);
-			memcpy(vm->uuid, info[i].handle, 16);
-			vm->domid = (int)info[i].domain;
-			vm->started = start ? (time_t)strtoll(start, NULL, 10) :
-			    time(NULL);
-			vm->handled = 0;
-			log_info("%s: %s (domain %d) is running", __func__,
-			    vm->name, vm->domid);
-		}
-		free(vmpath);
-		free(text);
-		free(file);
-		free(start);
-	}
-	free(info);
 }

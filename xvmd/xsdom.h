@@ -19,6 +19,12 @@ struct xc_dom_image;
 int	 xsdom_write(struct xvmd *, struct vm *, const struct xc_dom_image *,
 	    char **cause);
 
+/*
+ * Write /vm/<uuid> again, with /local/domain/<id>/name and vm pointing at
+ * it (after a rename, or a new UUID): 0, or -1 with *cause.
+ */
+int	 xsdom_write_vm(struct xvmd *, struct vm *, char **cause);
+
 /* One write with a printf-style value; sets *ok = 0 on failure (and
  * does nothing once *ok is 0). */
 void	 xsdom_put(struct xs_handle *, xs_transaction_t, int *ok,
@@ -42,10 +48,7 @@ int	 xsdom_save_managed(struct xvmd *, struct vm *, char **cause);
 void	 xsdom_delete_managed(struct xvmd *, struct vm *);
 void	 xsdom_load_managed(struct xvmd *);
 
-/*
- * Rebuild the table after a restart: every running domain (from the
- * hypervisor) with its name and config from /local/domain and /vm.
- */
-void	 xsdom_recover_running(struct xvmd *);
+/* The value at path (caller frees), or NULL with errno. */
+char	*xsdom_read(struct xvmd *, const char *path);
 
 #endif

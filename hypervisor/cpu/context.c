@@ -39,6 +39,8 @@ cpu_get_context(const struct vcpu *v, struct cpu_context *c)
 	c->mtimecmp = atomic_load(&((struct vcpu *)(uintptr_t)v)->mtimecmp);
 	c->stimecmp = atomic_load(&((struct vcpu *)(uintptr_t)v)->stimecmp);
 	c->hsm = (uint64_t)atomic_load(&((struct vcpu *)(uintptr_t)v)->hsm);
+	memcpy(c->f, v->f, sizeof(c->f));
+	c->fcsr = (uint64_t)(v->frm << 5 | v->fflags);
 }
 
 int
@@ -48,7 +50,7 @@ cpu_set_context(struct vcpu *v, const struct cpu_context *c)
 
 	if ((c->priv != CPU_PRIV_U && c->priv != CPU_PRIV_S &&
 	    c->priv != CPU_PRIV_M) || c->hsm > CPU_HSM_SUSPENDED ||
-	    (v->firmware && c->priv == CPU_PRIV_M)) {
+	    (v->firmware && c->priv == CPU_PRIV_M) || c->fcsr > 0xff) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -62,6 +64,9 @@ cpu_set_context(struct vcpu *v, const struct cpu_context *c)
 	v->fatal = 0;
 	atomic_store(&v->mtimecmp, c->mtimecmp);
 	atomic_store(&v->stimecmp, c->stimecmp);
+	memcpy(v->f, c->f, sizeof(v->f));
+	v->fflags = (uint32_t)c->fcsr & 0x1f;
+	v->frm = (uint32_t)(c->fcsr >> 5) & 7;
 	/* the CSRs through the CSR path, so WARL rules apply */
 	{
 		static const struct { unsigned csr; size_t off; } map[] = {

@@ -10,9 +10,10 @@
 /* hsm value while a starter fills the mailbox */
 #define HSM_CLAIMED	100
 
-/* RV64 (MXL=2) with A, C, I, M, S, U. */
-#define MISA_RV64IMAC	((2ULL << 62) | (1u << 0) | (1u << 2) | (1u << 8) | \
-			 (1u << 12) | (1u << 18) | (1u << 20))
+/* RV64 (MXL=2) with A, C, D, F, I, M, S, U. */
+#define MISA_RV64IMAFDC	((2ULL << 62) | (1u << 0) | (1u << 2) | (1u << 3) | \
+			 (1u << 5) | (1u << 8) | (1u << 12) | (1u << 18) | \
+			 (1u << 20))
 
 struct vcpu *
 cpu_new(struct machine *m, unsigned hartid, int firmware)
@@ -54,7 +55,10 @@ cpu_reset(struct vcpu *v, uint64_t pc, enum cpu_priv priv)
 	v->pc = pc;
 	v->priv = (int)priv;
 	v->mstatus = (2ULL << 32) | (2ULL << 34);	/* UXL = SXL = 64 */
-	v->misa = MISA_RV64IMAC;
+	v->misa = MISA_RV64IMAFDC;
+	/* FS starts Off: software turns the FPU on before using it */
+	memset(v->f, 0, sizeof(v->f));
+	v->fflags = v->frm = 0;
 	v->medeleg = v->mideleg = 0;
 	v->mie = 0;
 	atomic_store(&v->mip, 0);

@@ -1,4 +1,4 @@
-/* The RV64IMAC+Zicsr+Zifencei hart: the interface a machine or a hypervisor embeds. */
+/* The RV64GC (IMAFDC+Zicsr+Zifencei+Zicntr) hart: the interface a machine or a hypervisor embeds. */
 #ifndef XVM_HYPERVISOR_CPU_CPU_H
 #define XVM_HYPERVISOR_CPU_CPU_H
 
@@ -31,6 +31,7 @@
  *     machine_gpa() turns a guest-physical range into a host pointer.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct machine;
@@ -173,7 +174,17 @@ struct cpu_context {
 	uint64_t	instret, mcycle_off, minstret_off;
 	uint64_t	mtimecmp, stimecmp;	/* mtime units */
 	uint64_t	hsm;		/* enum cpu_hsm */
+	/* from here on: added with F and D (a shorter context has none) */
+	uint64_t	f[32];		/* f0-f31, singles NaN-boxed */
+	uint64_t	fcsr;		/* frm << 5 | fflags */
 };
+/*
+ * Contexts saved before F and D end at 'f': a loader given that many
+ * fields zeroes the rest (FS is then Off, as mstatus says).
+ */
+#define CPU_CONTEXT_FIELDS	(sizeof(struct cpu_context) / sizeof(uint64_t))
+#define CPU_CONTEXT_FIELDS_V1	(offsetof(struct cpu_context, f) / \
+				 sizeof(uint64_t))
 void	cpu_get_context(const struct vcpu *, struct cpu_context *);
 /*
  * Load a context (WARL fields are legalised as a CSR write would).

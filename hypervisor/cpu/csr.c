@@ -11,11 +11,11 @@
 #include "hypervisor/machine.h"
 
 #define SSTATUS_MASK	(MS_SIE | MS_SPIE | MS_UBE | MS_SPP | MS_FS | \
-			 MS_SUM | MS_MXR | MS_UXL)
+			 MS_SUM | MS_MXR | MS_UXL | MS_SD)
 #define MSTATUS_WMASK	(MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | \
-			 MS_MPP | MS_MPRV | MS_SUM | MS_MXR | MS_TVM | \
-			 MS_TW | MS_TSR)
-#define SSTATUS_WMASK	(MS_SIE | MS_SPIE | MS_SPP | MS_SUM | MS_MXR)
+			 MS_MPP | MS_FS | MS_MPRV | MS_SUM | MS_MXR | \
+			 MS_TVM | MS_TW | MS_TSR)
+#define SSTATUS_WMASK	(MS_SIE | MS_SPIE | MS_SPP | MS_FS | MS_SUM | MS_MXR)
 #define MIE_MASK	(MIP_SSIP | MIP_MSIP | MIP_STIP | MIP_MTIP | \
 			 MIP_SEIP | MIP_MEIP)
 #define MIP_WMASK	(MIP_SSIP | MIP_STIP | MIP_SEIP)
@@ -23,6 +23,7 @@
 #define MIDELEG_MASK	(MIP_SSIP | MIP_STIP | MIP_SEIP)
 
 enum {
+	CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003,
 	CSR_SSTATUS = 0x100, CSR_SIE = 0x104, CSR_STVEC = 0x105,
 	CSR_SCOUNTEREN = 0x106, CSR_SENVCFG = 0x10a, CSR_SSCRATCH = 0x140,
 	CSR_SEPC = 0x141, CSR_SCAUSE = 0x142, CSR_STVAL = 0x143,
@@ -65,11 +66,26 @@ counter_read(struct vcpu *v, unsigned csr, uint64_t *val)
 	return 0;
 }
 
+/* mstatus as read: SD summarises FS (XS is always 0 here). */
+static uint64_t
+mstatus_read(const struct vcpu *v)
+{
+	return v->mstatus | ((v->mstatus & MS_FS) == MS_FS ? MS_SD : 0);
+}
+
 static int
 csr_read(struct vcpu *v, unsigned csr, uint64_t *val)
 {
 	if (csr >= 0xc00 && csr <= 0xc1f)
 		return counter_read(v, csr, val);
+	if (csr >= CSR_FFLAGS && csr <= CSR_FCSR) {
+		/* the F state is not accessible while FS is Off (3.1.6.6) */
+		if ((v->mstatus & MS_FS) == 0)
+			return -1;
+		*val = csr == CSR_FFLAGS ? v->fflags : csr == CSR_FRM ?
+		    v->frm : (v->frm << 5 | v->fflags);
+		return 0;
+	}
 	if ((csr >= 0x3a0 && csr <= 0x3ef) || (csr >= 0xb03 && csr <= 0xb1f) ||
 	    (csr >= 0x323 && csr <= 0x33f)) {
 		if (csr >= 0x3a0 && csr <= 0x3af && (csr & 1))
@@ -78,7 +94,7 @@ csr_read(struct vcpu *v, unsigned csr, uint64_t *val)
 		return 0;
 	}
 	switch (csr) {
-	case CSR_SSTATUS: *val = v->mstatus & SSTATUS_MASK; break;
+	case CSR_SSTATUS: *val = mstatus_read(v) & SSTATUS_MASK; break;
 	case CSR_SIE: *val = v->mie & v->mideleg; break;
 	case CSR_STVEC: *val = v->stvec; break;
 	case CSR_SCOUNTEREN: *val = v->scounteren; break;
@@ -93,7 +109,7 @@ csr_read(struct vcpu *v, unsigned csr, uint64_t *val)
 			return -1;
 		*val = v->satp;
 		break;
-	case CSR_MSTATUS: *val = v->mstatus; break;
+	case CSR_MSTATUS: *val = mstatus_read(v); break;
 	case CSR_MISA: *val = v->misa; break;
 	case CSR_MEDELEG: *val = v->medeleg; break;
 	case CSR_MIDELEG: *val = v->mideleg; break;
@@ -163,6 +179,19 @@ csr_write(struct vcpu *v, unsigned csr, uint64_t val)
 	    (csr >= 0x323 && csr <= 0x33f))
 		return 0;
 	switch (csr) {
+	case CSR_FFLAGS:
+		v->fflags = (uint32_t)val & 0x1f;
+		v->mstatus |= MS_FS;
+		break;
+	case CSR_FRM:
+		v->frm = (uint32_t)val & 7;
+		v->mstatus |= MS_FS;
+		break;
+	case CSR_FCSR:
+		v->fflags = (uint32_t)val & 0x1f;
+		v->frm = ((uint32_t)val >> 5) & 7;
+		v->mstatus |= MS_FS;
+		break;
 	case CSR_SSTATUS: write_mstatus(v, val, SSTATUS_WMASK); break;
 	case CSR_SIE:
 		v->mie = (v->mie & ~v->mideleg) | (val & v->mideleg & MIE_MASK);

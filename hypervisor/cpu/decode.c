@@ -301,6 +301,10 @@ cpu_decode(uint32_t r, struct decoded *d)
 	case 0x73:
 		d->op = decode_system(r, f3, d->rd, &d->imm);
 		break;
+	case 0x07: case 0x27: case 0x43: case 0x47: case 0x4b: case 0x4f:
+	case 0x53:
+		cpu_decode_fp(r, d);
+		break;
 	default:
 		break;
 	}

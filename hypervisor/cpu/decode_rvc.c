@@ -1,8 +1,9 @@
 /*
  * The compressed-instruction decoder (RISC-V unprivileged spec 20191213,
  * chapter 16 "C" Standard Extension, RV64 column): each 16-bit form is
- * expanded to the operation and operands of its 32-bit equivalent.  F/D
- * forms (C.FLD, C.FSD, C.FLDSP, C.FSDSP) are illegal: this hart has no FPU.
+ * expanded to the operation and operands of its 32-bit equivalent,
+ * including the D forms C.FLD, C.FSD, C.FLDSP and C.FSDSP (C.FLW and
+ * C.FSW are RV32-only: their encodings are C.LD and C.SD here).
  */
 #include "hypervisor/cpu/decode.h"
 
@@ -42,19 +43,23 @@ quadrant0(uint16_t r, struct decoded *d)
 		u = (B(r, 12, 10) << 3) | (B(r, 6, 6) << 2) | (B(r, 5, 5) << 6);
 		set(d, OP_LW, RP(r, 2), RP(r, 7), 0, (int32_t)u);
 		break;
+	case 1:	/* C.FLD */
 	case 3:	/* C.LD */
 		u = (B(r, 12, 10) << 3) | (B(r, 6, 5) << 6);
-		set(d, OP_LD, RP(r, 2), RP(r, 7), 0, (int32_t)u);
+		set(d, B(r, 15, 13) == 1 ? OP_FLD : OP_LD, RP(r, 2), RP(r, 7),
+		    0, (int32_t)u);
 		break;
 	case 6:	/* C.SW */
 		u = (B(r, 12, 10) << 3) | (B(r, 6, 6) << 2) | (B(r, 5, 5) << 6);
 		set(d, OP_SW, 0, RP(r, 7), RP(r, 2), (int32_t)u);
 		break;
+	case 5:	/* C.FSD */
 	case 7:	/* C.SD */
 		u = (B(r, 12, 10) << 3) | (B(r, 6, 5) << 6);
-		set(d, OP_SD, 0, RP(r, 7), RP(r, 2), (int32_t)u);
+		set(d, B(r, 15, 13) == 5 ? OP_FSD : OP_SD, 0, RP(r, 7),
+		    RP(r, 2), (int32_t)u);
 		break;
-	default:	/* C.FLD, C.FSD, reserved */
+	default:	/* reserved */
 		break;
 	}
 }
@@ -150,9 +155,12 @@ quadrant2(uint16_t r, struct decoded *d)
 		if (rd != 0)
 			set(d, OP_LW, rd, 2, 0, (int32_t)u);
 		break;
+	case 1:	/* C.FLDSP: f0 is a valid target */
 	case 3:	/* C.LDSP */
 		u = (B(r, 12, 12) << 5) | (B(r, 6, 5) << 3) | (B(r, 4, 2) << 6);
-		if (rd != 0)
+		if (B(r, 15, 13) == 1)
+			set(d, OP_FLD, rd, 2, 0, (int32_t)u);
+		else if (rd != 0)
 			set(d, OP_LD, rd, 2, 0, (int32_t)u);
 		break;
 	case 4:
@@ -176,11 +184,13 @@ quadrant2(uint16_t r, struct decoded *d)
 		u = (B(r, 12, 9) << 2) | (B(r, 8, 7) << 6);
 		set(d, OP_SW, 0, 2, rs2, (int32_t)u);
 		break;
+	case 5:	/* C.FSDSP */
 	case 7:	/* C.SDSP */
 		u = (B(r, 12, 10) << 3) | (B(r, 9, 7) << 6);
-		set(d, OP_SD, 0, 2, rs2, (int32_t)u);
+		set(d, B(r, 15, 13) == 5 ? OP_FSD : OP_SD, 0, 2, rs2,
+		    (int32_t)u);
 		break;
-	default:	/* C.FLDSP, C.FSDSP */
+	default:
 		break;
 	}
 }

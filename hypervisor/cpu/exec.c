@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "hypervisor/cpu/decode.h"
+#include "hypervisor/cpu/fpu.h"
 #include "hypervisor/cpu/vcpu.h"
 #include "hypervisor/machine.h"
 #include "hypervisor/sbi.h"
@@ -104,11 +105,36 @@ fill_slot(struct insn *s, const struct decoded *d, const void *const *labels,
     const void *const *labels_c)
 {
 	s->h = (d->len == 2 ? labels_c : labels)[d->op];
-	s->rd = d->rd == 0 ? 32 : d->rd;
+	/* writes to x0 go to the sink; f0 is a register like the others */
+	s->rd = d->rd == 0 && !cpu_op_writes_f(d->op) ? 32 : d->rd;
 	s->rs1 = d->rs1;
 	s->rs2 = d->rs2;
 	s->imm = d->imm;
 	s->step = (uint8_t)(d->len * 8);
+}
+
+/*
+ * The instruction at pc as fetched (16 or 32 bits), for the tval of an
+ * illegal instruction whose slot no longer holds its encoding.
+ */
+static uint64_t
+insn_bits(struct vcpu *v, uint64_t pc)
+{
+	uint64_t	 pa;
+	uint16_t	 lo, hi;
+	uint8_t		*p;
+
+	if (mmu_translate(v, pc, ACC_EXEC, v->priv, &pa) != 0 ||
+	    (p = machine_gpa(v->m, pa, 2)) == NULL)
+		return 0;
+	memcpy(&lo, p, 2);
+	if ((lo & 3) != 3)
+		return lo;
+	if (mmu_translate(v, pc + 2, ACC_EXEC, v->priv, &pa) != 0 ||
+	    (p = machine_gpa(v->m, pa, 2)) == NULL)
+		return 0;
+	memcpy(&hi, p, 2);
+	return (uint64_t)lo | (uint64_t)hi << 16;
 }
 
 /* The raw bits of a CSR instruction, for the illegal-instruction tval. */
@@ -288,6 +314,12 @@ fetch: {
 	goto *ins->h;
 }
 
+fp_illegal:
+	/* an F/D instruction with FS Off or a reserved dynamic rounding mode */
+	v->pc = PC;
+	cpu_trap(v, EXC_ILLEGAL, insn_bits(v, v->pc));
+	goto trapped;
+
 op_decode: {
 	unsigned	 off = (unsigned)((const char *)ins -
 			    (const char *)slots) / 8;
@@ -334,6 +366,7 @@ op_decode: {
 #include "hypervisor/cpu/exec_muldiv.inc"
 #include "hypervisor/cpu/exec_amo.inc"
 #include "hypervisor/cpu/exec_system.inc"
+#include "hypervisor/cpu/exec_fp.inc"
 #undef STEP
 #undef OP
 #define STEP	16
@@ -344,6 +377,7 @@ op_decode: {
 #include "hypervisor/cpu/exec_muldiv.inc"
 #include "hypervisor/cpu/exec_amo.inc"
 #include "hypervisor/cpu/exec_system.inc"
+#include "hypervisor/cpu/exec_fp.inc"
 #undef STEP
 #undef OP
 

@@ -71,7 +71,8 @@ struct ftlb {
 #define MS_SPP		(1ULL << 8)
 #define MS_MPP_SHIFT	11
 #define MS_MPP		(3ULL << MS_MPP_SHIFT)
-#define MS_FS		(3ULL << 13)
+#define MS_FS		(3ULL << 13)	/* 0 Off, 1 Initial, 2 Clean, 3 Dirty */
+#define MS_FS_INITIAL	(1ULL << 13)
 #define MS_MPRV		(1ULL << 17)
 #define MS_SUM		(1ULL << 18)
 #define MS_MXR		(1ULL << 19)
@@ -80,6 +81,7 @@ struct ftlb {
 #define MS_TSR		(1ULL << 22)
 #define MS_UXL		(3ULL << 32)
 #define MS_SXL		(3ULL << 34)
+#define MS_SD		(1ULL << 63)	/* read-only: FS == Dirty */
 
 #define IRQ_SSI		1
 #define IRQ_MSI		3
@@ -123,6 +125,9 @@ struct vcpu {
 	uint64_t	 instret;
 	_Atomic uint32_t events;
 	int		 priv;
+	uint32_t	 fflags;	/* fcsr's accrued exceptions (FFLAG_*) */
+	uint32_t	 frm;		/* fcsr's rounding mode, 0-7 as written */
+	uint64_t	 f[32];		/* f0-f31; singles NaN-boxed */
 	struct tlb	 rtlb[TLB_SIZE];
 	struct tlb	 wtlb[TLB_SIZE];
 	struct ftlb	 ftlb[TLB_SIZE];

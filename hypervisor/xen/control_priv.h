@@ -87,6 +87,8 @@ int	ctl_domain_unpause(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
 int	ctl_domain_resume(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
+int	ctl_domain_sethandle(struct ctl_client *, struct domain *,
+	    const void *, uint32_t, struct ctl_reply *);
 int	ctl_domain_shutdown(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
 int	ctl_getinfolist(struct ctl_client *, struct domain *, const void *,
@@ -102,6 +104,8 @@ int	ctl_map_foreign(struct ctl_client *, struct domain *, const void *,
 int	ctl_setaffinity(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
 int	ctl_getaffinity(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
+int	ctl_vcpu_getinfo(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
 int	ctl_credit_set(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);

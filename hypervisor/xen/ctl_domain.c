@@ -134,6 +134,18 @@ ctl_domain_resume(struct ctl_client *c, struct domain *d, const void *req,
 }
 
 int
+ctl_domain_sethandle(struct ctl_client *c, struct domain *d, const void *req,
+    uint32_t len, struct ctl_reply *r)
+{
+	struct privcmd_domain_handle	h;
+
+	(void)c; (void)len; (void)r;
+	memcpy(&h, req, sizeof(h));
+	domain_set_handle(d, h.uuid);
+	return 0;
+}
+
+int
 ctl_getinfolist(struct ctl_client *c, struct domain *d, const void *req,
     uint32_t len, struct ctl_reply *r)
 {
@@ -282,6 +294,22 @@ ctl_getaffinity(struct ctl_client *c, struct domain *d, const void *req,
 		return EINVAL;
 	a.cpumap = sched_get_affinity(c->hv->sched, v);
 	buf_add(r->payload, &a, sizeof(a));
+	return 0;
+}
+
+int
+ctl_vcpu_getinfo(struct ctl_client *c, struct domain *d, const void *req,
+    uint32_t len, struct ctl_reply *r)
+{
+	struct privcmd_vcpuinfo	 vi;
+	struct dom_vcpu		*v;
+
+	(void)len;
+	memcpy(&vi, req, sizeof(vi));
+	if ((v = vcpu_of(d, vi.vcpu)) == NULL)
+		return EINVAL;
+	sched_vcpu_info(c->hv->sched, v, &vi);
+	buf_add(r->payload, &vi, sizeof(vi));
 	return 0;
 }
 

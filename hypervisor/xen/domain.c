@@ -454,6 +454,14 @@ domain_crash(struct domain *d, struct dom_vcpu *from, const char *why)
 }
 
 void
+domain_set_handle(struct domain *d, const uint8_t uuid[16])
+{
+	pthread_mutex_lock(&d->lock);
+	memcpy(d->uuid, uuid, 16);
+	pthread_mutex_unlock(&d->lock);
+}
+
+void
 domain_getinfo(struct domain *d, struct privcmd_dominfo *info)
 {
 	unsigned	online;
@@ -462,9 +470,9 @@ domain_getinfo(struct domain *d, struct privcmd_dominfo *info)
 
 	memset(info, 0, sizeof(*info));
 	info->domid = d->domid;
-	memcpy(info->uuid, d->uuid, 16);
 	sched_dom_stats(d->hv->sched, d, &online, &running, &blocked, &cpu);
 	pthread_mutex_lock(&d->lock);
+	memcpy(info->uuid, d->uuid, 16);
 	if (d->dying)
 		info->flags |= PRIVCMD_DOMINF_DYING;
 	if (d->shutdown)

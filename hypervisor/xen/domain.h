@@ -192,6 +192,9 @@ int	 domain_resume(struct domain *);
 void	 domain_crash(struct domain *, struct dom_vcpu *from_vcpu,
 	    const char *why);
 
+/* Xen's setdomainhandle: the UUID the toolstack knows the domain by. */
+void	 domain_set_handle(struct domain *, const uint8_t uuid[16]);
+
 /* Fill one getinfo record (the table lock or a reference held). */
 void	 domain_getinfo(struct domain *, struct privcmd_dominfo *);
 /*

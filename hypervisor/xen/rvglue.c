@@ -375,9 +375,11 @@ rv_load_vcpu(struct dom_vcpu *v, const uint64_t *fields, unsigned n)
 {
 	struct cpu_context	c;
 
-	if (n != sizeof(c) / sizeof(uint64_t))
+	/* a context from before F and D: no FP state */
+	if (n != CPU_CONTEXT_FIELDS && n != CPU_CONTEXT_FIELDS_V1)
 		return EINVAL;
-	memcpy(&c, fields, sizeof(c));
+	memset(&c, 0, sizeof(c));
+	memcpy(&c, fields, n * sizeof(uint64_t));
 	if (cpu_set_context(v->arch, &c) == -1)
 		return errno;
 	machine_invalidate(rv_machine(v->dom), MACHINE_RAM_BASE,

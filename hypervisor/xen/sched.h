@@ -93,6 +93,10 @@ void	 sched_get_credit(struct sched *, struct domain *, unsigned *weight,
 enum vcpu_state sched_vcpu_state(const struct dom_vcpu *);
 
 /* Snapshot for getinfo: vCPUs up, any running, any not blocked; CPU time. */
+/* One vCPU's state for getvcpuinfo (fills online .. cpu). */
+struct privcmd_vcpuinfo;
+void	 sched_vcpu_info(struct sched *, struct dom_vcpu *,
+	    struct privcmd_vcpuinfo *);
 void	 sched_dom_stats(struct sched *, struct domain *, unsigned *online,
 	    int *running, int *blocked, uint64_t *cpu_time_ns);
 

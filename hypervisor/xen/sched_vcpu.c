@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <string.h>
 
+#include <xvm/privcmd.h>
+
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/sched.h"
 #include "hypervisor/xen/sched_priv.h"
@@ -149,6 +151,19 @@ sched_get_credit(struct sched *s, struct domain *d, unsigned *weight,
 	pthread_mutex_lock(&s->lock);
 	*weight = d->weight;
 	*cap = d->cap;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+sched_vcpu_info(struct sched *s, struct dom_vcpu *v,
+    struct privcmd_vcpuinfo *vi)
+{
+	pthread_mutex_lock(&s->lock);
+	vi->online = v->sv.state != VS_DOWN;
+	vi->blocked = v->sv.state == VS_BLOCKED;
+	vi->running = v->sv.state == VS_RUNNING;
+	vi->cpu_time_ns = v->sv.cpu_time_ns;
+	vi->cpu = v->sv.pcpu < 0 ? 0 : (uint32_t)v->sv.pcpu;
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -63,6 +63,8 @@ enum privcmd_op {
 	PRIVCMD_OP_CONSOLE_READ = 37,
 	PRIVCMD_OP_CONSOLE_WRITE = 38,
 	PRIVCMD_OP_DOMAIN_RESUME = 39,
+	PRIVCMD_OP_DOMAIN_SETHANDLE = 40,
+	PRIVCMD_OP_VCPU_GETINFO = 41,
 	PRIVCMD_OP_MAX
 };
 
@@ -119,6 +121,13 @@ struct privcmd_domain_create {
 	uint8_t		uuid[16];
 	uint32_t	flags;		/* none defined yet: must be 0 */
 	uint32_t	pad;
+};
+
+/* DOMAIN_SETHANDLE: Xen's setdomainhandle, the domain's UUID. */
+struct privcmd_domain_handle {
+	uint32_t	domid;
+	uint32_t	pad;
+	uint8_t		uuid[16];
 };
 
 struct privcmd_domain_shutdown {
@@ -190,6 +199,19 @@ struct privcmd_affinity {
 	uint32_t	domid;
 	uint32_t	vcpu;
 	uint64_t	cpumap;		/* bit n = pCPU n */
+};
+
+/* VCPU_GETINFO: Xen's getvcpuinfo; in: domid, vcpu; out: all of it. */
+struct privcmd_vcpuinfo {
+	uint32_t	domid;
+	uint32_t	vcpu;
+	uint8_t		online;		/* up (not down) */
+	uint8_t		blocked;	/* waiting for an event */
+	uint8_t		running;	/* on a pCPU now */
+	uint8_t		pad[5];
+	uint64_t	cpu_time_ns;	/* run time so far */
+	uint32_t	cpu;		/* the pCPU it runs on, or last ran on */
+	uint32_t	pad2;
 };
 
 struct privcmd_sched_credit {

@@ -28,7 +28,13 @@ struct xc_dom_image {
 	uint64_t	 store_pfn;
 	uint32_t	 console_port;	/* the guest's unbound ports */
 	uint32_t	 store_port;
+	uint32_t	 failed;	/* on failure, XC_DOM_FAILED_* */
 };
+
+/* Which step of xc_dom_build failed, for the toolstack's message. */
+#define XC_DOM_FAILED_KERNEL	1	/* reading or loading the kernel */
+#define XC_DOM_FAILED_RAMDISK	2	/* reading or loading the ramdisk */
+#define XC_DOM_FAILED_SETUP	3	/* rings, device tree, vCPU 0 */
 
 #define XC_DOM_RAM_BASE		0x80000000ULL
 #define XC_DOM_DTB_MAX		(64 * 1024)
@@ -45,7 +51,10 @@ struct xc_dom_image {
  *
  * Returns 0, or -1 with errno: ENOENT (a file is missing), ENOEXEC (not a
  * RISC-V 64-bit ELF executable, or truncated), EFBIG (it does not fit in
- * the domain's RAM), EINVAL (a bad config), or what the hypervisor said.
+ * the domain's RAM), EINVAL (a bad config, or a kernel or ramdisk that is
+ * not a regular file: it is opened without blocking, so a FIFO cannot
+ * hang the caller), or what the hypervisor said.  img->failed says which
+ * step failed.
  */
 int	 xc_dom_build(xc_interface *, uint32_t domid,
 	    const struct xc_dom_config *, struct xc_dom_image *);

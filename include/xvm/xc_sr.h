@@ -63,14 +63,20 @@ struct restore_callbacks {
 	 */
 	int	(*toolstack)(const void *buf, uint32_t len,
 		    const struct xc_sr_shape *, void *data);
+	/*
+	 * The new domain's handle (Xen's UUID), which the hypervisor keeps
+	 * for it: set by the caller, or by the toolstack callback, which
+	 * runs before the domain is created.  All zeros is Domain-0's.
+	 */
+	xen_domain_handle_t handle;
 	void	*data;
 };
 
 /*
  * Read a stream from io_fd into a new domain of its shape, left paused,
  * with its store and console event channels recreated unbound for dom0
- * (same port numbers: HVM_PARAM_STORE_EVTCHN / _CONSOLE_EVTCHN).  *dom
- * gets its id.  Nothing of the stream is trusted before its SHA-256 at
+ * (same port numbers: HVM_PARAM_STORE_EVTCHN / _CONSOLE_EVTCHN), and
+ * the handle the callbacks give (zeros without them).  *dom gets its id.  Nothing of the stream is trusted before its SHA-256 at
  * the end matches; on any failure the new domain is destroyed and -1
  * returned with errno: EILSEQ not a save stream (or another version),
  * ENODATA truncated, EBADMSG corrupt (a bad record or checksum), or the

@@ -100,6 +100,9 @@ int	 xc_domain_shutdown(xc_interface *, uint32_t domid, int reason);
  * unless the domain is suspended.
  */
 int	 xc_domain_resume(xc_interface *, uint32_t domid, int fast);
+/* Xen's setdomainhandle: the UUID the hypervisor keeps for the domain. */
+int	 xc_domain_sethandle(xc_interface *, uint32_t domid,
+	    const xen_domain_handle_t handle);
 /* Fills up to max_domains entries from first_domain on; returns count. */
 int	 xc_domain_getinfolist(xc_interface *, uint32_t first_domain,
 	    unsigned int max_domains, xc_domaininfo_t *info);
@@ -136,6 +139,18 @@ int	 xc_vcpu_setaffinity(xc_interface *, uint32_t domid, int vcpu,
 	    uint64_t cpumap);
 int	 xc_vcpu_getaffinity(xc_interface *, uint32_t domid, int vcpu,
 	    uint64_t *cpumap);
+
+/* Xen's xc_vcpuinfo_t: one vCPU's state (xm vcpu-list). */
+typedef struct xc_vcpuinfo {
+	uint32_t	vcpu;
+	uint8_t		online;		/* up, not down */
+	uint8_t		blocked;	/* waiting for an event */
+	uint8_t		running;	/* on a pCPU now */
+	uint64_t	cpu_time;	/* ns run so far */
+	uint32_t	cpu;		/* the pCPU it runs, or last ran, on */
+} xc_vcpuinfo_t;
+int	 xc_vcpu_getinfo(xc_interface *, uint32_t domid, uint32_t vcpu,
+	    xc_vcpuinfo_t *info);
 
 int	 xc_sched_credit_domain_set(xc_interface *, uint32_t domid,
 	    struct xen_domctl_sched_credit *sdom);

@@ -20,6 +20,7 @@
 #include "smf/smf.h"
 #include "smf/startd/startd.h"
 
+/* Beyond the stop methods' own timeouts, before everything is killed. */
 #define QUIT_GRACE	60
 
 static void
@@ -56,21 +57,43 @@ on_quit_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	log_warnx("services did not stop within %d s, killing them",
-	    QUIT_GRACE);
+	log_warnx("services did not stop in time, killing them");
 	TAILQ_FOREACH(in, &sd->insts, entry)
 		contract_signal(in, SIGKILL);
 	event_base_loopbreak(sd->base);
+}
+
+/*
+ * How long a shutdown may take: the stop methods of the running instances
+ * run one after another at worst (dependents first), each within its own
+ * timeout, so their sum plus a grace.  The domains service saves every
+ * guest in its stop method (1800 s): a fixed minute would cut that short.
+ */
+static time_t
+quit_deadline(struct startd *sd)
+{
+	struct inst	*in;
+	time_t		 t = QUIT_GRACE;
+
+	TAILQ_FOREACH(in, &sd->insts, entry)
+		if (in->state == SMF_ONLINE || in->state == SMF_DEGRADED ||
+		    in->meth != METH_NONE)
+			t += in->stop.timeout != 0 ? in->stop.timeout :
+			    QUIT_GRACE;
+	return t;
 }
 
 static void
 on_term(void *arg)
 {
 	struct startd	*sd = arg;
-	struct timeval	 tv = { QUIT_GRACE, 0 };
+	struct timeval	 tv = { 0, 0 };
 
 	if (sd->shutting_down)
 		return;
+	tv.tv_sec = quit_deadline(sd);
+	log_info("stopping every service (within %lld s)",
+	    (long long)tv.tv_sec);
 	sd->quit_timer = evtimer_new(sd->base, on_quit_timer, sd);
 	evtimer_add(sd->quit_timer, &tv);
 	graph_shutdown(sd);
@@ -87,6 +110,21 @@ import_warn(void *arg, const char *msg)
 {
 	(void)arg;
 	log_warnx("%s", msg);
+}
+
+/* Import every directory of sd->mfdir (a ':'-separated list). */
+static int
+import_dirs(struct startd *sd)
+{
+	char	*list, *dir, *save = NULL;
+	int	 failed = 0;
+
+	list = xstrdup(sd->mfdir);
+	for (dir = strtok_r(list, ":", &save); dir != NULL;
+	    dir = strtok_r(NULL, ":", &save))
+		failed += smf_import_dir(sd->repo, dir, import_warn, NULL);
+	free(list);
+	return failed;
 }
 
 static void
@@ -119,7 +157,7 @@ main(int argc, char **argv)
 	struct startd	 sd;
 	struct timeval	 tick = { 2, 0 };
 	const char	*root = NULL, *mfdir = NULL;
-	char		 path[4096], *cause = NULL;
+	char		 path[4096], *cause = NULL, *p1 = NULL, *p2 = NULL;
 	int		 ch, fg = 0, verbose = 0, failed;
 
 	while ((ch = getopt_long(argc, argv, "Fm:v", longopts, NULL)) != -1) {
@@ -148,8 +186,17 @@ main(int argc, char **argv)
 
 	memset(&sd, 0, sizeof(sd));
 	TAILQ_INIT(&sd.insts);
-	sd.mfdir = mfdir != NULL ? xstrdup(mfdir) :
-	    xvm_path(SMF_MANIFEST_DIR);
+	/* -m DIR, else the packages' manifests, then the site's. */
+	if (mfdir != NULL)
+		sd.mfdir = xstrdup(mfdir);
+	else if ((p1 = xvm_path(SMF_SYS_MANIFEST_DIR)) == NULL ||
+	    (p2 = xvm_path(SMF_MANIFEST_DIR)) == NULL)
+		fatal("manifest directory");
+	else {
+		xasprintf(&sd.mfdir, "%s:%s", p1, p2);
+		free(p1);
+		free(p2);
+	}
 	sd.base = evloop_new();
 
 	/*
@@ -168,7 +215,7 @@ main(int argc, char **argv)
 		log_warn("cannot open the log file");
 
 	/* The manifests are the source of truth: import them first. */
-	if ((failed = smf_import_dir(sd.repo, sd.mfdir, import_warn, NULL)) > 0)
+	if ((failed = import_dirs(&sd)) > 0)
 		log_warnx("%d manifest(s) in %s could not be imported", failed,
 		    sd.mfdir);
 	if (repo_state_clear_all(sd.repo) == -1)

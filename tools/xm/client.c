@@ -1,14 +1,17 @@
 /* xm's side of the xvmd API: requests, replies, and the one-line error. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <event2/http.h>
 
 #include "lib/buf.h"
+#include "lib/file.h"
 #include "lib/httpc.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -154,12 +157,23 @@ xm_read_file(const char *path, size_t *lenp)
 	struct buf	 b;
 	FILE		*f;
 	void		*space;
+	char		*cause = NULL;
 	size_t		 n;
+	int		 fd;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		xm_error("cannot open %s: %s", path, strerror(errno));
+	/* A FIFO or a directory is refused, not waited on or read as "". */
+	if ((fd = file_open_kind(path, O_RDONLY, FILE_KIND_REGULAR, "config "
+	    "file", &cause)) == -1 || (f = fdopen(fd, "r")) == NULL) {
+		if (fd != -1 || errno != EINVAL)
+			xm_error("cannot open %s: %s", path, strerror(errno));
+		else
+			xm_error("%s", cause);
+		if (fd != -1)
+			close(fd);
+		free(cause);
 		return NULL;
 	}
+	free(cause);
 	buf_init(&b, 1024 * 1024);
 	while ((space = buf_space(&b, 8192)) != NULL &&
 	    (n = fread(space, 1, 8192, f)) > 0)

@@ -7,7 +7,10 @@
 #include "tools/xm/xm.h"
 #include "xvmd/domcfg.h"
 
-/* Read and check FILE; on success fill the request body. */
+/*
+ * Read and check FILE; on success fill the request body (with "paused"
+ * unless paused is -1: xm new).
+ */
 static int
 load_config(const char *file, struct json_w *w, int paused, int dry_run)
 {
@@ -26,16 +29,28 @@ load_config(const char *file, struct json_w *w, int paused, int dry_run)
 		return 1;
 	}
 	if (dry_run) {
+		const char *doc = NULL;
+
 		if ((out = json_w_new(1)) != NULL) {
 			domcfg_to_json(dc, out);
-			fputs(json_w_finish(out, NULL), stdout);
-			json_w_free(out);
+			doc = json_w_finish(out, NULL);
 		}
+		if (doc == NULL) {
+			xm_error("%s: cannot show the configuration as JSON",
+			    file);
+			json_w_free(out);
+			domcfg_free(dc);
+			free(text);
+			return 1;
+		}
+		fputs(doc, stdout);
+		json_w_free(out);
 	}
 	json_w_obj_open(w);
 	json_w_kstr(w, "config", text);
 	json_w_kstr(w, "file", file);
-	json_w_kbool(w, "paused", paused);
+	if (paused != -1)
+		json_w_kbool(w, "paused", paused);
 	json_w_obj_close(w);
 	domcfg_free(dc);
 	free(text);
@@ -83,7 +98,7 @@ exec_new(int argc, char **argv)
 
 	if ((w = json_w_new(0)) == NULL)
 		return xm_error("out of memory");
-	rc = load_config(argv[argc - 1], w, 0, 0);
+	rc = load_config(argv[argc - 1], w, -1, 0);
 	if (rc == 0)
 		rc = xm_call("POST", "/managed", w, NULL);
 	json_w_free(w);

@@ -604,7 +604,14 @@ PY
 }
 
 sc_xvm_manifests() {
-	for f in "$SRC"/manifests/*.xml; do
+	local f
+	# Both generated copies validate: the installed one names the
+	# installed programs, the build tree's the built ones.
+	for f in "$B"/manifests/*.xml.installed; do
+		svccfg validate "$f" || fail "$f does not validate"
+		grep -q 'exec="/' "$f" || fail "$f: a method without an absolute path"
+	done
+	for f in "$B"/manifests/*.xml; do
 		svccfg validate "$f" || fail "$f does not validate"
 		svccfg import "$f" || fail "$f does not import"
 	done
@@ -624,12 +631,14 @@ sc_xvm_manifests() {
 	expect_eq "$(p config/enable-dump)" false "enable-dump"
 	expect_eq "$(p config/vnc-listen)" 127.0.0.1 "vnc-listen"
 	expect_eq "$(p config/vncpasswd)" '""' "vncpasswd"
-	expect_match "$(p start/exec)" "xvmd" "xend start method"
-	expect_eq "$(svcprop -p start/exec xvm/domains)" 'xvm-domains\ start' "domains start"
-	expect_eq "$(svcprop -p stop/exec xvm/domains)" 'xvm-domains\ stop' "domains stop"
-	expect_eq "$(svcprop -p start/exec xvm/hypervisor)" 'xvm-hypervisor\ --daemon' "hypervisor"
-	expect_eq "$(svcprop -p start/exec xvm/store)" xenstored "store"
-	expect_eq "$(svcprop -p start/exec xvm/console)" xvm-consoled "console"
+	local bt=${XVM_BUILD:?}
+	expect_eq "$(p start/exec)" "$bt/xvmd/xvmd" "xend start method"
+	expect_eq "$(svcprop -p start/exec xvm/domains)" "$bt/domains-svc/xvm-domains\\ start" "domains start"
+	expect_eq "$(svcprop -p stop/exec xvm/domains)" "$bt/domains-svc/xvm-domains\\ stop" "domains stop"
+	expect_eq "$(svcprop -p stop/timeout_seconds xvm/domains)" 1800 "domains stop timeout"
+	expect_eq "$(svcprop -p start/exec xvm/hypervisor)" "$bt/hypervisor/xvm-hypervisor\\ --daemon" "hypervisor"
+	expect_eq "$(svcprop -p start/exec xvm/store)" "$bt/xenstored/xenstored" "store"
+	expect_eq "$(svcprop -p start/exec xvm/console)" "$bt/console/xvm-consoled" "console"
 	expect_eq "$(svcs -H -d xvm/xend -o fmri | sort | tr '\n' ' ')" \
 	    "svc:/system/xvm/hypervisor:default svc:/system/xvm/store:default " "xend dependencies"
 }
@@ -644,12 +653,10 @@ sc_xvm_stack() {
 		echo "SKIP: the xVM programs are not built yet:$missing"
 		exit 77
 	fi
-	for prog in xvm-hypervisor xenstored xvmd xvm-consoled xvm-domains; do
-		PATH=$(dirname "$(find "$XVM_BUILD" -maxdepth 3 -type f -name "$prog" | head -1)"):$PATH
-	done
-	# xvmd reads its settings with svcprop, as on a host with SMF.
+	# The build tree's manifests name the built programs (no PATH);
+	# xvmd reads its settings with svcprop, found on PATH as on a host.
 	export PATH=$B:$PATH
-	cp "$SRC"/manifests/*.xml "$MF/"
+	cp "$B"/manifests/*.xml "$MF/"
 	start_startd
 	svcadm enable -rs xvm/domains || fail "enable -rs xvm/domains"
 	for s in hypervisor store xend console domains; do

@@ -16,6 +16,8 @@ kernel = "/usr/lib/xvm/guest/minios.elf"
 CFG
 bad=$T_ROOT/bad.cfg
 printf 'name = "d1"\nkernel = "/k"\nvcpus = "two"\n' >"$bad"
+utf=$T_ROOT/utf.cfg
+printf 'name = "d2"\nkernel = "/k\x81"\n' >"$utf"
 
 # xm with no daemon: a clear error.
 out=$("$XM" --root "$T_ROOT" list 2>&1)
@@ -44,9 +46,12 @@ cases=(
 	"sysrq d1 ab|1|Error: xm sysrq: the key is one character, not 'ab'"
 	"shutdown|1|Error: xm shutdown: name one domain, or give -a"
 	"create $T_ROOT/missing.cfg|1|Error: cannot open $T_ROOT/missing.cfg: No such file or directory"
+	"create /tmp|1|Error: config file '/tmp' is a directory, not a regular file"
+	"create $utf|1|Error: $utf:2: byte 0x81 is not UTF-8 (a config file is UTF-8 text)"
+	"create -n $utf|1|Error: $utf:2: byte 0x81 is not UTF-8 (a config file is UTF-8 text)"
 	"create $bad|1|Error: $bad:3: vcpus must be an integer, not a string"
 	"create -n $cfg|0|\"name\": \"d1\""
-	"create $cfg|1|Error: cannot build domain d1 from /usr/lib/xvm/guest/minios.elf: No such file or directory"
+	"create $cfg|1|Error: cannot build domain d1: kernel '/usr/lib/xvm/guest/minios.elf': No such file or directory"
 	"list|0|Domain-0                                     0"
 	"list nosuch|1|Error: domain 'nosuch' does not exist"
 	"pause nosuch|1|Error: domain 'nosuch' does not exist"

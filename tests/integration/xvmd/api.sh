@@ -37,7 +37,7 @@ cases=(
 	"GET|/domains/Domain-0||200|\"domid\": 0"
 	"POST|/domains/x1/pause||404|domain 'x1' does not exist"
 	"DELETE|/domains/0||403|Domain-0 cannot be destroyed"
-	"POST|/domains|{\"config\":\"name='k'\\\\nkernel='/nonexistent'\\\\n\"}|400|cannot build domain k from /nonexistent: No such file or directory"
+	"POST|/domains|{\"config\":\"name='k'\\\\nkernel='/nonexistent'\\\\n\"}|400|cannot build domain k: kernel '/nonexistent': No such file or directory"
 	"GET|/domains/k||404|domain 'k' does not exist"
 	"GET|/host||200|\"xen_scheduler\""
 	"GET|/host/dmesg||200|\"text\""
@@ -55,6 +55,67 @@ for c in "${cases[@]}"; do
 		t_not_ok "$method $path" "got status $status, want $want_status with: $want" "body: $(head -c 300 "$T_ROOT/out")"
 	fi
 done
+
+# Issue 13 item 13: every member of a body is type-checked; a wrong type,
+# an unknown or repeated member is 400 and changes nothing.
+CFG="name='a'\\\\nkernel='/k'\\\\n"
+typed=(
+	"POST|/domains/x1/save|{\"file\":\"/tmp/x.save\",\"checkpoint\":1}|'checkpoint' must be a boolean (true or false), not the number 1"
+	"POST|/domains|{\"config\":\"$CFG\",\"paused\":\"true\"}|'paused' must be a boolean (true or false), not a string"
+	"POST|/configs/check|{\"config\":1}|'config' must be a string, not the number 1"
+	"POST|/configs/check|{\"config\":\"$CFG\",\"fiel\":\"a.cfg\"}|unknown member 'fiel' (this request takes: config, file)"
+	"POST|/configs/check|{\"config\":\"$CFG\",\"config\":\"x\"}|member 'config' is given twice"
+	"PUT|/domains/x1/memory|{\"mib\":\"64\"}|'mib' must be an integer, not a string"
+	"PUT|/domains/x1/memory|{\"mib\":64.5}|'mib' must be an integer, not the number 64.5"
+	"PUT|/domains/x1/sched-credit|{\"weight\":null}|'weight' must be an integer, not null"
+	"POST|/domains/x1/rename|{}|'name' (the new name) is required"
+	"POST|/domains/x1/shutdown|{\"now\":true}|unknown member 'now' (this request takes: none)"
+	"POST|/restore|{\"file\":[\"/a\"]}|'file' must be a string, not an array"
+	"POST|/domains/x1/pause|{}|pause /domains/x1/pause takes no body"
+	"GET|/domains?long=yes||query 'long=yes': the value must be 1 or 0"
+)
+for c in "${typed[@]}"; do
+	IFS='|' read -r method path body want <<<"$c"
+	args=(-s -o "$T_ROOT/out" -w '%{http_code}' --unix-socket "$SOCK" -X "$method")
+	[[ -n $body ]] && args+=(--data-binary "$(printf "$body")")
+	status=$(curl "${args[@]}" "http://localhost$path")
+	if [[ $status == 400 ]] && grep -qF -- "\"message\":\"$want\"" "$T_ROOT/out"; then
+		t_ok "$method $path: $want"
+	else
+		t_not_ok "$method $path" "got status $status, want 400 with: $want" "body: $(head -c 300 "$T_ROOT/out")"
+	fi
+done
+if [[ $(curl -s --unix-socket "$SOCK" http://localhost/domains | grep -c '"name"') == 1 ]]; then
+	t_ok "no domain was created by the bad bodies"
+else
+	t_not_ok "no domain was created by the bad bodies"
+fi
+
+# Issue 13 item 12: a FIFO (or a directory) where a file is meant is
+# refused at once, naming the setting; nothing waits for a writer.
+mkfifo "$T_ROOT/fifo"
+printf 'x' >"$T_ROOT/plain"
+fifo_cases=(
+	"/domains|{\"config\":\"name='f1'\\\\nkernel='$T_ROOT/fifo'\\\\n\"}|cannot build domain f1: kernel '$T_ROOT/fifo' is a FIFO, not a regular file"
+	"/domains|{\"config\":\"name='f2'\\\\nkernel='$T_ROOT/plain'\\\\nramdisk='$T_ROOT/fifo'\\\\n\"}|cannot build domain f2: ramdisk '$T_ROOT/fifo' is a FIFO, not a regular file"
+	"/domains|{\"config\":\"name='f3'\\\\nkernel='/tmp'\\\\n\"}|cannot build domain f3: kernel '/tmp' is a directory, not a regular file"
+	"/restore|{\"file\":\"$T_ROOT/fifo\"}|save file '$T_ROOT/fifo' is a FIFO, not a regular file"
+)
+for c in "${fifo_cases[@]}"; do
+	IFS='|' read -r path body want <<<"$c"
+	status=$(curl -s -o "$T_ROOT/out" -w '%{http_code}' --max-time 10 --unix-socket "$SOCK" \
+	    -X POST --data-binary "$(printf "$body")" "http://localhost$path")
+	if [[ $status == 400 ]] && grep -qF -- "\"message\":\"$want\"" "$T_ROOT/out"; then
+		t_ok "POST $path: $want"
+	else
+		t_not_ok "POST $path: refused at once" "got status $status, want 400 with: $want" "body: $(head -c 300 "$T_ROOT/out")"
+	fi
+done
+if curl -sf --max-time 5 --unix-socket "$SOCK" http://localhost/version >/dev/null; then
+	t_ok "xvmd still answers after the FIFOs"
+else
+	t_not_ok "xvmd still answers after the FIFOs"
+fi
 
 # Every error reply has the one shape.
 curl -s --unix-socket "$SOCK" http://localhost/nowhere >"$T_ROOT/err"

@@ -81,6 +81,29 @@ t_wait_for "loop refused" 90 grep -q "loop restarting too fast" "$T_ROOT/var/log
 	t_not_ok "restart refusal" "$(grep loop "$T_ROOT/var/log/xvm/xvmd.log" | tail -3)"
 check "the crash loop left no domain" [ "$(state loop)" = gone ]
 
+# Issue 13 item 6: rename-restart follows the same rule (it made ~230
+# domains in 8 s): the first crash keeps rr-<domid> and restarts; the
+# second, too soon, is refused.
+KERNEL=$CRASH cfg rr 'on_crash = "rename-restart"'
+"$XM" create "$T_ROOT/rr.cfg" >/dev/null
+t_wait_for "rr refused" 90 grep -q "rr restarting too fast" "$T_ROOT/var/log/xvm/xvmd.log" &&
+	t_ok "on_crash=rename-restart: refused as too fast" ||
+	t_not_ok "rename-restart refusal" "$(grep rr "$T_ROOT/var/log/xvm/xvmd.log" | tail -3)"
+sleep 2
+rrs=$("$XM" list | awk '$1 ~ /^rr(-[0-9]+)?$/' | wc -l)
+check "rename-restart kept one crashed domain, no loop ($rrs listed)" [ "$rrs" = 1 ]
+check "and no rr runs" [ "$(state rr)" = gone ]
+"$XM" list | awk '$1 ~ /^rr-[0-9]+$/ { print $1 }' | while read -r d; do "$XM" destroy "$d"; done
+# The user is told: a managed domain's record says why it is stopped.
+KERNEL=$CRASH cfg mloop 'on_crash = "coredump-restart"'
+"$XM" new "$T_ROOT/mloop.cfg"
+"$XM" start mloop
+t_wait_for "mloop refused" 90 grep -q "mloop restarting too fast" "$T_ROOT/var/log/xvm/xvmd.log"
+check "xm list -l tells why mloop is stopped" bash -c \
+    "'$XM' list -l mloop | grep -q '\"note\": \".*restart refused: it was restarting too fast ([0-9]* s since the last restart, the minimum is 60 s); destroyed\"'"
+check "and mloop is stopped" [ "$(state mloop)" = "------" ]
+"$XM" delete mloop
+
 # Managed domains survive xvmd restarts; kill -9 of xvmd disturbs no domain.
 cfg m1 'extra = "ticks=1"'
 cfg auto1 'on_xend_start = "start"' 'on_xend_stop = "shutdown"'

@@ -43,7 +43,30 @@ static const struct dcase cases[] = {
 	{ 0xe406, OP_SD, 0, 2, 1, 2, 8 },		/* c.sdsp ra,8(sp) */
 	{ 0x2501, OP_ADDIW, 10, 10, 0, 2, 0 },		/* sext.w a0 */
 	{ 0xa001, OP_J, 0, 0, 0, 2, 0 },		/* c.j . */
-	{ 0x2000, OP_ILLEGAL, 0, 0, 0, 2, 0x2000 },	/* c.fld: no FPU */
+	/* F and D: imm is FP_IMM(rm, rs3) for all but loads and stores */
+	{ 0xfe913827, OP_FSD, 16, 2, 9, 4, -16 },	/* fsd fs1,-16(sp) */
+	{ 0x00452187, OP_FLW, 3, 10, 4, 4, 4 },		/* flw ft3,4(a0) */
+	{ 0x7e352e27, OP_FSW, 28, 10, 3, 4, 2044 },	/* fsw ft3,2044(a0) */
+	{ 0x02c5f553, OP_FADD_D, 10, 11, 12, 4, 7 },	/* dynamic rm */
+	{ 0x00209053, OP_FADD_S, 0, 1, 2, 4, 1 },	/* rtz, fd = f0 */
+	{ 0x6ac5c543, OP_FMADD_D, 10, 11, 12, 4, 4 | 13 << 3 },	/* rmm */
+	{ 0xf820f04f, OP_FNMADD_S, 0, 1, 2, 4, 7 | 31 << 3 },
+	{ 0x5a00f053, OP_FSQRT_D, 0, 1, 0, 4, 7 },
+	{ 0xc2051553, OP_FCVT_W_D, 10, 10, 0, 4, 1 },
+	{ 0xd2357553, OP_FCVT_D_LU, 10, 10, 3, 4, 7 },
+	{ 0xe0050553, OP_FMV_X_W, 10, 10, 0, 4, 0 },
+	{ 0xe20015d3, OP_FCLASS_D, 11, 0, 0, 4, 1 },
+	{ 0xa0b52553, OP_FEQ_S, 10, 10, 11, 4, 2 },
+	{ 0x2ac58553, OP_FMIN_D, 10, 11, 12, 4, 0 },
+	{ 0x4015f553, OP_FCVT_S_D, 10, 11, 1, 4, 7 },
+	{ 0x02005053, OP_ILLEGAL, 0, 0, 0, 4, 0x02005053 },	/* rm 5 */
+	{ 0x06000053, OP_ILLEGAL, 0, 0, 0, 4, 0x06000053 },	/* fadd.q */
+	{ 0x5a10f053, OP_ILLEGAL, 0, 0, 0, 4, 0x5a10f053 },	/* fsqrt rs2 1 */
+	{ 0x2588, OP_FLD, 10, 11, 0, 2, 8 },		/* c.fld fa0,8(a1) */
+	{ 0x2500, OP_FLD, 8, 10, 0, 2, 8 },		/* c.fld fs0,8(a0) */
+	{ 0xab84, OP_FSD, 0, 15, 9, 2, 16 },		/* c.fsd fs1,16(a5) */
+	{ 0x2062, OP_FLD, 0, 2, 0, 2, 24 },		/* c.fldsp f0,24(sp) */
+	{ 0xbf86, OP_FSD, 0, 2, 1, 2, 504 },		/* c.fsdsp ft1,504(sp) */
 };
 
 static void

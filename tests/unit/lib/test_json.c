@@ -116,6 +116,27 @@ test_writer_misuse_fails(void **state)
 	json_w_free(NULL);
 }
 
+/*
+ * Text that is not UTF-8 is written with U+FFFD in place of each bad byte:
+ * one bad value (a guest's, a file's) must not fail a whole listing.
+ */
+static void
+test_writer_not_utf8(void **state)
+{
+	struct json_w	*w = json_w_new(0);
+	const char	*text;
+
+	(void)state;
+	json_w_arr_open(w);
+	json_w_str(w, "ok\x81k\xc3");
+	json_w_str(w, "caf\xc3\xa9");
+	json_w_arr_close(w);
+	assert_non_null(text = json_w_finish(w, NULL));
+	assert_string_equal(text, "[\"ok\xef\xbf\xbdk\xef\xbf\xbd\","
+	    "\"caf\xc3\xa9\"]");
+	json_w_free(w);
+}
+
 int
 main(void)
 {
@@ -124,6 +145,7 @@ main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_writer_roundtrip),
 		cmocka_unit_test(test_writer_misuse_fails),
+		cmocka_unit_test(test_writer_not_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,6 +110,26 @@ test_strlcpy_copy(void **state)
 	assert_false(str_has_prefix("/loc", "/local/"));
 }
 
+static void
+test_utf8(void **state)
+{
+	static const struct { const char *s; size_t valid; } t[] = {
+		{ "plain", 5 }, { "caf\xc3\xa9", 5 }, { "\xe2\x82\xac", 3 },
+		{ "\xf0\x9f\x98\x80!", 5 }, { "a\x81", 1 },
+		{ "\xc0\xaf", 0 },		/* overlong '/' */
+		{ "\xed\xa0\x80", 0 },	/* a surrogate */
+		{ "\xf4\x90\x80\x80", 0 },	/* above U+10FFFF */
+		{ "ab\xe2\x82", 2 },		/* cut short */
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (str_utf8_valid(t[i].s, strlen(t[i].s)) != t[i].valid)
+			fail_msg("case %zu: %zu valid, want %zu", i,
+			    str_utf8_valid(t[i].s, strlen(t[i].s)), t[i].valid);
+}
+
 int
 main(void)
 {
@@ -118,6 +138,7 @@ main(void)
 		cmocka_unit_test(test_i64),
 		cmocka_unit_test(test_strtonum),
 		cmocka_unit_test(test_strlcpy_copy),
+		cmocka_unit_test(test_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,6 +168,37 @@ test_pinning(void **state)
 	hv_free(hv);
 }
 
+/*
+ * getvcpuinfo of a spinning vCPU pinned to pCPU 1: online, its time
+ * grows, and it runs (or last ran) on pCPU 1; a paused one is not running.
+ */
+static void
+test_vcpu_info(void **state)
+{
+	struct hv		*hv = new_hv(2);
+	struct domain		*a;
+	struct privcmd_vcpuinfo	 vi, vj;
+
+	(void)state;
+	a = new_dom(hv, SPIN_BUSY, 0);
+	assert_int_equal(sched_set_affinity(hv->sched, a->vcpu[0], 2), 0);
+	domain_unpause(a);
+	sleep_ms(200);
+	sched_vcpu_info(hv->sched, a->vcpu[0], &vi);
+	assert_true(vi.online);
+	assert_true(vi.cpu_time_ns > 0);
+	assert_int_equal(vi.cpu, 1);
+	sleep_ms(100);
+	sched_vcpu_info(hv->sched, a->vcpu[0], &vj);
+	assert_true(vj.cpu_time_ns > vi.cpu_time_ns);
+	domain_pause(a);
+	sched_vcpu_info(hv->sched, a->vcpu[0], &vi);
+	assert_true(vi.online);
+	assert_false(vi.running);
+	domain_put(a);
+	hv_free(hv);
+}
+
 /* Blocked vCPUs cost nothing; a timer wakes a sleepy one on time. */
 static void
 test_blocked(void **state)
@@ -246,6 +277,7 @@ main(void)
 		cmocka_unit_test(test_pause_destroy),
 		cmocka_unit_test(test_blocked),
 		cmocka_unit_test(test_pinning),
+		cmocka_unit_test(test_vcpu_info),
 		cmocka_unit_test(test_weights),
 		cmocka_unit_test(test_cap),
 	};

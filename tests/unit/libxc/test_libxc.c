@@ -123,6 +123,17 @@ test_lifecycle(void **state)
 	assert_int_equal(i.max_vcpu_id, 1);
 	assert_int_equal(i.max_pages, 16384);
 	assert_int_equal(i.handle[0], 0xab);
+	/* setdomainhandle: the UUID from now on (not Domain-0's). */
+	memset(c.handle, 0, sizeof(c.handle));
+	c.handle[15] = 0xcd;
+	assert_int_equal(xc_domain_sethandle(T.xch, id, c.handle), 0);
+	i = info_of(id);
+	assert_int_equal(i.handle[0], 0);
+	assert_int_equal(i.handle[15], 0xcd);
+	assert_int_equal(xc_domain_sethandle(T.xch, 0, c.handle), -1);
+	assert_int_equal(errno, EPERM);
+	assert_int_equal(xc_domain_sethandle(T.xch, 4242, c.handle), -1);
+	assert_int_equal(errno, ESRCH);
 	assert_int_equal(xc_domain_unpause(T.xch, id), 0);
 	assert_false(info_of(id).flags & XEN_DOMINF_paused);
 	assert_int_equal(xc_domain_unpause(T.xch, id), -1);
@@ -338,6 +349,7 @@ static void
 test_sched_info(void **state)
 {
 	struct xen_domctl_sched_credit	sc = { 512, 50 };
+	xc_vcpuinfo_t			vi;
 	xc_physinfo_t			pi;
 	uint64_t			map;
 	uint32_t			id, idx = 0;
@@ -360,6 +372,14 @@ test_sched_info(void **state)
 	assert_int_equal(xc_vcpu_setaffinity(T.xch, id, 2, 1), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_int_equal(xc_vcpu_setaffinity(T.xch, id, 0, 0x10), -1);
+	assert_int_equal(errno, EINVAL);
+	/* getvcpuinfo: a vCPU never brought up is offline, has not run. */
+	assert_int_equal(xc_vcpu_getinfo(T.xch, id, 1, &vi), 0);
+	assert_int_equal(vi.vcpu, 1);
+	assert_false(vi.online);
+	assert_false(vi.running);
+	assert_int_equal(vi.cpu_time, 0);
+	assert_int_equal(xc_vcpu_getinfo(T.xch, id, 2, &vi), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_int_equal(xc_hvm_param_set(T.xch, id, HVM_PARAM_STORE_EVTCHN, 3),
 	    0);

@@ -99,8 +99,19 @@ static const struct {
 } bad[] = {
 	{ BASE "memroy = 64\n", "d1.cfg:3: unknown setting 'memroy'" },
 	{ BASE "memory = '64'\n", "d1.cfg:3: memory must be an integer, not a string" },
-	{ BASE "memory = 0\n", "d1.cfg:3: memory = 0 is out of range 1 to 1048576" },
-	{ BASE "vcpus = 65\n", "d1.cfg:3: vcpus = 65 is out of range 1 to 64" },
+	{ BASE "memory = 0\n", "d1.cfg:3: memory = 0 is below the minimum of 4 MiB" },
+	/* Issue 13 item 18: limits the parser let through, named now. */
+	{ BASE "memory = 2\n", "d1.cfg:3: memory = 2 is below the minimum of 4 MiB" },
+	{ BASE "memory = 300000\n", "d1.cfg:3: memory = 300000 is more than the hypervisor's limit of 262144 MiB (256 GiB)" },
+	{ BASE "maxmem = 262145\n", "d1.cfg:3: maxmem = 262145 is more than the hypervisor's limit of 262144 MiB (256 GiB)" },
+	{ BASE "vcpus = 33\n", "d1.cfg:3: vcpus = 33 is out of range: a domain has 1 to 32 vCPUs (the hypervisor's limit)" },
+	{ BASE "vcpus = 65\n", "d1.cfg:3: vcpus = 65 is out of range: a domain has 1 to 32 vCPUs (the hypervisor's limit)" },
+	/* Issue 13 item 5: the all-zero UUID is Domain-0's. */
+	{ BASE "uuid = '00000000-0000-0000-0000-000000000000'\n", "d1.cfg:3: uuid '00000000-0000-0000-0000-000000000000' is Domain-0's (all zeros)" },
+	/* Issue 13 item 14: configs are UTF-8 text, checked with file:line. */
+	{ BASE "extra = 'caf\xc3\xa9 \x81'\n", "d1.cfg:3: byte 0x81 is not UTF-8 (a config file is UTF-8 text)" },
+	{ "name = 'x'; kernel = '/\x81'\n", "d1.cfg:1: byte 0x81 is not UTF-8 (a config file is UTF-8 text)" },
+	{ BASE "\n# \xed\xa0\x80 a surrogate\n", "d1.cfg:4: byte 0xed is not UTF-8 (a config file is UTF-8 text)" },
 	{ BASE "name = 'x'\n", "d1.cfg:3: 'name' is set twice (first at line 1)" },
 	{ "name = '42'\nkernel = '/k'\n", "d1.cfg:1: name '42' is a number (it would read as a domain ID)" },
 	{ "name = 'a b'\nkernel = '/k'\n", "d1.cfg:1: name 'a b' has a character other than letters, digits, '_', '.', '-', '+'" },
@@ -146,6 +157,33 @@ test_errors(void **state)
 			    bad[i].error);
 		free(cause);
 	}
+}
+
+/* xm rename: the name setting changes, the rest of the text stays. */
+static void
+test_rename_text(void **state)
+{
+	static const char	*text = "# a comment\nname = 'old' # here\n"
+				    "memory = 16; kernel = '/k'\n";
+	char			*out, *cause = NULL;
+	struct domcfg		*dc;
+
+	(void)state;
+	out = domcfg_rename_text("d1.cfg", text, "new-1", &cause);
+	assert_non_null(out);
+	assert_string_equal(out, "# a comment\nname = \"new-1\" # here\n"
+	    "memory = 16; kernel = '/k'\n");
+	dc = parse(out, &cause);
+	assert_non_null(dc);
+	assert_string_equal(dc->name, "new-1");
+	domcfg_free(dc);
+	free(out);
+	assert_null(domcfg_rename_text("d1.cfg", text, "a b", &cause));
+	assert_string_equal(cause, "name 'a b' has a character other than "
+	    "letters, digits, '_', '.', '-', '+'");
+	free(cause);
+	assert_null(domcfg_rename_text("d1.cfg", text, "Domain-0", &cause));
+	free(cause);
 }
 
 static void
@@ -198,6 +236,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_rename_text),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_cpumask),
 		cmocka_unit_test(test_vdev_number),
