@@ -17,6 +17,7 @@
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/reconcile.h"
 #include "xvmd/recover.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/control.h"
@@ -117,11 +118,12 @@ main(int argc, char **argv)
 	if ((xd.xch = xc_interface_open(NULL, NULL, 0)) == NULL)
 		fatal("cannot reach the hypervisor (is xvm-hypervisor "
 		    "running?)");
-	if ((xd.xs = xs_open(0)) == NULL)
-		fatal("cannot reach the store (is xenstored running?)");
+	xd.base = evloop_new();
+	if (lc_store_open(&xd) == -1)
+		fatalx("cannot reach the store (is xenstored running?)");
 	xsdom_load_managed(&xd);
 	recover_running(&xd);
-	xd.base = evloop_new();
+	store_reconcile(&xd);
 	sigs = evloop_signals(xd.base, on_term, NULL, &xd);
 	if ((path = xvm_path(XVM_XVMD_SOCK)) == NULL)
 		fatal("socket path");
@@ -145,7 +147,6 @@ main(int argc, char **argv)
 		TAILQ_REMOVE(&xd.vms, vm, entry);
 		vm_free(vm);
 	}
-	xs_close(xd.xs);
 	xc_interface_close(xd.xch);
 	unlink(path);
 	free(path);

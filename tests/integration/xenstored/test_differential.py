@@ -105,10 +105,18 @@ def drain(c, out, tag):
 
 
 def run_script(sock):
+    """Each request's connection is read up to its reply (waiting as long
+    as it takes: a loaded machine must not reorder the record), then the
+    others are drained of the events it caused."""
     cs = [Raw(sock) for _ in range(3)]
     out = []
     for who, typ, payload, tx in S:
-        cs[who].send(typ, payload, tx)
+        rid = cs[who].send(typ, payload, tx)
+        while True:
+            m = cs[who].recv()
+            out.append((who,) + m)
+            if m[0] != xsd.TYPES['WATCH_EVENT'] and m[1] == rid:
+                break
         for i, c in enumerate(cs):
             drain(c, out, i)
     for c in cs:
