@@ -10,6 +10,7 @@ struct api_later;
 struct evhttp_request;
 struct evkeyvalq;
 struct json_w;
+struct vm;
 struct xvmd;
 
 #define API_MAX_PARAMS	4
@@ -30,6 +31,7 @@ struct api_req {
 	struct evhttp_request	*req;
 	const char		*what;		/* the route's name */
 	const char		*params[API_MAX_PARAMS];	/* ":name" parts */
+	struct vm		*vm;		/* :dom, on routes that resolve it */
 	struct evkeyvalq	*query;		/* parsed query string */
 	yajl_val		 body;		/* parsed JSON body, or NULL */
 	struct json_w		*out;
@@ -47,6 +49,10 @@ struct api_later *api_defer(struct api_req *);
 void	 api_undefer(struct api_req *);	/* changed its mind: reply now */
 void	 api_later_reply(struct api_later *, int err, const char *message,
 	    int status, const char *json);
+
+/* api_later_reply with status 200, in the shape of save_done_fn. */
+void	 api_later_done(void *later, int err, const char *message,
+	    const char *json);
 
 typedef int (*api_fn)(struct api_req *, char **cause);
 

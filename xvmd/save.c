@@ -20,7 +20,6 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
-#include "xvmd/api.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/save.h"
@@ -30,7 +29,8 @@
 
 struct save_op {
 	char			*file;
-	struct api_later	*later;
+	save_done_fn		 done;
+	void			*arg;
 	time_t			 deadline;
 	int			 checkpoint;	/* xm save -c: run on after */
 };
@@ -50,7 +50,7 @@ finish(struct vm *vm, int err, const char *message, const char *json)
 	struct save_op	*op = vm->save;
 
 	vm->save = NULL;
-	api_later_reply(op->later, err, message, 200, json);
+	op->done(op->arg, err, message, json);
 	free(op->file);
 	free(op);
 }
@@ -65,7 +65,7 @@ save_free(struct vm *vm)
 
 int
 save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
-    struct api_later *later, char **cause)
+    save_done_fn done, void *arg, char **cause)
 {
 	struct save_op	*op;
 	struct stat	 st;
@@ -96,7 +96,8 @@ save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
 		return EIO;
 	op = xcalloc(1, sizeof(*op));
 	op->file = xstrdup(file);
-	op->later = later;
+	op->done = done;
+	op->arg = arg;
 	op->checkpoint = checkpoint;
 	op->deadline = time(NULL) +
 	    (time_t)xendconf_int(&xd->conf, XC_SHUTDOWN_TIMEOUT);

@@ -10,6 +10,7 @@
 struct event;
 struct event_base;
 struct evhttp;
+struct virt_server;
 struct xc_interface_core;
 struct xs_handle;
 struct xsclient;
@@ -26,6 +27,10 @@ struct xvmd {
 	struct xs_handle	*xs;		/* its handle of the moment */
 	struct vmq		 vms;		/* known domains */
 	struct event		*tick_ev;
+
+	/* Told after every state change and every lc_check (domops.h). */
+	void			(*on_change)(struct xvmd *);
+	struct virt_server	*virt;		/* the libvirt front-end */
 };
 
 #endif
