@@ -16,6 +16,7 @@
 #include "xvmd/job.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/migrate.h"
+#include "xvmd/reconcile.h"
 #include "xvmd/reloc.h"
 #include "xvmd/restore.h"
 #include "xvmd/recover.h"
@@ -98,11 +99,12 @@ start(struct xvmd *xd, const char *conffile, const char *sock)
 	if ((xd->xch = xc_interface_open(NULL, NULL, 0)) == NULL)
 		fatal("cannot reach the hypervisor (is xvm-hypervisor "
 		    "running?)");
-	if ((xd->xs = xs_open(0)) == NULL)
-		fatal("cannot reach the store (is xenstored running?)");
+	if (lc_store_open(xd) == -1)
+		fatalx("cannot reach the store (is xenstored running?)");
 	xsdom_load_managed(xd);
 	rs_recover(xd);
 	recover_running(xd);
+	store_reconcile(xd);
 	job_init(xd);
 	reloc_init(xd);
 	migrate_recover(xd);
@@ -128,16 +130,15 @@ stop(struct xvmd *xd, const char *sock)
 	struct vm	*vm;
 
 	log_info("xvmd stopping; running domains are left alone");
-	lc_unwatch(xd);
 	virt_stop(xd);
 	control_close(xd);
 	job_fini(xd);
 	reloc_fini(xd);
+	lc_unwatch(xd);		/* the store last: the front-ends may use it */
 	while ((vm = TAILQ_FIRST(&xd->vms)) != NULL) {
 		TAILQ_REMOVE(&xd->vms, vm, entry);
 		vm_free(vm);
 	}
-	xs_close(xd->xs);
 	xc_interface_close(xd->xch);
 	unlink(sock);
 	xendconf_clear(&xd->conf);

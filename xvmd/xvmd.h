@@ -15,6 +15,7 @@ struct evhttp;
 struct virt_server;
 struct xc_interface_core;
 struct xs_handle;
+struct xsclient;
 
 struct xvmd {
 	struct event_base	*base;
@@ -24,10 +25,11 @@ struct xvmd {
 	unsigned long		 requests;	/* served since start */
 
 	struct xc_interface_core *xch;		/* the hypervisor */
-	struct xs_handle	*xs;		/* the store */
+	struct xsclient		*xsc;		/* the store, reconnecting */
+	struct xs_handle	*xs;		/* its handle of the moment */
 	struct vmq		 vms;		/* known domains */
 	TAILQ_HEAD(rsq, rs)	 restoring;	/* restore.c: not committed yet */
-	struct event		*xs_ev, *tick_ev, *reconnect_ev;
+	struct event		*tick_ev;
 	struct jobs		*jobs;		/* job.c */
 	struct reloc		*reloc;		/* relocation server, migrations */
 	int			 stopping;	/* SIGTERM: jobs are ending */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -66,10 +67,10 @@ slot_lock(struct ld_slot *s)
 
 	for (;;) {
 		expect = 0;
-		if (__atomic_compare_exchange_n(&s->busy, &expect, 1, 0,
-		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		if (atomic_compare_exchange_weak_explicit(&s->busy, &expect, 1,
+		    memory_order_acquire, memory_order_relaxed))
 			return;
-		while (__atomic_load_n(&s->busy, __ATOMIC_RELAXED))
+		while (atomic_load_explicit(&s->busy, memory_order_relaxed))
 #if defined(__x86_64__) || defined(__i386__)
 			__builtin_ia32_pause();
 #else
@@ -81,7 +82,7 @@ slot_lock(struct ld_slot *s)
 static void
 slot_unlock(struct ld_slot *s)
 {
-	__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
+	atomic_store_explicit(&s->busy, 0, memory_order_release);
 }
 
 static void
@@ -102,7 +103,8 @@ ld_segv(int sig, siginfo_t *si, void *uc)
 			 * mode was switched off and is retried now; the page
 			 * is writable already (made so again, harmlessly).
 			 */
-			if (slots[i].active)
+			if (atomic_load_explicit(&slots[i].active,
+			    memory_order_relaxed))
 				__atomic_fetch_or(&slots[i].bits[page / 64],
 				    1ull << (page % 64), __ATOMIC_SEQ_CST);
 			mprotect((void *)(slots[i].view[k] +
@@ -201,7 +203,7 @@ logdirty_enable(struct domain *d, void *cpu_view)
 	s->view[0] = (uintptr_t)d->mm.base;
 	s->view[1] = (uintptr_t)cpu_view;
 	s->len = d->mm.span;
-	__atomic_store_n(&s->active, 1, __ATOMIC_RELEASE);
+	atomic_store_explicit(&s->active, 1, memory_order_release);
 	protect(s, 0, s->len, PROT_READ);
 	slot_unlock(s);
 out:
@@ -218,7 +220,7 @@ logdirty_disable(struct domain *d)
 	if ((s = find(d)) != NULL) {
 		slot_lock(s);
 		protect(s, 0, s->len, PROT_READ | PROT_WRITE);
-		__atomic_store_n(&s->active, 0, __ATOMIC_RELEASE);
+		atomic_store_explicit(&s->active, 0, memory_order_release);
 		slot_unlock(s);
 	}
 	pthread_mutex_unlock(&ld_lock);
@@ -294,7 +296,7 @@ logdirty_domain_gone(struct domain *d)
 		if (slots[i].active)
 			protect(&slots[i], 0, slots[i].len,
 			    PROT_READ | PROT_WRITE);
-		__atomic_store_n(&slots[i].active, 0, __ATOMIC_RELEASE);
+		atomic_store_explicit(&slots[i].active, 0, memory_order_release);
 		slots[i].view[0] = slots[i].view[1] = 0;
 		slots[i].len = 0;
 		slot_unlock(&slots[i]);
