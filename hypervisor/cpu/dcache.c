@@ -114,16 +114,17 @@ dcache_code_write(struct vcpu *v, uint64_t pa, unsigned len)
 {
 	struct dpage *dp;
 
-	(void)len;
 	if ((dp = lookup(v, pa >> 12)) == NULL)
 		return;
 	if (dp->tbs != NULL)
-		jit_page_written(v, dp);
+		jit_page_written(v, dp, pa, len);
 	if (dp->lo <= dp->hi)
 		reset_slots(v, dp, dp->lo, dp->hi);
 	dp->lo = DPAGE_SLOTS;
 	dp->hi = 0;
-	set_code(v, dp->ppn - (MACHINE_RAM_BASE >> 12), 0);
+	/* translations the store missed keep the page write-protected */
+	if (dp->tbs == NULL)
+		set_code(v, dp->ppn - (MACHINE_RAM_BASE >> 12), 0);
 }
 
 void

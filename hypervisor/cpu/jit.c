@@ -21,12 +21,13 @@
  * its decode-cache page (struct dpage), which marks the page as code:
  * such a page never gets a write-TLB entry, so every store to it takes the
  * slow path into dcache_code_write(), which calls jit_page_written().  That
- * patches the entry of each of the page's TBs into a jump to its "leave at
- * pc" stub (so chained jumps into it leave too), unlists them and unmarks
- * the page: the next store to the page is fast again, the next execution
- * translates afresh -- no retranslation storm when code and data share a
- * page.  Code memory is reclaimed only by a full flush (FENCE.I, a full
- * buffer, machine_invalidate), which happens only at a boundary.
+ * patches the entry of each TB whose guest bytes the store overlaps into a
+ * jump to its "leave at pc" stub (so chained jumps into it leave too) and
+ * unlists it; TBs elsewhere on the page stay.  So a loop that stores to
+ * data sharing its page pays a slow-path store, never a retranslation
+ * (QEMU's cliff); the page is unmarked (fast stores again) once it has
+ * no TBs left.  Code memory is reclaimed only by a full flush (FENCE.I, a
+ * full buffer, machine_invalidate), which happens only at a boundary.
  *
  * W^X.  The buffer is a memfd mapped twice: writable for the generator,
  * executable for running; no page is ever both.
@@ -144,14 +145,19 @@ jit_flush(struct vcpu *v)
 }
 
 void
-jit_page_written(struct vcpu *v, struct dpage *dp)
+jit_page_written(struct vcpu *v, struct dpage *dp, uint64_t pa, unsigned len)
 {
 	struct jit	*j = v->jit;
-	struct jit_tb	*tb, **pp;
+	struct jit_tb	*tb, **pp, **link;
 
 	if (j == NULL)
 		return;
-	for (tb = dp->tbs; tb != NULL; tb = tb->pnext) {
+	for (link = &dp->tbs; (tb = *link) != NULL;) {
+		if (pa >= tb->pa + tb->bytes || tb->pa >= pa + len) {
+			link = &tb->pnext;	/* not this one's code */
+			continue;
+		}
+		*link = tb->pnext;
 		if (tb->code != NULL) {
 			uint8_t		 jmp[5] = { 0xe9 };
 			uint32_t	 rel = (uint32_t)(tb->exit_rx -
@@ -168,7 +174,6 @@ jit_page_written(struct vcpu *v, struct dpage *dp)
 			}
 		j->inval++;
 	}
-	dp->tbs = NULL;
 	/* stale jump-cache entries lead to the patched entries: harmless */
 }
 

@@ -25,6 +25,7 @@ struct jit_tb {
 	int		 step;		/* no code: interpret the first insn */
 	int		 chain;		/* may be entered by chained jumps */
 	unsigned	 ninsns;
+	unsigned	 bytes;		/* guest code covered: [pa, pa+bytes) */
 	const uint8_t	*code;		/* executable entry */
 	uint8_t		*entry_rw;	/* the entry through the writable view */
 	uintptr_t	 exit_rx;	/* the entry's "leave at pc" stub */
@@ -91,7 +92,9 @@ int	jit_supported(void);
 enum cpu_exit jit_run(struct vcpu *, uint64_t budget);
 void	jit_free(struct vcpu *);
 void	jit_flush(struct vcpu *);		/* not from translated code */
-void	jit_page_written(struct vcpu *, struct dpage *);
+/* [pa, pa+len) of dp's page is about to be written. */
+void	jit_page_written(struct vcpu *, struct dpage *, uint64_t pa,
+	    unsigned len);
 
 /* The TLBs changed: jump-cache entries may map to other pages now. */
 static inline void

@@ -631,6 +631,7 @@ jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
 			break;
 		if (gen_control(g, &d, page_va)) {
 			g->n++;
+			off += d.len;
 			ended = 1;
 			break;
 		}
@@ -661,6 +662,7 @@ jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
 	tb->code = (const uint8_t *)entry;
 	tb->entry_rw = g->h.start;
 	tb->ninsns = g->n;
+	tb->bytes = off - (unsigned)(tb->pc & 0xfff);
 	j->used += (size_t)(g->h.p - g->h.start);
 	j->n_bytes += (uint64_t)(g->h.p - g->h.start);
 	j->n_guest += g->n;
