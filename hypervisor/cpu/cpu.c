@@ -194,6 +194,27 @@ cpu_flush_code(struct vcpu *v)
 	atomic_fetch_or(&v->events, EV_FLUSH_CODE);
 }
 
+/* Does a FENCE.I have anything to drop (vcpu.h, cpu_fence_i)? */
+static int
+fence_i_needed(const struct vcpu *v)
+{
+	return v->engine != CPU_ENGINE_JIT || machine_nvcpus(v->m) > 1;
+}
+
+void
+cpu_fence_i(struct vcpu *v)
+{
+	if (fence_i_needed(v))
+		dcache_flush(v);
+}
+
+void
+cpu_remote_fence_i(struct vcpu *v)
+{
+	if (fence_i_needed(v))
+		cpu_flush_code(v);
+}
+
 void
 cpu_flush_tlb(struct vcpu *v)
 {

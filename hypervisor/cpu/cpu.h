@@ -159,6 +159,8 @@ uint64_t cpu_timer_cmp(struct vcpu *);
 
 /* Drop decoded code and TLBs at the next block boundary (any thread). */
 void	cpu_flush_code(struct vcpu *);
+/* SBI remote fence.i: cpu_flush_code() unless nothing can be stale. */
+void	cpu_remote_fence_i(struct vcpu *);
 void	cpu_flush_tlb(struct vcpu *);
 
 /* Register and state access for embedders (not thread-safe vs. cpu_run). */

@@ -201,6 +201,14 @@ struct vcpu {
 
 /* cpu.c */
 void	cpu_hsm_begin(struct vcpu *);
+/*
+ * FENCE.I on this hart (or an SBI remote fence.i to it): drop decoded and
+ * translated code now.  Not needed for the hart's own stores (code pages
+ * are write-protected), only for other harts': the translator skips it
+ * on a machine with one hart, where nobody else writes code but through
+ * machine_invalidate().
+ */
+void	cpu_fence_i(struct vcpu *);
 
 /*
  * exec.c: the interpreter.  mode INTERP_RUN runs until about 'budget'
