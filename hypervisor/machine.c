@@ -20,7 +20,7 @@
 #define INBUF_SIZE	4096
 
 static const struct device_ops *const bus_devices[] = {
-	&syscon_ops, &clint_ops, &plic_ops, &uart_ops,
+	&syscon_ops, &clint_ops, &plic_ops, &uart_ops, &virtio_mmio_ops,
 };
 #define NDEV	(sizeof(bus_devices) / sizeof(bus_devices[0]))
 
@@ -42,7 +42,7 @@ struct machine {
 	_Atomic uint64_t clk;
 	pthread_mutex_t	 clk_lock;
 	void		*dev[NDEV];
-	void		*plic, *uart;
+	void		*plic, *uart, *virtio;
 
 	pthread_mutex_t	 con_lock;
 	machine_console_fn con_fn;
@@ -130,6 +130,8 @@ machine_new(const struct machine_config *cf, char **cause)
 			m->plic = m->dev[i];
 		if (bus_devices[i] == &uart_ops)
 			m->uart = m->dev[i];
+		if (bus_devices[i] == &virtio_mmio_ops)
+			m->virtio = m->dev[i];
 	}
 	return m;
 fail:
@@ -292,6 +294,12 @@ machine_mmio(struct machine *m, struct vcpu *v, uint64_t pa, unsigned size,
 		}
 	}
 	return -1;
+}
+
+struct vmmio *
+machine_virtio(struct machine *m)
+{
+	return m->virtio;
 }
 
 void

@@ -14,6 +14,7 @@
 #include "hypervisor/xen/gnttab.h"
 #include "hypervisor/xen/logdirty.h"
 #include "hypervisor/xen/timer.h"
+#include "hypervisor/xen/vdev.h"
 
 /*
  * Lifetime.  The table holds one reference to each domain; domain_get()
@@ -60,6 +61,7 @@ domain_free(struct domain *d)
 	for (i = 0; i < d->max_vcpus; i++)
 		free(d->vcpu[i]);
 	gnttab_free(d->gnttab);
+	vdev_dom_free(d);
 	evtchn_dom_free(d->evtchn);
 	domcons_free(d->cons);
 	if (d->mm.base != NULL)

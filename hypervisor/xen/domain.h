@@ -19,6 +19,8 @@ struct evtchn_dom;
 struct gnttab;
 struct hv;
 struct privcmd_dominfo;
+struct vdev_dom;
+struct vmmio;
 
 #define DOMID_MAX		DOMID_FIRST_RESERVED
 #define DOMAIN_MAX_VCPUS	32u
@@ -100,6 +102,8 @@ struct machine_ops {
 	uint64_t (*clock_to_host)(struct domain *, uint64_t guest_ns);
 	void	(*clock_run)(struct domain *, int run);
 	void	(*clock_set)(struct domain *, uint64_t guest_ns);
+	/* The domain's virtio-mmio transport (devices/virtio_mmio.h). */
+	struct vmmio *(*virtio)(struct domain *);
 	const struct vcpu_ops *vops;
 };
 
@@ -126,6 +130,7 @@ struct domain {
 	struct gnttab		*gnttab;
 	struct domcons		*cons;		/* emulated console output */
 	void			*mach;		/* the machine glue's state */
+	struct vdev_dom		*vdev;		/* virtio slots (vdev.c) */
 	/* Scheduler parameters, under the scheduler lock. */
 	unsigned		 weight;
 	unsigned		 cap;
