@@ -35,6 +35,12 @@ int	 xc_call(struct xc_conn *, uint32_t op, const void *req, size_t reqlen,
 	    const void *extra, size_t extralen, void *rep, size_t replen,
 	    size_t *got, int *fds, int *nfds);
 
+/* An event-channel handle: its own connection (xc_evtchn.c, xc_virtio.c). */
+struct xenevtchn_handle {
+	struct xc_conn	conn;
+	int		fd;		/* read end: u32 port numbers */
+};
+
 struct xc_interface_core {
 	struct xc_conn	conn;
 };
