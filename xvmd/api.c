@@ -15,11 +15,15 @@
 #include "lib/sock.h"
 #include "lib/xmalloc.h"
 #include "xvmd/api.h"
+#include "xvmd/domops.h"
 #include "xvmd/xvmd.h"
 
 enum {
 	R_BODY = 0x1,		/* a JSON object body is required */
 	R_BODY_OPT = 0x2,	/* a JSON object body may be given */
+	R_DOM = 0x4,		/* :dom names a known domain (ar->vm), else 404 */
+	R_RUNNING = 0x8,	/* ... a running one, else 400 */
+	R_DOM0 = 0x10,		/* ... or Domain-0 (ar->vm NULL) */
 };
 
 struct route {
@@ -29,6 +33,7 @@ struct route {
 	int			 flags;
 	const char		*what;		/* for messages and logs */
 	const struct api_field	*fields;	/* the body's members */
+	const char		*dom0;		/* refusal when :dom is Domain-0 */
 };
 
 /* The members of each body (docs/api.md). */
@@ -62,36 +67,67 @@ static const struct api_field f_restore[] = {
 #undef PAUSED
 #undef END
 
+#define GET	EVHTTP_REQ_GET
+#define POST	EVHTTP_REQ_POST
+#define PUT	EVHTTP_REQ_PUT
+#define DELETE	EVHTTP_REQ_DELETE
+#define DOM	R_DOM
+#define RUN	(R_DOM | R_RUNNING)
+#define HOST0	"Domain-0 is the host: shut it down with the host's tools"
+
 /* docs/api.md describes each route; keep the two in step. */
 static const struct route routes[] = {
-	{ EVHTTP_REQ_GET,    "/version", api_version, 0, "version", NULL },
-	{ EVHTTP_REQ_GET,    "/host", api_host, 0, "host info", NULL },
-	{ EVHTTP_REQ_GET,    "/host/settings", api_host_settings, 0, "host settings", NULL },
-	{ EVHTTP_REQ_GET,    "/host/dmesg", api_host_dmesg, 0, "dmesg", NULL },
-	{ EVHTTP_REQ_POST,   "/configs/check", api_config_check, R_BODY, "config check", f_check },
-	{ EVHTTP_REQ_GET,    "/domains", api_dom_list, 0, "list", NULL },
-	{ EVHTTP_REQ_POST,   "/domains", api_dom_create, R_BODY, "create", f_create },
-	{ EVHTTP_REQ_GET,    "/domains/:dom", api_dom_info, 0, "info", NULL },
-	{ EVHTTP_REQ_DELETE, "/domains/:dom", api_dom_destroy, 0, "destroy", NULL },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/start", api_dom_start, R_BODY_OPT, "start", f_start },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/shutdown", api_dom_shutdown, R_BODY_OPT, "shutdown", f_none },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/reboot", api_dom_reboot, R_BODY_OPT, "reboot", f_none },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/pause", api_dom_pause, 0, "pause", NULL },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/unpause", api_dom_unpause, 0, "unpause", NULL },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/rename", api_dom_rename, R_BODY, "rename", f_rename },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/sysrq", api_dom_sysrq, R_BODY, "sysrq", f_sysrq },
-	{ EVHTTP_REQ_GET,    "/domains/:dom/vcpus", api_dom_vcpus, 0, "vcpu-list", NULL },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus", api_dom_vcpu_set, R_BODY, "vcpu-set", f_vcpus },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin, R_BODY, "vcpu-pin", f_pin },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/memory", api_dom_memory, R_BODY, "mem-set", f_mib },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/maxmem", api_dom_maxmem, R_BODY, "mem-max", f_mib },
-	{ EVHTTP_REQ_GET,    "/domains/:dom/sched-credit", api_dom_sched_get, 0, "sched-credit", NULL },
-	{ EVHTTP_REQ_PUT,    "/domains/:dom/sched-credit", api_dom_sched_set, R_BODY, "sched-credit", f_sched },
-	{ EVHTTP_REQ_POST,   "/domains/:dom/save", api_dom_save, R_BODY, "save", f_save },
-	{ EVHTTP_REQ_POST,   "/restore", api_dom_restore, R_BODY, "restore", f_restore },
-	{ EVHTTP_REQ_POST,   "/managed", api_managed_new, R_BODY, "new", f_check },
-	{ EVHTTP_REQ_DELETE, "/managed/:dom", api_managed_delete, 0, "delete", NULL },
+	{ GET, "/version", api_version, 0, "version", NULL },
+	{ GET, "/host", api_host, 0, "host info", NULL },
+	{ GET, "/host/settings", api_host_settings, 0, "host settings", NULL },
+	{ GET, "/host/dmesg", api_host_dmesg, 0, "dmesg", NULL },
+	{ POST, "/configs/check", api_config_check, R_BODY, "config check",
+	    f_check },
+	{ GET, "/domains", api_dom_list, 0, "list", NULL },
+	{ POST, "/domains", api_dom_create, R_BODY, "create", f_create },
+	{ GET, "/domains/:dom", api_dom_info, DOM | R_DOM0, "info", NULL },
+	{ DELETE, "/domains/:dom", api_dom_destroy, RUN, "destroy", NULL,
+	    .dom0 = "Domain-0 cannot be destroyed" },
+	{ POST, "/domains/:dom/start", api_dom_start, DOM | R_BODY_OPT,
+	    "start", f_start },
+	{ POST, "/domains/:dom/shutdown", api_dom_shutdown, RUN | R_BODY_OPT,
+	    "shutdown", f_none, .dom0 = HOST0 },
+	{ POST, "/domains/:dom/reboot", api_dom_reboot, RUN | R_BODY_OPT,
+	    "reboot", f_none, .dom0 = HOST0 },
+	{ POST, "/domains/:dom/pause", api_dom_pause, RUN, "pause", NULL },
+	{ POST, "/domains/:dom/unpause", api_dom_unpause, RUN, "unpause",
+	    NULL },
+	{ POST, "/domains/:dom/rename", api_dom_rename, DOM | R_BODY,
+	    "rename", f_rename },
+	{ POST, "/domains/:dom/sysrq", api_dom_sysrq, RUN | R_BODY, "sysrq",
+	    f_sysrq },
+	{ GET, "/domains/:dom/vcpus", api_dom_vcpus, DOM, "vcpu-list", NULL },
+	{ PUT, "/domains/:dom/vcpus", api_dom_vcpu_set, RUN | R_BODY,
+	    "vcpu-set", f_vcpus },
+	{ PUT, "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin,
+	    RUN | R_BODY, "vcpu-pin", f_pin },
+	{ PUT, "/domains/:dom/memory", api_dom_memory, RUN | R_BODY,
+	    "mem-set", f_mib },
+	{ PUT, "/domains/:dom/maxmem", api_dom_maxmem, RUN | R_BODY,
+	    "mem-max", f_mib },
+	{ GET, "/domains/:dom/sched-credit", api_dom_sched_get, RUN,
+	    "sched-credit", NULL },
+	{ PUT, "/domains/:dom/sched-credit", api_dom_sched_set, RUN | R_BODY,
+	    "sched-credit", f_sched },
+	{ POST, "/domains/:dom/save", api_dom_save, DOM | R_BODY, "save",
+	    f_save, .dom0 = "Domain-0 cannot be saved" },
+	{ POST, "/restore", api_dom_restore, R_BODY, "restore", f_restore },
+	{ POST, "/managed", api_managed_new, R_BODY, "new", f_check },
+	{ DELETE, "/managed/:dom", api_managed_delete, DOM, "delete", NULL },
 };
+
+#undef GET
+#undef POST
+#undef PUT
+#undef DELETE
+#undef DOM
+#undef RUN
+#undef HOST0
 
 static const struct {
 	int		 err;
@@ -288,6 +324,29 @@ route_find(enum evhttp_cmd_type method, const char *path, char **copies,
 	return NULL;
 }
 
+/*
+ * What the route's flags ask of :dom (params[0]), written once: Domain-0
+ * refused or passed on, the domain found (ar->vm), running.  0 or errno.
+ */
+static int
+resolve_dom(const struct route *r, struct api_req *ar, char **cause)
+{
+	const char	*dom = ar->params[0];
+	int		 err = 0;
+
+	if (!(r->flags & R_DOM))
+		return 0;
+	if (dom_is_dom0(dom) && r->dom0 != NULL) {
+		*cause = xstrdup(r->dom0);
+		return EPERM;
+	}
+	if (dom_is_dom0(dom) && (r->flags & R_DOM0))
+		return 0;
+	ar->vm = r->flags & R_RUNNING ? dom_lookup_running(ar->xd, dom, &err,
+	    cause) : dom_lookup(ar->xd, dom, &err, cause);
+	return ar->vm != NULL ? 0 : err;
+}
+
 static int
 read_body(struct evhttp_request *req, yajl_val *body, char **cause)
 {
@@ -369,6 +428,11 @@ api_dispatch(struct evhttp_request *req, void *arg)
 	    evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0) {
 		xasprintf(&cause, "%s %s takes no body", r->what, path);
 		send_error(req, EINVAL, cause);
+		goto out;
+	}
+	if ((err = resolve_dom(r, &ar, &cause)) != 0) {
+		log_info("%s %s: %s", r->what, path, cause);
+		send_error(req, err, cause);
 		goto out;
 	}
 	if ((ar.out = json_w_new(1)) == NULL)

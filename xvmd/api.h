@@ -10,6 +10,7 @@ struct api_later;
 struct evhttp_request;
 struct evkeyvalq;
 struct json_w;
+struct vm;
 struct xvmd;
 
 #define API_MAX_PARAMS	4
@@ -30,6 +31,7 @@ struct api_req {
 	struct evhttp_request	*req;
 	const char		*what;		/* the route's name */
 	const char		*params[API_MAX_PARAMS];	/* ":name" parts */
+	struct vm		*vm;		/* :dom, on routes that resolve it */
 	struct evkeyvalq	*query;		/* parsed query string */
 	yajl_val		 body;		/* parsed JSON body, or NULL */
 	struct json_w		*out;

@@ -20,25 +20,6 @@
 #include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
 
-/* The vm named by :dom, or ENOENT with the message. */
-static struct vm *
-lookup(struct api_req *ar, char **cause, int *err)
-{
-	return dom_lookup(ar->xd, ar->params[0], err, cause);
-}
-
-static struct vm *
-lookup_running(struct api_req *ar, char **cause, int *err)
-{
-	return dom_lookup_running(ar->xd, ar->params[0], err, cause);
-}
-
-static int
-is_dom0(struct api_req *ar)
-{
-	return dom_is_dom0(ar->params[0]);
-}
-
 int
 api_dom_list(struct api_req *ar, char **cause)
 {
@@ -60,19 +41,16 @@ api_dom_list(struct api_req *ar, char **cause)
 int
 api_dom_info(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0, longfmt;
+	int		 err, longfmt;
 
 	if ((err = api_query_flag(ar, "long", &longfmt, cause)) != 0)
 		return err;
 	json_w_key(ar->out, "domain");
-	if (is_dom0(ar)) {
+	if (ar->vm == NULL) {		/* Domain-0 (the route's R_DOM0) */
 		vm_dom0_to_json(ar->xd, ar->out, 1);
 		return 0;
 	}
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
-	vm_to_json(ar->xd, vm, ar->out, 1, longfmt);
+	vm_to_json(ar->xd, ar->vm, ar->out, 1, longfmt);
 	return 0;
 }
 
@@ -122,22 +100,15 @@ api_managed_new(struct api_req *ar, char **cause)
 int
 api_managed_delete(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0;
-
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
-	return dom_undefine(ar->xd, vm, cause);
+	return dom_undefine(ar->xd, ar->vm, cause);
 }
 
 int
 api_dom_start(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0, paused = 0;
+	struct vm	*vm = ar->vm;
+	int		 err, paused = 0;
 
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
 	if (ar->body != NULL)
 		(void)json_get_bool(ar->body, "paused", &paused);
 	if ((err = dom_start(ar->xd, vm, paused, cause)) != 0)
@@ -150,34 +121,17 @@ api_dom_start(struct api_req *ar, char **cause)
 int
 api_dom_destroy(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0;
-
-	if (is_dom0(ar)) {
-		*cause = xstrdup("Domain-0 cannot be destroyed");
-		return EPERM;
-	}
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
-		return err;
-	return dom_destroy(ar->xd, vm, cause);
+	return dom_destroy(ar->xd, ar->vm, cause);
 }
 
 static int
 shutdown_like(struct api_req *ar, char **cause, const char *how)
 {
-	struct vm	*vm;
-	int		 err = 0;
+	int	 err;
 
-	if (is_dom0(ar)) {
-		xasprintf(cause, "Domain-0 is the host: shut it down with "
-		    "the host's tools");
-		return EPERM;
-	}
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
+	if ((err = dom_shutdown(ar->xd, ar->vm, how, cause)) != 0)
 		return err;
-	if ((err = dom_shutdown(ar->xd, vm, how, cause)) != 0)
-		return err;
-	json_w_ki64(ar->out, "domid", vm->domid);
+	json_w_ki64(ar->out, "domid", ar->vm->domid);
 	return 0;
 }
 
@@ -196,12 +150,7 @@ api_dom_reboot(struct api_req *ar, char **cause)
 static int
 pause_like(struct api_req *ar, char **cause, int pause)
 {
-	struct vm	*vm;
-	int		 err = 0;
-
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
-		return err;
-	return dom_pause(ar->xd, vm, pause, cause);
+	return dom_pause(ar->xd, ar->vm, pause, cause);
 }
 
 int
@@ -219,22 +168,15 @@ api_dom_unpause(struct api_req *ar, char **cause)
 int
 api_dom_save(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
 	const char	*file;
-	int		 err = 0, checkpoint = 0;
+	int		 err, checkpoint = 0;
 
-	if (is_dom0(ar)) {
-		*cause = xstrdup("Domain-0 cannot be saved");
-		return EPERM;
-	}
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
 	if ((file = json_get_str(ar->body, "file")) == NULL) {
 		*cause = xstrdup("'file' (where to save) is required");
 		return EINVAL;
 	}
 	(void)json_get_bool(ar->body, "checkpoint", &checkpoint);
-	if ((err = save_begin(ar->xd, vm, file, checkpoint, api_later_done,
+	if ((err = save_begin(ar->xd, ar->vm, file, checkpoint, api_later_done,
 	    api_defer(ar), cause)) != 0)
 		api_undefer(ar);	/* answered now, with the error */
 	return err;

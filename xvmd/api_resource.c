@@ -22,22 +22,6 @@
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
 
-static struct vm *
-running(struct api_req *ar, char **cause, int *err)
-{
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	*err = ENOENT;
-	if (vm == NULL)
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-	else if (vm->domid < 0) {
-		xasprintf(cause, "domain '%s' is not running", vm->name);
-		*err = EINVAL;
-		vm = NULL;
-	}
-	return vm;
-}
-
 /* An integer member of the body within [min, max]. */
 static int
 body_int(struct api_req *ar, const char *key, int64_t min, int64_t max,
@@ -54,13 +38,8 @@ body_int(struct api_req *ar, const char *key, int64_t min, int64_t max,
 int
 api_dom_rename(struct api_req *ar, char **cause)
 {
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	if (vm == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		return ENOENT;
-	}
-	return lc_rename(ar->xd, vm, json_get_str(ar->body, "name"), cause);
+	return lc_rename(ar->xd, ar->vm, json_get_str(ar->body, "name"),
+	    cause);
 }
 
 int
@@ -68,11 +47,8 @@ api_dom_sysrq(struct api_req *ar, char **cause)
 {
 	const char	*key = json_get_str(ar->body, "key");
 	char		 path[64];
-	struct vm	*vm;
-	int		 err;
+	struct vm	*vm = ar->vm;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (key == NULL || strlen(key) != 1) {
 		*cause = xstrdup("'key' must be one character");
 		return EINVAL;
@@ -89,26 +65,19 @@ api_dom_sysrq(struct api_req *ar, char **cause)
 int
 api_dom_vcpus(struct api_req *ar, char **cause)
 {
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	if (vm == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		return ENOENT;
-	}
+	(void)cause;
 	json_w_key(ar->out, "domain");
-	vm_to_json(ar->xd, vm, ar->out, 1, 0);
+	vm_to_json(ar->xd, ar->vm, ar->out, 1, 0);
 	return 0;
 }
 
 int
 api_dom_vcpu_set(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
+	struct vm	*vm = ar->vm;
 	int64_t		 n;
 	int		 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if ((err = body_int(ar, "count", 1, vm->cfg->vcpus, &n, cause)) != 0)
 		return err;
 	return dom_set_vcpus(ar->xd, vm, n, cause);
@@ -120,11 +89,9 @@ api_dom_vcpu_pin(struct api_req *ar, char **cause)
 	const char	*cpus = json_get_str(ar->body, "cpus");
 	uint64_t	 mask, v;
 	unsigned int	 i, first, last;
-	struct vm	*vm;
+	struct vm	*vm = ar->vm;
 	int		 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (cpus == NULL) {
 		*cause = xstrdup("'cpus' is required");
 		return EINVAL;
@@ -155,12 +122,10 @@ api_dom_vcpu_pin(struct api_req *ar, char **cause)
 int
 api_dom_memory(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
+	struct vm	*vm = ar->vm;
 	int64_t		 mib;
 	int		 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if ((err = body_int(ar, "mib", 1, (int64_t)vm->cfg->maxmem, &mib,
 	    cause)) != 0)
 		return err;
@@ -170,12 +135,10 @@ api_dom_memory(struct api_req *ar, char **cause)
 int
 api_dom_maxmem(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
+	struct vm	*vm = ar->vm;
 	int64_t		 mib;
 	int		 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if ((err = body_int(ar, "mib", 1, 1024 * 1024, &mib, cause)) != 0)
 		return err;
 	return dom_set_maxmem(ar->xd, vm, mib, cause);
@@ -185,11 +148,8 @@ int
 api_dom_sched_get(struct api_req *ar, char **cause)
 {
 	struct xen_domctl_sched_credit	 sc;
-	struct vm			*vm;
-	int				 err;
+	struct vm			*vm = ar->vm;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (xc_sched_credit_domain_get(ar->xd->xch, (uint32_t)vm->domid,
 	    &sc) == -1) {
 		xasprintf(cause, "sched-credit of %s: %s", vm->name,
@@ -208,12 +168,10 @@ int
 api_dom_sched_set(struct api_req *ar, char **cause)
 {
 	struct xen_domctl_sched_credit	 sc;
-	struct vm			*vm;
+	struct vm			*vm = ar->vm;
 	int64_t				 v;
 	int				 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (xc_sched_credit_domain_get(ar->xd->xch, (uint32_t)vm->domid,
 	    &sc) == -1) {
 		xasprintf(cause, "sched-credit of %s: %s", vm->name,

@@ -79,6 +79,49 @@ lc_destroy(struct xvmd *xd, struct vm *vm, char **cause)
 	return 0;
 }
 
+/*
+ * How a guest is asked to stop, as xend did it: control/shutdown in the
+ * store, which a guest with PV drivers honours; and for a guest without
+ * them (a stock Linux: it has never made a PV hypercall) a press of its
+ * machine's power or reboot key too, as an HVM guest without PV drivers
+ * gets the ACPI power button.
+ */
+static int
+pv_aware(struct xvmd *xd, int domid)
+{
+	xc_domaininfo_t	info;
+
+	if (xc_domain_getinfolist(xd->xch, (uint32_t)domid, 1, &info) != 1 ||
+	    info.domain != (uint32_t)domid)
+		return 1;	/* gone: nothing to press */
+	return (info.flags & XEN_DOMINF_xvm_pvaware) != 0;
+}
+
+static int
+press_key(struct xvmd *xd, struct vm *vm, const char *how, char **cause)
+{
+	uint32_t	 trigger;
+	const char	*key;
+
+	if (strcmp(how, "poweroff") == 0 || strcmp(how, "halt") == 0) {
+		trigger = XEN_DOMCTL_SENDTRIGGER_POWER;
+		key = "power";
+	} else if (strcmp(how, "reboot") == 0) {
+		trigger = XEN_DOMCTL_SENDTRIGGER_XVM_REBOOT;
+		key = "reboot";
+	} else
+		return 0;	/* no key says "suspend": the store only */
+	if (xc_domain_send_trigger(xd->xch, (uint32_t)vm->domid, trigger,
+	    0) == -1) {
+		xasprintf(cause, "pressing the %s key of '%s': %s", key,
+		    vm->name, strerror(errno));
+		return -1;
+	}
+	log_info("%s: pressed the %s key of %s (domain %d)", __func__, key,
+	    vm->name, vm->domid);
+	return 0;
+}
+
 int
 lc_rename(struct xvmd *xd, struct vm *vm, const char *name, char **cause)
 {
@@ -137,6 +180,10 @@ lc_shutdown(struct xvmd *xd, struct vm *vm, const char *how, char **cause)
 		return -1;
 	}
 	if (xsdom_request_shutdown(xd, vm->domid, how, cause) == -1) {
+		errno = EIO;
+		return -1;
+	}
+	if (!pv_aware(xd, vm->domid) && press_key(xd, vm, how, cause) == -1) {
 		errno = EIO;
 		return -1;
 	}

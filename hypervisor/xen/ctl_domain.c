@@ -146,6 +146,26 @@ ctl_domain_sethandle(struct ctl_client *c, struct domain *d, const void *req,
 }
 
 int
+ctl_domain_trigger(struct ctl_client *c, struct domain *d, const void *req,
+    uint32_t len, struct ctl_reply *r)
+{
+	struct privcmd_domain_trigger	t;
+	const struct machine_ops	*m = c->hv->mops;
+
+	(void)len; (void)r;
+	memcpy(&t, req, sizeof(t));
+	if (t.vcpu != 0 || t.pad != 0)
+		return EINVAL;
+	if (t.trigger != PRIVCMD_TRIGGER_POWER &&
+	    t.trigger != PRIVCMD_TRIGGER_REBOOT)
+		return ENOSYS;
+	if (m == NULL || m->press_button == NULL)
+		return ENOSYS;
+	return m->press_button(d, t.trigger == PRIVCMD_TRIGGER_POWER ?
+	    DOMAIN_BUTTON_POWER : DOMAIN_BUTTON_REBOOT);
+}
+
+int
 ctl_getinfolist(struct ctl_client *c, struct domain *d, const void *req,
     uint32_t len, struct ctl_reply *r)
 {
@@ -426,7 +446,7 @@ ctl_vcpu_getcontext(struct ctl_client *c, struct domain *d, const void *req,
 		return EINVAL;
 	if (!vcpu_quiet(d, v))
 		return EBUSY;
-	if ((rc = m->get_context(v, &vc.pc, vc.x, &priv)) != 0)
+	if ((rc = m->get_context(v, &vc.pc, vc.x, &priv, vc.f, &vc.fcsr)) != 0)
 		return rc;
 	vc.priv = priv;
 	vc.up = sched_vcpu_state(v) != VS_DOWN;
@@ -452,5 +472,5 @@ ctl_vcpu_setcontext(struct ctl_client *c, struct domain *d, const void *req,
 		return EBUSY;
 	if (vc.pc < MM_RAM_BASE || mm_gpa_ptr(&d->mm, vc.pc, 2) == NULL)
 		return EFAULT;
-	return m->set_context(v, vc.pc, vc.x);
+	return m->set_context(v, vc.pc, vc.x, vc.f, vc.fcsr);
 }

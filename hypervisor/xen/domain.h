@@ -57,6 +57,9 @@ struct dom_vcpu {
  * has memory, event channels and grants but its vCPUs never run ("not
  * implemented" to anything that needs them).
  */
+#define DOMAIN_BUTTON_POWER	0
+#define DOMAIN_BUTTON_REBOOT	1
+
 struct machine_ops {
 	int	(*domain_init)(struct domain *, char **cause);
 	void	(*domain_fini)(struct domain *);
@@ -69,13 +72,14 @@ struct machine_ops {
 	void	(*upcall)(struct dom_vcpu *);
 	void	(*shared_info_moved)(struct domain *);
 	/*
-	 * Integer state of a vCPU that is not running (paused or down);
-	 * set_context on a down vCPU starts it.  0 or a positive errno.
+	 * User-visible state of a vCPU that is not running (paused or
+	 * down): pc, x and f registers, fcsr; set_context on a down vCPU
+	 * starts it.  0 or a positive errno.
 	 */
 	int	(*get_context)(struct dom_vcpu *, uint64_t *pc, uint64_t x[32],
-		    unsigned *priv);
+		    unsigned *priv, uint64_t f[32], uint64_t *fcsr);
 	int	(*set_context)(struct dom_vcpu *, uint64_t pc,
-		    const uint64_t x[32]);
+		    const uint64_t x[32], const uint64_t f[32], uint64_t fcsr);
 	/*
 	 * The whole hart as n u64 fields (save/restore): save returns the
 	 * count written (at most max); load checks and applies, 0 or a
@@ -98,6 +102,11 @@ struct machine_ops {
 	 * at most what fits; returns the count taken.
 	 */
 	size_t	(*console_input)(struct domain *, const char *, size_t);
+	/*
+	 * Press a button of the domain's machine (docs/guest-abi.md):
+	 * DOMAIN_BUTTON_*.  0 or a positive errno.
+	 */
+	int	(*press_button)(struct domain *, unsigned button);
 	uint64_t (*clock_now)(struct domain *);
 	uint64_t (*clock_to_host)(struct domain *, uint64_t guest_ns);
 	void	(*clock_run)(struct domain *, int run);
@@ -114,6 +123,7 @@ struct domain {
 	atomic_int		 refcnt;
 	pthread_mutex_t		 lock;		/* the fields below */
 	int			 dying;
+	int			 pv_aware;	/* made a PV hypercall (atomic) */
 	int			 building;	/* create not finished */
 	int			 ctl_paused;	/* toolstack pause */
 	int			 shutdown;

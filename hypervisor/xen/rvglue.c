@@ -67,6 +67,14 @@ rv_console_input(struct domain *d, const char *buf, size_t len)
 	return machine_console_input(rv_machine(d), buf, len);
 }
 
+static int
+rv_press_button(struct domain *d, unsigned button)
+{
+	machine_press_button(rv_machine(d), button == DOMAIN_BUTTON_POWER ?
+	    MACHINE_BUTTON_POWER : MACHINE_BUTTON_REBOOT);
+	return 0;
+}
+
 static struct dom_vcpu *
 dvcpu(struct domain *d, struct vcpu *hart)
 {
@@ -131,6 +139,8 @@ rv_hcall(void *arg, struct vcpu *hart)
 		cpu_set_reg(hart, 10, (uint64_t)-2);	/* SBI: not supported */
 		return 0;
 	}
+	if (!__atomic_load_n(&d->pv_aware, __ATOMIC_RELAXED))
+		__atomic_store_n(&d->pv_aware, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 6; i++)
 		a[i] = cpu_get_reg(hart, 10 + i);
 	stop = hypercall(v, &rv_env, cpu_get_reg(hart, 16), a, &ret);
@@ -324,7 +334,7 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 
 static int
 rv_get_context(struct dom_vcpu *v, uint64_t *pc, uint64_t x[32],
-    unsigned *priv)
+    unsigned *priv, uint64_t f[32], uint64_t *fcsr)
 {
 	unsigned	i;
 
@@ -332,11 +342,13 @@ rv_get_context(struct dom_vcpu *v, uint64_t *pc, uint64_t x[32],
 	for (i = 0; i < 32; i++)
 		x[i] = cpu_get_reg(v->arch, i);
 	*priv = (unsigned)cpu_get_priv(v->arch);
+	cpu_get_fp(v->arch, f, fcsr);
 	return 0;
 }
 
 static int
-rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32])
+rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32],
+    const uint64_t f[32], uint64_t fcsr)
 {
 	unsigned	i;
 	int		down = sched_vcpu_state(v) == VS_DOWN;
@@ -347,6 +359,7 @@ rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32])
 		cpu_set_pc(v->arch, pc);
 	for (i = 1; i < 32; i++)
 		cpu_set_reg(v->arch, i, x[i]);
+	cpu_set_fp(v->arch, f, fcsr);
 	/* The toolstack may have written code through a foreign mapping. */
 	machine_invalidate(rv_machine(v->dom), MACHINE_RAM_BASE,
 	    machine_ram_size(rv_machine(v->dom)));
@@ -375,8 +388,9 @@ rv_load_vcpu(struct dom_vcpu *v, const uint64_t *fields, unsigned n)
 {
 	struct cpu_context	c;
 
-	/* a context from before F and D: no FP state */
-	if (n != CPU_CONTEXT_FIELDS && n != CPU_CONTEXT_FIELDS_V1)
+	/* older layouts (before F and D, before PMP) are prefixes */
+	if (n != CPU_CONTEXT_FIELDS && n != CPU_CONTEXT_FIELDS_V2 &&
+	    n != CPU_CONTEXT_FIELDS_V1)
 		return EINVAL;
 	memset(&c, 0, sizeof(c));
 	memcpy(&c, fields, n * sizeof(uint64_t));
@@ -448,6 +462,7 @@ const struct machine_ops rv_machine_ops = {
 	.load_vcpu = rv_load_vcpu,
 	.ram_view = rv_ram_view,
 	.console_input = rv_console_input,
+	.press_button = rv_press_button,
 	.clock_now = rv_clock_now,
 	.clock_to_host = rv_clock_to_host,
 	.clock_run = rv_clock_run,

@@ -65,6 +65,7 @@ enum privcmd_op {
 	PRIVCMD_OP_DOMAIN_RESUME = 39,
 	PRIVCMD_OP_DOMAIN_SETHANDLE = 40,
 	PRIVCMD_OP_VCPU_GETINFO = 41,
+	PRIVCMD_OP_DOMAIN_TRIGGER = 42,
 	/* Virtio-mmio transport, for device models (DESIGN.md §4a). */
 	PRIVCMD_OP_VIRTIO_MAP = 50,
 	PRIVCMD_OP_VIRTIO_PLUG = 51,
@@ -92,6 +93,8 @@ _Static_assert(PRIVCMD_SHUTDOWN_POWEROFF == SHUTDOWN_poweroff &&
 #define PRIVCMD_DOMINF_BLOCKED		(1u << 4)
 #define PRIVCMD_DOMINF_RUNNING		(1u << 5)
 #define PRIVCMD_DOMINF_DEBUGGED		(1u << 6)
+/* Ours: the guest has made a PV hypercall (it runs Xen-aware drivers). */
+#define PRIVCMD_DOMINF_PVAWARE		(1u << 7)
 #define PRIVCMD_DOMINF_SHUTDOWNSHIFT	16
 #define PRIVCMD_DOMINF_SHUTDOWNMASK	0xffu
 
@@ -138,6 +141,20 @@ struct privcmd_domain_handle {
 struct privcmd_domain_shutdown {
 	uint32_t	domid;
 	uint32_t	reason;
+};
+
+/*
+ * DOMAIN_TRIGGER (Xen's XEN_DOMCTL_sendtrigger): press one of the
+ * machine's buttons (docs/guest-abi.md).  POWER is Xen's number; REBOOT is
+ * ours.  Xen's NMI, RESET, INIT and SLEEP answer ENOSYS.  vcpu must be 0.
+ */
+#define PRIVCMD_TRIGGER_POWER		3
+#define PRIVCMD_TRIGGER_REBOOT		16
+struct privcmd_domain_trigger {
+	uint32_t	domid;
+	uint32_t	trigger;
+	uint32_t	vcpu;
+	uint32_t	pad;
 };
 
 struct privcmd_getinfolist {
@@ -302,10 +319,11 @@ struct privcmd_gnttab_copy {
 };
 
 /*
- * VCPU_GETCONTEXT / VCPU_SETCONTEXT: the integer state of a vCPU of a
- * paused domain (or of a vCPU never started).  Setting it on a vCPU that
- * is down brings it up: it starts at pc in S-mode with these registers.
- * (CSRs and the rest of the hart travel in the domain context, later.)
+ * VCPU_GETCONTEXT / VCPU_SETCONTEXT: the user-visible state of a vCPU of
+ * a paused domain (or of a vCPU never started): pc, x and f registers,
+ * fcsr.  Setting it on a vCPU that is down brings it up: it starts at pc
+ * in S-mode with these registers.  (CSRs and the rest of the hart travel
+ * in the domain context.)
  */
 struct privcmd_vcpu_context {
 	uint32_t	domid;
@@ -314,6 +332,8 @@ struct privcmd_vcpu_context {
 	uint64_t	x[32];		/* x[0] is ignored */
 	uint32_t	priv;		/* out: 0 U, 1 S, 3 M */
 	uint32_t	up;		/* out: the vCPU is up */
+	uint64_t	f[32];		/* f0-f31, singles NaN-boxed */
+	uint64_t	fcsr;		/* frm << 5 | fflags; bits above 7 ignored */
 };
 
 /*
