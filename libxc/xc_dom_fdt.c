@@ -122,7 +122,8 @@ xc_dom_write_fdt(void *buf, size_t size, const struct xc_dom_config *cfg,
 
 	/* The emulated devices every domain has (UART, PLIC, buttons...). */
 	CHECK(fdt_virt_write(buf, &(struct fdt_virt){ .nvcpus = cfg->vcpus,
-	    .intc_phandle0 = 1, .phandle0 = PH_DEVICES }));
+	    .intc_phandle0 = 1, .phandle0 = PH_DEVICES,
+	    .virtio_slots = cfg->virtio_slots }));
 
 	CHECK(fdt_end_node(buf));
 	CHECK(fdt_finish(buf));
