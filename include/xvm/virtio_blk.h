@@ -2,6 +2,7 @@
 #ifndef XVM_VIRTIO_BLK_H
 #define XVM_VIRTIO_BLK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Feature bits (5.2.3). */
@@ -43,8 +44,10 @@ struct virtio_blk_config {
 	uint8_t		write_zeroes_may_unmap;
 	uint8_t		unused1[3];
 };
-_Static_assert(sizeof(struct virtio_blk_config) == 60,
-    "virtio 1.1 5.2.4 layout");
+/* The bytes a device offers (the struct's tail padding is not config). */
+#define VIRTIO_BLK_CONFIG_SIZE	60u
+_Static_assert(offsetof(struct virtio_blk_config, unused1) + 3 ==
+    VIRTIO_BLK_CONFIG_SIZE, "virtio 1.1 5.2.4 layout");
 
 /* Request types (5.2.6). */
 #define VIRTIO_BLK_T_IN			0u
