@@ -40,6 +40,7 @@ struct blk {
 	uint64_t		 sectors;
 	char			 serial[VIRTIO_BLK_ID_BYTES];
 	struct virtq_req	 req;		/* the one in hand */
+	struct iovec		 data[VIRTQ_MAX_IOV];	/* its data part */
 };
 
 static int
@@ -211,7 +212,7 @@ serve(struct dm_dev *dev, struct virtq_req *r)
 {
 	struct blk			*b = dev->priv;
 	struct virtio_blk_req_hdr	 hdr;
-	struct iovec			 data[VIRTQ_MAX_IOV];
+	struct iovec			*data = b->data;
 	uint8_t				 status = VIRTIO_BLK_S_OK;
 	size_t				 len = 0;
 	unsigned			 n;

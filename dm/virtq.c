@@ -301,35 +301,44 @@ iov_slice(const struct iovec *src, unsigned n, size_t off, size_t len,
 	return k;
 }
 
+/* Copy between iov's bytes [off, off + len) and buf (to_iov: into iov). */
+static size_t
+iov_copy(const struct iovec *iov, unsigned n, size_t off, void *buf,
+    size_t len, int to_iov)
+{
+	size_t		done = 0, take;
+	unsigned	i;
+
+	for (i = 0; i < n && done < len; i++) {
+		if (off >= iov[i].iov_len) {
+			off -= iov[i].iov_len;
+			continue;
+		}
+		take = iov[i].iov_len - off;
+		if (take > len - done)
+			take = len - done;
+		if (to_iov)
+			memcpy((uint8_t *)iov[i].iov_base + off,
+			    (uint8_t *)buf + done, take);
+		else
+			memcpy((uint8_t *)buf + done,
+			    (uint8_t *)iov[i].iov_base + off, take);
+		done += take;
+		off = 0;
+	}
+	return done;
+}
+
 size_t
 iov_to_buf(const struct iovec *iov, unsigned n, size_t off, void *dst,
     size_t len)
 {
-	struct iovec	part[VIRTQ_MAX_IOV];
-	unsigned	k, i;
-	size_t		done = 0;
-
-	k = iov_slice(iov, n, off, len, part, VIRTQ_MAX_IOV);
-	for (i = 0; i < k; i++) {
-		memcpy((uint8_t *)dst + done, part[i].iov_base, part[i].iov_len);
-		done += part[i].iov_len;
-	}
-	return done;
+	return iov_copy(iov, n, off, dst, len, 0);
 }
 
 size_t
 iov_from_buf(const struct iovec *iov, unsigned n, size_t off,
     const void *src, size_t len)
 {
-	struct iovec	part[VIRTQ_MAX_IOV];
-	unsigned	k, i;
-	size_t		done = 0;
-
-	k = iov_slice(iov, n, off, len, part, VIRTQ_MAX_IOV);
-	for (i = 0; i < k; i++) {
-		memcpy(part[i].iov_base, (const uint8_t *)src + done,
-		    part[i].iov_len);
-		done += part[i].iov_len;
-	}
-	return done;
+	return iov_copy(iov, n, off, (void *)(uintptr_t)src, len, 1);
 }

@@ -151,7 +151,7 @@ test_serve(void **state)
 	assert_true(serve(xce, port, domid, regs));
 	assert_true(console_wait(xch, "virtio-rng: "
 	    "000102030405060708090a0b0c0d0e0f", 60000));
-	assert_true(console_wait(xch, "virtio: done", 60000));
+	assert_true(console_wait(xch, "virtio: done slot 03", 60000));
 
 	/* What the driver set is in the register file for any model. */
 	xc_virtio_read_slot(regs, SLOT, &s);
