@@ -85,6 +85,9 @@ virtq_setup(struct virtq *q, const struct dm_mem *m,
 	q->indirect = (features >> VIRTIO_F_INDIRECT_DESC) & 1;
 	q->used_idx = __atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE);
 	q->last_avail = q->used_idx;
+	/* Nothing used since "the last interrupt": none until we push. */
+	q->signalled = q->used_idx;
+	q->signal_valid = 1;
 	return 0;
 }
 
