@@ -188,6 +188,11 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 	dmproc_stop(vm);
 	if (cfg->ndisks + cfg->nvifs == 0)
 		return 0;
+	if (access(dmproc_path(), X_OK) == -1) {
+		xasprintf(cause, "cannot start %s: its devices need the device "
+		    "model %s: %s", vm->name, dmproc_path(), strerror(errno));
+		return -1;
+	}
 	if (cfg->ndisks + cfg->nvifs > PRIVCMD_VIRTIO_SLOTS) {
 		xasprintf(cause, "cannot start %s: %zu devices, the most is %d",
 		    vm->name, cfg->ndisks + cfg->nvifs, PRIVCMD_VIRTIO_SLOTS);
@@ -225,22 +230,32 @@ fail:
 	return -1;
 }
 
-/* One slot's device state in the store, backend and frontend. */
+/*
+ * One slot's XenbusState in the store: the backend's (be), and the
+ * frontend's (fe) on the guest driver's behalf, which speaks virtio and
+ * not xenbus; 0 leaves one as it is.
+ */
 static void
-set_state(struct dmproc *dp, unsigned slot, int state)
+set_state(struct dmproc *dp, unsigned slot, int be, int fe)
 {
 	const struct dm_slot	*s = &dp->slot[slot];
 	char			 p[160], v[8];
-	int			 n = snprintf(v, sizeof(v), "%d", state);
+	int			 n;
 
-	snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%" PRId64
-	    "/state", s->kind, dp->domid, s->devid);
-	if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
-		log_warn("%s: %s", __func__, p);
-	snprintf(p, sizeof(p), "/local/domain/%d/device/%s/%" PRId64 "/state",
-	    dp->domid, s->kind, s->devid);
-	if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
-		log_warn("%s: %s", __func__, p);
+	if (be != 0) {
+		n = snprintf(v, sizeof(v), "%d", be);
+		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%" PRId64
+		    "/state", s->kind, dp->domid, s->devid);
+		if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
+			log_warn("%s: %s", __func__, p);
+	}
+	if (fe != 0) {
+		n = snprintf(v, sizeof(v), "%d", fe);
+		snprintf(p, sizeof(p), "/local/domain/%d/device/%s/%" PRId64
+		    "/state", dp->domid, s->kind, s->devid);
+		if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
+			log_warn("%s: %s", __func__, p);
+	}
 }
 
 static void
@@ -272,7 +287,7 @@ model_died(struct dmproc *dp)
 	dp->fd = -1;
 	reap(dp, 0);
 	for (i = 0; i < dp->n; i++)
-		set_state(dp, i, 6);	/* XenbusStateClosed */
+		set_state(dp, i, 6, 0);	/* XenbusStateClosed */
 }
 
 /* An event from the model: {"event":E,"slot":N,"detail":D}. */
@@ -287,9 +302,9 @@ model_event(struct dmproc *dp, yajl_val msg)
 	    slot < 0 || slot >= (int64_t)dp->n)
 		return;
 	if (strcmp(ev, "connected") == 0)
-		set_state(dp, (unsigned)slot, 4);
-	else if (strcmp(ev, "closed") == 0)
-		set_state(dp, (unsigned)slot, 2);
+		set_state(dp, (unsigned)slot, 4, 4);	/* Connected */
+	else if (strcmp(ev, "closed") == 0)		/* the driver reset */
+		set_state(dp, (unsigned)slot, 2, 1);
 	else if (strcmp(ev, "broken") == 0)
 		log_warnx("domain %s (%d): %s %" PRId64 ": the guest broke the "
 		    "device's queue: %s", dp->vm->name, dp->domid,
@@ -451,7 +466,7 @@ dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 			free(why);
 			return -1;
 		}
-		set_state(dp, i, 2);		/* XenbusStateInitWait */
+		set_state(dp, i, 2, 0);		/* XenbusStateInitWait */
 	}
 	dp->ev = event_new(xd->base, dp->fd, EV_READ | EV_PERSIST, model_read,
 	    dp);
