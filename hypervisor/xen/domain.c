@@ -14,6 +14,7 @@
 #include "hypervisor/xen/gnttab.h"
 #include "hypervisor/xen/logdirty.h"
 #include "hypervisor/xen/timer.h"
+#include "hypervisor/xen/vdev.h"
 
 /*
  * Lifetime.  The table holds one reference to each domain; domain_get()
@@ -22,7 +23,7 @@
  * table's reference; the final domain_put() removes it from the table and
  * frees it.  Between the two the domain is listed as dying (Xen's zombie:
  * a dom0 grant mapping keeps it).  Lock order: hv->lock, hv->evtchn_lock,
- * domain->lock, the scheduler lock.
+ * domain->lock, the scheduler lock, the timer queue's lock.
  */
 
 static const char *const shutdown_names[] = {
@@ -60,6 +61,7 @@ domain_free(struct domain *d)
 	for (i = 0; i < d->max_vcpus; i++)
 		free(d->vcpu[i]);
 	gnttab_free(d->gnttab);
+	vdev_dom_free(d);
 	evtchn_dom_free(d->evtchn);
 	domcons_free(d->cons);
 	if (d->mm.base != NULL)
@@ -322,10 +324,15 @@ domain_destroy(struct domain *d)
 	d->dying = 1;
 	pthread_mutex_unlock(&hv->lock);
 
+	/*
+	 * Off the pCPUs first, then no timer ever again: a worker that just
+	 * put a vCPU to sleep may still be arming its wake-up, and the last
+	 * domain_put() frees the vCPUs.
+	 */
 	for (i = 0; i < d->max_vcpus; i++) {
 		timer_cancel(hv->timers, d->vcpu[i]);
 		sched_vcpu_remove(hv->sched, d->vcpu[i]);
-		timer_cancel(hv->timers, d->vcpu[i]);
+		timer_retire(hv->timers, d->vcpu[i]);
 	}
 	evtchn_dom_close_all(d);
 	domcons_gone(d);

@@ -19,6 +19,8 @@ struct evtchn_dom;
 struct gnttab;
 struct hv;
 struct privcmd_dominfo;
+struct vdev_dom;
+struct vmmio;
 
 #define DOMID_MAX		DOMID_FIRST_RESERVED
 #define DOMAIN_MAX_VCPUS	32u
@@ -41,6 +43,7 @@ struct dom_vcpu {
 	uint64_t		 block_deadline;
 	unsigned		 timer_slot;	/* timerq heap index + 1 */
 	uint64_t		 timer_at;	/* CLOCK_MONOTONIC ns */
+	int			 timer_retired;	/* timer_retire(): never again */
 	int			 initialised;	/* VCPUOP_initialise done */
 	int			 hc_stop;	/* enum vcpu_stop of a hypercall */
 	unsigned		 storm;		/* chunks in a row with no insn */
@@ -109,6 +112,8 @@ struct machine_ops {
 	uint64_t (*clock_to_host)(struct domain *, uint64_t guest_ns);
 	void	(*clock_run)(struct domain *, int run);
 	void	(*clock_set)(struct domain *, uint64_t guest_ns);
+	/* The domain's virtio-mmio transport (devices/virtio_mmio.h). */
+	struct vmmio *(*virtio)(struct domain *);
 	const struct vcpu_ops *vops;
 };
 
@@ -137,6 +142,7 @@ struct domain {
 	struct gnttab		*gnttab;
 	struct domcons		*cons;		/* emulated console output */
 	void			*mach;		/* the machine glue's state */
+	struct vdev_dom		*vdev;		/* virtio slots (vdev.c) */
 	/* Scheduler parameters, under the scheduler lock. */
 	unsigned		 weight;
 	unsigned		 cap;

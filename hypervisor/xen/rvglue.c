@@ -429,6 +429,12 @@ rv_clock_set(struct domain *d, uint64_t guest_ns)
 	machine_clock_set_ns(rv_machine(d), guest_ns);
 }
 
+static struct vmmio *
+rv_virtio(struct domain *d)
+{
+	return machine_virtio(rv_machine(d));
+}
+
 static void *
 rv_ram_view(struct domain *d)
 {
@@ -462,5 +468,6 @@ const struct machine_ops rv_machine_ops = {
 	.clock_to_host = rv_clock_to_host,
 	.clock_run = rv_clock_run,
 	.clock_set = rv_clock_set,
+	.virtio = rv_virtio,
 	.vops = &rv_vops,
 };

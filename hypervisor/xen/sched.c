@@ -374,13 +374,15 @@ pcpu_main(void *arg)
 			sched_set_state(sv, VS_DOWN);
 			break;
 		}
+		/*
+		 * The wake-up is armed before anyone learns that the vCPU left
+		 * its pCPU: sched_vcpu_remove() returning means no worker will
+		 * touch it again (the timer queue's lock nests inside ours).
+		 */
+		if (sv->state == VS_BLOCKED && wake_at != TIMER_NONE)
+			timer_set(s->timers, v, wake_at);
 		sched_requeue(s, sv, front);
 		pthread_cond_broadcast(&s->desched);
-		if (sv->state == VS_BLOCKED && wake_at != TIMER_NONE) {
-			pthread_mutex_unlock(&s->lock);
-			timer_set(s->timers, v, wake_at);
-			pthread_mutex_lock(&s->lock);
-		}
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
