@@ -6,7 +6,7 @@
 #include "lib/queue.h"
 
 #include "console/logfile.h"
-#include "console/ratelimit.h"
+#include "lib/ratelimit.h"
 #include "console/scrollback.h"
 
 struct bufferevent;

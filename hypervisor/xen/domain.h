@@ -10,6 +10,7 @@
 
 #include <xvm/xen.h>	/* DOMID_*, HVM_PARAM_* */
 
+#include "lib/ratelimit.h"
 #include "hypervisor/xen/mm.h"
 #include "hypervisor/xen/sched.h"
 
@@ -137,6 +138,9 @@ struct domain {
 	struct gnttab		*gnttab;
 	struct domcons		*cons;		/* emulated console output */
 	void			*mach;		/* the machine glue's state */
+	/* console_io output allowed, and dropped since last said (lock). */
+	struct ratelimit	 cio_rl;
+	uint64_t		 cio_dropped;
 	/* Scheduler parameters, under the scheduler lock. */
 	unsigned		 weight;
 	unsigned		 cap;

@@ -1,5 +1,6 @@
 /* The PV hypercalls a guest makes with ecall (docs/guest-abi.md). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -132,12 +133,39 @@ xen_version(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 	}
 }
 
-/* console_io: CONSOLEIO_write goes to the hypervisor console as "(dN) ". */
+/*
+ * Whole console_io messages within the domain's rate (console.h); the
+ * bytes dropped before this one are returned in *dropped, once.
+ */
+static int
+console_io_allowed(struct domain *d, size_t len, uint64_t *dropped)
+{
+	int	ok;
+
+	pthread_mutex_lock(&d->lock);
+	ok = ratelimit_take_all(&d->cio_rl, len, now_ns());
+	*dropped = 0;
+	if (!ok)
+		d->cio_dropped += len;
+	else {
+		*dropped = d->cio_dropped;
+		d->cio_dropped = 0;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return ok;
+}
+
+/*
+ * console_io: CONSOLEIO_write goes to the hypervisor console as "(dN) ",
+ * under the rate limit; what is over it is dropped without telling the
+ * guest, as Xen's printk_ratelimit does.
+ */
 static int64_t
 console_io(struct dom_vcpu *v, uint64_t cmd, uint64_t count, uint64_t arg)
 {
-	char	buf[1024];
-	int	n;
+	char		buf[1024];
+	uint64_t	dropped;
+	int		n;
 
 	if (cmd == CONSOLEIO_read)	/* nothing for domUs */
 		return 0;
@@ -147,6 +175,12 @@ console_io(struct dom_vcpu *v, uint64_t cmd, uint64_t count, uint64_t arg)
 		count = 1024;
 	if (copy_in(v->dom, buf, arg, count) != 0)
 		return -EFAULT;
+	if (!console_io_allowed(v->dom, count, &dropped))
+		return (int64_t)count;
+	if (dropped > 0)
+		hv_console_printf(v->dom->hv->console, "(d%u) [%llu bytes of "
+		    "console_io output dropped: over %u bytes/s]", v->dom->domid,
+		    (unsigned long long)dropped, HV_CONSOLE_GUEST_RATE);
 	n = (int)count;
 	while (n > 0 && buf[n - 1] == '\n')
 		n--;

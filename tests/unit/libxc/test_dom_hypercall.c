@@ -4,11 +4,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <xvm/privcmd.h>
 
+#include "hypervisor/xen/console.h"
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/gnttab.h"
@@ -291,6 +294,46 @@ test_sched_vcpu(void **state)
 	assert_int_equal(T.d->shutdown_reason, PRIVCMD_SHUTDOWN_REBOOT);
 }
 
+/*
+ * console_io is rate-limited per domain (issue 13, item 16): a flood
+ * keeps at most the burst in the ring, and the next message that passes
+ * says how much was dropped.
+ */
+static void
+test_console_io_limit(void **state)
+{
+	char		*out = malloc(HV_CONSOLE_RING_SIZE);
+	uint32_t	 idx = 0;
+	size_t		 n, i, lines = 0;
+	struct timespec	 ts = { 1, 200000000 };
+
+	(void)state;
+	assert_non_null(out);
+	n = hv_console_read(T.hv->console, out, HV_CONSOLE_RING_SIZE, &idx,
+	    0, 1);			/* what earlier tests wrote goes */
+	memset(T.ram + 0x7000, 'x', 1000);
+	for (i = 0; i < 200; i++)	/* 200 KB at once */
+		assert_int_equal(hc(__HYPERVISOR_console_io, CONSOLEIO_write,
+		    1000, G(0x7000), NULL), 1000);
+	n = hv_console_read(T.hv->console, out, HV_CONSOLE_RING_SIZE, &idx,
+	    0, 1);
+	for (i = 0; i < n; i++)
+		lines += out[i] == '\n';
+	assert_true(n <= HV_CONSOLE_GUEST_BURST + 64 * lines);
+	assert_true(lines >= HV_CONSOLE_GUEST_BURST / 1000 - 1 &&
+	    lines <= HV_CONSOLE_GUEST_BURST / 1000 + 2);
+	/* A second later one more passes, after the count of the dropped. */
+	nanosleep(&ts, NULL);
+	assert_int_equal(hc(__HYPERVISOR_console_io, CONSOLEIO_write, 5,
+	    G(0x200), NULL), 5);
+	n = hv_console_read(T.hv->console, out, HV_CONSOLE_RING_SIZE - 1,
+	    &idx, 0, 1);
+	out[n] = '\0';
+	assert_non_null(strstr(out, "bytes of console_io output dropped"));
+	assert_non_null(strstr(out, "hello"));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -299,6 +342,7 @@ main(void)
 		cmocka_unit_test(test_memory_and_params),
 		cmocka_unit_test(test_events_and_grants),
 		cmocka_unit_test(test_sched_vcpu),
+		cmocka_unit_test(test_console_io_limit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
