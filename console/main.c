@@ -63,7 +63,7 @@ start(struct consoled *cd, char **cause)
 		fatal("socket path");
 	if (attach_listen(cd, cd->sock) == -1)
 		fatal("listen on %s", cd->sock);
-	if (uartsource_open(cd, cause) == -1 || pvsource_open(cd, cause) == -1)
+	if (hvconn_open(cd, cause) == -1 || pvsource_open(cd, cause) == -1)
 		return -1;
 	log_info("xvm-consoled started (root %s)",
 	    *xvm_root() ? xvm_root() : "/");
@@ -80,7 +80,7 @@ stop(struct consoled *cd)
 		console_free(con);
 	attach_close(cd);
 	pvsource_close(cd);
-	uartsource_close(cd);
+	hvconn_close(cd);
 	logfile_close(&cd->hvlog);
 	unlink(cd->sock);
 	free(cd->sock);
