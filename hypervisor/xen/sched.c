@@ -1,6 +1,7 @@
 /* The credit scheduler: vCPUs of every domain on a pool of pCPU worker threads. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -289,7 +290,10 @@ pcpu_main(void *arg)
 	enum vcpu_stop		 stop;
 	uint64_t		 t0, c0, el, cpu, budget, wake_at;
 	int			 front;
+	char			 name[16];
 
+	snprintf(name, sizeof(name), "xvm-pcpu%u", p->id);
+	pthread_setname_np(pthread_self(), name);
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {
 		t0 = now_ns();

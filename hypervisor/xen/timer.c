@@ -100,6 +100,7 @@ timer_thread(void *arg)
 	struct timespec	 ts;
 	uint64_t	 at;
 
+	pthread_setname_np(pthread_self(), "xvm-timer");
 	pthread_mutex_lock(&q->lock);
 	while (!q->stop) {
 		if (q->n == 0) {
