@@ -43,14 +43,21 @@ copy_out(struct domain *d, uint64_t gpa, const void *src, size_t len)
 	return 0;
 }
 
-/* memory_op */
+/*
+ * memory_op.  The reservation calls do at most HCALL_CHUNK extents per
+ * go: with more left, *more is set and a[0] (cmd) carries the extent to
+ * resume at, as Xen encodes it.  The result is the number of extents done
+ * in all goes (Xen's).
+ */
 static int64_t
-memory_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
+memory_op(struct dom_vcpu *v, uint64_t a[6], int *more)
 {
 	struct domain			*d = v->dom;
 	struct xen_memory_reservation	 r;
 	struct xen_add_to_physmap	 atp;
-	uint64_t			 gfn, i;
+	uint64_t			 cmd = a[0] & MEMOP_CMD_MASK, arg = a[1];
+	uint64_t			 start = a[0] >> MEMOP_EXTENT_SHIFT;
+	uint64_t			 gfn, i, end;
 	uint32_t			 done;
 	uint16_t			 domid;
 	int				 rc;
@@ -64,14 +71,29 @@ memory_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 		if ((r.domid != DOMID_SELF && r.domid != d->domid) ||
 		    r.extent_order != 0 || r.mem_flags != 0)
 			return -EINVAL;
-		for (i = 0; i < r.nr_extents; i++) {
+		if (r.nr_extents > (UINT64_MAX >> MEMOP_EXTENT_SHIFT) ||
+		    start >= r.nr_extents)
+			return (int64_t)start;	/* Xen's answer to both */
+		end = r.nr_extents - start > HCALL_CHUNK ?
+		    start + HCALL_CHUNK : r.nr_extents;
+		for (i = start; i < end; i++) {
 			if (copy_in(d, &gfn, r.extent_start + 8 * i, 8) != 0)
-				break;
+				return (int64_t)i;
 			if ((cmd == XENMEM_decrease_reservation ? mm_decrease :
 			    mm_populate)(&d->mm, &gfn, 1, &done) == -1)
-				break;
+				return (int64_t)i;
+		}
+		if (i < r.nr_extents) {
+			a[0] = cmd | i << MEMOP_EXTENT_SHIFT;
+			*more = 1;
 		}
 		return (int64_t)i;
+	default:
+		if (start != 0)
+			return -ENOSYS;
+		break;
+	}
+	switch (cmd) {
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 		if ((rc = copy_in(d, &domid, arg, sizeof(domid))) != 0)
@@ -435,15 +457,16 @@ hvm_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 
 enum vcpu_stop
 hypercall(struct dom_vcpu *v, const struct hcall_env *env, uint64_t nr,
-    const uint64_t a[6], int64_t *ret)
+    uint64_t a[6], int64_t *ret)
 {
 	uint64_t	t;
+	int		more = 0;
 
 	*ret = 0;
 	switch (nr) {
 	case __HYPERVISOR_memory_op:
-		*ret = memory_op(v, a[0], a[1]);
-		break;
+		*ret = memory_op(v, a, &more);
+		return more ? VCPU_STOP_CONTINUE : VCPU_STOP_BUDGET;
 	case __HYPERVISOR_set_timer_op:
 		/*
 		 * a0: guest system time (ns) of the deadline; 0 cancels.  The
