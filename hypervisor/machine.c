@@ -120,6 +120,13 @@ machine_new(const struct machine_config *cf, char **cause)
 			xasprintf(cause, "vCPU %u: %s", i, strerror(errno));
 			goto fail;
 		}
+		if (cpu_set_engine(m->vcpu[i], (enum cpu_engine)cf->cpu_engine)
+		    == -1) {
+			xasprintf(cause, "CPU engine %d: %s", cf->cpu_engine,
+			    errno == ENOTSUP ? "no translator for this host "
+			    "(not implemented)" : "unknown");
+			goto fail;
+		}
 	}
 	for (i = 0; i < NDEV; i++) {
 		if ((m->dev[i] = bus_devices[i]->create(m)) == NULL) {

@@ -45,6 +45,9 @@ struct machine_config {
 					   firmware (SBI in C); 0: M-mode
 					   code runs for real */
 	const char	*name;		/* for log messages; copied */
+	int		 cpu_engine;	/* enum cpu_engine: 0 = interpreter,
+					   1 = translator (refused with a
+					   cause where there is none) */
 };
 
 /*

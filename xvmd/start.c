@@ -135,6 +135,8 @@ lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 	memcpy(create.handle, vm->uuid, 16);
 	create.max_vcpus = cfg->vcpus;
 	create.max_mem_kb = cfg->maxmem * 1024;
+	if (cfg->cpu_jit)
+		create.flags |= XEN_DOMCTL_CDF_xvm_jit;
 	if (xc_domain_create(xd->xch, &domid, &create) == -1) {
 		xasprintf(cause, "cannot create domain %s: %s", vm->name,
 		    strerror(errno));

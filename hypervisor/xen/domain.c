@@ -188,6 +188,14 @@ struct domain *
 domain_create(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
     unsigned max_vcpus, uint64_t mem_bytes, char **cause)
 {
+	return domain_create_jit(hv, domid, uuid, max_vcpus, mem_bytes, 0,
+	    cause);
+}
+
+struct domain *
+domain_create_jit(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
+    unsigned max_vcpus, uint64_t mem_bytes, int jit, char **cause)
+{
 	struct domain	*d;
 	unsigned	 i;
 	int		 saved;
@@ -215,6 +223,7 @@ domain_create(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
 
 	memcpy(d->uuid, uuid, 16);
 	d->max_vcpus = max_vcpus;
+	d->cpu_jit = jit;
 	d->ctl_paused = 1;		/* the guest clock stands at 0 */
 	if (mm_init(&d->mm, domid, mem_bytes, cause) == -1)
 		goto fail;

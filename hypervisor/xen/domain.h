@@ -135,6 +135,7 @@ struct domain {
 	uint64_t		 clk_frozen;	/* guest ns while stopped */
 	/* Set at create, then constant. */
 	unsigned		 max_vcpus;
+	int			 cpu_jit;	/* vCPUs on the translator */
 	struct dom_vcpu		*vcpu[DOMAIN_MAX_VCPUS];
 	struct mm		 mm;
 	struct evtchn_dom	*evtchn;
@@ -181,6 +182,10 @@ void	 hv_free(struct hv *);		/* destroys every domain; NULL ok */
 struct domain *domain_create(struct hv *, uint32_t domid,
 	    const uint8_t uuid[16], unsigned max_vcpus, uint64_t mem_bytes,
 	    char **cause);
+/* The same, with the vCPUs on the translator when jit != 0. */
+struct domain *domain_create_jit(struct hv *, uint32_t domid,
+	    const uint8_t uuid[16], unsigned max_vcpus, uint64_t mem_bytes,
+	    int jit, char **cause);
 
 /* A reference to a live (not dying) domain, or NULL with ESRCH. */
 struct domain *domain_get(struct hv *, uint32_t domid);

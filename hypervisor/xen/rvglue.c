@@ -186,6 +186,7 @@ rv_domain_init(struct domain *d, char **cause)
 	mc.nvcpus = d->max_vcpus;
 	mc.firmware = 1;
 	mc.name = name;
+	mc.cpu_engine = d->cpu_jit ? CPU_ENGINE_JIT : CPU_ENGINE_INTERP;
 	r = xcalloc(1, sizeof(*r));
 	r->d = d;
 	if ((r->m = machine_new(&mc, cause)) == NULL) {

@@ -122,12 +122,14 @@ struct privcmd_domid {
 	uint32_t	pad;
 };
 
+/* DOMAIN_CREATE flags: the domain's vCPUs run on the translator. */
+#define PRIVCMD_CDF_JIT	(1u << 31)
 struct privcmd_domain_create {
 	uint32_t	domid;		/* in: 0 = pick; out: the new id */
 	uint32_t	max_vcpus;
 	uint64_t	max_mem_kb;	/* RAM span at 0x80000000 */
 	uint8_t		uuid[16];
-	uint32_t	flags;		/* none defined yet: must be 0 */
+	uint32_t	flags;		/* 0 or PRIVCMD_CDF_JIT */
 	uint32_t	pad;
 };
 
