@@ -35,6 +35,7 @@ struct vm {
 	 */
 	const char	*busy;
 	int		 core_done;	/* its crash's core is written */
+	struct dmproc	*dm;		/* its device model (dmproc.c) */
 };
 TAILQ_HEAD(vmq, vm);
 

@@ -144,6 +144,15 @@ rv_hcall(void *arg, struct vcpu *hart)
 	for (i = 0; i < 6; i++)
 		a[i] = cpu_get_reg(hart, 10 + i);
 	stop = hypercall(v, &rv_env, cpu_get_reg(hart, 16), a, &ret);
+	if (stop == VCPU_STOP_CONTINUE) {
+		/* The same ecall again (4 bytes: no compressed form) with
+		 * the arguments that resume it, once others had a turn. */
+		for (i = 0; i < 6; i++)
+			cpu_set_reg(hart, 10 + i, a[i]);
+		cpu_set_pc(hart, cpu_get_pc(hart) - 4);
+		v->hc_stop = stop;
+		return 1;
+	}
 	cpu_set_reg(hart, 10, (uint64_t)ret);
 	if (stop == VCPU_STOP_BUDGET)
 		return 0;
@@ -186,6 +195,7 @@ rv_domain_init(struct domain *d, char **cause)
 	mc.nvcpus = d->max_vcpus;
 	mc.firmware = 1;
 	mc.name = name;
+	mc.cpu_engine = d->cpu_jit ? CPU_ENGINE_JIT : CPU_ENGINE_INTERP;
 	r = xcalloc(1, sizeof(*r));
 	r->d = d;
 	if ((r->m = machine_new(&mc, cause)) == NULL) {
@@ -428,6 +438,12 @@ rv_clock_set(struct domain *d, uint64_t guest_ns)
 	machine_clock_set_ns(rv_machine(d), guest_ns);
 }
 
+static struct vmmio *
+rv_virtio(struct domain *d)
+{
+	return machine_virtio(rv_machine(d));
+}
+
 static void *
 rv_ram_view(struct domain *d)
 {
@@ -461,5 +477,6 @@ const struct machine_ops rv_machine_ops = {
 	.clock_to_host = rv_clock_to_host,
 	.clock_run = rv_clock_run,
 	.clock_set = rv_clock_set,
+	.virtio = rv_virtio,
 	.vops = &rv_vops,
 };
