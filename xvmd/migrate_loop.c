@@ -297,6 +297,11 @@ migrate_start(struct xvmd *xd, struct vm *vm, const struct migrate_args *a,
 		    "done", vm->name, vm->busy);
 		return EBUSY;
 	}
+	if (vm->dm != NULL) {
+		xasprintf(cause, "domain '%s' has virtio devices: migrating "
+		    "their device model is not implemented", vm->name);
+		return ENOSYS;
+	}
 	if (a->host == NULL || *a->host == '\0' || strlen(a->host) >= 256) {
 		xasprintf(cause, "the destination host is missing or too long");
 		return EINVAL;
