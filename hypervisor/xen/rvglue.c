@@ -35,6 +35,8 @@
  */
 
 #define RV_CHUNK	200000		/* instructions between checks, at first */
+#define RV_CHUNK_MIN	1000		/* the least a short budget runs (a
+					   chunk retiring none is a storm) */
 
 struct rvdom {
 	struct machine	*m;
@@ -267,7 +269,7 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 	uint64_t		 end = now_ns() + budget_ns;
 	enum machine_shutdown	 why;
 	enum cpu_exit		 exit;
-	uint64_t		 ic, t0, t1;
+	uint64_t		 ic, t0, t1, n;
 	int			 code;
 
 	if (v->chunk == 0)
@@ -275,13 +277,23 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 	for (;;) {
 		ic = cpu_instret(hart);
 		t0 = now_ns();
-		exit = cpu_run(hart, v->chunk);
+		/*
+		 * A chunk is about 1 ms: a budget ending sooner (the timer
+		 * keeper's next deadline, see sched.c) gets its share of one.
+		 */
+		n = v->chunk;
+		if (end < t0 + 1000000)
+			n = end > t0 ? v->chunk * (end - t0) / 1000000 : 0;
+		if (n < RV_CHUNK_MIN)
+			n = RV_CHUNK_MIN;
+		exit = cpu_run(hart, n);
 		/* Keep a chunk near 1 ms, whatever the build's speed. */
 		t1 = now_ns() - t0;
-		if (exit == CPU_EXIT_BUDGET && t1 > 2000000 && v->chunk > 10000)
+		if (n == v->chunk && exit == CPU_EXIT_BUDGET && t1 > 2000000 &&
+		    v->chunk > 10000)
 			v->chunk /= 2;
-		else if (exit == CPU_EXIT_BUDGET && t1 < 500000 &&
-		    v->chunk < 4 * RV_CHUNK)
+		else if (n == v->chunk && exit == CPU_EXIT_BUDGET &&
+		    t1 < 500000 && v->chunk < 4 * RV_CHUNK)
 			v->chunk *= 2;
 		switch (exit) {
 		case CPU_EXIT_BUDGET:
