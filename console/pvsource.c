@@ -26,51 +26,26 @@
 
 #define SCAN_SECS	2
 #define MAX_DOMAINS	1024
-#define READ_CHUNK	4096
 
-static void	drain(struct console *);
-
-static void
-retry_cb(evutil_socket_t fd, short what, void *arg)
+/* The feed's read: what the guest wrote to its ring. */
+static ssize_t
+ring_read(struct console *con, char *buf, size_t max, uint64_t *lost)
 {
-	(void)fd;
-	(void)what;
-	drain(arg);
-}
-
-/* Move guest output to the hub, as far as the rate limit allows. */
-static void
-drain(struct console *con)
-{
-	struct consoled	*cd = con->cd;
-	char		 buf[READ_CHUNK];
-	size_t		 allowed, n, lost;
-	uint64_t	 wait;
-	struct timeval	 tv;
+	size_t	 n, skipped;
 
 	if (con->intf == NULL)
-		return;
-	for (;;) {
-		allowed = ratelimit_take(&con->rl, sizeof(buf), console_now_ns());
-		if (allowed == 0)
-			break;
-		n = xencons_read_out(con->intf, buf, allowed, &lost);
-		/* Unused tokens go back: only what was read counts. */
-		con->rl.tokens += allowed - n;
-		con->bytes_dropped += lost;
-		if (n == 0)
-			return;
-		console_output(con, buf, n);
-		if (con->local_port >= 0)
-			xenevtchn_notify(cd->xce, (evtchn_port_t)con->local_port);
-	}
-	/* Out of tokens with output left: come back when there are some. */
-	wait = ratelimit_wait_ns(&con->rl, console_now_ns());
-	tv.tv_sec = (time_t)(wait / 1000000000);
-	tv.tv_usec = (suseconds_t)(wait % 1000000000 / 1000);
-	if (con->retry == NULL)
-		con->retry = evtimer_new(cd->base, retry_cb, con);
-	evtimer_add(con->retry, &tv);
+		return 0;
+	n = xencons_read_out(con->intf, buf, max, &skipped);
+	*lost += skipped;
+	return (ssize_t)n;
+}
+
+/* Room in the ring again: tell the guest. */
+static void
+ring_consumed(struct console *con)
+{
+	if (con->local_port >= 0)
+		xenevtchn_notify(con->cd->xce, (evtchn_port_t)con->local_port);
 }
 
 int
@@ -103,7 +78,9 @@ pvsource_attach(struct console *con)
 	con->intf = page;
 	con->remote_port = (uint32_t)port;
 	con->local_port = local;
-	drain(con);
+	con->pv = (struct console_feed){ .con = con, .read = ring_read,
+	    .consumed = ring_consumed, .retry = con->pv.retry };
+	console_feed_drain(&con->pv);
 	return 0;
 }
 
@@ -113,7 +90,8 @@ pvsource_detach(struct console *con)
 	struct consoled	*cd = con->cd;
 
 	if (con->intf != NULL) {
-		drain(con);	/* the last words of a dying guest */
+		/* The last words of a dying guest. */
+		console_feed_drain(&con->pv);
 		munmap((void *)(uintptr_t)con->intf, 4096);
 	}
 	if (con->local_port >= 0 && cd->xce != NULL)
@@ -150,7 +128,7 @@ pvsource_input(struct console *con, const char *p, size_t len)
 void
 pvsource_kick(struct console *con)
 {
-	drain(con);
+	console_feed_drain(&con->pv);
 }
 
 /* The hypervisor's messages since last time, to hypervisor.log. */
@@ -281,7 +259,7 @@ evtchn_cb(evutil_socket_t fd, short what, void *arg)
 		if (con->local_port == port)
 			break;
 	if (con != NULL)
-		drain(con);
+		console_feed_drain(&con->pv);
 	xenevtchn_unmask(cd->xce, (evtchn_port_t)port);
 }
 

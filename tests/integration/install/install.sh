@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The installed layout and a whole stack run from it (docs/install.md).
+# (tests/integration/package runs the --inside half on the Debian
+# packages' files.)
 # `meson install --destdir R` fills a scratch root R; then, in a private
 # mount namespace where R<prefix> is laid over <prefix> (so the installed
 # programs are at their installed paths, and nothing of the host changes):
@@ -82,9 +84,13 @@ installed=(
 [[ -f $XVM_BUILD/guest/minios/minios.elf ]] && installed+=("$P/lib/xvm/boot/minios.elf")
 [[ -f $XVM_BUILD/guest/linux/Image ]] &&
     installed+=("$P/lib/xvm/boot"/{Image,rootfs.cpio.gz})
+# A page as installed: meson installs it plain, the Debian package gzipped.
+page_of() {
+	local f=$XVM_MANDIR/man${1##*.}/$1
+	[[ -e $R$f || ! -e $R$f.gz ]] && echo "$f" || echo "$f.gz"
+}
 for page in "$XVM_SRC"/man/*.[1-8]; do
-	page=${page##*/}
-	installed+=("$XVM_MANDIR/man${page##*.}/$page")
+	installed+=("$(page_of "${page##*/}")")
 done
 missing=()
 for f in "${installed[@]}"; do
@@ -119,8 +125,7 @@ check "xm found at its installed path" test "$(command -v xm)" = "$XVM_BINDIR/xm
 
 rendered=0
 for page in "$XVM_SRC"/man/*.[1-8]; do
-	page=${page##*/}
-	f=$XVM_MANDIR/man${page##*.}/$page
+	f=$(page_of "${page##*/}")
 	err=$(MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null)
 	out=$(MANWIDTH=80 man -l "$f" 2>/dev/null)
 	if [[ -n $err || $out != *NAME* ]]; then
@@ -174,15 +179,21 @@ done
 check "every process of the stack runs an installed program" test -z "$bad"
 
 if [[ -f $P/lib/xvm/boot/Image ]]; then
-	if out=$(xm create "$R/etc/xvm/demo.cfg" 2>&1); then
-		ok "xm create the installed demo.cfg"
+	# Found in (the root's) /etc/xvm from anywhere, as Xen's xm did.
+	if out=$(cd / && xm create demo.cfg 2>&1) &&
+	    [[ $out == *"Using config file \"$R/etc/xvm/demo.cfg\"."* ]]; then
+		ok "xm create demo.cfg finds the installed /etc/xvm/demo.cfg"
 	else
-		not_ok "xm create the installed demo.cfg" "$out"
+		not_ok "xm create demo.cfg from /" "$out"
 	fi
+	out=$(xm list -l demo 2>&1)
+	check "xm list -l demo: SXP naming the installed guest image" \
+	    grep -qx "            (kernel $P/lib/xvm/boot/Image)" <<<"$out"
 	# A program built outside the tree, against the installed headers and
 	# libraries only, reads the store of the running stack.
 	export PKG_CONFIG_PATH=$XVM_LIBDIR/pkgconfig
-	if out=$(cc -std=c11 -Wall -Werror -o "$R/xsclient" \
+	# shellcheck disable=SC2086
+	if out=$(cc -std=c11 -Wall -Werror ${XVM_SANITIZE_CFLAGS:-} -o "$R/xsclient" \
 	    "$XVM_SRC/tests/integration/install/xsclient.c" \
 	    $(pkg-config --cflags --libs --static xvmctrl xvmstore) 2>&1); then
 		ok "a program builds with pkg-config xvmctrl xvmstore"
