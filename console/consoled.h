@@ -77,6 +77,8 @@ struct console {
 };
 TAILQ_HEAD(consoleq, console);
 
+struct xsclient;
+
 struct consoled {
 	struct event_base	*base;
 	struct consoleq		 consoles;
@@ -87,11 +89,10 @@ struct consoled {
 	char			*sock;		/* run/xvm/consoled.sock */
 	void			*xch;		/* xc_interface *, or NULL */
 	void			*xce;		/* xenevtchn_handle *, or NULL */
-	void			*xs;		/* struct xs_handle *, or NULL */
+	struct xsclient		*xsc;		/* the store, reconnecting */
 	struct event		*xce_ev;
 	void			*xcw;		/* xc_console_watch *, or NULL */
 	struct event		*xcw_ev;
-	struct event		*xs_ev;
 	struct event		*scan_ev;
 	struct logfile		 hvlog;		/* hypervisor.log */
 	uint64_t		 hvlog_pos;

@@ -316,19 +316,26 @@ fire_timers(struct sched *s, struct pcpu *p, uint64_t now)
 	p->claim = 0;
 }
 
-/* The earliest deadline moved earlier (timer_set(), any thread). */
+/* The earliest deadline moved earlier: the keeper looks again (locked). */
+static void
+keeper_look(struct sched *s)
+{
+	struct pcpu	*p = &s->pcpu[s->keeper];
+
+	if (p->idle)
+		pthread_cond_signal(&p->cv);	/* sleeps too long */
+	else if (p->cur != NULL)
+		sched_kick(p->cur);		/* its budget ends too late */
+}
+
+/* The same from timer_set() on any thread, unlocked. */
 static void
 timers_moved(void *arg)
 {
 	struct sched	*s = arg;
-	struct pcpu	*p;
 
 	pthread_mutex_lock(&s->lock);
-	p = &s->pcpu[s->keeper];
-	if (p->idle)
-		pthread_cond_signal(&p->cv);	/* sleeps too long: look again */
-	else if (p->cur != NULL)
-		sched_kick(p->cur);		/* its budget ends too late */
+	keeper_look(s);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -451,13 +458,19 @@ pcpu_main(void *arg)
 			sched_set_state(sv, VS_DOWN);
 			break;
 		}
+		/*
+		 * The wake-up is armed before anyone learns that the vCPU left
+		 * its pCPU: sched_vcpu_remove() returning means no worker will
+		 * touch it again (the timer queue's lock nests inside ours).
+		 * A keeper looks at the new deadline anyway before it sleeps
+		 * or runs; another keeper is told.
+		 */
+		if (sv->state == VS_BLOCKED && wake_at != TIMER_NONE &&
+		    timer_set_quiet(s->timers, v, wake_at) &&
+		    s->keeper != p->id)
+			keeper_look(s);
 		sched_requeue(s, sv, front);
 		pthread_cond_broadcast(&s->desched);
-		if (sv->state == VS_BLOCKED && wake_at != TIMER_NONE) {
-			pthread_mutex_unlock(&s->lock);
-			timer_set(s->timers, v, wake_at);
-			pthread_mutex_lock(&s->lock);
-		}
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;

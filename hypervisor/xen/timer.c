@@ -225,18 +225,22 @@ timerq_free(struct timerq *q)
 	free(q);
 }
 
-void
-timer_set(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
+/*
+ * Arm v; 1 when its deadline became the earliest one and the queue is
+ * delegated, with the delegates' notify in *fn and *arg.
+ */
+static int
+arm(struct timerq *q, struct dom_vcpu *v, uint64_t deadline,
+    void (**fn)(void *), void **arg)
 {
-	void		(*notify)(void *) = NULL;
-	void		 *arg = NULL;
-	uint64_t	  root;
+	uint64_t	root;
+	int		moved = 0;
 
-	if (deadline == TIMER_NONE) {
-		timer_cancel(q, v);
-		return;
-	}
 	pthread_mutex_lock(&q->lock);
+	if (v->timer_retired) {
+		pthread_mutex_unlock(&q->lock);
+		return 0;
+	}
 	root = q->n == 0 ? TIMER_NONE : q->heap[0]->timer_at;
 	if (v->timer_slot == 0) {
 		if (q->n == q->cap) {
@@ -252,21 +256,50 @@ timer_set(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
 	heap_up(q, v->timer_slot - 1);
 	if (q->heap[0] == v && deadline < root) {
 		if (q->delegated) {
-			notify = q->notify;
-			arg = q->notify_arg;
+			moved = 1;
+			*fn = q->notify;
+			*arg = q->notify_arg;
 		} else
 			pthread_cond_signal(&q->cv);
 	}
 	pthread_mutex_unlock(&q->lock);
-	/* Unlocked: the notified take their own locks before the queue's. */
-	if (notify != NULL)
-		notify(arg);
+	return moved;
 }
 
 void
-timer_cancel(struct timerq *q, struct dom_vcpu *v)
+timer_set(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
+{
+	void	(*fn)(void *);
+	void	 *arg;
+
+	if (deadline == TIMER_NONE) {
+		timer_cancel(q, v);
+		return;
+	}
+	/* Unlocked: the notified take their own locks, outside the queue's. */
+	if (arm(q, v, deadline, &fn, &arg))
+		fn(arg);
+}
+
+int
+timer_set_quiet(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
+{
+	void	(*fn)(void *);
+	void	 *arg;
+
+	if (deadline == TIMER_NONE) {
+		timer_cancel(q, v);
+		return 0;
+	}
+	return arm(q, v, deadline, &fn, &arg);
+}
+
+static void
+cancel(struct timerq *q, struct dom_vcpu *v, int retire)
 {
 	pthread_mutex_lock(&q->lock);
+	if (retire)
+		v->timer_retired = 1;
 	/* A fire callback running now may arm it again: remove it again. */
 	for (;;) {
 		if (v->timer_slot != 0)
@@ -276,6 +309,18 @@ timer_cancel(struct timerq *q, struct dom_vcpu *v)
 		pthread_cond_wait(&q->done, &q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
+}
+
+void
+timer_cancel(struct timerq *q, struct dom_vcpu *v)
+{
+	cancel(q, v, 0);
+}
+
+void
+timer_retire(struct timerq *q, struct dom_vcpu *v)
+{
+	cancel(q, v, 1);
 }
 
 unsigned

@@ -32,8 +32,20 @@ unsigned timerq_fire_due(struct timerq *, uint64_t now);
 
 /* Arm v's timer at 'deadline' (CLOCK_MONOTONIC ns), replacing any. */
 void	 timer_set(struct timerq *, struct dom_vcpu *, uint64_t deadline);
+/*
+ * As timer_set, but notifies nobody: 1 when v's deadline became the
+ * earliest and the queue is delegated, so the caller tells the delegates
+ * itself (the scheduler does, under its own lock, which notify takes).
+ */
+int	 timer_set_quiet(struct timerq *, struct dom_vcpu *, uint64_t deadline);
 /* Disarm; on return fire(v) is not running and will not run. */
 void	 timer_cancel(struct timerq *, struct dom_vcpu *);
+/*
+ * Disarm for good (its domain is being destroyed): as timer_cancel, and
+ * every later timer_set(v) is ignored, so a scheduler worker or a fire
+ * callback that still holds v cannot arm it after its memory is freed.
+ */
+void	 timer_retire(struct timerq *, struct dom_vcpu *);
 unsigned timerq_count(struct timerq *);
 
 uint64_t now_ns(void);			/* CLOCK_MONOTONIC */
