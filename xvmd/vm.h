@@ -27,6 +27,7 @@ struct vm {
 	char		*note;		/* owned: why it last stopped, or NULL */
 	int		 handled;	/* its shutdown has been acted on */
 	struct save_op	*save;		/* xm save in progress (save.c) */
+	struct dmproc	*dm;		/* its device model (dmproc.c) */
 };
 TAILQ_HEAD(vmq, vm);
 

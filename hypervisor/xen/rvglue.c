@@ -190,6 +190,7 @@ rv_domain_init(struct domain *d, char **cause)
 	mc.nvcpus = d->max_vcpus;
 	mc.firmware = 1;
 	mc.name = name;
+	mc.cpu_engine = d->cpu_jit ? CPU_ENGINE_JIT : CPU_ENGINE_INTERP;
 	r = xcalloc(1, sizeof(*r));
 	r->d = d;
 	if ((r->m = machine_new(&mc, cause)) == NULL) {
@@ -465,6 +466,12 @@ rv_clock_set(struct domain *d, uint64_t guest_ns)
 	machine_clock_set_ns(rv_machine(d), guest_ns);
 }
 
+static struct vmmio *
+rv_virtio(struct domain *d)
+{
+	return machine_virtio(rv_machine(d));
+}
+
 static void *
 rv_ram_view(struct domain *d)
 {
@@ -498,5 +505,6 @@ const struct machine_ops rv_machine_ops = {
 	.clock_to_host = rv_clock_to_host,
 	.clock_run = rv_clock_run,
 	.clock_set = rv_clock_set,
+	.virtio = rv_virtio,
 	.vops = &rv_vops,
 };

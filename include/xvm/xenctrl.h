@@ -79,8 +79,10 @@ struct xen_domctl_createdomain {
 	xen_domain_handle_t	handle;
 	uint32_t		max_vcpus;
 	uint64_t		max_mem_kb;	/* RAM at 0x80000000 */
-	uint32_t		flags;		/* must be 0 */
+	uint32_t		flags;		/* 0 or XEN_DOMCTL_CDF_xvm_jit */
 };
+/* xVM's own flag: run the domain's vCPUs on the translator (--cpu jit). */
+#define XEN_DOMCTL_CDF_xvm_jit	(1u << 31)
 
 /* loggers are accepted for Xen compatibility and must be NULL. */
 xc_interface *xc_interface_open(void *logger, void *dombuild_logger,

@@ -3,6 +3,10 @@
 # store, consoled, xvmd) in a private root, with the mini-OS as the guest:
 # create, list, console, pause/unpause, destroy, on_crash actions and
 # xend's restart refusal, managed domains, kill -9 of xvmd.
+# In a network namespace of its own: the vifs of dev1 get taps and a bridge.
+if [[ -z ${XVM_IN_NETNS:-} ]]; then
+	exec env XVM_IN_NETNS=1 unshare -n "$0" "$@"
+fi
 . "$(dirname "$0")/../lib.sh"
 
 XM=$XVM_BUILD/tools/xm/xm
@@ -160,7 +164,9 @@ check "control/shutdown was written" [ "$(xenstore-read "/local/domain/$(domid d
 check "xm destroy deaf1: gone" [ "$(state deaf1)" = gone ]
 
 # Devices: xend's frontend and backend entries, and the device event log.
-cfg dev1 "disk = ['file:$T_ROOT/d.img,xvda,w', 'phy:/dev/sr0,hdc:cdrom,r']" \
+# The images must exist now that xvm-dm serves them (tests/integration/dm).
+truncate -s 1M "$T_ROOT/d.img" "$T_ROOT/cd.iso"
+cfg dev1 "disk = ['file:$T_ROOT/d.img,xvda,w', 'file:$T_ROOT/cd.iso,hdc:cdrom,r']" \
     "vif = ['mac=00:16:3e:01:02:03,bridge=xenbr0', '']"
 "$XM" create "$T_ROOT/dev1.cfg" >/dev/null
 id=$(domid dev1)
@@ -171,7 +177,7 @@ check "vbd 51712: backend params, mode, type" [ "$(xenstore-read $be/vbd/$id/517
 check "vbd 5632 (hdc) is a read-only cdrom" [ "$(xenstore-read $be/vbd/$id/5632/device-type) $(xenstore-read $be/vbd/$id/5632/mode)" = "cdrom r" ]
 check "vif 0: the config's MAC, both ends" [ "$(xenstore-read $fe/vif/0/mac) $(xenstore-read $be/vif/$id/0/mac) $(xenstore-read $be/vif/$id/0/bridge)" = "00:16:3e:01:02:03 00:16:3e:01:02:03 xenbr0" ]
 check "vif 1: a Xen MAC" grep -q '^00:16:3e:' <(xenstore-read $fe/vif/1/mac)
-check "states Initialising; the backend names its frontend" [ "$(xenstore-read $fe/vif/0/state) $(xenstore-read $be/vif/$id/0/state) $(xenstore-read $be/vif/$id/0/frontend-id)" = "1 1 $id" ]
+check "frontend Initialising, backend InitWait (xvm-dm serves it); the backend names its frontend" [ "$(xenstore-read $fe/vif/0/state) $(xenstore-read $be/vif/$id/0/state) $(xenstore-read $be/vif/$id/0/frontend-id)" = "1 2 $id" ]
 check "frontend perms n$id,r0" bash -c "xenstore-ls -p /local/domain/$id/device/vif | grep -q '^0 = \"\" .*(n$id,r0)'"
 log=$T_ROOT/var/log/xvm/xpvd-event.log
 check "event log: four adds" [ "$(grep -c " add: dev1 " "$log")" = 4 ]
