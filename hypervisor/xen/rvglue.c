@@ -148,6 +148,15 @@ rv_hcall(void *arg, struct vcpu *hart)
 	for (i = 0; i < 6; i++)
 		a[i] = cpu_get_reg(hart, 10 + i);
 	stop = hypercall(v, &rv_env, cpu_get_reg(hart, 16), a, &ret);
+	if (stop == VCPU_STOP_CONTINUE) {
+		/* The same ecall again (4 bytes: no compressed form) with
+		 * the arguments that resume it, once others had a turn. */
+		for (i = 0; i < 6; i++)
+			cpu_set_reg(hart, 10 + i, a[i]);
+		cpu_set_pc(hart, cpu_get_pc(hart) - 4);
+		v->hc_stop = stop;
+		return 1;
+	}
 	cpu_set_reg(hart, 10, (uint64_t)ret);
 	if (stop == VCPU_STOP_BUDGET)
 		return 0;

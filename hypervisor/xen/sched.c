@@ -442,6 +442,7 @@ pcpu_main(void *arg)
 				sv->slice_left = 0;
 			break;
 		case VCPU_STOP_YIELD:
+		case VCPU_STOP_CONTINUE:
 			sched_set_state(sv, VS_READY);
 			sv->slice_left = 0;
 			break;
