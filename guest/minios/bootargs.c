@@ -90,6 +90,10 @@ word(struct bootargs *ba, const char *w, size_t n, char *err, size_t errlen)
 		ba->dirty_check = 1;
 		return 0;
 	}
+	if (eq == NULL && n == 8 && memcmp(w, "periodic", 8) == 0) {
+		ba->periodic = 1;
+		return 0;
+	}
 	if (eq == NULL && n == 8 && memcmp(w, "locktest", 8) == 0) {
 		ba->locktest = 1;
 		return 0;
