@@ -308,9 +308,16 @@ chan_connect(const char *host, uint16_t port, const struct chan_tls *tls,
 		if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl),
 		    host) != 1)
 			goto bad;
-	} else if (SSL_set1_host(c->ssl, host) != 1 ||
-	    SSL_set_tlsext_host_name(c->ssl, host) != 1)
-		goto bad;
+	} else {
+		/* SSL_set_tlsext_host_name() casts away const (clang's
+		 * -Wcast-qual): hand it a copy. */
+		char sni[256];
+
+		snprintf(sni, sizeof(sni), "%s", host);
+		if (SSL_set1_host(c->ssl, host) != 1 ||
+		    SSL_set_tlsext_host_name(c->ssl, sni) != 1)
+			goto bad;
+	}
 	ERR_clear_error();
 	if (SSL_connect(c->ssl) != 1) {
 		if ((v = SSL_get_verify_result(c->ssl)) != X509_V_OK) {
