@@ -11,6 +11,8 @@
  * offers VIRTIO_BLK_F_RO and answers IOERR to anything that writes
  * (5.2.6.3).  Requests are checked against the capacity and the sector
  * size before any I/O; a request the spec does not describe gets UNSUPP.
+ * An xvm-cow(5) overlay (xvmd passes its backing image as a second
+ * descriptor) is served through cow.c with the same semantics.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +27,9 @@
 #include <xvm/virtio.h>
 #include <xvm/virtio_blk.h>
 
+#include "dm/cow.h"
 #include "dm/dm.h"
+#include "lib/cowimg.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
@@ -36,6 +40,7 @@
 
 struct blk {
 	int			 fd;
+	struct cow		*cow;		/* an overlay, or NULL */
 	int			 ro;
 	uint64_t		 sectors;
 	char			 serial[VIRTIO_BLK_ID_BYTES];
@@ -43,14 +48,17 @@ struct blk {
 	struct iovec		 data[VIRTQ_MAX_IOV];	/* its data part */
 };
 
+static int	blk_create_cow(struct dm_dev *, const struct dm_plug *,
+		    char **);
+static int	blk_setup(struct dm_dev *, const struct dm_plug *,
+		    struct blk *, uint64_t);
+
 static int
 blk_create(struct dm_dev *dev, const struct dm_plug *p, char **cause)
 {
-	struct virtio_blk_config	 cfg;
-	struct blk			*b;
-	struct stat			 st;
-	const char			*mode, *serial;
-	uint64_t			 bytes;
+	struct blk	*b;
+	struct stat	 st;
+	uint64_t	 bytes;
 
 	if (p->fd < 0) {
 		xasprintf(cause, "a disk needs its image");
@@ -58,6 +66,12 @@ blk_create(struct dm_dev *dev, const struct dm_plug *p, char **cause)
 	}
 	if (fstat(p->fd, &st) == -1) {
 		xasprintf(cause, "disk image: %s", strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && p->backing_fd >= 0)
+		return blk_create_cow(dev, p, cause);
+	if (S_ISREG(st.st_mode) && cow_probe(p->fd) == 1) {
+		xasprintf(cause, "an xvm-cow overlay needs its backing image");
 		return -1;
 	}
 	if (S_ISREG(st.st_mode))
@@ -71,8 +85,37 @@ blk_create(struct dm_dev *dev, const struct dm_plug *p, char **cause)
 		xasprintf(cause, "a disk is a regular file or a block device");
 		return -1;
 	}
+	if (p->backing_fd >= 0) {
+		xasprintf(cause, "only an xvm-cow overlay has a backing image");
+		return -1;
+	}
 	b = xcalloc(1, sizeof(*b));
 	b->fd = p->fd;
+	return blk_setup(dev, p, b, bytes);
+}
+
+static int
+blk_create_cow(struct dm_dev *dev, const struct dm_plug *p, char **cause)
+{
+	struct blk	*b = xcalloc(1, sizeof(*b));
+	uint64_t	 bytes;
+
+	if ((b->cow = cow_open(p->fd, p->backing_fd, &bytes, cause)) == NULL) {
+		free(b);
+		return -1;
+	}
+	b->fd = -1;
+	return blk_setup(dev, p, b, bytes);
+}
+
+/* Features and config space of a disk of 'bytes'. */
+static int
+blk_setup(struct dm_dev *dev, const struct dm_plug *p, struct blk *b,
+    uint64_t bytes)
+{
+	struct virtio_blk_config	 cfg;
+	const char			*mode, *serial;
+
 	mode = json_get_str(p->req, "mode");
 	b->ro = mode == NULL || strcmp(mode, "r") == 0;
 	b->sectors = bytes / VIRTIO_BLK_SECTOR_SIZE;
@@ -109,7 +152,10 @@ blk_destroy(struct dm_dev *dev)
 {
 	struct blk	*b = dev->priv;
 
-	close(b->fd);
+	if (b->cow != NULL)
+		cow_close(b->cow);
+	else
+		close(b->fd);
 	free(b);
 }
 
@@ -121,33 +167,13 @@ in_range(const struct blk *b, uint64_t sector, uint64_t bytes)
 	    bytes / VIRTIO_BLK_SECTOR_SIZE <= b->sectors - sector;
 }
 
-/* Whole transfer with preadv/pwritev, short counts retried. */
+/* Whole transfer to or from the image (iov consumed). */
 static int
 rw(struct blk *b, int write, struct iovec *iov, unsigned n, off_t off)
 {
-	ssize_t	 r;
-	size_t	 left = iov_size(iov, n);
-
-	while (left > 0) {
-		r = write ? pwritev(b->fd, iov, (int)n, off) :
-		    preadv(b->fd, iov, (int)n, off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		left -= (size_t)r;
-		off += r;
-		while (n > 0 && (size_t)r >= iov->iov_len) {
-			r -= (ssize_t)iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (uint8_t *)iov->iov_base + r;
-			iov->iov_len -= (size_t)r;
-		}
-	}
-	return 0;
+	if (b->cow != NULL)
+		return cow_rw(b->cow, write, iov, n, (uint64_t)off);
+	return dm_fd_rw(b->fd, write, iov, n, (uint64_t)off);
 }
 
 static int
@@ -157,6 +183,8 @@ zero_range(struct blk *b, uint64_t off, uint64_t len, int unmap)
 	uint64_t		done;
 	size_t			n;
 
+	if (b->cow != NULL)
+		return cow_zero(b->cow, off, len);
 	if (fallocate(b->fd, (unmap ? FALLOC_FL_PUNCH_HOLE :
 	    FALLOC_FL_ZERO_RANGE) | FALLOC_FL_KEEP_SIZE, (off_t)off,
 	    (off_t)len) == 0)
@@ -250,7 +278,8 @@ serve(struct dm_dev *dev, struct virtq_req *r)
 		len = 0;
 		break;
 	case VIRTIO_BLK_T_FLUSH:
-		if (!b->ro && fdatasync(b->fd) == -1)
+		if (!b->ro && (b->cow != NULL ? cow_flush(b->cow) :
+		    fdatasync(b->fd)) == -1)
 			status = VIRTIO_BLK_S_IOERR;
 		dev->stats.flushes++;
 		break;

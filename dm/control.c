@@ -38,6 +38,7 @@ struct dm_ctl {
 	int		 fd;
 	struct event	*ev;
 	char		*buf;
+	int		 backing_fd;	/* a plug's second descriptor, or -1 */
 };
 
 typedef int (*ctl_fn)(struct dm *, yajl_val, int fd, struct json_w *,
@@ -62,9 +63,14 @@ op_plug(struct dm *dm, yajl_val req, int fd, struct json_w *w, char **cause)
 		xasprintf(cause, "plug: a kind is needed");
 		return -1;
 	}
+	if (dm->ctl->backing_fd != -1 && strcmp(p.kind, "vbd") != 0) {
+		xasprintf(cause, "plug: only a disk takes a second descriptor");
+		return -1;
+	}
 	(void)json_get_bool(req, "resume", &resume);
 	p.slot = (unsigned)slot;
 	p.fd = fd;
+	p.backing_fd = dm->ctl->backing_fd;
 	p.req = req;
 	p.resume = resume;
 	return dm_dev_plug(dm, &p, cause);
@@ -159,7 +165,7 @@ handle(struct dm_ctl *c, const char *msg, size_t len, int fd)
 	json_w_kbool(w, "ok", 1);
 	rc = ops[i].fn(c->dm, req, used ? fd : -1, w, &cause);
 	if (rc == -1)
-		used = 0;	/* a failed plug leaves the fd to us */
+		used = 0;	/* a failed plug leaves the fds to us */
 reply:
 	if (rc == -1) {
 		json_w_free(w);
@@ -177,6 +183,9 @@ reply:
 	json_free(req);
 	if (fd != -1 && !used)
 		close(fd);
+	if (c->backing_fd != -1 && !used)
+		close(c->backing_fd);
+	c->backing_fd = -1;
 }
 
 static void
@@ -198,8 +207,9 @@ ctl_read(evutil_socket_t s, short what, void *arg)
 		event_base_loopexit(c->dm->base, NULL);
 		return;
 	}
-	for (i = 1; i < nfds; i++)
+	for (i = 2; i < nfds; i++)
 		close(fds[i]);
+	c->backing_fd = nfds > 1 ? fds[1] : -1;
 	handle(c, c->buf, (size_t)n, nfds > 0 ? fds[0] : -1);
 }
 
@@ -210,6 +220,7 @@ dm_ctl_new(struct dm *dm, int fd)
 
 	c->dm = dm;
 	c->fd = fd;
+	c->backing_fd = -1;
 	c->buf = xmalloc(CTL_MSG_MAX);
 	if (fd_set_nonblock(fd) == -1)
 		fatal("control descriptor %d", fd);

@@ -21,12 +21,13 @@ struct event_base;
 /*
  * What xvmd asks for (control.c decodes it): a device of one kind in a
  * slot, with the descriptor xvmd opened for it (disk image, tap, pty) or
- * -1.  The JSON request stays available for kind-specific keys.
+ * -1, and for an xvm-cow overlay a second one, its backing image.  The JSON request stays available for kind-specific keys.
  */
 struct dm_plug {
 	unsigned	 slot;
 	const char	*kind;		/* "vbd", "vif", "console", "rng" */
 	int		 fd;		/* taken over by create() on success */
+	int		 backing_fd;	/* vbd: an overlay's backing image, or -1 */
 	yajl_val	 req;		/* the whole request (borrowed) */
 	int		 resume;	/* carry on from the transport's state */
 };

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@
 #include <xvm/privcmd.h>
 #include <xvm/xenstore.h>
 
+#include "lib/cowimg.h"
+#include "lib/file.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/paths.h"
@@ -48,6 +51,7 @@
 
 struct dm_slot {
 	int		 fd;		/* until passed to the model */
+	int		 backing_fd;	/* an overlay's backing image, or -1 */
 	const char	*kind;		/* "vbd", "vif" */
 	int64_t		 devid;
 	const char	*spec;		/* for messages: target, or tap name */
@@ -55,6 +59,9 @@ struct dm_slot {
 	int		 disk;		/* dev, ino say which image */
 	dev_t		 dev;
 	ino_t		 ino;
+	dev_t		 bdev;		/* the backing image, if backing_fd */
+	ino_t		 bino;
+	int		 backed;
 	char		 tap[16];	/* vif: vifD.N or the vifname */
 	const char	*bridge;
 	char		 mac[18];
@@ -83,7 +90,14 @@ dmproc_path(void)
 static int
 clash(const struct dm_slot *o, const struct dm_slot *s)
 {
-	return o != s && o->disk && o->dev == s->dev && o->ino == s->ino &&
+	if (o == s || !o->disk)
+		return 0;
+	/* An overlay's backing image is read by it: nobody may write it. */
+	if ((o->backed && o->bdev == s->dev && o->bino == s->ino &&
+	    s->writable) || (s->backed && s->bdev == o->dev &&
+	    s->bino == o->ino && o->writable))
+		return 1;
+	return o->dev == s->dev && o->ino == s->ino &&
 	    (o->writable || s->writable) && !(o->shared && s->shared);
 }
 
@@ -113,11 +127,60 @@ close_slots(struct dmproc *dp)
 {
 	unsigned	i;
 
-	for (i = 0; i < dp->n; i++)
+	for (i = 0; i < dp->n; i++) {
 		if (dp->slot[i].fd != -1) {
 			close(dp->slot[i].fd);
 			dp->slot[i].fd = -1;
 		}
+		if (dp->slot[i].backing_fd != -1) {
+			close(dp->slot[i].backing_fd);
+			dp->slot[i].backing_fd = -1;
+		}
+	}
+}
+
+/*
+ * An xvm-cow(5) overlay's backing image, opened read-only beside it (the
+ * model gets both); nothing for a raw image.  0, or -1 with *cause.
+ */
+static int
+open_backing(const struct vm *vm, const struct disk_spec *d,
+    const char *path, struct dm_slot *s, char **cause)
+{
+	struct cow_hdr	 h;
+	struct stat	 st;
+	char		 bpath[PATH_MAX], *why = NULL;
+	int		 rc;
+
+	if ((rc = cow_probe(s->fd)) != 1) {
+		if (rc == -1)
+			xasprintf(cause, "cannot start %s: disk %s (%s): %s",
+			    vm->name, d->vdev, path, strerror(errno));
+		return rc;
+	}
+	if (cow_read_header(s->fd, &h, &why) == -1) {
+		xasprintf(cause, "cannot start %s: disk %s (%s): %s", vm->name,
+		    d->vdev, path, why);
+		free(why);
+		return -1;
+	}
+	cow_backing_path(path, &h, bpath, sizeof(bpath));
+	if ((s->backing_fd = file_open_kind(bpath, O_RDONLY,
+	    FILE_KIND_REGULAR, "its backing image", &why)) == -1) {
+		xasprintf(cause, "cannot start %s: disk %s (%s): %s", vm->name,
+		    d->vdev, path, why);
+		free(why);
+		return -1;
+	}
+	if (fstat(s->backing_fd, &st) == -1) {
+		xasprintf(cause, "cannot start %s: disk %s (%s): its backing "
+		    "image: %s", vm->name, d->vdev, path, strerror(errno));
+		return -1;
+	}
+	s->backed = 1;
+	s->bdev = st.st_dev;
+	s->bino = st.st_ino;
+	return 0;
 }
 
 /* Open disk i of the config into s; -1 with *cause. */
@@ -133,6 +196,7 @@ open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
 	else
 		snprintf(path, sizeof(path), "%s", d->target);
 	s->kind = "vbd";
+	s->backing_fd = -1;
 	s->devid = vdev_number(d->vdev);
 	s->spec = d->target;
 	s->writable = d->writable;
@@ -156,6 +220,11 @@ open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
 	s->disk = 1;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
+	if (S_ISREG(st.st_mode) && open_backing(vm, d, path, s, cause) == -1) {
+		close(s->fd);
+		s->fd = -1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -167,6 +236,7 @@ prepare_vif(const struct vm *vm, size_t i, struct dm_slot *s)
 	uint8_t			 m[6];
 
 	s->fd = -1;
+	s->backing_fd = -1;
 	s->kind = "vif";
 	s->devid = (int64_t)i;
 	s->bridge = v->bridge[0] ? v->bridge : NETIF_DEFAULT_BRIDGE;
@@ -340,10 +410,14 @@ model_read(evutil_socket_t s, short what, void *arg)
 	free(buf);
 }
 
-/* A request and its reply (skipping events); 0, or -1 with *cause. */
+/*
+ * A request with up to two descriptors (-1: none) and its reply
+ * (skipping events); 0, or -1 with *cause.
+ */
 static int
-call(struct dmproc *dp, const char *req, int fd, char **cause)
+call(struct dmproc *dp, const char *req, int fd, int fd2, char **cause)
 {
+	int		 fds[2] = { fd, fd2 };
 	struct pollfd	 pfd = { dp->fd, POLLIN, 0 };
 	char		*buf = xmalloc(DM_MSG_MAX);
 	yajl_val	 msg = NULL;
@@ -352,8 +426,8 @@ call(struct dmproc *dp, const char *req, int fd, char **cause)
 	ssize_t		 n;
 	int		 ok = 0, rc = -1;
 
-	if (sock_send_fds(dp->fd, req, strlen(req), fd == -1 ? NULL : &fd,
-	    fd == -1 ? 0 : 1) == -1) {
+	if (sock_send_fds(dp->fd, req, strlen(req), fd == -1 ? NULL : fds,
+	    fd == -1 ? 0 : fd2 == -1 ? 1 : 2) == -1) {
 		xasprintf(cause, "device model: %s", strerror(errno));
 		goto out;
 	}
@@ -456,9 +530,12 @@ dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 		    "\"kind\":\"%s\",\"devid\":%" PRId64 ",\"mode\":\"%s\","
 		    "\"mac\":\"%s\"}", i, s->kind, s->devid,
 		    s->writable ? "w" : "r", s->mac);
-		rc = call(dp, req, s->fd, &why);
+		rc = call(dp, req, s->fd, s->backing_fd, &why);
 		close(s->fd);
 		s->fd = -1;
+		if (s->backing_fd != -1)
+			close(s->backing_fd);
+		s->backing_fd = -1;
 		if (rc == -1) {
 			xasprintf(cause, "cannot start %s: %s %" PRId64
 			    " (%s): %s", vm->name, dp->slot[i].kind,

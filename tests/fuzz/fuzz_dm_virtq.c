@@ -4,7 +4,9 @@
  * size, features, where the three areas are), then the RAM's bytes.  A
  * virtio-blk device over a 1 MiB memfd serves the queue as the guest
  * kicked it, three times (the avail index may run on), and every request
- * virtq_pop hands out is checked to lie inside RAM.  A hostile guest --
+ * virtq_pop hands out is checked to lie inside RAM.  With header feature
+ * bit 2 the disk is an xvm-cow overlay (dm/cow.c) over a 1 MiB backing
+ * image: copy-on-write, reads through, zeroes and discards by cluster.  A hostile guest --
  * loops, indexes out of range, buffers outside RAM, huge lengths, nested
  * indirect tables -- must only break its own queue.
  */
@@ -18,6 +20,7 @@
 #include <xvm/virtio.h>
 
 #include "dm/dm.h"
+#include "lib/cowimg.h"
 #include "lib/json.h"
 #include "lib/log.h"
 
@@ -27,12 +30,41 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 struct hdr {
 	uint8_t		log2num;	/* queue size 2^(x % 9) */
-	uint8_t		features;	/* bit 0 EVENT_IDX, bit 1 INDIRECT */
+	uint8_t		features;	/* bit 0 EVENT_IDX, bit 1 INDIRECT,
+					   bit 2 the disk is an overlay */
 	uint16_t	desc, avail, used;	/* offsets into RAM, x 16 */
 	uint16_t	pad;
 };
 
 static uint8_t	*ram;
+
+/* A 1 MiB disk: raw, or an overlay of a 1 MiB image (p->backing_fd). */
+static void
+disk(struct dm_plug *p, int overlay)
+{
+	static uint8_t	 hb[COW_HDR_SIZE];
+	struct cow_hdr	 h;
+	char		*cause = NULL;
+
+	p->backing_fd = -1;
+	if ((p->fd = memfd_create("disk", MFD_CLOEXEC)) == -1)
+		abort();
+	if (!overlay) {
+		if (ftruncate(p->fd, 1 << 20) == -1)
+			abort();
+		return;
+	}
+	if ((p->backing_fd = memfd_create("backing", MFD_CLOEXEC)) == -1 ||
+	    ftruncate(p->backing_fd, 1 << 20) == -1 ||
+	    pwrite(p->backing_fd, "backing", 7, 70000) != 7 ||
+	    cow_layout(&h, 1 << 20, COW_CLUSTER_SHIFT, "backing", &cause) ==
+	    -1)
+		abort();
+	cow_encode(&h, hb);
+	if (pwrite(p->fd, hb, sizeof(hb), 0) != (ssize_t)sizeof(hb) ||
+	    ftruncate(p->fd, (off_t)(h.data_off + h.size)) == -1)
+		abort();
+}
 
 /* Every buffer of every request the pop hands out lies inside RAM. */
 static void
@@ -108,9 +140,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dev.ops = &dm_blk_ops;
 	p.kind = "vbd";
 	p.req = req;
-	if ((p.fd = memfd_create("disk", MFD_CLOEXEC)) == -1 ||
-	    ftruncate(p.fd, 1 << 20) == -1)
-		abort();
+	disk(&p, h.features & 4);
 	if (dm_blk_ops.create(&dev, &p, &cause) == -1)
 		abort();
 	dev.driver_features = dev.features;

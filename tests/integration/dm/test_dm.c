@@ -4,7 +4,9 @@
  * socket, disk images passed as descriptors), the PV guest pv-virtio.elf
  * as the driver.  A writable disk: the guest reads what dom0 put in
  * sector 0, writes sector 1 and flushes, and the image file has it.  A
- * read-only disk refuses the write.  An entropy device fills buffers.
+ * read-only disk refuses the write.  An xvm-cow overlay reads through to
+ * its backing image and takes the guest's write into itself, leaving the
+ * backing image as it was.  An entropy device fills buffers.
  * kill -9 of one domain's model leaves another domain's devices serving.
  * Bad control requests get one-line errors.
  *
@@ -31,6 +33,7 @@
 #include <xvm/xc_virtio.h>
 
 #include "hvtest.h"
+#include "lib/cowimg.h"
 #include "lib/sock.h"
 
 static const char	*bin, *dmbin, *elf;
@@ -108,16 +111,17 @@ model_start(struct model *m, uint32_t domid)
 	m->fd = sv[0];
 }
 
-/* Send a request (with fd, or -1); the reply, skipping events. */
+/* Send a request (with fd and fd2, or -1); the reply, skipping events. */
 static char *
-model_call(struct model *m, const char *req, int fd)
+model_call2(struct model *m, const char *req, int fd, int fd2)
 {
 	static char	buf[65536];
 	struct pollfd	pfd = { m->fd, POLLIN, 0 };
+	int		fds[2] = { fd, fd2 };
 	ssize_t		n;
 
 	assert_true(sock_send_fds(m->fd, req, strlen(req), fd == -1 ? NULL :
-	    &fd, fd == -1 ? 0 : 1) > 0);
+	    fds, fd == -1 ? 0 : fd2 == -1 ? 1 : 2) > 0);
 	for (;;) {
 		assert_int_equal(poll(&pfd, 1, 30000), 1);
 		n = recv(m->fd, buf, sizeof(buf) - 1, 0);
@@ -126,6 +130,12 @@ model_call(struct model *m, const char *req, int fd)
 		if (strstr(buf, "\"event\"") == NULL)
 			return buf;
 	}
+}
+
+static char *
+model_call(struct model *m, const char *req, int fd)
+{
+	return model_call2(m, req, fd, -1);
 }
 
 static void
@@ -207,6 +217,61 @@ test_disk(void **state)
 	model_stop(&m, 0);
 	xc_domain_destroy(xch, domid);
 	free(path);
+}
+
+/* An overlay over an image: reads come through, the write stays on top. */
+static void
+test_overlay(void **state)
+{
+	struct model	 m;
+	struct cow_hdr	 h;
+	char		*base = image("hello from a backing image"), *ov, got[64];
+	char		*cause = NULL;
+	uint8_t		 map;
+	uint32_t	 domid = domain(2);
+	int		 fd, bfd;
+
+	(void)state;
+	assert_true(asprintf(&ov, "%s.cow", base) > 0);
+	assert_int_equal(cow_create(ov, strrchr(base, '/') + 1, &cause), 0);
+	model_start(&m, domid);
+	fd = open(ov, O_RDWR);
+	bfd = open(base, O_RDONLY);
+	assert_true(fd != -1 && bfd != -1);
+	/* A model refuses an overlay without its backing image. */
+	assert_non_null(strstr(model_call(&m, "{\"op\":\"plug\",\"slot\":2,"
+	    "\"kind\":\"vbd\",\"devid\":51712,\"mode\":\"w\"}", fd),
+	    "needs its backing image"));
+	assert_string_equal(model_call2(&m, "{\"op\":\"plug\",\"slot\":2,"
+	    "\"kind\":\"vbd\",\"devid\":51712,\"mode\":\"w\"}", fd, bfd),
+	    "{\"ok\":true}");
+	close(fd);
+	close(bfd);
+	assert_int_equal(xc_domain_unpause(xch, domid), 0);
+	assert_true(says("virtio-blk: read hello from a backing image"));
+	assert_true(says("virtio-blk: wrote"));
+	assert_non_null(strstr(model_call(&m, "{\"op\":\"stats\"}", -1),
+	    "\"flushes\":1"));
+	/* The backing image is untouched; the overlay has cluster 0, marked. */
+	fd = open(base, O_RDONLY);
+	assert_int_equal(pread(fd, got, sizeof(got), 512), sizeof(got));
+	close(fd);
+	assert_int_equal(got[0], 0);
+	fd = open(ov, O_RDONLY);
+	assert_int_equal(cow_read_header(fd, &h, &cause), 0);
+	assert_int_equal(pread(fd, &map, 1, (off_t)h.map_off), 1);
+	assert_int_equal(map & 1, 1);
+	assert_int_equal(pread(fd, got, sizeof(got), (off_t)h.data_off + 512),
+	    sizeof(got));
+	assert_string_equal(got, "written by the guest");
+	assert_int_equal(pread(fd, got, sizeof(got), (off_t)h.data_off),
+	    sizeof(got));
+	assert_string_equal(got, "hello from a backing image");
+	close(fd);
+	model_stop(&m, 0);
+	xc_domain_destroy(xch, domid);
+	free(base);
+	free(ov);
 }
 
 static void
@@ -305,6 +370,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_disk),
 		cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_overlay),
 		cmocka_unit_test(test_kill),
 		cmocka_unit_test(test_bad_requests),
 	};
