@@ -12,9 +12,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -225,4 +227,101 @@ cow_create(const char *path, const char *backing, char **cause)
 	}
 	close(fd);
 	return 0;
+}
+
+/* Copy what is data of [0, size) from in to out, holes staying holes. */
+static int
+sparse_copy(int in, int out, off_t size)
+{
+	off_t	 data, hole, at = 0;
+	loff_t	 ri, wo;
+	ssize_t	 n;
+
+	while (at < size) {
+		if ((data = lseek(in, at, SEEK_DATA)) == -1)
+			return errno == ENXIO ? ftruncate(out, size) : -1;
+		if ((hole = lseek(in, data, SEEK_HOLE)) == -1)
+			return -1;
+		ri = wo = data;
+		while (ri < hole) {
+			n = copy_file_range(in, &ri, out, &wo,
+			    (size_t)(hole - ri), 0);
+			if (n <= 0)
+				return -1;
+		}
+		at = hole;
+	}
+	return ftruncate(out, size);
+}
+
+/* dst an overlay copy of the overlay in (fd): same data, backing absolute. */
+static int
+copy_overlay(const char *src, int in, int out, char **cause)
+{
+	struct cow_hdr	 h;
+	struct stat	 st;
+	uint8_t		 b[COW_HDR_SIZE];
+	char		 rel[PATH_MAX], abs[PATH_MAX];
+
+	if (cow_read_header(in, &h, cause) == -1)
+		return -1;
+	cow_backing_path(src, &h, rel, sizeof(rel));
+	if (realpath(rel, abs) == NULL || strlen(abs) > COW_BACKING_MAX) {
+		xasprintf(cause, "backing image '%s': %s", rel,
+		    strerror(errno ? errno : ENAMETOOLONG));
+		return -1;
+	}
+	strlcpy(h.backing, abs, sizeof(h.backing));
+	cow_encode(&h, b);
+	if (fstat(in, &st) == -1 || sparse_copy(in, out, st.st_size) == -1 ||
+	    pwrite(out, b, sizeof(b), 0) != (ssize_t)sizeof(b) ||
+	    fsync(out) == -1) {
+		xasprintf(cause, "copying '%s': %s", src, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+cow_clone(const char *src, const char *dst, const char **how, char **cause)
+{
+	char	 abs[PATH_MAX];
+	int	 in, out, ov, rc = -1;
+
+	if ((in = file_open_kind(src, O_RDONLY, FILE_KIND_REGULAR, "image",
+	    cause)) == -1)
+		return -1;
+	if ((ov = cow_probe(in)) == -1) {
+		xasprintf(cause, "image '%s': %s", src, strerror(errno));
+		close(in);
+		return -1;
+	}
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) ==
+	    -1) {
+		xasprintf(cause, "clone '%s': %s", dst, strerror(errno));
+		close(in);
+		return -1;
+	}
+	if (ioctl(out, FICLONE, in) == 0 && fsync(out) == 0) {
+		*how = "reflink";
+		rc = 0;
+	} else if (ov == 1) {
+		*how = "overlay copy";
+		rc = copy_overlay(src, in, out, cause);
+	} else if (realpath(src, abs) == NULL) {
+		xasprintf(cause, "image '%s': %s", src, strerror(errno));
+	} else {
+		/* No shared blocks here: an overlay over src instead. */
+		close(out);
+		out = -1;
+		unlink(dst);
+		*how = "overlay";
+		rc = cow_create(dst, abs, cause);
+	}
+	if (out != -1)
+		close(out);
+	close(in);
+	if (rc == -1 && out != -1)
+		unlink(dst);
+	return rc;
 }

@@ -50,6 +50,16 @@ void	 cow_encode(const struct cow_hdr *, uint8_t *buf);
  */
 int	 cow_create(const char *path, const char *backing, char **cause);
 /*
+ * Make 'dst' (new, O_EXCL) a clone of the disk image 'src' that the
+ * guest may write without touching src: a reflink copy (FICLONE) where
+ * the filesystem shares blocks, else an xvm-cow overlay whose backing
+ * image is src (or, when src is itself an overlay, a sparse copy of it
+ * over the same backing image).  *how says which: "reflink", "overlay",
+ * "overlay copy".  0, or -1 with *cause and nothing left behind.
+ */
+int	 cow_clone(const char *src, const char *dst, const char **how,
+	    char **cause);
+/*
  * The backing image's path as opened from the overlay at 'overlay':
  * absolute as written, else relative to the overlay's directory.
  */

@@ -8,6 +8,7 @@
 #include "lib/paths.h"
 #include "tools/xm/xm.h"
 
+extern const struct cmd_entry cmd_clone_entry;
 extern const struct cmd_entry cmd_list_entry, cmd_create_entry,
     cmd_new_entry, cmd_delete_entry, cmd_start_entry, cmd_destroy_entry,
     cmd_shutdown_entry, cmd_reboot_entry, cmd_pause_entry,
@@ -21,6 +22,7 @@ extern const struct cmd_entry cmd_list_entry, cmd_create_entry,
 
 const struct cmd_entry *const xm_commands[] = {
 	&cmd_console_entry,
+	&cmd_clone_entry,
 	&cmd_create_entry,
 	&cmd_new_entry,
 	&cmd_delete_entry,
