@@ -73,6 +73,8 @@ struct gen {
 	unsigned	 n;		/* instructions before it in the block */
 	int		 chain;		/* direct exits may be chained */
 	int		 full;		/* out of fixups: end the block */
+	int8_t		 cache[33];	/* guest reg -> host reg, or -1 */
+	uint32_t	 written;	/* cached guest regs the block writes */
 	struct fix	 fix[MAX_FIX];	/* last: not cleared per block */
 };
 
@@ -115,21 +117,22 @@ cold_jmp(struct gen *g, uintptr_t target)
 	x_u32(&g->c, 0);
 }
 
-static void
-cold_jcc(struct gen *g, int cc, uintptr_t target)
+/* Guest register access: a cached host register, or v->x[] in memory. */
+static int
+cached(const struct xbuf *b, unsigned r)
 {
-	x_byte(&g->c, 0x0f);
-	x_byte(&g->c, 0x80 + (unsigned)cc);
-	add_fix(g, NULL, cold_pos(g), target);
-	x_u32(&g->c, 0);
+	return r < 32 && b->cache != NULL ? b->cache[r] : -1;
 }
 
-/* Guest register access. */
 static void
 ld(struct xbuf *b, int reg, unsigned r)
 {
+	int h = cached(b, r);
+
 	if (r == 0)
 		x_op_rr(b, XO_XOR, 0, reg, reg);
+	else if (h >= 0)
+		x_op_rr(b, XO_MOV, 1, reg, h);
 	else
 		x_op_mem(b, XO_MOV, 1, 0, reg, RBX, XNONE, OFF_X(r));
 }
@@ -137,13 +140,24 @@ ld(struct xbuf *b, int reg, unsigned r)
 static void
 ld32(struct xbuf *b, int reg, unsigned r)
 {
-	x_op_mem(b, XO_MOV, 0, 0, reg, RBX, XNONE, OFF_X(r));
+	int h = cached(b, r);
+
+	if (h >= 0)
+		x_op_rr(b, XO_MOV, 0, reg, h);
+	else
+		x_op_mem(b, XO_MOV, 0, 0, reg, RBX, XNONE, OFF_X(r));
 }
 
 static void
 st(struct xbuf *b, unsigned r, int reg)
 {
-	if (r != 0)
+	int h = cached(b, r);
+
+	if (r == 0)
+		return;
+	if (h >= 0)
+		x_op_rr(b, XO_MOV, 1, h, reg);
+	else
 		x_op_mem(b, XO_MOV_ST, 1, 0, reg, RBX, XNONE, OFF_X(r));
 }
 
@@ -151,7 +165,28 @@ st(struct xbuf *b, unsigned r, int reg)
 static void
 opm(struct xbuf *b, unsigned op, int w, int reg, unsigned r)
 {
-	x_op_mem(b, op, w, 0, reg, RBX, XNONE, OFF_X(r));
+	int h = cached(b, r);
+
+	if (h >= 0)
+		x_op_rr(b, op, w, reg, h);
+	else
+		x_op_mem(b, op, w, 0, reg, RBX, XNONE, OFF_X(r));
+}
+
+/*
+ * Write the cached registers the block writes back to v->x[] (before
+ * every exit; one the block has not written yet still holds the value
+ * loaded at entry, so writing it is harmless).
+ */
+static void
+writeback(const struct gen *g, struct xbuf *b)
+{
+	unsigned r;
+
+	for (r = 1; r < 32; r++)
+		if (g->cache[r] >= 0 && (g->written >> r) & 1)
+			x_op_mem(b, XO_MOV_ST, 1, 0, g->cache[r], RBX, XNONE,
+			    OFF_X(r));
 }
 
 static void
@@ -171,6 +206,7 @@ add_instret(struct xbuf *b, unsigned n)
 static void
 exit_at(struct gen *g, struct xbuf *b, uint64_t pc, int code)
 {
+	writeback(g, b);
 	x_mov_ri64(b, RAX, pc);
 	x_op_mem(b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PC);
 	x_mov_ri64(b, RAX, (uint64_t)code);
@@ -190,6 +226,7 @@ goto_tb(struct gen *g, uint64_t target, uint64_t page_va)
 		exit_at(g, b, target, JX_DONE);
 		return;
 	}
+	writeback(g, b);
 	if ((target & ~0xfffULL) == page_va) {
 		uintptr_t field;
 
@@ -199,7 +236,10 @@ goto_tb(struct gen *g, uint64_t target, uint64_t page_va)
 		x_u32(b, 0);
 		x_mov_ri64(b, RAX, field);
 		x_op_mem(b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PATCH);
-		exit_at(g, b, target, JX_CHAIN);
+		x_mov_ri64(b, RAX, target);
+		x_op_mem(b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PC);
+		x_mov_ri64(b, RAX, JX_CHAIN);
+		x_jmp(b, g->j->epilogue);
 		return;
 	}
 	x_mov_ri64(b, RAX, target);
@@ -215,6 +255,23 @@ call_div(struct gen *g, const struct decoded *d, const void *fn)
 	ld(b, RSI, d->rs2);
 	x_call(b, fn);
 	st(b, d->rd, RAX);
+}
+
+/*
+ * Cold: after a helper's "test eax, eax", leave with its code when it is
+ * not JX_CONT (writing the cached registers back first).
+ */
+static void
+fail_exit(struct gen *g)
+{
+	uint8_t *skip;
+
+	x_byte(&g->c, 0x74);		/* jz +n */
+	skip = g->c.p;
+	x_byte(&g->c, 0);
+	writeback(g, &g->c);
+	cold_jmp(g, g->j->epilogue);
+	*skip = (uint8_t)(g->c.p - (skip + 1));
 }
 
 /* Loads: inline read-TLB probe, helper on a miss. */
@@ -268,8 +325,10 @@ gen_load(struct gen *g, const struct decoded *d, unsigned size, int sign)
 	x_mov_ri64(&g->c, R9, d->rd == 0 ? 32 : d->rd);
 	x_call(&g->c, (const void *)jit_helper_load);
 	x_op_rr(&g->c, XO_TEST, 0, RAX, RAX);
-	cold_jcc(g, CC_NE, g->j->epilogue);
-	ld(&g->c, RAX, d->rd == 0 ? 32 : d->rd);
+	fail_exit(g);
+	/* the helper wrote v->x[rd] (memory, even when rd is cached) */
+	x_op_mem(&g->c, XO_MOV, 1, 0, RAX, RBX, XNONE,
+	    OFF_X(d->rd == 0 ? 32 : d->rd));
 	cold_jmp(g, resume);
 }
 
@@ -318,7 +377,7 @@ gen_store(struct gen *g, const struct decoded *d, unsigned size)
 	x_mov_ri64(&g->c, R9, g->n);
 	x_call(&g->c, (const void *)jit_helper_store);
 	x_op_rr(&g->c, XO_TEST, 0, RAX, RAX);
-	cold_jcc(g, CC_NE, g->j->epilogue);
+	fail_exit(g);
 	cold_jmp(g, resume);
 }
 
@@ -423,7 +482,10 @@ gen_simple(struct gen *g, const struct decoded *d)
 	switch (d->op) {
 	case OP_LUI:
 	case OP_LI:
-		if (d->rd != 0)
+		if (d->rd != 0 && cached(b, d->rd) >= 0)
+			x_mov_ri64(b, cached(b, d->rd),
+			    (uint64_t)(int64_t)d->imm);
+		else if (d->rd != 0)
 			x_mov_mi(b, RBX, OFF_X(d->rd), d->imm);
 		return 1;
 	case OP_AUIPC:
@@ -467,7 +529,10 @@ gen_simple(struct gen *g, const struct decoded *d)
 	case OP_MULH:
 	case OP_MULHU:
 		ld(b, RAX, d->rs1);
-		x_mul_m(b, d->op == OP_MULH, RBX, OFF_X(d->rs2));
+		if (cached(b, d->rs2) >= 0)
+			x_mul_r(b, d->op == OP_MULH, cached(b, d->rs2));
+		else
+			x_mul_m(b, d->op == OP_MULH, RBX, OFF_X(d->rs2));
 		st(b, d->rd, RDX);
 		return 1;
 	case OP_MULHSU:	call_div(g, d, (const void *)jit_helper_mulhsu); return 1;
@@ -533,6 +598,7 @@ gen_control(struct gen *g, const struct decoded *d, uint64_t page_va)
 			st(b, d->rd, RCX);
 		}
 		add_instret(b, g->n + 1);
+		writeback(g, b);
 		if (g->chain) {
 			x_jmp(b, g->j->lookup);
 		} else {
@@ -570,6 +636,57 @@ finish(struct gen *g)
 	}
 }
 
+/* Ops the generator translates (gen_simple and gen_control). */
+static int
+translated(enum cpu_op op)
+{
+	return (op >= OP_LUI && op <= OP_REMUW) || op == OP_FENCE ||
+	    op == OP_LI || op == OP_MV || op == OP_J;
+}
+
+static int	fetch_insn(const uint8_t *, unsigned, struct decoded *);
+
+/*
+ * Choose the guest registers to keep in host registers for the block
+ * starting at 'off': the most used (at least twice), in the callee-saved
+ * RBP and R12-R15, which survive helper calls.  'written' over-approximates
+ * the ones the block writes (any rd field): writing back one it did not
+ * write stores the value it had, which is harmless.
+ */
+static void
+choose_cache(struct gen *g, const uint8_t *page, unsigned off)
+{
+	static const int8_t hregs[] = { RBP, R12, R13, R14, R15 };
+	struct decoded	 d;
+	unsigned	 uses[32] = { 0 }, n, i, r, best;
+
+	memset(g->cache, -1, sizeof(g->cache));
+	g->written = 0;
+	for (n = 0; n < JIT_MAX_INSNS && off < 4096; n++) {
+		if (fetch_insn(page, off, &d) != 0 || !translated(d.op))
+			break;
+		uses[d.rs1 & 31]++;
+		uses[d.rs2 & 31]++;
+		uses[d.rd & 31]++;
+		g->written |= 1u << (d.rd & 31);
+		if ((d.op >= OP_JAL && d.op <= OP_BGEU) || d.op == OP_J)
+			break;
+		off += d.len;
+	}
+	uses[0] = 0;
+	for (i = 0; i < sizeof(hregs); i++) {
+		for (best = 0, r = 1; r < 32; r++)
+			if (g->cache[r] < 0 && uses[r] > uses[best])
+				best = r;
+		if (uses[best] < 2)
+			break;
+		g->cache[best] = hregs[i];
+	}
+	for (r = 0; r < 32; r++)
+		if (g->cache[r] < 0)
+			g->written &= ~(1u << r);
+}
+
 static int
 fetch_insn(const uint8_t *page, unsigned off, struct decoded *d)
 {
@@ -603,7 +720,7 @@ jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
 	uint64_t	 page_va = tb->pc & ~0xfffULL;
 	uint32_t	 exit_off;
 	uintptr_t	 entry;
-	unsigned	 off = (unsigned)(tb->pc & 0xfff);
+	unsigned	 off = (unsigned)(tb->pc & 0xfff), i;
 	int		 ended = 0;
 
 	(void)v;
@@ -611,6 +728,7 @@ jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
 	memset(g, 0, offsetof(struct gen, fix));
 	g->h.start = g->h.p = j->rw + j->used;
 	g->h.rx_delta = j->rx - j->rw;
+	g->h.cache = g->c.cache = NULL;
 	g->c.start = g->c.p = j->cold + sizeof(*g);
 	g->j = j;
 	g->chain = tb->chain;
@@ -623,11 +741,21 @@ jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
 	hot_jcc_cold(g, CC_AE);
 	x_cmp32_mi0(&g->h, RBX, OFF_EVENTS);
 	hot_jcc_cold(g, CC_NE);
+	memset(g->cache, -1, sizeof(g->cache));	/* nothing loaded yet */
+	g->written = 0;
 	exit_at(g, &g->c, tb->pc, JX_DONE);
+
+	/* load the cached guest registers */
+	choose_cache(g, page, off);
+	for (i = 1; i < 32; i++)
+		if (g->cache[i] >= 0)
+			x_op_mem(&g->h, XO_MOV, 1, 0, g->cache[i], RBX, XNONE,
+			    OFF_X(i));
+	g->h.cache = g->c.cache = g->cache;
 
 	for (;;) {
 		g->pc = page_va + off;
-		if (fetch_insn(page, off, &d) != 0)
+		if (fetch_insn(page, off, &d) != 0 || !translated(d.op))
 			break;
 		if (gen_control(g, &d, page_va)) {
 			g->n++;
@@ -692,6 +820,7 @@ jit_gen_stubs(struct jit *j)
 
 	b.start = b.p = j->rw;
 	b.rx_delta = j->rx - j->rw;
+	b.cache = NULL;
 	memcpy(b.p, enter, sizeof(enter));
 	b.p += sizeof(enter);
 	j->enter = (int (*)(struct vcpu *, const void *))(uintptr_t)j->rx;
