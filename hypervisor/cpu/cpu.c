@@ -216,6 +216,12 @@ cpu_remote_fence_i(struct vcpu *v)
 }
 
 void
+cpu_drop_code(struct vcpu *v)
+{
+	dcache_flush(v);
+}
+
+void
 cpu_flush_tlb(struct vcpu *v)
 {
 	atomic_fetch_or(&v->events, EV_FLUSH_TLB);

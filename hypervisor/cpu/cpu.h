@@ -162,6 +162,12 @@ void	cpu_flush_code(struct vcpu *);
 /* SBI remote fence.i: cpu_flush_code() unless nothing can be stale. */
 void	cpu_remote_fence_i(struct vcpu *);
 void	cpu_flush_tlb(struct vcpu *);
+/*
+ * Free the decode cache now: the vCPU's own thread, between cpu_run()
+ * calls.  A vCPU that will sleep long keeps no decoded pages (32 KiB
+ * each); it decodes again what it runs when it wakes.
+ */
+void	cpu_drop_code(struct vcpu *);
 
 /* Register and state access for embedders (not thread-safe vs. cpu_run). */
 uint64_t cpu_get_reg(const struct vcpu *, unsigned reg);	/* x0..x31 */

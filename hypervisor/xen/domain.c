@@ -46,6 +46,8 @@ domain_alloc(struct hv *hv, uint32_t domid)
 	d->mm.fd = -1;
 	d->mm.base = NULL;
 	d->weight = SCHED_DEFAULT_WEIGHT;
+	ratelimit_init_burst(&d->cio_rl, HV_CONSOLE_GUEST_RATE,
+	    HV_CONSOLE_GUEST_BURST, now_ns());
 	return d;
 }
 

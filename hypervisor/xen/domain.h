@@ -10,6 +10,7 @@
 
 #include <xvm/xen.h>	/* DOMID_*, HVM_PARAM_* */
 
+#include "lib/ratelimit.h"
 #include "hypervisor/xen/mm.h"
 #include "hypervisor/xen/sched.h"
 
@@ -143,6 +144,9 @@ struct domain {
 	struct domcons		*cons;		/* emulated console output */
 	void			*mach;		/* the machine glue's state */
 	struct vdev_dom		*vdev;		/* virtio slots (vdev.c) */
+	/* console_io output allowed, and dropped since last said (lock). */
+	struct ratelimit	 cio_rl;
+	uint64_t		 cio_dropped;
 	/* Scheduler parameters, under the scheduler lock. */
 	unsigned		 weight;
 	unsigned		 cap;

@@ -250,6 +250,16 @@ int	 xc_vcpu_setcontext(xc_interface *, uint32_t domid, uint32_t vcpu,
  * setcontext loads a context into a paused domain of the same shape
  * (vCPUs, RAM size); bad records change nothing.
  */
+/*
+ * Write domain domid as an ELF core file (docs/dump-core.md): its vCPUs'
+ * registers as NT_PRSTATUS notes (the domain is paused for a moment to
+ * read them if it runs) and its RAM.  The caller pauses it for a
+ * consistent image (xm dump-core without -L).  corename must be a
+ * regular file or not exist; on failure it is removed.  0 or -1 + errno.
+ */
+int	 xc_domain_dumpcore(xc_interface *, uint32_t domid,
+	    const char *corename);
+
 int	 xc_domain_hvm_getcontext(xc_interface *, uint32_t domid,
 	    uint8_t *buf, uint32_t size);
 int	 xc_domain_hvm_setcontext(xc_interface *, uint32_t domid,
