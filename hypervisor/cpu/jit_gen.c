@@ -4,9 +4,12 @@
  *
  * Register convention inside translated code: RBX holds the struct vcpu
  * (x[i] is at [rbx + 8*i], x[0] always reads 0 there because nothing ever
- * writes it), everything else is scratch between guest instructions.
- * Guest registers live in memory; x86's register-memory forms make that
- * one load, one op with a memory operand and one store for ADD.
+ * writes it).  The block's most used guest registers (up to five, chosen
+ * by choose_cache) live in the callee-saved RBP and R12-R15: loaded at
+ * the entry, written back before every exit.  The others live in memory;
+ * x86's register-memory forms make that one load, one op with a memory
+ * operand and one store for ADD.  RAX, RCX, RDX, RSI, RDI, R8-R11 are
+ * scratch.  Loads and stores are emitted by jit_mem.c.
  *
  * Block layout (hot code first, slow paths after it):
  *
@@ -30,8 +33,9 @@
  *
  * Precise state: a slow path passes the instruction's pc and the number
  * of instructions retired before it in the block, so a trap sees the
- * exact pc and instret; nothing is cached in host registers across
- * instructions, so the guest registers in memory are always current.
+ * exact pc and instret; the cached registers are written back before a
+ * helper that may trap returns to the dispatcher, so the guest registers
+ * in memory are current whenever anything outside the block looks.
  *
  * Worked example: "loop: addi a0,a0,-1; bnez a0,loop" becomes the entry
  * check, "mov rax,[rbx+80]; add rax,-1; mov [rbx+80],rax", "add
@@ -42,152 +46,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hypervisor/cpu/decode.h"
-#include "hypervisor/cpu/jit.h"
-#include "hypervisor/cpu/x86emit.h"
-
-#define OFF_X(r)	((int32_t)(offsetof(struct vcpu, x) + 8 * (r)))
-#define OFF_PC		((int32_t)offsetof(struct vcpu, pc))
-#define OFF_INSTRET	((int32_t)offsetof(struct vcpu, instret))
-#define OFF_LIMIT	((int32_t)offsetof(struct vcpu, jit_limit))
-#define OFF_PATCH	((int32_t)offsetof(struct vcpu, jit_patch))
-#define OFF_EVENTS	((int32_t)offsetof(struct vcpu, events))
-#define OFF_RTLB	((int32_t)offsetof(struct vcpu, rtlb))
-#define OFF_WTLB	((int32_t)offsetof(struct vcpu, wtlb))
-#define OFF_JC		((int32_t)offsetof(struct vcpu, jc))
-
-#define MAX_FIX		1024
-
-/* A rel32 to resolve once the cold code has its final place. */
-struct fix {
-	uint8_t		*hot_field;	/* hot jcc to cold_off, or NULL */
-	uint32_t	 cold_off;	/* cold: offset of a field (or target) */
-	uintptr_t	 target;	/* cold field's absolute target */
-};
-
-struct gen {
-	struct xbuf	 h, c;		/* hot (code buffer) and cold (scratch) */
-	unsigned	 nfix;
-	struct jit	*j;
-	uint64_t	 pc;		/* the instruction being translated */
-	unsigned	 n;		/* instructions before it in the block */
-	int		 chain;		/* direct exits may be chained */
-	int		 full;		/* out of fixups: end the block */
-	int8_t		 cache[33];	/* guest reg -> host reg, or -1 */
-	uint32_t	 written;	/* cached guest regs the block writes */
-	struct fix	 fix[MAX_FIX];	/* last: not cleared per block */
-};
-
-static void
-add_fix(struct gen *g, uint8_t *hot_field, uint32_t cold_off,
-    uintptr_t target)
-{
-	if (g->nfix >= MAX_FIX) {
-		g->full = 1;
-		return;
-	}
-	g->fix[g->nfix].hot_field = hot_field;
-	g->fix[g->nfix].cold_off = cold_off;
-	g->fix[g->nfix].target = target;
-	g->nfix++;
-}
-
-static uint32_t
-cold_pos(const struct gen *g)
-{
-	return (uint32_t)(g->c.p - g->c.start);
-}
-
-/* hot: jcc to the cold code about to be emitted */
-static void
-hot_jcc_cold(struct gen *g, int cc)
-{
-	x_byte(&g->h, 0x0f);
-	x_byte(&g->h, 0x80 + (unsigned)cc);
-	add_fix(g, g->h.p, cold_pos(g), 0);
-	x_u32(&g->h, 0);
-}
-
-/* cold: jmp / jcc to an executable address */
-static void
-cold_jmp(struct gen *g, uintptr_t target)
-{
-	x_byte(&g->c, 0xe9);
-	add_fix(g, NULL, cold_pos(g), target);
-	x_u32(&g->c, 0);
-}
-
-/* Guest register access: a cached host register, or v->x[] in memory. */
-static int
-cached(const struct xbuf *b, unsigned r)
-{
-	return r < 32 && b->cache != NULL ? b->cache[r] : -1;
-}
-
-static void
-ld(struct xbuf *b, int reg, unsigned r)
-{
-	int h = cached(b, r);
-
-	if (r == 0)
-		x_op_rr(b, XO_XOR, 0, reg, reg);
-	else if (h >= 0)
-		x_op_rr(b, XO_MOV, 1, reg, h);
-	else
-		x_op_mem(b, XO_MOV, 1, 0, reg, RBX, XNONE, OFF_X(r));
-}
-
-static void
-ld32(struct xbuf *b, int reg, unsigned r)
-{
-	int h = cached(b, r);
-
-	if (h >= 0)
-		x_op_rr(b, XO_MOV, 0, reg, h);
-	else
-		x_op_mem(b, XO_MOV, 0, 0, reg, RBX, XNONE, OFF_X(r));
-}
-
-static void
-st(struct xbuf *b, unsigned r, int reg)
-{
-	int h = cached(b, r);
-
-	if (r == 0)
-		return;
-	if (h >= 0)
-		x_op_rr(b, XO_MOV, 1, h, reg);
-	else
-		x_op_mem(b, XO_MOV_ST, 1, 0, reg, RBX, XNONE, OFF_X(r));
-}
-
-/* op reg, x[r] (x[0] reads 0 from memory) */
-static void
-opm(struct xbuf *b, unsigned op, int w, int reg, unsigned r)
-{
-	int h = cached(b, r);
-
-	if (h >= 0)
-		x_op_rr(b, op, w, reg, h);
-	else
-		x_op_mem(b, op, w, 0, reg, RBX, XNONE, OFF_X(r));
-}
-
-/*
- * Write the cached registers the block writes back to v->x[] (before
- * every exit; one the block has not written yet still holds the value
- * loaded at entry, so writing it is harmless).
- */
-static void
-writeback(const struct gen *g, struct xbuf *b)
-{
-	unsigned r;
-
-	for (r = 1; r < 32; r++)
-		if (g->cache[r] >= 0 && (g->written >> r) & 1)
-			x_op_mem(b, XO_MOV_ST, 1, 0, g->cache[r], RBX, XNONE,
-			    OFF_X(r));
-}
+#include "hypervisor/cpu/jit_gen.h"
 
 static void
 movsxd_rax(struct xbuf *b)
@@ -255,130 +114,6 @@ call_div(struct gen *g, const struct decoded *d, const void *fn)
 	ld(b, RSI, d->rs2);
 	x_call(b, fn);
 	st(b, d->rd, RAX);
-}
-
-/*
- * Cold: after a helper's "test eax, eax", leave with its code when it is
- * not JX_CONT (writing the cached registers back first).
- */
-static void
-fail_exit(struct gen *g)
-{
-	uint8_t *skip;
-
-	x_byte(&g->c, 0x74);		/* jz +n */
-	skip = g->c.p;
-	x_byte(&g->c, 0);
-	writeback(g, &g->c);
-	cold_jmp(g, g->j->epilogue);
-	*skip = (uint8_t)(g->c.p - (skip + 1));
-}
-
-/* Loads: inline read-TLB probe, helper on a miss. */
-static void
-gen_load(struct gen *g, const struct decoded *d, unsigned size, int sign)
-{
-	struct xbuf	*b = &g->h;
-	uintptr_t	 resume;
-	unsigned	 op;
-
-	ld(b, RSI, d->rs1);
-	if (d->imm != 0)
-		x_g1_ri(b, G1_ADD, 1, RSI, d->imm);
-	x_op_rr(b, XO_MOV, 1, RAX, RSI);
-	x_shift_ri(b, SH_SHR, 1, RAX, 12);
-	x_g1_ri(b, G1_AND, 0, RAX, TLB_SIZE - 1);
-	x_shift_ri(b, SH_SHL, 0, RAX, 4);
-	x_op_rr(b, XO_MOV, 1, RDX, RSI);
-	/* the tag keeps the low bits: a misaligned address misses */
-	x_g1_ri(b, G1_AND, 1, RDX, (int32_t)(~0xfffU | (size - 1)));
-	x_op_mem(b, XO_CMP, 1, 0, RDX, RBX, RAX, OFF_RTLB);
-	hot_jcc_cold(g, CC_NE);
-	x_op_mem(b, XO_MOV, 1, 0, RDX, RBX, RAX, OFF_RTLB + 8);
-	switch (size) {
-	case 1:
-		op = sign ? XO_MOVSX8 : XO_MOVZX8;
-		x_op_mem(b, op, sign, 0, RAX, RSI, RDX, 0);
-		break;
-	case 2:
-		op = sign ? XO_MOVSX16 : XO_MOVZX16;
-		x_op_mem(b, op, sign, 0, RAX, RSI, RDX, 0);
-		break;
-	case 4:
-		if (sign)
-			x_op_mem(b, XO_MOVSXD, 1, 0, RAX, RSI, RDX, 0);
-		else
-			x_op_mem(b, XO_MOV, 0, 0, RAX, RSI, RDX, 0);
-		break;
-	default:
-		x_op_mem(b, XO_MOV, 1, 0, RAX, RSI, RDX, 0);
-		break;
-	}
-	resume = x_here(b);
-	st(b, d->rd, RAX);
-
-	/* slow path: jit_helper_load(v, addr, kind, pc, n, rd) */
-	x_op_rr(&g->c, XO_MOV, 1, RDI, RBX);
-	x_mov_ri64(&g->c, RDX, size | (sign ? JIT_LD_SIGNED : 0));
-	x_mov_ri64(&g->c, RCX, g->pc);
-	x_mov_ri64(&g->c, R8, g->n);
-	x_mov_ri64(&g->c, R9, d->rd == 0 ? 32 : d->rd);
-	x_call(&g->c, (const void *)jit_helper_load);
-	x_op_rr(&g->c, XO_TEST, 0, RAX, RAX);
-	fail_exit(g);
-	/* the helper wrote v->x[rd] (memory, even when rd is cached) */
-	x_op_mem(&g->c, XO_MOV, 1, 0, RAX, RBX, XNONE,
-	    OFF_X(d->rd == 0 ? 32 : d->rd));
-	cold_jmp(g, resume);
-}
-
-/* Stores: inline write-TLB probe (code pages never have entries). */
-static void
-gen_store(struct gen *g, const struct decoded *d, unsigned size)
-{
-	struct xbuf	*b = &g->h;
-	uintptr_t	 resume;
-
-	ld(b, RSI, d->rs1);
-	if (d->imm != 0)
-		x_g1_ri(b, G1_ADD, 1, RSI, d->imm);
-	x_op_rr(b, XO_MOV, 1, RAX, RSI);
-	x_shift_ri(b, SH_SHR, 1, RAX, 12);
-	x_g1_ri(b, G1_AND, 0, RAX, TLB_SIZE - 1);
-	x_shift_ri(b, SH_SHL, 0, RAX, 4);
-	x_op_rr(b, XO_MOV, 1, RDX, RSI);
-	x_g1_ri(b, G1_AND, 1, RDX, (int32_t)(~0xfffU | (size - 1)));
-	x_op_mem(b, XO_CMP, 1, 0, RDX, RBX, RAX, OFF_WTLB);
-	hot_jcc_cold(g, CC_NE);
-	x_op_mem(b, XO_MOV, 1, 0, RDX, RBX, RAX, OFF_WTLB + 8);
-	ld(b, RCX, d->rs2);
-	switch (size) {
-	case 1:
-		x_op_mem(b, XO_MOV8_ST, 0, 1, RCX, RSI, RDX, 0);
-		break;
-	case 2:
-		x_byte(b, 0x66);
-		x_op_mem(b, XO_MOV_ST, 0, 0, RCX, RSI, RDX, 0);
-		break;
-	case 4:
-		x_op_mem(b, XO_MOV_ST, 0, 0, RCX, RSI, RDX, 0);
-		break;
-	default:
-		x_op_mem(b, XO_MOV_ST, 1, 0, RCX, RSI, RDX, 0);
-		break;
-	}
-	resume = x_here(b);
-
-	/* slow path: jit_helper_store(v, addr, val, kind, pc, n) */
-	x_op_rr(&g->c, XO_MOV, 1, RDI, RBX);
-	ld(&g->c, RDX, d->rs2);
-	x_mov_ri64(&g->c, RCX, size | (unsigned)d->len << 8);
-	x_mov_ri64(&g->c, R8, g->pc);
-	x_mov_ri64(&g->c, R9, g->n);
-	x_call(&g->c, (const void *)jit_helper_store);
-	x_op_rr(&g->c, XO_TEST, 0, RAX, RAX);
-	fail_exit(g);
-	cold_jmp(g, resume);
 }
 
 /* Conditional branch: ends the block with two exits. */
@@ -544,17 +279,17 @@ gen_simple(struct gen *g, const struct decoded *d)
 	case OP_DIVUW:	call_div(g, d, (const void *)jit_helper_divuw); return 1;
 	case OP_REMW:	call_div(g, d, (const void *)jit_helper_remw); return 1;
 	case OP_REMUW:	call_div(g, d, (const void *)jit_helper_remuw); return 1;
-	case OP_LB:	gen_load(g, d, 1, 1); return 1;
-	case OP_LH:	gen_load(g, d, 2, 1); return 1;
-	case OP_LW:	gen_load(g, d, 4, 1); return 1;
-	case OP_LD:	gen_load(g, d, 8, 0); return 1;
-	case OP_LBU:	gen_load(g, d, 1, 0); return 1;
-	case OP_LHU:	gen_load(g, d, 2, 0); return 1;
-	case OP_LWU:	gen_load(g, d, 4, 0); return 1;
-	case OP_SB:	gen_store(g, d, 1); return 1;
-	case OP_SH:	gen_store(g, d, 2); return 1;
-	case OP_SW:	gen_store(g, d, 4); return 1;
-	case OP_SD:	gen_store(g, d, 8); return 1;
+	case OP_LB:	jit_gen_load(g, d, 1, 1); return 1;
+	case OP_LH:	jit_gen_load(g, d, 2, 1); return 1;
+	case OP_LW:	jit_gen_load(g, d, 4, 1); return 1;
+	case OP_LD:	jit_gen_load(g, d, 8, 0); return 1;
+	case OP_LBU:	jit_gen_load(g, d, 1, 0); return 1;
+	case OP_LHU:	jit_gen_load(g, d, 2, 0); return 1;
+	case OP_LWU:	jit_gen_load(g, d, 4, 0); return 1;
+	case OP_SB:	jit_gen_store(g, d, 1); return 1;
+	case OP_SH:	jit_gen_store(g, d, 2); return 1;
+	case OP_SW:	jit_gen_store(g, d, 4); return 1;
+	case OP_SD:	jit_gen_store(g, d, 8); return 1;
 	case OP_FENCE:
 		x_byte(b, 0x0f);	/* mfence */
 		x_byte(b, 0xae);
