@@ -90,8 +90,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: blkbench DEVICE MIB SECONDS\n");
 		return 2;
 	}
-	mib = (unsigned)atoi(argv[2]);
-	secs = (unsigned)atoi(argv[3]);
+	mib = (unsigned)strtoul(argv[2], NULL, 10);
+	secs = (unsigned)strtoul(argv[3], NULL, 10);
 	if ((fd = open(argv[1], O_RDWR | O_DIRECT)) == -1)
 		die(argv[1]);
 	if (posix_memalign((void **)&buf, 4096, BIG) != 0)
