@@ -34,7 +34,7 @@ python3 - "$tty" >"$T_ROOT/dom0.out" 2>&1 <<'PY' &
 import os, sys, termios, tty, time
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
 tty.setraw(fd)
-seen, end = b"", time.monotonic() + 600
+seen, end = b'', time.monotonic() + 900
 while b'from-the-guest' not in seen and time.monotonic() < end:
     seen += os.read(fd, 4096)
 print(seen.decode(errors='replace').strip())
@@ -44,7 +44,7 @@ PY
 T_PIDS+=($!)
 reader=$!
 out=$(python3 "$DRIVE" 900 'expect:login: ' 'send:root\r' 'expect:# ' \
-    'send:ls /sys/class/tty | grep hvc; H=/dev/$(ls /sys/class/tty | grep hvc | tail -1); stty -F $H raw -echo; (head -n 1 $H >/tmp/in &); sleep 1; echo from-the-guest >$H; sleep 3; echo got-$(cat /tmp/in)\r' \
+    'send:ls /dev/hvc*; H=$(ls /dev/hvc* | tail -1); stty -F $H raw -echo; (head -n 1 $H >/tmp/in &); sleep 1; echo from-the-guest >$H; sleep 3; echo got-$(cat /tmp/in)\r' \
     'expect:got-' 'expect:# ' 'send:\x1d' -- "$XM" console c 2>&1 | tr -d '\r')
 wait "$reader"
 check "dom0 read the guest's line on the pty" grep -q from-the-guest "$T_ROOT/dom0.out"
