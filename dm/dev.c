@@ -23,7 +23,7 @@
 #include "lib/xmalloc.h"
 
 static const struct dm_dev_ops *const kinds[] = {
-	&dm_blk_ops, &dm_net_ops, &dm_rng_ops, &dm_console_ops,
+	&dm_blk_ops, &dm_net_ops, &dm_rng_ops,
 };
 
 static const struct dm_dev_ops *

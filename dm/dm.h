@@ -64,7 +64,6 @@ struct dm_dev_ops {
 extern const struct dm_dev_ops dm_blk_ops;	/* blk.c */
 extern const struct dm_dev_ops dm_net_ops;	/* net.c */
 extern const struct dm_dev_ops dm_rng_ops;	/* rng.c */
-extern const struct dm_dev_ops dm_console_ops;	/* console.c */
 
 struct dm_stats {
 	uint64_t	 requests;

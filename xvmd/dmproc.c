@@ -63,7 +63,6 @@ struct dm_slot {
 	ino_t		 bino;
 	int		 backed;
 	char		 tap[16];	/* vif: vifD.N or the vifname */
-	char		 tty[64];	/* console: the pty's slave */
 	const char	*bridge;
 	char		 mac[18];
 };
@@ -257,18 +256,16 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 
 	*slots = 0;
 	dmproc_stop(vm);
-	if (cfg->ndisks + cfg->nvifs + (size_t)cfg->vconsole == 0)
+	if (cfg->ndisks + cfg->nvifs == 0)
 		return 0;
 	if (access(dmproc_path(), X_OK) == -1) {
 		xasprintf(cause, "cannot start %s: its devices need the device "
 		    "model %s: %s", vm->name, dmproc_path(), strerror(errno));
 		return -1;
 	}
-	if (cfg->ndisks + cfg->nvifs + (size_t)cfg->vconsole >
-	    PRIVCMD_VIRTIO_SLOTS) {
+	if (cfg->ndisks + cfg->nvifs > PRIVCMD_VIRTIO_SLOTS) {
 		xasprintf(cause, "cannot start %s: %zu devices, the most is %d",
-		    vm->name, cfg->ndisks + cfg->nvifs + (size_t)cfg->vconsole,
-		    PRIVCMD_VIRTIO_SLOTS);
+		    vm->name, cfg->ndisks + cfg->nvifs, PRIVCMD_VIRTIO_SLOTS);
 		return -1;
 	}
 	dp = xcalloc(1, sizeof(*dp));
@@ -292,13 +289,6 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 	}
 	for (i = 0; i < cfg->nvifs; i++) {
 		prepare_vif(vm, i, &dp->slot[dp->n]);
-		*slots |= 1u << dp->n++;
-	}
-	if (cfg->vconsole) {
-		/* The second console (Xen's device/console/1); a pty at start. */
-		dp->slot[dp->n].fd = dp->slot[dp->n].backing_fd = -1;
-		dp->slot[dp->n].kind = "console";
-		dp->slot[dp->n].devid = 1;
 		*slots |= 1u << dp->n++;
 	}
 	vm->dm = dp;
@@ -473,37 +463,6 @@ out:
 	return rc;
 }
 
-/*
- * The second console's pty: the model gets the master, dom0 opens the
- * slave, named in the store at /local/domain/D/device/console/1/tty as
- * Xen's console daemon names a secondary console's.
- */
-static int
-open_pty(struct dmproc *dp, struct dm_slot *s, char **cause)
-{
-	char	 p[96];
-	int	 fd;
-
-	if ((fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
-	    grantpt(fd) == -1 || unlockpt(fd) == -1 ||
-	    ptsname_r(fd, s->tty, sizeof(s->tty)) != 0) {
-		xasprintf(cause, "cannot start %s: its virtio console's pty: "
-		    "%s", dp->vm->name, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	s->spec = s->tty;
-	snprintf(p, sizeof(p), "/local/domain/%d/device/console/1/tty",
-	    dp->domid);
-	if (!xs_write(dp->xd->xs, XBT_NULL, p, s->tty,
-	    (unsigned)strlen(s->tty)))
-		log_warn("%s: %s", __func__, p);
-	log_info("%s: domain %s (%d): virtio console on %s", __func__,
-	    dp->vm->name, dp->domid, s->tty);
-	return fd;
-}
-
 static int
 spawn(struct dmproc *dp, char **cause)
 {
@@ -552,10 +511,7 @@ dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 	for (i = 0; i < dp->n; i++) {
 		struct dm_slot	*s = &dp->slot[i];
 
-		if (strcmp(s->kind, "console") == 0) {
-			if ((s->fd = open_pty(dp, s, cause)) == -1)
-				return -1;
-		} else if (!s->disk) {
+		if (!s->disk) {
 			if (vm->cfg->vifs[s->devid].vifname[0])
 				strlcpy(s->tap, vm->cfg->vifs[s->devid].vifname,
 				    sizeof(s->tap));

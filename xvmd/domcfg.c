@@ -351,16 +351,6 @@ set_vif(struct domcfg *dc, const struct cfg_value *v, char **cause)
 	return 0;
 }
 
-static int
-set_vconsole(struct domcfg *dc, const struct cfg_value *v, char **cause)
-{
-	if (strcmp(v->s, "pty") != 0)
-		return cause_printf(cause, "virtio_console = '%s': only \"pty\" "
-		    "is implemented", v->s);
-	dc->vconsole = 1;
-	return 0;
-}
-
 /* cpus accepts a string or a list: its type is checked by its handler. */
 #define CFG_ANY	((enum cfg_type)-1)
 
@@ -386,7 +376,6 @@ static const struct setting settings[] = {
 	{ "on_xend_stop",	CFG_STR,  0, set_on_xend_stop },
 	{ "disk",		CFG_LIST, 1, set_disk },
 	{ "vif",		CFG_LIST, 1, set_vif },
-	{ "virtio_console",	CFG_STR,  0, set_vconsole },
 };
 
 void

@@ -60,7 +60,6 @@ struct domcfg {
 	size_t			 ndisks;
 	struct vif_spec		 vifs[DOMCFG_MAX_DEVS];
 	size_t			 nvifs;
-	int			 vconsole;	/* virtio_console = "pty" */
 };
 
 /*

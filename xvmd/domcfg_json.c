@@ -97,7 +97,5 @@ domcfg_to_json(const struct domcfg *dc, struct json_w *w)
 	json_w_kstr(w, "on_xend_stop", stop[dc->on_xend_stop]);
 	write_disks(dc, w);
 	write_vifs(dc, w);
-	if (dc->vconsole)
-		json_w_kstr(w, "virtio_console", "pty");
 	json_w_obj_close(w);
 }
