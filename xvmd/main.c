@@ -81,6 +81,40 @@ on_term(void *arg)
 }
 
 /*
+ * SIGHUP (svcadm refresh xvm/xend, whose refresh method is ':kill -1'):
+ * the settings that apply to each domain start -- vncpasswd, vnc-listen
+ * -- are read again; the rest (listeners, relocation) need a restart.
+ */
+static void
+on_hup(void *arg)
+{
+	struct xvmd	*xd = arg;
+	struct xendconf	 fresh;
+	char		*cause = NULL, *t;
+	static const enum xendconf_key keys[] = { XC_VNCPASSWD, XC_VNC_LISTEN };
+	size_t		 i;
+
+	xendconf_defaults(&fresh);
+	if (settings_load(&fresh, xd->conffile, &cause) == -1) {
+		log_warnx("refresh: %s; settings unchanged", cause);
+		free(cause);
+		xendconf_clear(&fresh);
+		return;
+	}
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		t = xd->conf.value[keys[i]];
+		xd->conf.value[keys[i]] = fresh.value[keys[i]];
+		fresh.value[keys[i]] = t;
+		t = xd->conf.source[keys[i]];
+		xd->conf.source[keys[i]] = fresh.source[keys[i]];
+		fresh.source[keys[i]] = t;
+	}
+	xendconf_clear(&fresh);
+	log_info("refresh: vncpasswd and vnc-listen re-read; they apply to "
+	    "domains started from now on");
+}
+
+/*
  * Settings, the hypervisor and the store, known domains, the API socket
  * and libvirt's (the second front-end, virt.h).
  */
@@ -156,7 +190,8 @@ main(int argc, char **argv)
 	log_set_format(xend_log_format);
 	if ((sock = xvm_path(XVM_XVMD_SOCK)) == NULL)
 		fatal("socket path");
-	xd.base = daemon_loop(&d, on_term, NULL, &xd);
+	xd.conffile = conffile;
+	xd.base = daemon_loop(&d, on_term, on_hup, &xd);
 	start(&xd, conffile, sock);
 	daemon_serving(&d);
 	event_base_dispatch(xd.base);

@@ -21,6 +21,7 @@ struct xvmd {
 	struct event_base	*base;
 	struct evhttp		*http;
 	struct xendconf		 conf;
+	const char		*conffile;	/* --config, or NULL */
 	time_t			 started;
 	unsigned long		 requests;	/* served since start */
 
