@@ -81,6 +81,7 @@ struct dm_vnc {
 				 dropped;
 };
 
+/* libvncserver's chatter (encodings, statistics) at debug level. */
 static void
 vnc_log(const char *fmt, ...)
 {
@@ -91,7 +92,21 @@ vnc_log(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	buf[strcspn(buf, "\n")] = '\0';
-	log_info("vnc: %s", buf);
+	log_debug("vnc: %s", buf);
+}
+
+/* Its errors as warnings. */
+static void
+vnc_err(const char *fmt, ...)
+{
+	char	buf[256];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	log_warnx("vnc: %s", buf);
 }
 
 /* Any thread: hand events to the event loop (never blocks). */
@@ -444,7 +459,7 @@ dm_vnc_start(struct dm *dm, yajl_val req, int *port, char **cause)
 		fatalx("%s: event", __func__);
 
 	rfbLog = vnc_log;
-	rfbErr = vnc_log;
+	rfbErr = vnc_err;
 	rfbMaxClientWait = 5000;	/* a stalled client, in ms */
 	v->screen = rfbGetScreen(&argc, NULL, v->width, v->height, 8, 3, 4);
 	if (v->screen == NULL)

@@ -44,7 +44,8 @@ static char *
 get_password(rfbClient *cl)
 {
 	(void)cl;
-	return strdup(password != NULL ? password : "");
+	/* libvncclient frees what it gets; NULL: we have none to give. */
+	return password != NULL && *password ? strdup(password) : NULL;
 }
 
 static double
@@ -207,6 +208,7 @@ main(int argc, char **argv)
 	rfbClientLog = capture;
 	rfbClientErr = capture;
 	cl = rfbGetClient(8, 3, 4);
+	free(cl->serverHost);		/* rfbGetClient's "" */
 	cl->serverHost = strdup(argv[i]);
 	cl->serverPort = (int)strtol(argv[i + 1], NULL, 10);
 	cl->GetPassword = get_password;
@@ -257,6 +259,8 @@ main(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
+	free(cl->frameBuffer);		/* the client's to free */
+	cl->frameBuffer = NULL;
 	rfbClientCleanup(cl);
 	return rc;
 }
