@@ -33,6 +33,7 @@ start_error(int err)
 	case ENOMEM:
 	case EAGAIN:
 	case EEXIST:
+	case EBUSY:
 		return err;
 	default:
 		return EIO;
@@ -65,8 +66,8 @@ lookup_running(struct api_req *ar, char **cause, int *err)
 	return vm;
 }
 
-static int
-is_dom0(struct api_req *ar)
+int
+api_is_dom0(struct api_req *ar)
 {
 	return strcmp(ar->params[0], "0") == 0 ||
 	    strcmp(ar->params[0], "Domain-0") == 0;
@@ -99,7 +100,7 @@ api_dom_info(struct api_req *ar, char **cause)
 	if ((err = api_query_flag(ar, "long", &longfmt, cause)) != 0)
 		return err;
 	json_w_key(ar->out, "domain");
-	if (is_dom0(ar)) {
+	if (api_is_dom0(ar)) {
 		vm_dom0_to_json(ar->xd, ar->out, 1);
 		return 0;
 	}
@@ -226,10 +227,6 @@ api_dom_destroy(struct api_req *ar, char **cause)
 	struct vm	*vm;
 	int		 err = 0;
 
-	if (is_dom0(ar)) {
-		*cause = xstrdup("Domain-0 cannot be destroyed");
-		return EPERM;
-	}
 	if ((vm = lookup_running(ar, cause, &err)) == NULL)
 		return err;
 	return lc_destroy(ar->xd, vm, cause) == -1 ? EIO : 0;
@@ -241,11 +238,6 @@ shutdown_like(struct api_req *ar, char **cause, const char *how)
 	struct vm	*vm;
 	int		 err = 0;
 
-	if (is_dom0(ar)) {
-		xasprintf(cause, "Domain-0 is the host: shut it down with "
-		    "the host's tools");
-		return EPERM;
-	}
 	if ((vm = lookup_running(ar, cause, &err)) == NULL)
 		return err;
 	if (lc_shutdown(ar->xd, vm, how, cause) == -1)
@@ -304,10 +296,6 @@ api_dom_save(struct api_req *ar, char **cause)
 	const char	*file;
 	int		 err = 0, checkpoint = 0;
 
-	if (is_dom0(ar)) {
-		*cause = xstrdup("Domain-0 cannot be saved");
-		return EPERM;
-	}
 	if ((vm = lookup(ar, cause, &err)) == NULL)
 		return err;
 	if ((file = json_get_str(ar->body, "file")) == NULL) {

@@ -17,6 +17,7 @@
 #include "xvmd/api.h"
 #include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/memory.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
@@ -37,14 +38,19 @@ running(struct api_req *ar, char **cause, int *err)
 	return vm;
 }
 
-/* An integer member of the body within [min, max]. */
+/*
+ * An integer member of the body within [min, max]; the message names the
+ * request, the domain, the member, the value and the limits.
+ */
 static int
-body_int(struct api_req *ar, const char *key, int64_t min, int64_t max,
-    int64_t *v, char **cause)
+body_int(struct api_req *ar, const struct vm *vm, const char *key,
+    int64_t min, int64_t max, int64_t *v, char **cause)
 {
-	if (json_get_i64(ar->body, key, v) == -1 || *v < min || *v > max) {
-		xasprintf(cause, "'%s' must be an integer from %lld to %lld",
-		    key, (long long)min, (long long)max);
+	(void)json_get_i64(ar->body, key, v);	/* typed by the dispatcher */
+	if (*v < min || *v > max) {
+		xasprintf(cause, "%s of %s: %s %" PRId64 " is out of range %"
+		    PRId64 " to %" PRId64, ar->what, vm->name, key, *v, min,
+		    max);
 		return EINVAL;
 	}
 	return 0;
@@ -90,6 +96,11 @@ api_dom_vcpus(struct api_req *ar, char **cause)
 {
 	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
 
+	if (api_is_dom0(ar)) {
+		json_w_key(ar->out, "domain");
+		vm_dom0_to_json(ar->xd, ar->out, 1);
+		return 0;
+	}
 	if (vm == NULL) {
 		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
 		return ENOENT;
@@ -111,7 +122,7 @@ api_dom_vcpu_set(struct api_req *ar, char **cause)
 
 	if ((vm = running(ar, cause, &err)) == NULL)
 		return err;
-	if ((err = body_int(ar, "count", 1, vm->cfg->vcpus, &n, cause)) != 0)
+	if ((err = body_int(ar, vm, "count", 1, vm->cfg->vcpus, &n, cause)) != 0)
 		return err;
 	for (i = 0; i < vm->cfg->vcpus; i++) {
 		snprintf(path, sizeof(path),
@@ -174,9 +185,18 @@ api_dom_memory(struct api_req *ar, char **cause)
 
 	if ((vm = running(ar, cause, &err)) == NULL)
 		return err;
-	if ((err = body_int(ar, "mib", 1, (int64_t)vm->cfg->maxmem, &mib,
-	    cause)) != 0)
-		return err;
+	(void)json_get_i64(ar->body, "mib", &mib);
+	if (mib < DOMCFG_MIN_MEMORY) {
+		xasprintf(cause, "mem-set of %s: %" PRId64 " MiB is below the "
+		    "minimum of %d MiB", vm->name, mib, DOMCFG_MIN_MEMORY);
+		return EINVAL;
+	}
+	if ((uint64_t)mib > vm->cfg->maxmem) {
+		xasprintf(cause, "mem-set of %s: %" PRId64 " MiB is more than "
+		    "its maxmem of %" PRIu64 " MiB (raise it with xm mem-max)",
+		    vm->name, mib, vm->cfg->maxmem);
+		return EINVAL;
+	}
 	/* The balloon target the guest reads, in KiB (Xen's memory/target). */
 	snprintf(path, sizeof(path), "/local/domain/%d/memory/target",
 	    vm->domid);
@@ -198,8 +218,25 @@ api_dom_maxmem(struct api_req *ar, char **cause)
 
 	if ((vm = running(ar, cause, &err)) == NULL)
 		return err;
-	if ((err = body_int(ar, "mib", 1, 1024 * 1024, &mib, cause)) != 0)
+	if ((err = body_int(ar, vm, "mib", DOMCFG_MIN_MEMORY, DOMCFG_MAX_MEMORY,
+	    &mib, cause)) != 0)
 		return err;
+	if ((uint64_t)mib < vm->cfg->memory) {
+		xasprintf(cause, "mem-max of %s: %" PRId64 " MiB is less than "
+		    "its memory of %" PRIu64 " MiB (lower that first with xm "
+		    "mem-set)", vm->name, mib, vm->cfg->memory);
+		return EINVAL;
+	}
+	if ((uint64_t)mib > vm->cfg->maxmem) {
+		char	*what;
+
+		xasprintf(&what, "mem-max of %s", vm->name);
+		err = mem_admit(ar->xd, mib - (int64_t)vm->cfg->maxmem, what,
+		    cause);
+		free(what);
+		if (err != 0)
+			return err;
+	}
 	if (xc_domain_setmaxmem(ar->xd->xch, (uint32_t)vm->domid,
 	    (uint64_t)mib * 1024) == -1) {
 		err = errno;
@@ -250,12 +287,12 @@ api_dom_sched_set(struct api_req *ar, char **cause)
 		return EIO;
 	}
 	if (json_get(ar->body, "weight") != NULL) {
-		if ((err = body_int(ar, "weight", 1, 65535, &v, cause)) != 0)
+		if ((err = body_int(ar, vm, "weight", 1, 65535, &v, cause)) != 0)
 			return err;
 		sc.weight = (uint16_t)v;
 	}
 	if (json_get(ar->body, "cap") != NULL) {
-		if ((err = body_int(ar, "cap", 0, 100 * vm->cfg->vcpus, &v,
+		if ((err = body_int(ar, vm, "cap", 0, 100 * vm->cfg->vcpus, &v,
 		    cause)) != 0)
 			return err;
 		sc.cap = (uint16_t)v;
@@ -292,11 +329,13 @@ pair_int(struct json_w *w, const char *k, int64_t v)
 int
 api_host(struct api_req *ar, char **cause)
 {
+	struct mem_account ma;
 	xc_physinfo_t	 pi;
 	struct utsname	 u;
 
 	memset(&pi, 0, sizeof(pi));
-	if (xc_physinfo(ar->xd->xch, &pi) == -1) {
+	if (xc_physinfo(ar->xd->xch, &pi) == -1 ||
+	    mem_account(ar->xd, &ma) == -1) {
 		xasprintf(cause, "physinfo: %s", strerror(errno));
 		return EIO;
 	}
@@ -312,8 +351,9 @@ api_host(struct api_req *ar, char **cause)
 	pair_int(ar->out, "cores_per_socket", pi.cores_per_socket);
 	pair_int(ar->out, "threads_per_core", pi.threads_per_core);
 	pair_int(ar->out, "cpu_mhz", pi.cpu_khz / 1000);
-	pair_int(ar->out, "total_memory", (int64_t)(pi.total_pages >> 8));
-	pair_int(ar->out, "free_memory", (int64_t)(pi.free_pages >> 8));
+	/* As Xen's: what no domain has (memory.c's accounting). */
+	pair_int(ar->out, "total_memory", ma.total);
+	pair_int(ar->out, "free_memory", ma.free > 0 ? ma.free : 0);
 	pair_int(ar->out, "xen_major", 3);
 	pair_int(ar->out, "xen_minor", 4);
 	pair_str(ar->out, "xen_extra", "-xvm");

@@ -103,8 +103,10 @@ disk_spec_parse(const char *spec, struct disk_spec *d, char **cause)
 		    spec, vdev);
 	strlcpy(d->vdev, vdev, sizeof(d->vdev));
 
-	if (strcmp(mode, "w") == 0 || strcmp(mode, "w!") == 0)
+	if (strcmp(mode, "w") == 0 || strcmp(mode, "w!") == 0) {
 		d->writable = 1;
+		d->shared = mode[1] == '!';
+	}
 	else if (strcmp(mode, "r") != 0)
 		return cause_printf(cause, "disk '%s': mode must be 'r', 'w' or "
 		    "'w!'", spec);

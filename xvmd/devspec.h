@@ -14,6 +14,7 @@ struct disk_spec {
 	char			 target[1024];	/* path or device */
 	char			 vdev[32];	/* xvda, hda1, sdb, ... */
 	int			 writable;	/* 'w' (or 'w!') vs 'r' */
+	int			 shared;	/* 'w!': writable by several */
 	int			 cdrom;		/* vdev suffixed ':cdrom' */
 };
 

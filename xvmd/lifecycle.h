@@ -43,13 +43,12 @@ int	 lc_shutdown(struct xvmd *, struct vm *, const char *how, char **cause);
 void	 lc_check(struct xvmd *);
 
 /*
- * xend's on_xend_start / on_xend_stop: start the managed domains marked
- * 'start' when xvmd starts; when it stops (SIGTERM), ask those marked
- * 'shutdown' to shut down.  ('suspend' is xvm-domains stop's: it saves
- * them through the API; xvmd's own stop logs and leaves them running.)
+ * xend's on_xend_start: start the managed domains marked 'start' when
+ * xvmd starts, unless one has a saved image to resume from (xvm-domains
+ * start restores it).  on_xend_stop is xvm-domains stop's: xvmd's own
+ * stop leaves every domain running.
  */
 void	 lc_autostart(struct xvmd *);
-void	 lc_xend_stop(struct xvmd *);
 
 /* Wire lc_check to the hypervisor's and the store's notifications. */
 void	 lc_watch(struct xvmd *);

@@ -44,8 +44,28 @@ on_term(void *arg)
 {
 	struct xvmd	*xd = arg;
 
-	lc_xend_stop(xd);
+	/*
+	 * The domains run on: a restart of xvmd never shuts down, saves or
+	 * restarts a guest.  on_xend_stop is xvm-domains stop's, at the
+	 * host's shutdown (or svcadm disable xvm/domains).
+	 */
 	event_base_loopbreak(xd->base);
+}
+
+/* SIGHUP (svcadm refresh xvm/xend): the settings that can change now. */
+static void
+on_hup(void *arg)
+{
+	struct xvmd	*xd = arg;
+	char		*cause = NULL, *changes = NULL;
+
+	if (settings_reload(&xd->conf, xd->conffile, &changes, &cause) == -1) {
+		log_warnx("refresh: %s; the settings in force stay", cause);
+		free(cause);
+		return;
+	}
+	log_info("refresh: %s", changes ? changes : "no setting changed");
+	free(changes);
 }
 
 static __attribute__((noreturn)) void
@@ -108,6 +128,7 @@ main(int argc, char **argv)
 	if (!foreground && daemon_start() == -1)
 		fatal("fork");
 
+	xd.conffile = conffile;
 	xendconf_defaults(&xd.conf);
 	if (settings_load(&xd.conf, conffile, &cause) == -1)
 		fatalx("%s", cause);
@@ -122,7 +143,7 @@ main(int argc, char **argv)
 	xsdom_load_managed(&xd);
 	recover_running(&xd);
 	xd.base = evloop_new();
-	sigs = evloop_signals(xd.base, on_term, NULL, &xd);
+	sigs = evloop_signals(xd.base, on_term, on_hup, &xd);
 	if ((path = xvm_path(XVM_XVMD_SOCK)) == NULL)
 		fatal("socket path");
 	if (control_listen(&xd, path) == -1)

@@ -21,8 +21,10 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xvmd/api.h"
+#include "xvmd/devcheck.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/memory.h"
 #include "xvmd/save.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
@@ -256,6 +258,9 @@ save_check(struct xvmd *xd, struct vm *vm, const xc_domaininfo_t *info)
 	}
 	finish(vm, 0, NULL, json);
 	free(json);
+	/* A managed domain resumes from this image, not a fresh start. */
+	if (vm->managed)
+		xsdom_set_saved(xd, vm, file);
 	free(file);
 	if (lc_destroy(xd, vm, &cause) == -1) {
 		log_warnx("%s: %s", __func__, cause);
@@ -287,6 +292,7 @@ restore_ts(const void *buf, uint32_t len, const struct xc_sr_shape *sh,
 	const char		*p = buf, *file, *text;
 	struct domcfg		*dc;
 	struct vm		*other;
+	char			*what;
 	size_t			 flen;
 
 	rc->err = EINVAL;
@@ -310,6 +316,13 @@ restore_ts(const void *buf, uint32_t len, const struct xc_sr_shape *sh,
 	}
 	rc->vm = vm_new(dc, xstrndup(text, len - 16 - flen - 1),
 	    xstrdup(file));
+	xasprintf(&what, "cannot restore domain %s", dc->name);
+	rc->err = mem_admit(rc->xd, (int64_t)(sh->mem_bytes >> 20), what,
+	    &rc->cause);
+	free(what);
+	if (rc->err != 0)
+		goto fail;
+	rc->err = EINVAL;
 	memcpy(rc->vm->uuid, buf, 16);
 	if (uuid_is_nil(rc->vm->uuid)) {
 		rc->cause = xstrdup("the save file's UUID is all zeros "
@@ -326,6 +339,13 @@ restore_ts(const void *buf, uint32_t len, const struct xc_sr_shape *sh,
 	if ((rc->err = vm_check_unique(rc->xd, dc->name, rc->vm->uuid, other,
 	    &rc->cause)) != 0)
 		goto fail;
+	if ((rc->err = devcheck_domain(rc->xd, rc->vm, &what)) != 0) {
+		rc->err = rc->err == EBUSY ? EBUSY : EINVAL;
+		xasprintf(&rc->cause, "cannot restore domain %s: %s", dc->name,
+		    what);
+		free(what);
+		goto fail;
+	}
 	memcpy(rc->cb->handle, rc->vm->uuid, 16);
 	return 0;
 fail:
@@ -403,6 +423,8 @@ save_restore(struct xvmd *xd, const char *file, int paused, struct vm **out,
 	}
 	if (rc.managed == NULL)
 		TAILQ_INSERT_TAIL(&xd->vms, vm, entry);
+	else if (vm->saved != NULL)
+		xsdom_set_saved(xd, vm, NULL);	/* used: once */
 	log_info("%s: restored %s from %s as domain %u%s", __func__, vm->name,
 	    file, domid, paused ? ", paused" : "");
 	*out = vm;

@@ -9,14 +9,15 @@
 
 struct event;
 struct event_base;
-struct evhttp;
+struct http_server;
 struct xc_interface_core;
 struct xs_handle;
 
 struct xvmd {
 	struct event_base	*base;
-	struct evhttp		*http;
+	struct http_server	*http;
 	struct xendconf		 conf;
+	const char		*conffile;	/* -f, or NULL */
 	time_t			 started;
 	unsigned long		 requests;	/* served since start */
 

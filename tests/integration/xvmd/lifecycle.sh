@@ -122,12 +122,15 @@ check "auto1 (on_xend_start = start) was started by xvmd's start" [ -n "$(domid 
 auto1_id=$(domid auto1)
 kill "$XVMD_PID"
 wait "$XVMD_PID" 2>/dev/null
-# The guest takes the request from its store ring: it clears the node and
-# powers off; the next xvmd finds it shut down, acts on on_poweroff and
-# (on_xend_start) starts it anew.
+# Issue 13 item 8: xvmd's stop (a restart of the daemon) leaves every
+# domain running, even one marked on_xend_stop = "shutdown": that is
+# xvm-domains stop's, at the host's shutdown.
 t_xvmd || exit 1
-check "on_xend_stop = shutdown: the guest powered off at xvmd's stop" \
-    t_wait_for "auto1 to go" 10 not_domid auto1 "$auto1_id"
+sleep 2
+check "on_xend_stop = shutdown: xvmd's stop left the guest running" \
+    [ "$(domid auto1)" = "$auto1_id" ]
+check "and no shutdown was asked of it" \
+    [ -z "$(xenstore-read "/local/domain/$auto1_id/control/shutdown" 2>/dev/null)" ]
 "$XM" destroy auto1 2>/dev/null
 "$XM" delete auto1
 "$XM" start m1
@@ -158,27 +161,6 @@ check "xm shutdown -w: gives up after shutdown-timeout: $out" [ "$out" = "Error:
 check "control/shutdown was written" [ "$(xenstore-read "/local/domain/$(domid deaf1)/control/shutdown" 2>&1)" = poweroff ]
 "$XM" destroy deaf1
 check "xm destroy deaf1: gone" [ "$(state deaf1)" = gone ]
-
-# Devices: xend's frontend and backend entries, and the device event log.
-cfg dev1 "disk = ['file:$T_ROOT/d.img,xvda,w', 'phy:/dev/sr0,hdc:cdrom,r']" \
-    "vif = ['mac=00:16:3e:01:02:03,bridge=xenbr0', '']"
-"$XM" create "$T_ROOT/dev1.cfg" >/dev/null
-id=$(domid dev1)
-fe=/local/domain/$id/device
-be=/local/domain/0/backend
-check "vbd 51712: frontend names its backend" [ "$(xenstore-read $fe/vbd/51712/backend)" = "$be/vbd/$id/51712" ]
-check "vbd 51712: backend params, mode, type" [ "$(xenstore-read $be/vbd/$id/51712/params) $(xenstore-read $be/vbd/$id/51712/mode) $(xenstore-read $be/vbd/$id/51712/type)" = "$T_ROOT/d.img w file" ]
-check "vbd 5632 (hdc) is a read-only cdrom" [ "$(xenstore-read $be/vbd/$id/5632/device-type) $(xenstore-read $be/vbd/$id/5632/mode)" = "cdrom r" ]
-check "vif 0: the config's MAC, both ends" [ "$(xenstore-read $fe/vif/0/mac) $(xenstore-read $be/vif/$id/0/mac) $(xenstore-read $be/vif/$id/0/bridge)" = "00:16:3e:01:02:03 00:16:3e:01:02:03 xenbr0" ]
-check "vif 1: a Xen MAC" grep -q '^00:16:3e:' <(xenstore-read $fe/vif/1/mac)
-check "states Initialising; the backend names its frontend" [ "$(xenstore-read $fe/vif/0/state) $(xenstore-read $be/vif/$id/0/state) $(xenstore-read $be/vif/$id/0/frontend-id)" = "1 1 $id" ]
-check "frontend perms n$id,r0" bash -c "xenstore-ls -p /local/domain/$id/device/vif | grep -q '^0 = \"\" .*(n$id,r0)'"
-log=$T_ROOT/var/log/xvm/xpvd-event.log
-check "event log: four adds" [ "$(grep -c " add: dev1 " "$log")" = 4 ]
-check "event log: vbd line" grep -q "\] vbd $id/51712 add: dev1 file:$T_ROOT/d.img,xvda,w\$" "$log"
-"$XM" destroy dev1
-check "backends removed with the domain" bash -c "! xenstore-exists $be/vbd/$id && ! xenstore-exists $be/vif/$id"
-check "event log: four removes" [ "$(grep -c " remove: dev1 " "$log")" = 4 ]
 
 # A domain the toolstack names only after consoled found it (here: built
 # behind xvmd's back, named by hand): its log follows the name, early
