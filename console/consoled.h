@@ -66,6 +66,7 @@ struct consoled {
 	struct evloop_listener	*listener;
 	uint64_t		 rate;		/* bytes/s per console */
 	char			*logdir;	/* var/log/xvm/console */
+	char			*sock;		/* run/xvm/consoled.sock */
 	void			*xch;		/* xc_interface *, or NULL */
 	void			*xce;		/* xenevtchn_handle *, or NULL */
 	void			*xs;		/* struct xs_handle *, or NULL */
@@ -105,6 +106,8 @@ int	 pvsource_attach(struct console *);
 void	 pvsource_detach(struct console *);
 void	 pvsource_kick(struct console *);
 size_t	 pvsource_input(struct console *, const char *, size_t);
+/* The guest uses its PV console (wrote to it or read from it). */
+int	 pvsource_in_use(const struct console *);
 
 /* uartsource.c: emulated consoles (UART, SBI console) through libxc. */
 int	 uartsource_open(struct consoled *, char **cause);

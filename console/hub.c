@@ -209,8 +209,12 @@ console_output(struct console *con, const char *p, size_t len)
 void
 console_input(struct console *con, const char *p, size_t len)
 {
-	/* To the PV ring when there is one, else to the emulated UART. */
-	size_t	 n = con->intf != NULL ? pvsource_input(con, p, len) :
+	/*
+	 * To the console the guest reads: its PV ring once it uses one, else
+	 * the emulated console (the UART and SBI getchar share one queue), as
+	 * a stock Linux on ttyS0 or hvc0 reads.
+	 */
+	size_t	 n = pvsource_in_use(con) ? pvsource_input(con, p, len) :
 	    uartsource_input(con, p, len);
 
 	if (n < len)

@@ -122,6 +122,18 @@ pvsource_detach(struct console *con)
 	con->local_port = -1;
 }
 
+/*
+ * Has the guest shown that it runs a PV console driver: written output to
+ * the ring, or consumed input from it?  A stock Linux never touches the
+ * page (it is reserved in its device tree) and reads the UART or SBI.
+ */
+int
+pvsource_in_use(const struct console *con)
+{
+	return con->intf != NULL &&
+	    (con->intf->out_prod != 0 || con->intf->in_cons != 0);
+}
+
 size_t
 pvsource_input(struct console *con, const char *p, size_t len)
 {

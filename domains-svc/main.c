@@ -28,46 +28,46 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/buf.h"
-#include "lib/httpc.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "lib/xmalloc.h"
+#include "lib/xvmd_client.h"
 
 #define WAIT_XVMD_SECS	30
 #define SAVE_DIR	XVM_LIB_DIR "/save"
 #define SAVE_SUFFIX	".chk"
 
-static char	*sock;
 static int	 api_timeout_ms = 60000;
 
-/* METHOD URI [BODY] -> parsed reply or NULL (error logged). */
+/* METHOD URI [BODY] -> the parsed reply, or NULL (the error logged). */
 static yajl_val
 api(const char *method, const char *uri, const char *body, int *status)
 {
-	struct buf	 out = BUF_INITIALIZER;
 	yajl_val	 doc;
 	char		*cause = NULL;
 
-	*status = httpc_request(sock, method, uri, body, body ? strlen(body) :
-	    0, api_timeout_ms, &out, &cause);
-	if (*status == -1) {
+	if (xvmd_call(method, uri, body, body != NULL ? strlen(body) : 0,
+	    api_timeout_ms, status, &doc, &cause) == -1) {
 		log_warnx("%s %s: %s", method, uri, cause);
 		free(cause);
-		buf_free(&out);
 		return NULL;
 	}
-	doc = json_parse(buf_data(&out), buf_len(&out), HTTPC_MAX_REPLY, &cause);
-	free(cause);
-	buf_free(&out);
-	if (*status / 100 != 2) {
-		const char *m = json_get_str(json_get(doc, "error"), "message");
+	return doc;
+}
 
-		log_warnx("%s %s: %s", method, uri, m ? m : "failed");
-		json_free(doc);
-		return NULL;
-	}
+/* The same for a domain's route: /domains/<name, escaped><suffix>. */
+static yajl_val
+dom_api(const char *method, const char *name, const char *suffix,
+    const char *body, int *status)
+{
+	yajl_val	 doc;
+	char		*uri;
+
+	if ((uri = xvmd_uri("/domains/", name, suffix)) == NULL)
+		fatalx("out of memory");
+	doc = api(method, uri, body, status);
+	free(uri);
 	return doc;
 }
 
@@ -169,7 +169,6 @@ do_start(void)
 {
 	yajl_val	 doc, arr, d;
 	const char	*name, *when;
-	char		 uri[160];
 	size_t		 i;
 	int		 status, bad = 0;
 
@@ -188,8 +187,7 @@ do_start(void)
 		if (name == NULL || when == NULL || strcmp(when, "start") != 0 ||
 		    is_running(d))
 			continue;
-		snprintf(uri, sizeof(uri), "/domains/%s/start", name);
-		json_free(api("POST", uri, NULL, &status));
+		json_free(dom_api("POST", name, "/start", NULL, &status));
 		if (status / 100 == 2)
 			log_info("started %s", name);
 		else
@@ -203,7 +201,7 @@ do_start(void)
 static int
 save(const char *name)
 {
-	char	*dpath, *path, *body, uri[160];
+	char	*dpath, *path, *body;
 	int	 status;
 
 	if ((dpath = xvm_path(SAVE_DIR)) == NULL)
@@ -215,10 +213,9 @@ save(const char *name)
 	}
 	xasprintf(&path, "%s/%s%s", dpath, name, SAVE_SUFFIX);
 	body = file_body(path);
-	snprintf(uri, sizeof(uri), "/domains/%s/save", name);
 	/* The reply waits for the guest: up to shutdown-timeout, then I/O. */
 	api_timeout_ms = 0;
-	json_free(api("POST", uri, body, &status));
+	json_free(dom_api("POST", name, "/save", body, &status));
 	api_timeout_ms = 60000;
 	if (status / 100 == 2)
 		log_info("saved %s to %s", name, path);
@@ -287,7 +284,7 @@ do_stop(void)
 {
 	yajl_val	 doc, arr, d, set;
 	const char	*name, *how;
-	char		 uri[160], *names[1024];
+	char		*names[1024];
 	int64_t		 timeout = 60;
 	size_t		 i, n = 0;
 	int		 status, bad = 0;
@@ -316,11 +313,10 @@ do_stop(void)
 			bad |= save(name);
 			continue;
 		}
-		snprintf(uri, sizeof(uri), "/domains/%s/shutdown", name);
-		json_free(api("POST", uri, NULL, &status));
+		json_free(dom_api("POST", name, "/shutdown", NULL, &status));
 		if (status / 100 == 2) {
 			log_info("asked %s to shut down", name);
-			names[n++] = strdup(name);
+			names[n++] = xstrdup(name);
 		} else
 			bad = 1;
 	}
@@ -348,8 +344,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: xvm-domains [--root DIR] start|stop\n");
 		return 1;
 	}
-	if (xvm_paths_init(root) == -1 ||
-	    (sock = xvm_path(XVM_XVMD_SOCK)) == NULL)
+	if (xvm_paths_init(root) == -1)
 		fatal("root %s", root ? root : "");
 	return strcmp(argv[i], "start") == 0 ? do_start() : do_stop();
 }

@@ -1,9 +1,9 @@
 /*
  * The device tree handed to guests (Devicetree Specification v0.4; the
- * Linux RISC-V bindings for cpus, riscv,cpu-intc, sifive,plic-1.0.0,
- * sifive,clint0, syscon-poweroff/-reboot).  Written with libfdt's
- * sequential-write API, with the same node names and phandle wiring as
- * QEMU virt's, so guests that run there find the same things here.
+ * Linux RISC-V bindings for cpus and riscv,cpu-intc; the devices are
+ * lib/fdt_virt.c's).  Written with libfdt's sequential-write API, with the
+ * same node names and phandle wiring as QEMU virt's, so guests that run
+ * there find the same things here.
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -11,11 +11,18 @@
 
 #include "hypervisor/devices/device.h"
 #include "hypervisor/machine.h"
+#include "lib/fdt_virt.h"
 #include "lib/xmalloc.h"
 
-#define PH_PLIC		1
-#define PH_TEST		2
+#define PH_DEVICES	1		/* PLIC, test device, GPIO */
 #define PH_INTC(h)	(16 + (h))
+
+_Static_assert(FDT_VIRT_UART_IRQ == MACHINE_UART_IRQ &&
+    FDT_VIRT_GPIO_BASE == MACHINE_GPIO_BASE &&
+    FDT_VIRT_GPIO_IRQ == MACHINE_GPIO_IRQ_BASE &&
+    FDT_VIRT_GPIO_LINES == MACHINE_GPIO_LINES &&
+    FDT_VIRT_PLIC_NDEV == MACHINE_PLIC_SOURCES - 1,
+    "lib/fdt_virt.h and machine.h disagree on the memory map");
 
 #define TRY(e) do { if ((err = (e)) != 0) goto fail; } while (0)
 
@@ -70,94 +77,10 @@ fail:
 	return err;
 }
 
-/* interrupts-extended = <intc(h) a intc(h) b> for every hart */
-static int
-irqs_ext(void *fdt, unsigned n, uint32_t a, uint32_t b)
-{
-	fdt32_t	 cells[4 * MACHINE_MAX_VCPUS];
-	unsigned h;
-
-	for (h = 0; h < n; h++) {
-		cells[4 * h] = cpu_to_fdt32(PH_INTC(h));
-		cells[4 * h + 1] = cpu_to_fdt32(a);
-		cells[4 * h + 2] = cpu_to_fdt32(PH_INTC(h));
-		cells[4 * h + 3] = cpu_to_fdt32(b);
-	}
-	return fdt_property(fdt, "interrupts-extended", cells, 16 * n);
-}
-
-static int
-soc(void *fdt, unsigned n)
-{
-	static const char clint_compat[] = "sifive,clint0\0riscv,clint0";
-	static const char plic_compat[] = "sifive,plic-1.0.0\0riscv,plic0";
-	static const char test_compat[] = "sifive,test1\0sifive,test0\0syscon";
-	char	 name[48];
-	int	 err;
-
-	TRY(fdt_begin_node(fdt, "soc"));
-	TRY(fdt_property_u32(fdt, "#address-cells", 2));
-	TRY(fdt_property_u32(fdt, "#size-cells", 2));
-	TRY(fdt_property_string(fdt, "compatible", "simple-bus"));
-	TRY(fdt_property(fdt, "ranges", NULL, 0));
-
-	TRY(node_name(name, sizeof(name), "test", syscon_ops.base));
-	TRY(fdt_begin_node(fdt, name));
-	TRY(fdt_property(fdt, "compatible", test_compat, sizeof(test_compat)));
-	TRY(prop_reg(fdt, syscon_ops.base, syscon_ops.size));
-	TRY(fdt_property_u32(fdt, "phandle", PH_TEST));
-	TRY(fdt_end_node(fdt));
-
-	TRY(fdt_begin_node(fdt, "poweroff"));
-	TRY(fdt_property_string(fdt, "compatible", "syscon-poweroff"));
-	TRY(fdt_property_u32(fdt, "regmap", PH_TEST));
-	TRY(fdt_property_u32(fdt, "offset", 0));
-	TRY(fdt_property_u32(fdt, "value", 0x5555));
-	TRY(fdt_end_node(fdt));
-	TRY(fdt_begin_node(fdt, "reboot"));
-	TRY(fdt_property_string(fdt, "compatible", "syscon-reboot"));
-	TRY(fdt_property_u32(fdt, "regmap", PH_TEST));
-	TRY(fdt_property_u32(fdt, "offset", 0));
-	TRY(fdt_property_u32(fdt, "value", 0x7777));
-	TRY(fdt_end_node(fdt));
-
-	TRY(node_name(name, sizeof(name), "serial", uart_ops.base));
-	TRY(fdt_begin_node(fdt, name));
-	TRY(fdt_property_string(fdt, "compatible", "ns16550a"));
-	TRY(prop_reg(fdt, uart_ops.base, uart_ops.size));
-	TRY(fdt_property_u32(fdt, "clock-frequency", 3686400));
-	TRY(fdt_property_u32(fdt, "interrupt-parent", PH_PLIC));
-	TRY(fdt_property_u32(fdt, "interrupts", MACHINE_UART_IRQ));
-	TRY(fdt_end_node(fdt));
-
-	TRY(node_name(name, sizeof(name), "plic", plic_ops.base));
-	TRY(fdt_begin_node(fdt, name));
-	TRY(fdt_property(fdt, "compatible", plic_compat, sizeof(plic_compat)));
-	TRY(prop_reg(fdt, plic_ops.base, plic_ops.size));
-	TRY(fdt_property_u32(fdt, "#address-cells", 0));
-	TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
-	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
-	TRY(fdt_property_u32(fdt, "riscv,ndev", MACHINE_PLIC_SOURCES - 1));
-	TRY(irqs_ext(fdt, n, 11, 9));
-	TRY(fdt_property_u32(fdt, "phandle", PH_PLIC));
-	TRY(fdt_end_node(fdt));
-
-	TRY(node_name(name, sizeof(name), "clint", clint_ops.base));
-	TRY(fdt_begin_node(fdt, name));
-	TRY(fdt_property(fdt, "compatible", clint_compat,
-	    sizeof(clint_compat)));
-	TRY(prop_reg(fdt, clint_ops.base, clint_ops.size));
-	TRY(irqs_ext(fdt, n, 3, 7));
-	TRY(fdt_end_node(fdt));
-
-	return fdt_end_node(fdt);
-fail:
-	return err;
-}
-
 int
 machine_write_fdt(struct machine *m, uint64_t gpa, size_t max,
-    const char *bootargs, char **cause)
+    const char *bootargs, uint64_t initrd_start, uint64_t initrd_end,
+    char **cause)
 {
 	void	*fdt;
 	char	 name[32];
@@ -169,6 +92,9 @@ machine_write_fdt(struct machine *m, uint64_t gpa, size_t max,
 		return -1;
 	}
 	TRY(fdt_create(fdt, (int)max));
+	if (initrd_end > initrd_start)
+		TRY(fdt_add_reservemap_entry(fdt, initrd_start,
+		    initrd_end - initrd_start));
 	TRY(fdt_finish_reservemap(fdt));
 	TRY(fdt_begin_node(fdt, ""));
 	TRY(fdt_property_u32(fdt, "#address-cells", 2));
@@ -179,7 +105,11 @@ machine_write_fdt(struct machine *m, uint64_t gpa, size_t max,
 	TRY(fdt_begin_node(fdt, "chosen"));
 	if (bootargs != NULL)
 		TRY(fdt_property_string(fdt, "bootargs", bootargs));
-	TRY(fdt_property_string(fdt, "stdout-path", "/soc/serial@10000000"));
+	if (initrd_end > initrd_start) {
+		TRY(fdt_property_u64(fdt, "linux,initrd-start", initrd_start));
+		TRY(fdt_property_u64(fdt, "linux,initrd-end", initrd_end));
+	}
+	TRY(fdt_property_string(fdt, "stdout-path", FDT_VIRT_UART_PATH));
 	TRY(fdt_end_node(fdt));
 
 	TRY(node_name(name, sizeof(name), "memory", MACHINE_RAM_BASE));
@@ -189,7 +119,8 @@ machine_write_fdt(struct machine *m, uint64_t gpa, size_t max,
 	TRY(fdt_end_node(fdt));
 
 	TRY(cpus(fdt, machine_nvcpus(m)));
-	TRY(soc(fdt, machine_nvcpus(m)));
+	TRY(fdt_virt_write(fdt, &(struct fdt_virt){ .nvcpus = machine_nvcpus(m),
+	    .intc_phandle0 = PH_INTC(0), .phandle0 = PH_DEVICES }));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	machine_invalidate(m, gpa, max);

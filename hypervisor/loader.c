@@ -1,7 +1,7 @@
 /*
- * Loading guest images into RAM: ELF64 executables for RISC-V (the System
- * V gABI, "Program Loading"; the RISC-V psABI for EM_RISCV), placed by
- * physical address, or raw images at a given address.  The HTIF
+ * Loading guest images into RAM: kernels as lib/kimage.h places them (ELF64
+ * RISC-V executables by physical address, a Linux vmlinux or Image at RAM
+ * base + 2 MiB), or raw images (firmware) at a given address.  The HTIF
  * 'tohost'/'fromhost' symbols are looked up in the symbol table.  The
  * file is untrusted: every offset and size is checked.
  */
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hypervisor/machine.h"
+#include "lib/kimage.h"
 #include "lib/xmalloc.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -81,61 +82,33 @@ find_symbols(const uint8_t *f, size_t fsize, const Elf64_Ehdr *eh,
 	}
 }
 
+/* A kernel (kimage.h: ELF, vmlinux, Linux Image) into RAM. */
 static int
-load_elf(struct machine *m, const char *path, const uint8_t *f, size_t fsize,
-    uint64_t *entry, uint64_t *end, uint64_t *tohost, uint64_t *fromhost,
-    char **cause)
+load_kernel(struct machine *m, const char *path, const uint8_t *f,
+    size_t fsize, uint64_t *entry, uint64_t *end, uint64_t *tohost,
+    uint64_t *fromhost, char **cause)
 {
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)f;
-	const Elf64_Phdr *ph;
-	uint8_t *dst;
-	unsigned i, nload = 0;
+	struct kimage	 ki;
+	const char	*why;
+	uint8_t		*dst;
+	unsigned	 i;
 
-	if (fsize < sizeof(*eh) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != EM_RISCV) {
-		xasprintf(cause, "%s: not a 64-bit little-endian RISC-V ELF",
-		    path);
+	if (kimage_parse(f, fsize, MACHINE_RAM_BASE, machine_ram_size(m), &ki,
+	    &why) == -1) {
+		xasprintf(cause, "%s: %s", path, why);
 		return -1;
 	}
-	if (eh->e_type != ET_EXEC || eh->e_phentsize != sizeof(Elf64_Phdr) ||
-	    !in_file(fsize, eh->e_phoff,
-	    (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr))) {
-		xasprintf(cause, "%s: not an ELF executable with valid "
-		    "program headers", path);
-		return -1;
+	for (i = 0; i < ki.nsegs; i++) {
+		dst = machine_gpa(m, ki.seg[i].paddr, ki.seg[i].memsz);
+		prefault(dst, ki.seg[i].memsz);
+		memcpy(dst, f + ki.seg[i].offset, ki.seg[i].filesz);
+		memset(dst + ki.seg[i].filesz, 0,
+		    ki.seg[i].memsz - ki.seg[i].filesz);
 	}
-	ph = (const Elf64_Phdr *)(f + eh->e_phoff);
-	*end = 0;
-	for (i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
-			continue;
-		if (ph[i].p_filesz > ph[i].p_memsz ||
-		    !in_file(fsize, ph[i].p_offset, ph[i].p_filesz)) {
-			xasprintf(cause, "%s: segment %u lies outside the "
-			    "file", path, i);
-			return -1;
-		}
-		if ((dst = machine_gpa(m, ph[i].p_paddr, ph[i].p_memsz)) ==
-		    NULL) {
-			xasprintf(cause, "%s: segment %u at 0x%llx (%llu "
-			    "bytes) is outside guest RAM", path, i,
-			    (unsigned long long)ph[i].p_paddr,
-			    (unsigned long long)ph[i].p_memsz);
-			return -1;
-		}
-		prefault(dst, ph[i].p_memsz);
-		memcpy(dst, f + ph[i].p_offset, ph[i].p_filesz);
-		memset(dst + ph[i].p_filesz, 0, ph[i].p_memsz - ph[i].p_filesz);
-		if (ph[i].p_paddr + ph[i].p_memsz > *end)
-			*end = ph[i].p_paddr + ph[i].p_memsz;
-		nload++;
-	}
-	if (nload == 0) {
-		xasprintf(cause, "%s: no loadable segments", path);
-		return -1;
-	}
-	*entry = eh->e_entry;
-	find_symbols(f, fsize, eh, tohost, fromhost);
+	*entry = ki.entry;
+	*end = ki.hi;
+	if (ki.kind == KIMAGE_ELF)
+		find_symbols(f, fsize, (const Elf64_Ehdr *)f, tohost, fromhost);
 	return 0;
 }
 
@@ -164,13 +137,11 @@ machine_load(struct machine *m, const char *path, uint64_t raw_addr,
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (st.st_size >= SELFMAG && memcmp(f, ELFMAG, SELFMAG) == 0) {
-		rc = load_elf(m, path, f, (size_t)st.st_size, entry, end,
+	if (raw_addr == 0 || (st.st_size >= SELFMAG &&
+	    memcmp(f, ELFMAG, SELFMAG) == 0) || (st.st_size >= 64 &&
+	    memcmp(f + 0x38, "RSC\x05", 4) == 0)) {
+		rc = load_kernel(m, path, f, (size_t)st.st_size, entry, end,
 		    tohost, fromhost, cause);
-		goto out;
-	}
-	if (raw_addr == 0) {
-		xasprintf(cause, "%s: not an ELF file", path);
 		goto out;
 	}
 	if ((dst = machine_gpa(m, raw_addr, (uint64_t)st.st_size)) == NULL) {

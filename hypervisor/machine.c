@@ -20,7 +20,7 @@
 #define INBUF_SIZE	4096
 
 static const struct device_ops *const bus_devices[] = {
-	&syscon_ops, &clint_ops, &plic_ops, &uart_ops,
+	&syscon_ops, &clint_ops, &plic_ops, &uart_ops, &gpio_ops,
 };
 #define NDEV	(sizeof(bus_devices) / sizeof(bus_devices[0]))
 
@@ -42,7 +42,7 @@ struct machine {
 	_Atomic uint64_t clk;
 	pthread_mutex_t	 clk_lock;
 	void		*dev[NDEV];
-	void		*plic, *uart;
+	void		*plic, *uart, *gpio;
 
 	pthread_mutex_t	 con_lock;
 	machine_console_fn con_fn;
@@ -130,6 +130,8 @@ machine_new(const struct machine_config *cf, char **cause)
 			m->plic = m->dev[i];
 		if (bus_devices[i] == &uart_ops)
 			m->uart = m->dev[i];
+		if (bus_devices[i] == &gpio_ops)
+			m->gpio = m->dev[i];
 	}
 	return m;
 fail:
@@ -160,6 +162,13 @@ machine_free(struct machine *m)
 }
 
 unsigned machine_nvcpus(const struct machine *m) { return m->nvcpus; }
+
+void
+machine_press_button(struct machine *m, enum machine_button b)
+{
+	gpio_press(m->gpio, (unsigned)b);
+}
+
 int machine_firmware(const struct machine *m) { return m->firmware; }
 uint64_t machine_ram_size(const struct machine *m) { return m->ram_size; }
 int machine_ram_fd(const struct machine *m) { return m->ram_fd; }

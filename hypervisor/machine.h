@@ -22,7 +22,8 @@
  *     may be code; machine_gpa() maps guest-physical to host pointers.
  *
  * Memory map (QEMU virt, DESIGN.md §4): syscon 0x100000, CLINT 0x2000000,
- * PLIC 0xc000000, UART0 0x10000000 (PLIC source 10), RAM 0x80000000.
+ * PLIC 0xc000000, UART0 0x10000000 (PLIC source 10), the buttons' GPIO
+ * controller 0x10060000 (PLIC sources 12, 13), RAM 0x80000000.
  */
 
 #include <stddef.h>
@@ -105,6 +106,17 @@ enum machine_shutdown machine_shutdown_reason(const struct machine *,
 	    int *code);
 
 /*
+ * The buttons (docs/guest-abi.md): a press of the power or reboot key on
+ * the GPIO controller, which a stock Linux reports as KEY_POWER or
+ * KEY_RESTART (gpio-keys).  Any thread.
+ */
+enum machine_button {
+	MACHINE_BUTTON_POWER = 0,
+	MACHINE_BUTTON_REBOOT = 1,
+};
+void	machine_press_button(struct machine *, enum machine_button);
+
+/*
  * Hook for ecalls SBI does not know (promise d).  It reads arguments with
  * cpu_get_reg() and writes results with cpu_set_reg() (a0 = error or Xen
  * result, a1 = value).  Return 0 when handled, 1 to make cpu_run() return
@@ -121,8 +133,9 @@ void	machine_set_hcall_hook(struct machine *, machine_hcall_fn, void *arg);
 void	machine_set_htif(struct machine *, uint64_t tohost, uint64_t fromhost);
 
 /*
- * Load an ELF (PT_LOAD segments by physical address, all inside RAM) or,
- * if 'raw_addr' != 0 and the file is not ELF, the raw image at raw_addr.
+ * Load a kernel (lib/kimage.h: an ELF by physical address, a Linux vmlinux
+ * or Image at RAM base + 2 MiB) or, if 'raw_addr' != 0 and the file is
+ * neither ELF nor Image, the raw image at raw_addr.
  * Stores the entry in *entry and, when present, the 'tohost' and 'fromhost'
  * symbol addresses in *tohost and *fromhost (else 0).  The highest byte
  * loaded + 1 in *end.  0, or -1 with *cause.
@@ -133,11 +146,14 @@ int	machine_load(struct machine *, const char *path, uint64_t raw_addr,
 
 /*
  * Write the flattened device tree describing this machine at gpa (inside
- * RAM, 'max' bytes at most) with chosen/bootargs = bootargs (may be NULL).
+ * RAM, 'max' bytes at most) with chosen/bootargs = bootargs (may be NULL)
+ * and, when initrd_end > initrd_start, the initramfs at [initrd_start,
+ * initrd_end) (chosen/linux,initrd-*, and kept out of the allocator).
  * 0, or -1 with *cause.
  */
 int	machine_write_fdt(struct machine *, uint64_t gpa, size_t max,
-	    const char *bootargs, char **cause);
+	    const char *bootargs, uint64_t initrd_start, uint64_t initrd_end,
+	    char **cause);
 
 /*
  * Inside the core only (cpu, devices, sbi.c): the bus, HTIF, console
@@ -162,5 +178,8 @@ void	machine_plic_set_irq(struct machine *, unsigned src, int level);
 
 #define MACHINE_PLIC_SOURCES	96
 #define MACHINE_UART_IRQ	10
+#define MACHINE_GPIO_BASE	0x10060000ULL
+#define MACHINE_GPIO_LINES	2	/* enum machine_button */
+#define MACHINE_GPIO_IRQ_BASE	12	/* line i: PLIC source 12 + i */
 
 #endif

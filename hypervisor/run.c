@@ -158,7 +158,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: xvm-hypervisor run [--firmware builtin|none|"
 	    "FILE] [--memory MiB] [--vcpus N]\n"
-	    "           [--append ARGS] [--stats] KERNEL\n");
+	    "           [--append ARGS] [--initrd FILE] [--stats] KERNEL\n");
 	exit(2);
 }
 
@@ -166,6 +166,7 @@ struct run_opts {
 	const char	*firmware;	/* NULL = builtin, "" = none */
 	const char	*kernel;
 	const char	*append;
+	const char	*initrd;
 	uint64_t	 mem_mib;
 	uint64_t	 vcpus;
 	int		 stats;
@@ -179,6 +180,7 @@ parse(int argc, char **argv, struct run_opts *o)
 		{ "memory", required_argument, NULL, 'm' },
 		{ "vcpus", required_argument, NULL, 'c' },
 		{ "append", required_argument, NULL, 'a' },
+		{ "initrd", required_argument, NULL, 'i' },
 		{ "stats", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -187,7 +189,7 @@ parse(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mem_mib = 128;
 	o->vcpus = 1;
-	while ((ch = getopt_long(argc, argv, "f:m:c:a:s", longopts, NULL))
+	while ((ch = getopt_long(argc, argv, "f:m:c:a:i:s", longopts, NULL))
 	    != -1) {
 		switch (ch) {
 		case 'f':
@@ -211,6 +213,9 @@ parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'a':
 			o->append = optarg;
+			break;
+		case 'i':
+			o->initrd = optarg;
 			break;
 		case 's':
 			o->stats = 1;
@@ -238,11 +243,40 @@ write_fw_dynamic(struct machine *m, uint64_t at, uint64_t next)
 	p[5] = 0;		/* boot_hart */
 }
 
+/*
+ * The initramfs, as high as it fits below 'ceiling' on a 2 MiB boundary
+ * (as the libxc builder puts it), above the kernel's 'floor'.
+ */
+static void
+load_initrd(struct machine *m, const char *path, uint64_t floor,
+    uint64_t ceiling, uint64_t *start, uint64_t *end)
+{
+	FILE		*fp;
+	uint8_t		*dst;
+	long		 size;
+
+	if ((fp = fopen(path, "rb")) == NULL || fseek(fp, 0, SEEK_END) != 0 ||
+	    (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0)
+		fatal("--initrd %s", path);
+	*start = (ceiling - (uint64_t)size) & ~((2ULL << 20) - 1);
+	if ((uint64_t)size > ceiling - floor || *start < floor)
+		fatalx("--initrd %s: %ld bytes do not fit between the kernel "
+		    "and the device tree: give the guest more --memory", path,
+		    size);
+	dst = machine_gpa(m, *start, (uint64_t)size);
+	if (size > 0 && fread(dst, (size_t)size, 1, fp) != 1)
+		fatal("--initrd %s: reading", path);
+	fclose(fp);
+	*end = *start + (uint64_t)size;
+	machine_invalidate(m, *start, (uint64_t)size);
+}
+
 /* Load the images and set every hart's start state. */
 static void
 boot(struct machine *m, const struct run_opts *o)
 {
 	uint64_t	 entry, end, th, fh, kentry, kend, kth, kfh;
+	uint64_t	 rd_start = 0, rd_end = 0;
 	uint64_t	 fdt = (MACHINE_RAM_BASE + machine_ram_size(m) - FDT_MAX) &
 			    ~0xfffULL;
 	char		*cause = NULL;
@@ -256,6 +290,7 @@ boot(struct machine *m, const struct run_opts *o)
 		    &kth, &kfh, &cause) == -1)
 			fatalx("%s", cause);
 		write_fw_dynamic(m, fdt - 64, kentry);
+		end = kend > end ? kend : end;
 	} else if (machine_load(m, o->kernel, KERNEL_ADDR, &entry, &end, &th,
 	    &fh, &cause) == -1) {
 		fatalx("%s", cause);
@@ -264,7 +299,11 @@ boot(struct machine *m, const struct run_opts *o)
 		fatalx("%s: the image reaches the device tree at 0x%llx: give "
 		    "the guest more --memory", o->kernel,
 		    (unsigned long long)fdt);
-	if (machine_write_fdt(m, fdt, FDT_MAX, o->append, &cause) == -1)
+	if (o->initrd != NULL)
+		load_initrd(m, o->initrd, (end + 0xfff) & ~0xfffULL, fdt - 64,
+		    &rd_start, &rd_end);
+	if (machine_write_fdt(m, fdt, FDT_MAX, o->append, rd_start, rd_end,
+	    &cause) == -1)
 		fatalx("%s", cause);
 	machine_set_htif(m, th, fh);
 	for (i = 0; i < machine_nvcpus(m); i++) {

@@ -9,6 +9,8 @@
 #define XVM_PRIVCMD_SOCK	"run/xvm/privcmd"
 #define XVM_XVMD_SOCK		"run/xvm/xvmd.sock"
 #define XVM_CONSOLED_SOCK	"run/xvm/consoled.sock"
+#define XVM_VIRT_SOCK		"run/libvirt/virtxend-sock"	/* libvirt */
+#define XVM_VIRT_SOCK_RO	"run/libvirt/virtxend-sock-ro"
 #define XVM_XENSTORED_DIR	"run/xenstored"
 #define XVM_XENSTORED_SOCK	"run/xenstored/socket"
 #define XVM_XENSTORED_SOCK_RO	"run/xenstored/socket_ro"

@@ -48,10 +48,10 @@ strtonum(const char *s, long long min, long long max, const char **errstr)
 		return 0;
 	}
 	if (str_to_i64(s, min, max, &v) == -1) {
-		if (errno == ERANGE) {
-			/* Tell which side: a leading '-' means too small. */
-			*errstr = s[0] == '-' ? "too small" : "too large";
-		} else
+		if (errno == ERANGE)
+			*errstr = (str_to_i64(s, INT64_MIN, INT64_MAX, &v) == 0 ?
+			    v < min : s[0] == '-') ? "too small" : "too large";
+		else
 			*errstr = "invalid";
 		return 0;
 	}

@@ -7,7 +7,9 @@
  *	M - 8 KiB	console ring page	HVM_PARAM_CONSOLE_PFN
  *	M - 1 MiB	device tree (<= 64 KiB)	a1 of the boot vCPU
  *	below that	ramdisk, 2 MiB aligned down, above the kernel
- *	...		the kernel's PT_LOAD segments (0x80200000 for minios)
+ *	...		the kernel: an ELF's PT_LOAD segments where they say
+ *			(0x80200000 for minios), a Linux Image or vmlinux at
+ *			0x80200000 (lib/kimage.h)
  *
  * Everything the builder writes goes through foreign mappings of the
  * domain's memfd, as a dom0 toolstack does under Xen.
@@ -23,6 +25,7 @@
 #include <xvm/xc_dom.h>
 #include <xvm/xenctrl.h>
 
+#include "lib/kimage.h"
 #include "libxc/xc_private.h"
 
 #define PAGE		4096ULL
@@ -57,42 +60,6 @@ copy_to_guest(xc_interface *xch, uint32_t domid, uint64_t gpa,
 	if (len > 0)
 		memcpy(p, data, len);
 	munmap(p, n * PAGE);
-	return 0;
-}
-
-/* The highest address the kernel's segments cover. */
-static int
-kernel_extent(const char *path, uint64_t *end)
-{
-	struct xc_elf_seg	 segs[16];
-	struct stat		 st;
-	uint64_t		 entry;
-	void			*img;
-	int			 fd, n, i, saved;
-
-	if ((fd = xc_open_image(path)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || st.st_size <= 0) {
-		saved = st.st_size <= 0 ? ENOEXEC : errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	img = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (img == MAP_FAILED)
-		return -1;
-	n = xc_elf_parse(img, (size_t)st.st_size, segs, 16, &entry);
-	saved = errno;
-	munmap(img, (size_t)st.st_size);
-	if (n == -1) {
-		errno = saved;
-		return -1;
-	}
-	*end = 0;
-	for (i = 0; i < n; i++)
-		if (segs[i].paddr + segs[i].memsz > *end)
-			*end = segs[i].paddr + segs[i].memsz;
 	return 0;
 }
 
@@ -171,7 +138,9 @@ xc_dom_build(xc_interface *xch, uint32_t domid,
     const struct xc_dom_config *cfg, struct xc_dom_image *img)
 {
 	vcpu_guest_context_t	 ctx;
-	uint64_t		 top, kend;
+	struct kimage		 ki;
+	const char		*why;
+	uint64_t		 top;
 	void			*dtb;
 	int			 size, saved;
 
@@ -186,18 +155,14 @@ xc_dom_build(xc_interface *xch, uint32_t domid,
 	img->dtb_addr = top - DTB_OFFSET;
 
 	img->failed = XC_DOM_FAILED_KERNEL;
-	if (kernel_extent(cfg->kernel, &kend) == -1)
+	if (xc_dom_load_kernel(xch, domid, cfg->kernel,
+	    img->dtb_addr - XC_DOM_RAM_BASE, &ki, &why) == -1)
 		return -1;
-	if (kend > img->dtb_addr) {
-		errno = EFBIG;
-		return -1;
-	}
-	img->kernel_end = kend;
-	if (xc_dom_load_elf(xch, domid, cfg->kernel, &img->entry) == -1)
-		return -1;
+	img->entry = ki.entry;
+	img->kernel_end = ki.hi;
 	img->failed = XC_DOM_FAILED_RAMDISK;
 	if (cfg->ramdisk != NULL && load_ramdisk(xch, domid, cfg->ramdisk,
-	    (kend + PAGE - 1) & ~(PAGE - 1), img->dtb_addr, img) == -1)
+	    (ki.hi + PAGE - 1) & ~(PAGE - 1), img->dtb_addr, img) == -1)
 		return -1;
 	img->failed = XC_DOM_FAILED_SETUP;
 	if (setup_rings(xch, domid, cfg, img, top) == -1)

@@ -1,8 +1,10 @@
 /*
- * The device tree an xvm-riscv PV domain boots with (docs/guest-abi.md,
- * docs/minios.md): memory, cpus with the timebase, /chosen, and the
+ * The device tree a domain boots with (docs/domain-builder.md,
+ * docs/guest-abi.md): memory, cpus with the timebase, /chosen, the
  * "xvm,hypervisor" node whose interrupt is the event-channel upcall
- * (supervisor external interrupt, cause 9).  Written with libfdt.
+ * (supervisor external interrupt, cause 9), and the emulated devices
+ * (lib/fdt_virt.c), so a PV kernel and a stock Linux both find what they
+ * use.  Written with libfdt.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +13,10 @@
 #include <libfdt.h>
 
 #include <xvm/xc_dom.h>
+
+#include "lib/fdt_virt.h"
+
+#define PH_DEVICES	0x100		/* PLIC, test device, GPIO */
 
 #define CHECK(x)	do { if ((err = (x)) < 0) goto fail; } while (0)
 
@@ -87,6 +93,7 @@ xc_dom_write_fdt(void *buf, size_t size, const struct xc_dom_config *cfg,
 		CHECK(fdt_property_u64(buf, "linux,initrd-end",
 		    img->ramdisk_addr + img->ramdisk_size));
 	}
+	CHECK(fdt_property_string(buf, "stdout-path", FDT_VIRT_UART_PATH));
 	CHECK(fdt_end_node(buf));
 
 	snprintf(name, sizeof(name), "memory@%llx",
@@ -112,6 +119,10 @@ xc_dom_write_fdt(void *buf, size_t size, const struct xc_dom_config *cfg,
 	CHECK(fdt_property(buf, "interrupts-extended", upcall,
 	    sizeof(upcall)));
 	CHECK(fdt_end_node(buf));
+
+	/* The emulated devices every domain has (UART, PLIC, buttons...). */
+	CHECK(fdt_virt_write(buf, &(struct fdt_virt){ .nvcpus = cfg->vcpus,
+	    .intc_phandle0 = 1, .phandle0 = PH_DEVICES }));
 
 	CHECK(fdt_end_node(buf));
 	CHECK(fdt_finish(buf));

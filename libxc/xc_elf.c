@@ -1,4 +1,4 @@
-/* libxc domain builder: ELF64 RISC-V images into a domain's RAM. */
+/* libxc domain builder: kernel images (ELF, vmlinux, Linux Image: lib/kimage.h) into a domain's RAM. */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,69 +8,46 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <xvm/xc_dom.h>
 #include <xvm/xenctrl.h>
 
+#include "lib/kimage.h"
 #include "libxc/xc_private.h"
 
-#define XC_ELF_MAX_SEGS	16
 #define XC_ELF_MAX_SIZE	(256u << 20)
-
-static int
-fits(uint64_t off, uint64_t size, uint64_t len)
-{
-	return off <= len && size <= len - off;
-}
 
 int
 xc_elf_parse(const void *image, size_t len, struct xc_elf_seg *segs,
     unsigned max, uint64_t *entry)
 {
-	const uint8_t	*img = image;
-	Elf64_Ehdr	 eh;
-	Elf64_Phdr	 ph;
-	unsigned	 i, n = 0;
+	struct kimage	 ki;
+	const char	*why;
+	unsigned	 i;
 
-	if (image == NULL || len < sizeof(eh)) {
+	/* ELF only, by physical address: all of the address space is "RAM". */
+	if (image == NULL || len < SELFMAG || memcmp(image, ELFMAG, SELFMAG)) {
 		errno = ENOEXEC;
 		return -1;
 	}
-	memcpy(&eh, img, sizeof(eh));
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_RISCV ||
-	    eh.e_type != ET_EXEC || eh.e_phentsize != sizeof(Elf64_Phdr) ||
-	    !fits(eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(ph), len)) {
-		errno = ENOEXEC;
+	if (kimage_parse(image, len, 0, UINT64_MAX, &ki, &why) == -1)
+		return -1;
+	if (ki.nsegs > max) {
+		errno = EINVAL;
 		return -1;
 	}
-	for (i = 0; i < eh.e_phnum; i++) {
-		memcpy(&ph, img + eh.e_phoff + (uint64_t)i * sizeof(ph),
-		    sizeof(ph));
-		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
-			continue;
-		if (ph.p_filesz > ph.p_memsz ||
-		    !fits(ph.p_offset, ph.p_filesz, len) ||
-		    ph.p_paddr + ph.p_memsz < ph.p_paddr || n == max) {
-			errno = EINVAL;
-			return -1;
-		}
-		segs[n].paddr = ph.p_paddr;
-		segs[n].filesz = ph.p_filesz;
-		segs[n].memsz = ph.p_memsz;
-		segs[n].offset = ph.p_offset;
-		n++;
+	for (i = 0; i < ki.nsegs; i++) {
+		segs[i].paddr = ki.seg[i].paddr;
+		segs[i].filesz = ki.seg[i].filesz;
+		segs[i].memsz = ki.seg[i].memsz;
+		segs[i].offset = ki.seg[i].offset;
 	}
-	if (n == 0) {
-		errno = ENOEXEC;
-		return -1;
-	}
-	*entry = eh.e_entry;
-	return (int)n;
+	*entry = ki.entry;
+	return (int)ki.nsegs;
 }
 
 static int
 load_seg(xc_interface *xch, uint32_t domid, const uint8_t *img,
-    const struct xc_elf_seg *s)
+    const struct kimage_seg *s)
 {
 	uint64_t	 first = s->paddr >> 12, last, n, i;
 	xen_pfn_t	*pfns;
@@ -124,15 +101,16 @@ xc_open_image(const char *path)
 }
 
 int
-xc_dom_load_elf(xc_interface *xch, uint32_t domid, const char *path,
-    uint64_t *entry)
+xc_dom_load_kernel(xc_interface *xch, uint32_t domid, const char *path,
+    uint64_t ram_bytes, struct kimage *ki, const char **why)
 {
-	struct xc_elf_seg	 segs[XC_ELF_MAX_SEGS];
-	struct stat		 st;
-	uint8_t			*img = MAP_FAILED;
-	int			 fd, n, i, rc = -1, saved;
+	struct stat	 st;
+	uint8_t		*img = MAP_FAILED;
+	unsigned	 i;
+	int		 fd, rc = -1, saved;
 
-	if (path == NULL || entry == NULL) {
+	*why = NULL;
+	if (path == NULL || ki == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -140,18 +118,20 @@ xc_dom_load_elf(xc_interface *xch, uint32_t domid, const char *path,
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto out;
-	if (st.st_size <= 0 || (uint64_t)st.st_size > XC_ELF_MAX_SIZE) {
-		errno = st.st_size <= 0 ? ENOEXEC : EFBIG;
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > XC_ELF_MAX_SIZE) {
+		errno = !S_ISREG(st.st_mode) || st.st_size <= 0 ? ENOEXEC :
+		    EFBIG;
 		goto out;
 	}
 	img = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (img == MAP_FAILED)
 		goto out;
-	if ((n = xc_elf_parse(img, (size_t)st.st_size, segs, XC_ELF_MAX_SEGS,
-	    entry)) == -1)
+	if (kimage_parse(img, (size_t)st.st_size, XC_DOM_RAM_BASE, ram_bytes,
+	    ki, why) == -1)
 		goto out;
-	for (i = 0; i < n; i++)
-		if (load_seg(xch, domid, img, &segs[i]) == -1)
+	for (i = 0; i < ki->nsegs; i++)
+		if (load_seg(xch, domid, img, &ki->seg[i]) == -1)
 			goto out;
 	rc = 0;
 out:
@@ -161,4 +141,23 @@ out:
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+int
+xc_dom_load_elf(xc_interface *xch, uint32_t domid, const char *path,
+    uint64_t *entry)
+{
+	struct kimage	 ki;
+	const char	*why;
+
+	if (entry == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Anywhere in the address space above RAM's base: the caller knows. */
+	if (xc_dom_load_kernel(xch, domid, path, UINT64_MAX - XC_DOM_RAM_BASE,
+	    &ki, &why) == -1)
+		return -1;
+	*entry = ki.entry;
+	return 0;
 }

@@ -35,6 +35,19 @@ int	 xc_call(struct xc_conn *, uint32_t op, const void *req, size_t reqlen,
 	    const void *extra, size_t extralen, void *rep, size_t replen,
 	    size_t *got, int *fds, int *nfds);
 
+struct kimage;
+struct xc_interface_core;
+
+/*
+ * Load a kernel file (lib/kimage.h: ELF, vmlinux or Linux Image) into the
+ * domain's RAM [XC_DOM_RAM_BASE, + ram_bytes) through foreign mappings,
+ * populating what it covers; *ki says where it went.  0, or -1 with errno
+ * (ENOEXEC, EINVAL, EFBIG with a reason in *why, static; else NULL).
+ */
+int	 xc_dom_load_kernel(struct xc_interface_core *, uint32_t domid,
+	    const char *path, uint64_t ram_bytes, struct kimage *,
+	    const char **why);
+
 struct xc_interface_core {
 	struct xc_conn	conn;
 };

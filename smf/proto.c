@@ -9,23 +9,37 @@
 #include "lib/xmalloc.h"
 #include "smf/proto.h"
 
-static const char *const type_names[CTL_NTYPES] = {
-	[CTL_PING] = "ping",
-	[CTL_ENABLE] = "enable",
-	[CTL_DISABLE] = "disable",
-	[CTL_RESTART] = "restart",
-	[CTL_REFRESH] = "refresh",
-	[CTL_CLEAR] = "clear",
-	[CTL_MARK] = "mark",
-	[CTL_RELOAD] = "reload",
+static const struct ctl_type_info types[CTL_NTYPES] = {
+	[CTL_PING] = { .name = "ping", .flags_arg = -1 },
+	[CTL_ENABLE] = { .name = "enable", .min_args = 1, .max_args = 2,
+	    .flags_arg = 1, .flags = "rst" },
+	[CTL_DISABLE] = { .name = "disable", .min_args = 1, .max_args = 2,
+	    .flags_arg = 1, .flags = "st" },
+	[CTL_RESTART] = { .name = "restart", .min_args = 1, .max_args = 1,
+	    .flags_arg = -1 },
+	[CTL_REFRESH] = { .name = "refresh", .min_args = 1, .max_args = 1,
+	    .flags_arg = -1 },
+	[CTL_CLEAR] = { .name = "clear", .min_args = 1, .max_args = 1,
+	    .flags_arg = -1 },
+	[CTL_MARK] = { .name = "mark", .min_args = 2, .max_args = 3,
+	    .flags_arg = 2, .flags = "It" },
+	[CTL_RELOAD] = { .name = "reload", .flags_arg = -1 },
 };
+
+const struct ctl_type_info *
+ctl_type_info(uint32_t type)
+{
+	if (type == 0 || type >= CTL_NTYPES)
+		return NULL;
+	return &types[type];
+}
 
 const char *
 ctl_type_name(uint32_t type)
 {
-	if (type == 0 || type >= CTL_NTYPES)
-		return NULL;
-	return type_names[type];
+	const struct ctl_type_info *t = ctl_type_info(type);
+
+	return t != NULL ? t->name : NULL;
 }
 
 int

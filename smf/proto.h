@@ -39,6 +39,22 @@ struct ctl_req {
 	const char	*argv[CTL_MAX_ARGS];
 };
 
+/*
+ * What each request carries: the one table svc.startd checks requests
+ * against and svcadm takes its verbs and option letters from.
+ */
+struct ctl_type_info {
+	const char	*name;		/* "enable", also svcadm's verb */
+	int		 min_args;
+	int		 max_args;
+	int		 flags_arg;	/* index of the flags argument, or -1 */
+	const char	*flags;		/* the letters it may hold (svcadm's
+					   options; 's' stays in svcadm) */
+};
+
+/* The type's row, or NULL for a type out of range (borrowed). */
+const struct ctl_type_info *ctl_type_info(uint32_t type);
+
 /* "enable", ... or NULL for a type out of range. */
 const char	*ctl_type_name(uint32_t type);
 

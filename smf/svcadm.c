@@ -18,19 +18,12 @@
 #define EXIT_FATAL	1
 #define EXIT_USAGE	2
 
-struct verb {
-	const char	*name;
-	uint32_t	 type;
-	const char	*opts;		/* getopt letters */
-};
-
-static const struct verb verbs[] = {
-	{ "enable", CTL_ENABLE, "rst" },
-	{ "disable", CTL_DISABLE, "st" },
-	{ "restart", CTL_RESTART, "" },
-	{ "refresh", CTL_REFRESH, "" },
-	{ "clear", CTL_CLEAR, "" },
-	{ "mark", CTL_MARK, "It" },
+/*
+ * The verbs: requests of svc.startd's protocol, whose table (smf/proto.c)
+ * gives each its name and option letters.
+ */
+static const uint32_t verbs[] = {
+	CTL_ENABLE, CTL_DISABLE, CTL_RESTART, CTL_REFRESH, CTL_CLEAR, CTL_MARK,
 };
 
 static int verbose;
@@ -150,8 +143,9 @@ out:
 int
 main(int argc, char **argv)
 {
-	const struct verb *v = NULL;
-	const char	*args[3];
+	const struct ctl_type_info *v = NULL;
+	uint32_t	 type = 0;
+	const char	*args[3], *opts;
 	char		 flags[8] = "", optstr[8], *msg = NULL, *state = NULL;
 	size_t		 i, nf = 0;
 	int		 ch, rc = EXIT_OK, st, sync = 0, temp = 0, nargs;
@@ -171,14 +165,17 @@ main(int argc, char **argv)
 	if (argc < 1)
 		usage();
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(argv[0], verbs[i].name) == 0)
-			v = &verbs[i];
+		if (strcmp(argv[0], ctl_type_name(verbs[i])) == 0) {
+			type = verbs[i];
+			v = ctl_type_info(type);
+		}
 	if (v == NULL)
 		usage();
+	opts = v->flags != NULL ? v->flags : "";
 	optind = 1;
-	snprintf(optstr, sizeof(optstr), "+%s", v->opts);
+	snprintf(optstr, sizeof(optstr), "+%s", opts);
 	while ((ch = getopt(argc, argv, optstr)) != -1) {
-		if (ch == '?' || strchr(v->opts, ch) == NULL)
+		if (ch == '?' || strchr(opts, ch) == NULL)
 			usage();
 		if (ch == 's')
 			sync = 1;
@@ -191,7 +188,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (v->type == CTL_MARK) {
+	if (type == CTL_MARK) {
 		if (argc < 1)
 			usage();
 		state = argv[0];
@@ -209,14 +206,14 @@ main(int argc, char **argv)
 		if (state != NULL)
 			args[nargs++] = state;
 		args[nargs++] = flags;
-		if (v->type == CTL_RESTART || v->type == CTL_REFRESH ||
-		    v->type == CTL_CLEAR)
+		if (type == CTL_RESTART || type == CTL_REFRESH ||
+		    type == CTL_CLEAR)
 			nargs = 1;
-		st = smf_cmd_call(v->type, nargs, args, &msg);
+		st = smf_cmd_call(type, nargs, args, &msg);
 		if (st == -1 && (errno == ENOENT || errno == ECONNREFUSED) &&
 		    !temp && !sync && flags[0] == '\0' &&
-		    (v->type == CTL_ENABLE || v->type == CTL_DISABLE)) {
-			if (offline_enable(argv[i], v->type == CTL_ENABLE) != 0)
+		    (type == CTL_ENABLE || type == CTL_DISABLE)) {
+			if (offline_enable(argv[i], type == CTL_ENABLE) != 0)
 				rc = EXIT_FATAL;
 			continue;
 		}
@@ -231,7 +228,7 @@ main(int argc, char **argv)
 		} else {
 			if (verbose)
 				printf("%s: %s.\n", argv[i], v->name);
-			if (sync && wait_state(argv[i], v->type == CTL_ENABLE)
+			if (sync && wait_state(argv[i], type == CTL_ENABLE)
 			    != EXIT_OK)
 				rc = EXIT_FATAL;
 		}

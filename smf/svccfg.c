@@ -114,7 +114,7 @@ run(struct svccfg *sc, int argc, char **argv)
 		return 2;
 	}
 	if (argc - 1 < c->min_args ||
-	    (c->max_args >= 0 && argc - 1 > c->max_args)) {
+	    (c->max_args != SVCCFG_ANY && argc - 1 > c->max_args)) {
 		fprintf(stderr, "Usage: svccfg %s\n", c->usage);
 		return 2;
 	}

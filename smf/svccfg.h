@@ -21,9 +21,11 @@ struct svccfg_cmd {
 	const char	*usage;
 	int		 needs_entity;
 	int		 min_args;
-	int		 max_args;	/* -1: any */
+	int		 max_args;	/* or SVCCFG_ANY */
 	int		 (*fn)(struct svccfg *, int argc, char **argv);
 };
+
+#define SVCCFG_ANY	(-1)
 
 /* NULL-terminated table (svccfg_cmds.c). */
 extern const struct svccfg_cmd svccfg_cmds[];

@@ -13,12 +13,16 @@
 #include "lib/sock.h"
 #include "lib/xmalloc.h"
 #include "xvmd/api.h"
+#include "xvmd/domops.h"
 #include "xvmd/http.h"
 #include "xvmd/xvmd.h"
 
 enum {
 	R_BODY = 0x1,		/* a JSON object body is required */
 	R_BODY_OPT = 0x2,	/* a JSON object body may be given */
+	R_DOM = 0x4,		/* :dom names a known domain (ar->vm), else 404 */
+	R_RUNNING = 0x8,	/* ... a running one, else 400 */
+	R_DOM0 = 0x10,		/* ... or Domain-0 (ar->vm NULL) */
 };
 
 struct route {
@@ -28,24 +32,8 @@ struct route {
 	int			 flags;
 	const char		*what;		/* for messages and logs */
 	const struct api_field	*fields;	/* the body's members */
-	const char		*dom0;		/* :dom may not be Domain-0:
-						   why (403), or NULL */
+	const char		*dom0;		/* refusal when :dom is Domain-0 */
 };
-
-/* Why a route does not apply to Domain-0, the host itself. */
-#define D0_HOST		"Domain-0 is the host: "
-#define D0_DESTROY	"Domain-0 cannot be destroyed"
-#define D0_START	D0_HOST "it is always running"
-#define D0_SHUTDOWN	D0_HOST "shut it down with the host's tools"
-#define D0_PAUSE	D0_HOST "it cannot be paused or unpaused"
-#define D0_RENAME	"Domain-0's name cannot change"
-#define D0_SYSRQ	D0_HOST "use the host's own SysRq"
-#define D0_CPUS		D0_HOST "its CPUs are the host's, not the hypervisor's"
-#define D0_MEMORY	D0_HOST "its memory is the host's; dom0-min-mem is " \
-			    "what xvmd keeps for it"
-#define D0_SCHED	D0_HOST "it is not scheduled by the hypervisor"
-#define D0_SAVE		"Domain-0 cannot be saved"
-#define D0_MANAGED	"Domain-0 is not a managed domain"
 
 /* The members of each body (docs/api.md). */
 #define CONFIG	{ "config", API_STR, "the file's text" }
@@ -78,36 +66,90 @@ static const struct api_field f_restore[] = {
 #undef PAUSED
 #undef END
 
+#define GET	HTTP_GET
+#define POST	HTTP_POST
+#define PUT	HTTP_PUT
+#define DELETE	HTTP_DELETE
+#define DOM	R_DOM
+#define RUN	(R_DOM | R_RUNNING)
+/* Why a route does not apply to Domain-0, the host itself. */
+#define D0_HOST		"Domain-0 is the host: "
+#define HOST0		D0_HOST "shut it down with the host's tools"
+#define D0_START	D0_HOST "it is always running"
+#define D0_PAUSE	D0_HOST "it cannot be paused or unpaused"
+#define D0_RENAME	"Domain-0's name cannot change"
+#define D0_SYSRQ	D0_HOST "use the host's own SysRq"
+#define D0_CPUS		D0_HOST "its CPUs are the host's, not the hypervisor's"
+#define D0_MEMORY	D0_HOST "its memory is the host's; dom0-min-mem is " \
+			    "what xvmd keeps for it"
+#define D0_SCHED	D0_HOST "it is not scheduled by the hypervisor"
+#define D0_MANAGED	"Domain-0 is not a managed domain"
+
 /* docs/api.md describes each route; keep the two in step. */
 static const struct route routes[] = {
-	{ HTTP_GET,    "/version", api_version, 0, "version", NULL, NULL },
-	{ HTTP_GET,    "/host", api_host, 0, "host info", NULL, NULL },
-	{ HTTP_GET,    "/host/settings", api_host_settings, 0, "host settings", NULL, NULL },
-	{ HTTP_GET,    "/host/dmesg", api_host_dmesg, 0, "dmesg", NULL, NULL },
-	{ HTTP_POST,   "/configs/check", api_config_check, R_BODY, "config check", f_check, NULL },
-	{ HTTP_GET,    "/domains", api_dom_list, 0, "list", NULL, NULL },
-	{ HTTP_POST,   "/domains", api_dom_create, R_BODY, "create", f_create, NULL },
-	{ HTTP_GET,    "/domains/:dom", api_dom_info, 0, "info", NULL, NULL },
-	{ HTTP_DELETE, "/domains/:dom", api_dom_destroy, 0, "destroy", NULL, D0_DESTROY },
-	{ HTTP_POST,   "/domains/:dom/start", api_dom_start, R_BODY_OPT, "start", f_start, D0_START },
-	{ HTTP_POST,   "/domains/:dom/shutdown", api_dom_shutdown, R_BODY_OPT, "shutdown", f_none, D0_SHUTDOWN },
-	{ HTTP_POST,   "/domains/:dom/reboot", api_dom_reboot, R_BODY_OPT, "reboot", f_none, D0_SHUTDOWN },
-	{ HTTP_POST,   "/domains/:dom/pause", api_dom_pause, 0, "pause", NULL, D0_PAUSE },
-	{ HTTP_POST,   "/domains/:dom/unpause", api_dom_unpause, 0, "unpause", NULL, D0_PAUSE },
-	{ HTTP_POST,   "/domains/:dom/rename", api_dom_rename, R_BODY, "rename", f_rename, D0_RENAME },
-	{ HTTP_POST,   "/domains/:dom/sysrq", api_dom_sysrq, R_BODY, "sysrq", f_sysrq, D0_SYSRQ },
-	{ HTTP_GET,    "/domains/:dom/vcpus", api_dom_vcpus, 0, "vcpu-list", NULL, NULL },
-	{ HTTP_PUT,    "/domains/:dom/vcpus", api_dom_vcpu_set, R_BODY, "vcpu-set", f_vcpus, D0_CPUS },
-	{ HTTP_PUT,    "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin, R_BODY, "vcpu-pin", f_pin, D0_CPUS },
-	{ HTTP_PUT,    "/domains/:dom/memory", api_dom_memory, R_BODY, "mem-set", f_mib, D0_MEMORY },
-	{ HTTP_PUT,    "/domains/:dom/maxmem", api_dom_maxmem, R_BODY, "mem-max", f_mib, D0_MEMORY },
-	{ HTTP_GET,    "/domains/:dom/sched-credit", api_dom_sched_get, 0, "sched-credit", NULL, D0_SCHED },
-	{ HTTP_PUT,    "/domains/:dom/sched-credit", api_dom_sched_set, R_BODY, "sched-credit", f_sched, D0_SCHED },
-	{ HTTP_POST,   "/domains/:dom/save", api_dom_save, R_BODY, "save", f_save, D0_SAVE },
-	{ HTTP_POST,   "/restore", api_dom_restore, R_BODY, "restore", f_restore, NULL },
-	{ HTTP_POST,   "/managed", api_managed_new, R_BODY, "new", f_check, NULL },
-	{ HTTP_DELETE, "/managed/:dom", api_managed_delete, 0, "delete", NULL, D0_MANAGED },
+	{ GET, "/version", api_version, 0, "version", NULL },
+	{ GET, "/host", api_host, 0, "host info", NULL },
+	{ GET, "/host/settings", api_host_settings, 0, "host settings", NULL },
+	{ GET, "/host/dmesg", api_host_dmesg, 0, "dmesg", NULL },
+	{ POST, "/configs/check", api_config_check, R_BODY, "config check",
+	    f_check },
+	{ GET, "/domains", api_dom_list, 0, "list", NULL },
+	{ POST, "/domains", api_dom_create, R_BODY, "create", f_create },
+	{ GET, "/domains/:dom", api_dom_info, DOM | R_DOM0, "info", NULL },
+	{ DELETE, "/domains/:dom", api_dom_destroy, RUN, "destroy", NULL,
+	    .dom0 = "Domain-0 cannot be destroyed" },
+	{ POST, "/domains/:dom/start", api_dom_start, DOM | R_BODY_OPT,
+	    "start", f_start, .dom0 = D0_START },
+	{ POST, "/domains/:dom/shutdown", api_dom_shutdown, RUN | R_BODY_OPT,
+	    "shutdown", f_none, .dom0 = HOST0 },
+	{ POST, "/domains/:dom/reboot", api_dom_reboot, RUN | R_BODY_OPT,
+	    "reboot", f_none, .dom0 = HOST0 },
+	{ POST, "/domains/:dom/pause", api_dom_pause, RUN, "pause", NULL,
+	    .dom0 = D0_PAUSE },
+	{ POST, "/domains/:dom/unpause", api_dom_unpause, RUN, "unpause",
+	    NULL, .dom0 = D0_PAUSE },
+	{ POST, "/domains/:dom/rename", api_dom_rename, DOM | R_BODY,
+	    "rename", f_rename, .dom0 = D0_RENAME },
+	{ POST, "/domains/:dom/sysrq", api_dom_sysrq, RUN | R_BODY, "sysrq",
+	    f_sysrq, .dom0 = D0_SYSRQ },
+	{ GET, "/domains/:dom/vcpus", api_dom_vcpus, DOM | R_DOM0, "vcpu-list",
+	    NULL },
+	{ PUT, "/domains/:dom/vcpus", api_dom_vcpu_set, RUN | R_BODY,
+	    "vcpu-set", f_vcpus, .dom0 = D0_CPUS },
+	{ PUT, "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin,
+	    RUN | R_BODY, "vcpu-pin", f_pin, .dom0 = D0_CPUS },
+	{ PUT, "/domains/:dom/memory", api_dom_memory, RUN | R_BODY,
+	    "mem-set", f_mib, .dom0 = D0_MEMORY },
+	{ PUT, "/domains/:dom/maxmem", api_dom_maxmem, RUN | R_BODY,
+	    "mem-max", f_mib, .dom0 = D0_MEMORY },
+	{ GET, "/domains/:dom/sched-credit", api_dom_sched_get, RUN,
+	    "sched-credit", NULL, .dom0 = D0_SCHED },
+	{ PUT, "/domains/:dom/sched-credit", api_dom_sched_set, RUN | R_BODY,
+	    "sched-credit", f_sched, .dom0 = D0_SCHED },
+	{ POST, "/domains/:dom/save", api_dom_save, DOM | R_BODY, "save",
+	    f_save, .dom0 = "Domain-0 cannot be saved" },
+	{ POST, "/restore", api_dom_restore, R_BODY, "restore", f_restore },
+	{ POST, "/managed", api_managed_new, R_BODY, "new", f_check },
+	{ DELETE, "/managed/:dom", api_managed_delete, DOM, "delete", NULL,
+	    .dom0 = D0_MANAGED },
 };
+
+#undef GET
+#undef POST
+#undef PUT
+#undef DELETE
+#undef DOM
+#undef RUN
+#undef HOST0
+#undef D0_HOST
+#undef D0_START
+#undef D0_PAUSE
+#undef D0_RENAME
+#undef D0_SYSRQ
+#undef D0_CPUS
+#undef D0_MEMORY
+#undef D0_SCHED
+#undef D0_MANAGED
 
 static const struct {
 	int		 err;
@@ -265,6 +307,12 @@ api_later_reply(struct api_later *l, int err, const char *message,
 	free(l);
 }
 
+void
+api_later_done(void *later, int err, const char *message, const char *json)
+{
+	api_later_reply(later, err, message, 200, json);
+}
+
 /* Match path against pattern; fill params.  1 on match. */
 static int
 match(const char *pattern, char *path, const char **params)
@@ -309,6 +357,29 @@ route_find(enum http_method method, const char *path, char **copies,
 			return &routes[i];
 	}
 	return NULL;
+}
+
+/*
+ * What the route's flags ask of :dom (params[0]), written once: Domain-0
+ * refused or passed on, the domain found (ar->vm), running.  0 or errno.
+ */
+static int
+resolve_dom(const struct route *r, struct api_req *ar, char **cause)
+{
+	const char	*dom = ar->params[0];
+	int		 err = 0;
+
+	if (!(r->flags & R_DOM))
+		return 0;
+	if (dom_is_dom0(dom) && r->dom0 != NULL) {
+		*cause = xstrdup(r->dom0);
+		return EPERM;
+	}
+	if (dom_is_dom0(dom) && (r->flags & R_DOM0))
+		return 0;
+	ar->vm = r->flags & R_RUNNING ? dom_lookup_running(ar->xd, dom, &err,
+	    cause) : dom_lookup(ar->xd, dom, &err, cause);
+	return ar->vm != NULL ? 0 : err;
 }
 
 static int
@@ -366,15 +437,16 @@ api_dispatch(struct http_req *req, void *arg)
 		goto out;
 	}
 	ar.what = r->what;
-	if (r->dom0 != NULL && ar.params[0] != NULL &&
-	    (strcmp(ar.params[0], "0") == 0 ||
-	    strcmp(ar.params[0], "Domain-0") == 0)) {
-		send_error(req, EPERM, r->dom0);
-		goto out;
-	}
 	if (evhttp_uri_get_query(uri) != NULL &&
 	    evhttp_parse_query_str(evhttp_uri_get_query(uri), &query) == -1) {
 		send_error(req, EINVAL, "malformed query string");
+		goto out;
+	}
+	/* No body makes a route apply to Domain-0: its 403 comes first. */
+	if ((r->flags & R_DOM) && dom_is_dom0(ar.params[0]) &&
+	    r->dom0 != NULL) {
+		log_info("%s %s: %s", r->what, path, r->dom0);
+		send_error(req, EPERM, r->dom0);
 		goto out;
 	}
 	(void)http_req_body(req, &blen);
@@ -387,6 +459,11 @@ api_dispatch(struct http_req *req, void *arg)
 	if (!(r->flags & (R_BODY | R_BODY_OPT)) && blen > 0) {
 		xasprintf(&cause, "%s %s takes no body", r->what, path);
 		send_error(req, EINVAL, cause);
+		goto out;
+	}
+	if ((err = resolve_dom(r, &ar, &cause)) != 0) {
+		log_info("%s %s: %s", r->what, path, cause);
+		send_error(req, err, cause);
 		goto out;
 	}
 	if ((ar.out = json_w_new(1)) == NULL)

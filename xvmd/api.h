@@ -10,6 +10,7 @@ struct api_later;
 struct evkeyvalq;
 struct http_req;
 struct json_w;
+struct vm;
 struct xvmd;
 
 #define API_MAX_PARAMS	4
@@ -30,6 +31,7 @@ struct api_req {
 	struct http_req		*req;
 	const char		*what;		/* the route's name */
 	const char		*params[API_MAX_PARAMS];	/* ":name" parts */
+	struct vm		*vm;		/* :dom, on routes that resolve it */
 	struct evkeyvalq	*query;		/* parsed query string */
 	yajl_val		 body;		/* parsed JSON body, or NULL */
 	struct json_w		*out;
@@ -47,6 +49,10 @@ struct api_later *api_defer(struct api_req *);
 void	 api_undefer(struct api_req *);	/* changed its mind: reply now */
 void	 api_later_reply(struct api_later *, int err, const char *message,
 	    int status, const char *json);
+
+/* api_later_reply with status 200, in the shape of save_done_fn. */
+void	 api_later_done(void *later, int err, const char *message,
+	    const char *json);
 
 typedef int (*api_fn)(struct api_req *, char **cause);
 
@@ -84,9 +90,6 @@ int	 api_query_flag(struct api_req *, const char *key, int *out,
 
 /* A query-string value (borrowed until the reply), or NULL. */
 const char *api_query(struct api_req *, const char *key);
-
-/* Is :dom Domain-0 ("0" or "Domain-0")? */
-int	 api_is_dom0(struct api_req *);
 
 /* HTTP status for an errno value. */
 int	 api_status(int err);

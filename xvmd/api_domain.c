@@ -13,65 +13,12 @@
 #include "xvmd/api.h"
 #include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/domops.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/save.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
-
-/* The API's errno for a failed start: the config's fault, or ours. */
-static int
-start_error(int err)
-{
-	switch (err) {
-	case ENOENT:
-	case EACCES:
-	case ENOEXEC:
-	case EFBIG:
-	case EINVAL:
-		return EINVAL;
-	case ENOMEM:
-	case EAGAIN:
-	case EEXIST:
-	case EBUSY:
-		return err;
-	default:
-		return EIO;
-	}
-}
-
-/* The vm named by :dom, or ENOENT with the message. */
-static struct vm *
-lookup(struct api_req *ar, char **cause, int *err)
-{
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	if (vm == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		*err = ENOENT;
-	}
-	return vm;
-}
-
-static struct vm *
-lookup_running(struct api_req *ar, char **cause, int *err)
-{
-	struct vm	*vm = lookup(ar, cause, err);
-
-	if (vm != NULL && vm->domid < 0) {
-		xasprintf(cause, "domain '%s' is not running", vm->name);
-		*err = EINVAL;
-		return NULL;
-	}
-	return vm;
-}
-
-int
-api_is_dom0(struct api_req *ar)
-{
-	return strcmp(ar->params[0], "0") == 0 ||
-	    strcmp(ar->params[0], "Domain-0") == 0;
-}
 
 int
 api_dom_list(struct api_req *ar, char **cause)
@@ -94,63 +41,40 @@ api_dom_list(struct api_req *ar, char **cause)
 int
 api_dom_info(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0, longfmt;
+	int		 err, longfmt;
 
 	if ((err = api_query_flag(ar, "long", &longfmt, cause)) != 0)
 		return err;
 	json_w_key(ar->out, "domain");
-	if (api_is_dom0(ar)) {
+	if (ar->vm == NULL) {		/* Domain-0 (the route's R_DOM0) */
 		vm_dom0_to_json(ar->xd, ar->out, 1);
 		return 0;
 	}
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
-	vm_to_json(ar->xd, vm, ar->out, 1, longfmt);
+	vm_to_json(ar->xd, ar->vm, ar->out, 1, longfmt);
 	return 0;
 }
 
-/*
- * Parse the posted config: EINVAL with file:line on error, EEXIST when its
- * name or UUID is another domain's.
- */
-static struct vm *
-posted_vm(struct api_req *ar, char **cause, int *err)
+/* The posted config's text and file name (the route's body checks
+ * made 'config' a string). */
+static void
+posted(struct api_req *ar, const char **text, const char **file)
 {
-	const char	*text, *file;
-	struct domcfg	*dc;
-	struct vm	*vm;
-
-	*err = EINVAL;
-	text = json_get_str(ar->body, "config");
-	if ((file = json_get_str(ar->body, "file")) == NULL)
-		file = "config";
-	if ((dc = domcfg_parse(file, text, strlen(text), cause)) == NULL)
-		return NULL;
-	vm = vm_new(dc, xstrdup(text), xstrdup(file));
-	if ((*err = vm_check_unique(ar->xd, vm->name, vm->uuid, NULL,
-	    cause)) != 0) {
-		vm_free(vm);
-		return NULL;
-	}
-	return vm;
+	*text = json_get_str(ar->body, "config");
+	if ((*file = json_get_str(ar->body, "file")) == NULL)
+		*file = "config";
 }
 
 int
 api_dom_create(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
+	const char	*text, *file;
 	int		 err, paused = 0;
 
-	if ((vm = posted_vm(ar, cause, &err)) == NULL)
-		return err;
+	posted(ar, &text, &file);
 	(void)json_get_bool(ar->body, "paused", &paused);
-	if (lc_start(ar->xd, vm, paused, cause) == -1) {
-		err = start_error(errno);
-		vm_free(vm);
+	if ((err = dom_create(ar->xd, file, text, paused, &vm, cause)) != 0)
 		return err;
-	}
-	TAILQ_INSERT_TAIL(&ar->xd->vms, vm, entry);
 	ar->status = 201;
 	json_w_key(ar->out, "domain");
 	vm_to_json(ar->xd, vm, ar->out, 0, 0);
@@ -161,16 +85,12 @@ int
 api_managed_new(struct api_req *ar, char **cause)
 {
 	struct vm	*vm;
+	const char	*text, *file;
 	int		 err;
 
-	if ((vm = posted_vm(ar, cause, &err)) == NULL)
+	posted(ar, &text, &file);
+	if ((err = dom_define(ar->xd, file, text, 0, &vm, cause)) != 0)
 		return err;
-	vm->managed = 1;
-	if (xsdom_save_managed(ar->xd, vm, cause) == -1) {
-		vm_free(vm);
-		return EIO;
-	}
-	TAILQ_INSERT_TAIL(&ar->xd->vms, vm, entry);
 	ar->status = 201;
 	json_w_key(ar->out, "domain");
 	vm_to_json(ar->xd, vm, ar->out, 0, 0);
@@ -180,42 +100,19 @@ api_managed_new(struct api_req *ar, char **cause)
 int
 api_managed_delete(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0;
-
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
-	if (!vm->managed) {
-		xasprintf(cause, "domain '%s' is not managed", vm->name);
-		return EINVAL;
-	}
-	if (vm->domid >= 0) {
-		xasprintf(cause, "domain '%s' is running; shut it down first",
-		    vm->name);
-		return EBUSY;
-	}
-	xsdom_delete_managed(ar->xd, vm);
-	TAILQ_REMOVE(&ar->xd->vms, vm, entry);
-	vm_free(vm);
-	return 0;
+	return dom_undefine(ar->xd, ar->vm, cause);
 }
 
 int
 api_dom_start(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0, paused = 0;
+	struct vm	*vm = ar->vm;
+	int		 err, paused = 0;
 
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
-	if (vm->domid >= 0) {
-		xasprintf(cause, "domain '%s' is already running", vm->name);
-		return EBUSY;
-	}
 	if (ar->body != NULL)
 		(void)json_get_bool(ar->body, "paused", &paused);
-	if (lc_start(ar->xd, vm, paused, cause) == -1)
-		return start_error(errno);
+	if ((err = dom_start(ar->xd, vm, paused, cause)) != 0)
+		return err;
 	json_w_key(ar->out, "domain");
 	vm_to_json(ar->xd, vm, ar->out, 0, 0);
 	return 0;
@@ -224,25 +121,17 @@ api_dom_start(struct api_req *ar, char **cause)
 int
 api_dom_destroy(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int		 err = 0;
-
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
-		return err;
-	return lc_destroy(ar->xd, vm, cause) == -1 ? EIO : 0;
+	return dom_destroy(ar->xd, ar->vm, cause);
 }
 
 static int
 shutdown_like(struct api_req *ar, char **cause, const char *how)
 {
-	struct vm	*vm;
-	int		 err = 0;
+	int	 err;
 
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
+	if ((err = dom_shutdown(ar->xd, ar->vm, how, cause)) != 0)
 		return err;
-	if (lc_shutdown(ar->xd, vm, how, cause) == -1)
-		return errno == EBUSY ? EBUSY : EIO;
-	json_w_ki64(ar->out, "domid", vm->domid);
+	json_w_ki64(ar->out, "domid", ar->vm->domid);
 	return 0;
 }
 
@@ -261,20 +150,7 @@ api_dom_reboot(struct api_req *ar, char **cause)
 static int
 pause_like(struct api_req *ar, char **cause, int pause)
 {
-	struct vm	*vm;
-	int		 err = 0, rc;
-
-	if ((vm = lookup_running(ar, cause, &err)) == NULL)
-		return err;
-	rc = pause ? xc_domain_pause(ar->xd->xch, (uint32_t)vm->domid) :
-	    xc_domain_unpause(ar->xd->xch, (uint32_t)vm->domid);
-	if (rc == -1) {
-		err = errno;
-		xasprintf(cause, "cannot %s %s: %s", pause ? "pause" :
-		    "unpause", vm->name, strerror(err));
-		return err == EINVAL ? EINVAL : EIO;
-	}
-	return 0;
+	return dom_pause(ar->xd, ar->vm, pause, cause);
 }
 
 int
@@ -292,19 +168,16 @@ api_dom_unpause(struct api_req *ar, char **cause)
 int
 api_dom_save(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
 	const char	*file;
-	int		 err = 0, checkpoint = 0;
+	int		 err, checkpoint = 0;
 
-	if ((vm = lookup(ar, cause, &err)) == NULL)
-		return err;
 	if ((file = json_get_str(ar->body, "file")) == NULL) {
 		*cause = xstrdup("'file' (where to save) is required");
 		return EINVAL;
 	}
 	(void)json_get_bool(ar->body, "checkpoint", &checkpoint);
-	if ((err = save_begin(ar->xd, vm, file, checkpoint, api_defer(ar),
-	    cause)) != 0)
+	if ((err = save_begin(ar->xd, ar->vm, file, checkpoint, api_later_done,
+	    api_defer(ar), cause)) != 0)
 		api_undefer(ar);	/* answered now, with the error */
 	return err;
 }

@@ -17,26 +17,11 @@
 #include "xvmd/api.h"
 #include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
-#include "xvmd/memory.h"
+#include "xvmd/domops.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/memory.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
-
-static struct vm *
-running(struct api_req *ar, char **cause, int *err)
-{
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	*err = ENOENT;
-	if (vm == NULL)
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-	else if (vm->domid < 0) {
-		xasprintf(cause, "domain '%s' is not running", vm->name);
-		*err = EINVAL;
-		vm = NULL;
-	}
-	return vm;
-}
 
 /*
  * An integer member of the body within [min, max]; the message names the
@@ -59,13 +44,8 @@ body_int(struct api_req *ar, const struct vm *vm, const char *key,
 int
 api_dom_rename(struct api_req *ar, char **cause)
 {
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	if (vm == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		return ENOENT;
-	}
-	return lc_rename(ar->xd, vm, json_get_str(ar->body, "name"), cause);
+	return lc_rename(ar->xd, ar->vm, json_get_str(ar->body, "name"),
+	    cause);
 }
 
 int
@@ -73,11 +53,8 @@ api_dom_sysrq(struct api_req *ar, char **cause)
 {
 	const char	*key = json_get_str(ar->body, "key");
 	char		 path[64];
-	struct vm	*vm;
-	int		 err;
+	struct vm	*vm = ar->vm;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (key == NULL || strlen(key) != 1) {
 		*cause = xstrdup("'key' must be one character");
 		return EINVAL;
@@ -94,47 +71,23 @@ api_dom_sysrq(struct api_req *ar, char **cause)
 int
 api_dom_vcpus(struct api_req *ar, char **cause)
 {
-	struct vm	*vm = vm_find(ar->xd, ar->params[0]);
-
-	if (api_is_dom0(ar)) {
-		json_w_key(ar->out, "domain");
-		vm_dom0_to_json(ar->xd, ar->out, 1);
-		return 0;
-	}
-	if (vm == NULL) {
-		xasprintf(cause, "domain '%s' does not exist", ar->params[0]);
-		return ENOENT;
-	}
+	(void)cause;
 	json_w_key(ar->out, "domain");
-	vm_to_json(ar->xd, vm, ar->out, 1, 0);
+	if (ar->vm == NULL)		/* Domain-0 (the route's R_DOM0) */
+		vm_dom0_to_json(ar->xd, ar->out, 1);
+	else
+		vm_to_json(ar->xd, ar->vm, ar->out, 1, 0);
 	return 0;
 }
 
-/* vcpu-set: as xend, by availability in the store; the guest complies. */
 int
 api_dom_vcpu_set(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	char		 path[96];
-	int64_t		 n;
-	unsigned int	 i;
-	int		 err;
+	struct vm	*vm = ar->vm;
+	int64_t		 n = 0;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
-	if ((err = body_int(ar, vm, "count", 1, vm->cfg->vcpus, &n, cause)) != 0)
-		return err;
-	for (i = 0; i < vm->cfg->vcpus; i++) {
-		snprintf(path, sizeof(path),
-		    "/local/domain/%d/cpu/%u/availability", vm->domid, i);
-		if (!xs_write(ar->xd->xs, XBT_NULL, path, i < n ? "online" :
-		    "offline", i < n ? 6 : 7)) {
-			xasprintf(cause, "writing %s: %s", path,
-			    strerror(errno));
-			return EIO;
-		}
-	}
-	return 0;
+	(void)json_get_i64(ar->body, "count", &n);	/* domops checks it */
+	return dom_set_vcpus(ar->xd, vm, n, cause);
 }
 
 int
@@ -143,11 +96,9 @@ api_dom_vcpu_pin(struct api_req *ar, char **cause)
 	const char	*cpus = json_get_str(ar->body, "cpus");
 	uint64_t	 mask, v;
 	unsigned int	 i, first, last;
-	struct vm	*vm;
+	struct vm	*vm = ar->vm;
 	int		 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (cpus == NULL) {
 		*cause = xstrdup("'cpus' is required");
 		return EINVAL;
@@ -178,84 +129,29 @@ api_dom_vcpu_pin(struct api_req *ar, char **cause)
 int
 api_dom_memory(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	char		 path[64], val[32];
-	int64_t		 mib;
-	int		 err, n;
+	struct vm	*vm = ar->vm;
+	int64_t		 mib = 0;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
-	(void)json_get_i64(ar->body, "mib", &mib);
-	if (mib < DOMCFG_MIN_MEMORY) {
-		xasprintf(cause, "mem-set of %s: %" PRId64 " MiB is below the "
-		    "minimum of %d MiB", vm->name, mib, DOMCFG_MIN_MEMORY);
-		return EINVAL;
-	}
-	if ((uint64_t)mib > vm->cfg->maxmem) {
-		xasprintf(cause, "mem-set of %s: %" PRId64 " MiB is more than "
-		    "its maxmem of %" PRIu64 " MiB (raise it with xm mem-max)",
-		    vm->name, mib, vm->cfg->maxmem);
-		return EINVAL;
-	}
-	/* The balloon target the guest reads, in KiB (Xen's memory/target). */
-	snprintf(path, sizeof(path), "/local/domain/%d/memory/target",
-	    vm->domid);
-	n = snprintf(val, sizeof(val), "%" PRId64, mib * 1024);
-	if (!xs_write(ar->xd->xs, XBT_NULL, path, val, (unsigned int)n)) {
-		xasprintf(cause, "writing %s: %s", path, strerror(errno));
-		return EIO;
-	}
-	vm->cfg->memory = (uint64_t)mib;
-	return 0;
+	(void)json_get_i64(ar->body, "mib", &mib);	/* domops checks it */
+	return dom_set_memory(ar->xd, vm, mib, cause);
 }
 
 int
 api_dom_maxmem(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
-	int64_t		 mib;
-	int		 err;
+	struct vm	*vm = ar->vm;
+	int64_t		 mib = 0;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
-	if ((err = body_int(ar, vm, "mib", DOMCFG_MIN_MEMORY, DOMCFG_MAX_MEMORY,
-	    &mib, cause)) != 0)
-		return err;
-	if ((uint64_t)mib < vm->cfg->memory) {
-		xasprintf(cause, "mem-max of %s: %" PRId64 " MiB is less than "
-		    "its memory of %" PRIu64 " MiB (lower that first with xm "
-		    "mem-set)", vm->name, mib, vm->cfg->memory);
-		return EINVAL;
-	}
-	if ((uint64_t)mib > vm->cfg->maxmem) {
-		char	*what;
-
-		xasprintf(&what, "mem-max of %s", vm->name);
-		err = mem_admit(ar->xd, mib - (int64_t)vm->cfg->maxmem, what,
-		    cause);
-		free(what);
-		if (err != 0)
-			return err;
-	}
-	if (xc_domain_setmaxmem(ar->xd->xch, (uint32_t)vm->domid,
-	    (uint64_t)mib * 1024) == -1) {
-		err = errno;
-		xasprintf(cause, "mem-max of %s: %s", vm->name, strerror(err));
-		return err == EINVAL ? EINVAL : EIO;
-	}
-	vm->cfg->maxmem = (uint64_t)mib;
-	return 0;
+	(void)json_get_i64(ar->body, "mib", &mib);	/* domops checks it */
+	return dom_set_maxmem(ar->xd, vm, mib, cause);
 }
 
 int
 api_dom_sched_get(struct api_req *ar, char **cause)
 {
 	struct xen_domctl_sched_credit	 sc;
-	struct vm			*vm;
-	int				 err;
+	struct vm			*vm = ar->vm;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (xc_sched_credit_domain_get(ar->xd->xch, (uint32_t)vm->domid,
 	    &sc) == -1) {
 		xasprintf(cause, "sched-credit of %s: %s", vm->name,
@@ -274,12 +170,10 @@ int
 api_dom_sched_set(struct api_req *ar, char **cause)
 {
 	struct xen_domctl_sched_credit	 sc;
-	struct vm			*vm;
+	struct vm			*vm = ar->vm;
 	int64_t				 v;
 	int				 err;
 
-	if ((vm = running(ar, cause, &err)) == NULL)
-		return err;
 	if (xc_sched_credit_domain_get(ar->xd->xch, (uint32_t)vm->domid,
 	    &sc) == -1) {
 		xasprintf(cause, "sched-credit of %s: %s", vm->name,

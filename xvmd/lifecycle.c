@@ -28,6 +28,7 @@
 #include "lib/str.h"
 #include "lib/xmalloc.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/domops.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/save.h"
 #include "xvmd/vm.h"
@@ -76,6 +77,49 @@ lc_destroy(struct xvmd *xd, struct vm *vm, char **cause)
 	if (teardown(xd, vm, cause) == -1)
 		return -1;
 	forget_if_unmanaged(xd, vm);
+	return 0;
+}
+
+/*
+ * How a guest is asked to stop, as xend did it: control/shutdown in the
+ * store, which a guest with PV drivers honours; and for a guest without
+ * them (a stock Linux: it has never made a PV hypercall) a press of its
+ * machine's power or reboot key too, as an HVM guest without PV drivers
+ * gets the ACPI power button.
+ */
+static int
+pv_aware(struct xvmd *xd, int domid)
+{
+	xc_domaininfo_t	info;
+
+	if (xc_domain_getinfolist(xd->xch, (uint32_t)domid, 1, &info) != 1 ||
+	    info.domain != (uint32_t)domid)
+		return 1;	/* gone: nothing to press */
+	return (info.flags & XEN_DOMINF_xvm_pvaware) != 0;
+}
+
+static int
+press_key(struct xvmd *xd, struct vm *vm, const char *how, char **cause)
+{
+	uint32_t	 trigger;
+	const char	*key;
+
+	if (strcmp(how, "poweroff") == 0 || strcmp(how, "halt") == 0) {
+		trigger = XEN_DOMCTL_SENDTRIGGER_POWER;
+		key = "power";
+	} else if (strcmp(how, "reboot") == 0) {
+		trigger = XEN_DOMCTL_SENDTRIGGER_XVM_REBOOT;
+		key = "reboot";
+	} else
+		return 0;	/* no key says "suspend": the store only */
+	if (xc_domain_send_trigger(xd->xch, (uint32_t)vm->domid, trigger,
+	    0) == -1) {
+		xasprintf(cause, "pressing the %s key of '%s': %s", key,
+		    vm->name, strerror(errno));
+		return -1;
+	}
+	log_info("%s: pressed the %s key of %s (domain %d)", __func__, key,
+	    vm->name, vm->domid);
 	return 0;
 }
 
@@ -137,6 +181,10 @@ lc_shutdown(struct xvmd *xd, struct vm *vm, const char *how, char **cause)
 		return -1;
 	}
 	if (xsdom_request_shutdown(xd, vm->domid, how, cause) == -1) {
+		errno = EIO;
+		return -1;
+	}
+	if (!pv_aware(xd, vm->domid) && press_key(xd, vm, how, cause) == -1) {
 		errno = EIO;
 		return -1;
 	}
@@ -286,7 +334,7 @@ act(struct xvmd *xd, struct vm *vm, unsigned int reason)
 	case ACTION_COREDUMP_DESTROY:
 		log_warnx("%s: core dumps are not implemented; destroying",
 		    __func__);
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case ACTION_DESTROY:
 		if (lc_destroy(xd, vm, &cause) == -1)
 			log_warnx("%s: %s", __func__, cause);
@@ -294,7 +342,7 @@ act(struct xvmd *xd, struct vm *vm, unsigned int reason)
 	case ACTION_COREDUMP_RESTART:
 		log_warnx("%s: core dumps are not implemented; restarting",
 		    __func__);
-		/* FALLTHROUGH */
+		__attribute__((fallthrough));
 	case ACTION_RESTART:
 		restart(xd, vm);
 		break;
@@ -343,6 +391,7 @@ lc_check(struct xvmd *xd)
 		}
 	}
 	free(info);
+	dom_changed(xd);
 }
 
 void

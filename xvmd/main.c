@@ -1,9 +1,6 @@
 /* xvmd: the xVM management daemon (the xend equivalent).  Options and wiring only. */
-#include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,14 +10,14 @@
 #include <xvm/xenstore.h>
 
 #include "lib/daemon.h"
-#include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/paths.h"
+#include "xvmd/control.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/recover.h"
-#include "xvmd/xsdom.h"
-#include "xvmd/control.h"
 #include "xvmd/settings.h"
+#include "xvmd/virt.h"
+#include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
 
 static const char *const levels[] = { "ERROR", "WARNING", "INFO", "DEBUG" };
@@ -38,6 +35,26 @@ xend_log_format(char *buf, size_t size, enum log_level level, const char *msg)
 	return snprintf(buf, size, "[%s %ld] %s (%s) %s", when, (long)getpid(),
 	    levels[level], log_procname(), msg);
 }
+
+static int
+set_config(void *arg, const char *file, char **cause)
+{
+	(void)cause;
+	*(const char **)arg = file;
+	return 0;
+}
+
+static const struct daemon_option options[] = {
+	{ "config", 'f', "FILE", "host settings file (default "
+	    "<root>/etc/xvm/xvmd.conf)", set_config },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+static const struct daemon_spec spec = {
+	.name = "xvmd",
+	.verbose = 1,		/* INFO, as xend */
+	.options = options,
+};
 
 static void
 on_term(void *arg)
@@ -68,110 +85,82 @@ on_hup(void *arg)
 	free(changes);
 }
 
-static __attribute__((noreturn)) void
-usage(int status)
+/*
+ * Settings, the hypervisor and the store, known domains, the API socket
+ * and libvirt's (the second front-end, virt.h).
+ */
+static void
+start(struct xvmd *xd, const char *conffile, const char *sock)
 {
-	fprintf(status ? stderr : stdout,
-	    "usage: xvmd [-Fv] [--root DIR] [-f CONFIG]\n"
-	    "  -F, --foreground   stay in the foreground, log to stderr too\n"
-	    "  -v, --verbose      debug logging (the default logs INFO, as xend)\n"
-	    "  -f, --config FILE  host settings file (default "
-	    "<root>/etc/xvm/xvmd.conf)\n"
-	    "      --root DIR     run/, var/ and etc/ under DIR "
-	    "(default $XVM_ROOT, else /)\n");
-	exit(status);
+	char	*cause = NULL, *vpath, *vpath_ro;
+
+	xd->conffile = conffile;
+	xendconf_defaults(&xd->conf);
+	if (settings_load(&xd->conf, conffile, &cause) == -1)
+		fatalx("%s", cause);
+	xd->started = time(NULL);
+	TAILQ_INIT(&xd->vms);
+	/* The hypervisor and the store come first (SMF dependencies). */
+	if ((xd->xch = xc_interface_open(NULL, NULL, 0)) == NULL)
+		fatal("cannot reach the hypervisor (is xvm-hypervisor "
+		    "running?)");
+	if ((xd->xs = xs_open(0)) == NULL)
+		fatal("cannot reach the store (is xenstored running?)");
+	xsdom_load_managed(xd);
+	recover_running(xd);
+	if (control_listen(xd, sock) == -1)
+		fatal("listen on %s", sock);
+	if ((vpath = xvm_path(XVM_VIRT_SOCK)) == NULL ||
+	    (vpath_ro = xvm_path(XVM_VIRT_SOCK_RO)) == NULL)
+		fatal("socket path");
+	if (virt_start(xd, vpath, vpath_ro) == -1)
+		fatal("listen on %s", vpath);
+	free(vpath);
+	free(vpath_ro);
+	lc_watch(xd);
+	lc_check(xd);
+	lc_autostart(xd);
+	log_info("xvmd %s started (root %s)", XVM_VERSION,
+	    *xvm_root() ? xvm_root() : "/");
+}
+
+static void
+stop(struct xvmd *xd, const char *sock)
+{
+	struct vm	*vm;
+
+	log_info("xvmd stopping; running domains are left alone");
+	lc_unwatch(xd);
+	virt_stop(xd);
+	control_close(xd);
+	while ((vm = TAILQ_FIRST(&xd->vms)) != NULL) {
+		TAILQ_REMOVE(&xd->vms, vm, entry);
+		vm_free(vm);
+	}
+	xs_close(xd->xs);
+	xc_interface_close(xd->xch);
+	unlink(sock);
+	xendconf_clear(&xd->conf);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "foreground", no_argument, NULL, 'F' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "config", required_argument, NULL, 'f' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct xvmd		 xd = { 0 };
-	struct evloop_signals	*sigs;
-	struct vm		*vm;
-	const char		*root = NULL, *conffile = NULL;
-	char			*cause = NULL, *path;
-	int			 ch, foreground = 0, verbose = 1;
+	struct xvmd	 xd = { 0 };
+	struct daemon	 d;
+	const char	*conffile = NULL;
+	char		*sock;
 
-	while ((ch = getopt_long(argc, argv, "Fvf:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'F':
-			foreground = 1;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'f':
-			conffile = optarg;
-			break;
-		case 'r':
-			root = optarg;
-			break;
-		case 'h':
-			usage(0);
-		default:
-			usage(1);
-		}
-	}
-	if (optind != argc)
-		usage(1);
-
-	daemon_init("xvmd", root, verbose);
+	daemon_setup(&d, &spec, argc, argv, &conffile);
 	log_set_format(xend_log_format);
-	if (!foreground && daemon_start() == -1)
-		fatal("fork");
-
-	xd.conffile = conffile;
-	xendconf_defaults(&xd.conf);
-	if (settings_load(&xd.conf, conffile, &cause) == -1)
-		fatalx("%s", cause);
-	xd.started = time(NULL);
-	TAILQ_INIT(&xd.vms);
-	/* The hypervisor and the store come first (SMF dependencies). */
-	if ((xd.xch = xc_interface_open(NULL, NULL, 0)) == NULL)
-		fatal("cannot reach the hypervisor (is xvm-hypervisor "
-		    "running?)");
-	if ((xd.xs = xs_open(0)) == NULL)
-		fatal("cannot reach the store (is xenstored running?)");
-	xsdom_load_managed(&xd);
-	recover_running(&xd);
-	xd.base = evloop_new();
-	sigs = evloop_signals(xd.base, on_term, on_hup, &xd);
-	if ((path = xvm_path(XVM_XVMD_SOCK)) == NULL)
+	if ((sock = xvm_path(XVM_XVMD_SOCK)) == NULL)
 		fatal("socket path");
-	if (control_listen(&xd, path) == -1)
-		fatal("listen on %s", path);
-	lc_watch(&xd);
-	lc_check(&xd);
-	lc_autostart(&xd);
-	log_info("xvmd %s started (root %s)", XVM_VERSION,
-	    *xvm_root() ? xvm_root() : "/");
-	if (!foreground)
-		log_init("xvmd", 0, verbose);
-	daemon_ready();
-
+	xd.base = daemon_loop(&d, on_term, on_hup, &xd);
+	start(&xd, conffile, sock);
+	daemon_serving(&d);
 	event_base_dispatch(xd.base);
-
-	log_info("xvmd stopping; running domains are left alone");
-	lc_unwatch(&xd);
-	control_close(&xd);
-	while ((vm = TAILQ_FIRST(&xd.vms)) != NULL) {
-		TAILQ_REMOVE(&xd.vms, vm, entry);
-		vm_free(vm);
-	}
-	xs_close(xd.xs);
-	xc_interface_close(xd.xch);
-	unlink(path);
-	free(path);
-	evloop_signals_free(sigs);
-	event_base_free(xd.base);
-	xendconf_clear(&xd.conf);
+	stop(&xd, sock);
+	free(sock);
+	daemon_finish(&d);
 	return 0;
 }

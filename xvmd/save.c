@@ -20,7 +20,6 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
-#include "xvmd/api.h"
 #include "xvmd/devcheck.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/lifecycle.h"
@@ -32,7 +31,8 @@
 
 struct save_op {
 	char			*file;
-	struct api_later	*later;
+	save_done_fn		 done;
+	void			*arg;
 	time_t			 deadline;
 	int			 checkpoint;	/* xm save -c: run on after */
 };
@@ -52,7 +52,7 @@ finish(struct vm *vm, int err, const char *message, const char *json)
 	struct save_op	*op = vm->save;
 
 	vm->save = NULL;
-	api_later_reply(op->later, err, message, 200, json);
+	op->done(op->arg, err, message, json);
 	free(op->file);
 	free(op);
 }
@@ -67,7 +67,7 @@ save_free(struct vm *vm)
 
 int
 save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
-    struct api_later *later, char **cause)
+    save_done_fn done, void *arg, char **cause)
 {
 	struct save_op	*op;
 	struct stat	 st;
@@ -98,7 +98,8 @@ save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
 		return EIO;
 	op = xcalloc(1, sizeof(*op));
 	op->file = xstrdup(file);
-	op->later = later;
+	op->done = done;
+	op->arg = arg;
 	op->checkpoint = checkpoint;
 	op->deadline = time(NULL) +
 	    (time_t)xendconf_int(&xd->conf, XC_SHUTDOWN_TIMEOUT);

@@ -4,19 +4,25 @@
 
 #include <xvm/xenctrl.h>
 
-struct api_later;
 struct vm;
 struct xvmd;
 
 /*
+ * How a save ends: err 0 and the reply document (JSON: the file and its
+ * size), or an errno value and a message.  Called exactly once.
+ */
+typedef void (*save_done_fn)(void *arg, int err, const char *message,
+	    const char *json);
+
+/*
  * Ask vm's guest to suspend (control/shutdown = "suspend", as xend) and
  * save it to 'file' once it has: save_check does that.  With checkpoint
- * the guest runs on afterwards, else the domain is destroyed.  'later'
- * is answered then, or with an error.  Returns 0, or an errno value with
+ * the guest runs on afterwards, else the domain is destroyed.  done(arg)
+ * is called then, or with an error (not when this returns an error).  Returns 0, or an errno value with
  * *cause.
  */
 int	 save_begin(struct xvmd *, struct vm *, const char *file,
-	    int checkpoint, struct api_later *later, char **cause);
+	    int checkpoint, save_done_fn done, void *arg, char **cause);
 
 /*
  * From lc_check, for a vm being saved: write the file once the guest has

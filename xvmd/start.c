@@ -109,8 +109,8 @@ build_error(const struct vm *vm, const struct xc_dom_image *img, int err,
 	else
 		xasprintf(cause, "cannot build domain %s: %s '%s': %s",
 		    vm->name, what, path, err == ENOEXEC ? "not a RISC-V "
-		    "64-bit ELF executable" : err == EINVAL ? "not a regular "
-		    "file" : strerror(err));
+		    "kernel (an ELF executable, a vmlinux or a Linux Image)" :
+		    err == EINVAL ? "not a regular file" : strerror(err));
 }
 
 /* xend's memory rule (memory.c): ENOMEM when maxmem does not fit. */

@@ -10,6 +10,7 @@
 struct event;
 struct event_base;
 struct http_server;
+struct virt_server;
 struct xc_interface_core;
 struct xs_handle;
 
@@ -25,6 +26,10 @@ struct xvmd {
 	struct xs_handle	*xs;		/* the store */
 	struct vmq		 vms;		/* known domains */
 	struct event		*xs_ev, *tick_ev, *reconnect_ev;
+
+	/* Told after every state change and every lc_check (domops.h). */
+	void			(*on_change)(struct xvmd *);
+	struct virt_server	*virt;		/* the libvirt front-end */
 };
 
 #endif

@@ -30,10 +30,12 @@ extern const struct device_ops clint_ops;	/* devices/clint.c */
 extern const struct device_ops plic_ops;	/* devices/plic.c */
 extern const struct device_ops uart_ops;	/* devices/uart.c */
 extern const struct device_ops syscon_ops;	/* devices/syscon.c */
+extern const struct device_ops gpio_ops;	/* devices/gpio.c */
 
 /* Side doors the machine uses. */
 void	plic_set_irq(void *plic, unsigned src, int level);
 void	uart_input_ready(void *uart);
+void	gpio_press(void *gpio, unsigned line);
 
 /* HTIF (devices/htif.c): not on the bus; RAM words watched by the MMU. */
 void	htif_store(struct machine *, uint64_t tohost, uint64_t fromhost);

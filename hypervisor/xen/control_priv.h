@@ -89,6 +89,8 @@ int	ctl_domain_resume(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
 int	ctl_domain_sethandle(struct ctl_client *, struct domain *,
 	    const void *, uint32_t, struct ctl_reply *);
+int	ctl_domain_trigger(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
 int	ctl_domain_shutdown(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
 int	ctl_getinfolist(struct ctl_client *, struct domain *, const void *,

@@ -146,6 +146,26 @@ ctl_domain_sethandle(struct ctl_client *c, struct domain *d, const void *req,
 }
 
 int
+ctl_domain_trigger(struct ctl_client *c, struct domain *d, const void *req,
+    uint32_t len, struct ctl_reply *r)
+{
+	struct privcmd_domain_trigger	t;
+	const struct machine_ops	*m = c->hv->mops;
+
+	(void)len; (void)r;
+	memcpy(&t, req, sizeof(t));
+	if (t.vcpu != 0 || t.pad != 0)
+		return EINVAL;
+	if (t.trigger != PRIVCMD_TRIGGER_POWER &&
+	    t.trigger != PRIVCMD_TRIGGER_REBOOT)
+		return ENOSYS;
+	if (m == NULL || m->press_button == NULL)
+		return ENOSYS;
+	return m->press_button(d, t.trigger == PRIVCMD_TRIGGER_POWER ?
+	    DOMAIN_BUTTON_POWER : DOMAIN_BUTTON_REBOOT);
+}
+
+int
 ctl_getinfolist(struct ctl_client *c, struct domain *d, const void *req,
     uint32_t len, struct ctl_reply *r)
 {

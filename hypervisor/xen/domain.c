@@ -480,6 +480,8 @@ domain_getinfo(struct domain *d, struct privcmd_dominfo *info)
 		    d->shutdown_reason << PRIVCMD_DOMINF_SHUTDOWNSHIFT;
 	if (d->ctl_paused)
 		info->flags |= PRIVCMD_DOMINF_PAUSED;
+	if (__atomic_load_n(&d->pv_aware, __ATOMIC_RELAXED))
+		info->flags |= PRIVCMD_DOMINF_PVAWARE;
 	pthread_mutex_unlock(&d->lock);
 	if (running || d->domid == 0)
 		info->flags |= PRIVCMD_DOMINF_RUNNING;

@@ -55,6 +55,9 @@ struct dom_vcpu {
  * has memory, event channels and grants but its vCPUs never run ("not
  * implemented" to anything that needs them).
  */
+#define DOMAIN_BUTTON_POWER	0
+#define DOMAIN_BUTTON_REBOOT	1
+
 struct machine_ops {
 	int	(*domain_init)(struct domain *, char **cause);
 	void	(*domain_fini)(struct domain *);
@@ -96,6 +99,11 @@ struct machine_ops {
 	 * at most what fits; returns the count taken.
 	 */
 	size_t	(*console_input)(struct domain *, const char *, size_t);
+	/*
+	 * Press a button of the domain's machine (docs/guest-abi.md):
+	 * DOMAIN_BUTTON_*.  0 or a positive errno.
+	 */
+	int	(*press_button)(struct domain *, unsigned button);
 	uint64_t (*clock_now)(struct domain *);
 	uint64_t (*clock_to_host)(struct domain *, uint64_t guest_ns);
 	void	(*clock_run)(struct domain *, int run);
@@ -110,6 +118,7 @@ struct domain {
 	atomic_int		 refcnt;
 	pthread_mutex_t		 lock;		/* the fields below */
 	int			 dying;
+	int			 pv_aware;	/* made a PV hypercall (atomic) */
 	int			 building;	/* create not finished */
 	int			 ctl_paused;	/* toolstack pause */
 	int			 shutdown;

@@ -67,6 +67,14 @@ rv_console_input(struct domain *d, const char *buf, size_t len)
 	return machine_console_input(rv_machine(d), buf, len);
 }
 
+static int
+rv_press_button(struct domain *d, unsigned button)
+{
+	machine_press_button(rv_machine(d), button == DOMAIN_BUTTON_POWER ?
+	    MACHINE_BUTTON_POWER : MACHINE_BUTTON_REBOOT);
+	return 0;
+}
+
 static struct dom_vcpu *
 dvcpu(struct domain *d, struct vcpu *hart)
 {
@@ -131,6 +139,8 @@ rv_hcall(void *arg, struct vcpu *hart)
 		cpu_set_reg(hart, 10, (uint64_t)-2);	/* SBI: not supported */
 		return 0;
 	}
+	if (!__atomic_load_n(&d->pv_aware, __ATOMIC_RELAXED))
+		__atomic_store_n(&d->pv_aware, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 6; i++)
 		a[i] = cpu_get_reg(hart, 10 + i);
 	stop = hypercall(v, &rv_env, cpu_get_reg(hart, 16), a, &ret);
@@ -442,6 +452,7 @@ const struct machine_ops rv_machine_ops = {
 	.load_vcpu = rv_load_vcpu,
 	.ram_view = rv_ram_view,
 	.console_input = rv_console_input,
+	.press_button = rv_press_button,
 	.clock_now = rv_clock_now,
 	.clock_to_host = rv_clock_to_host,
 	.clock_run = rv_clock_run,

@@ -65,6 +65,7 @@ enum privcmd_op {
 	PRIVCMD_OP_DOMAIN_RESUME = 39,
 	PRIVCMD_OP_DOMAIN_SETHANDLE = 40,
 	PRIVCMD_OP_VCPU_GETINFO = 41,
+	PRIVCMD_OP_DOMAIN_TRIGGER = 42,
 	PRIVCMD_OP_MAX
 };
 
@@ -87,6 +88,8 @@ _Static_assert(PRIVCMD_SHUTDOWN_POWEROFF == SHUTDOWN_poweroff &&
 #define PRIVCMD_DOMINF_BLOCKED		(1u << 4)
 #define PRIVCMD_DOMINF_RUNNING		(1u << 5)
 #define PRIVCMD_DOMINF_DEBUGGED		(1u << 6)
+/* Ours: the guest has made a PV hypercall (it runs Xen-aware drivers). */
+#define PRIVCMD_DOMINF_PVAWARE		(1u << 7)
 #define PRIVCMD_DOMINF_SHUTDOWNSHIFT	16
 #define PRIVCMD_DOMINF_SHUTDOWNMASK	0xffu
 
@@ -133,6 +136,20 @@ struct privcmd_domain_handle {
 struct privcmd_domain_shutdown {
 	uint32_t	domid;
 	uint32_t	reason;
+};
+
+/*
+ * DOMAIN_TRIGGER (Xen's XEN_DOMCTL_sendtrigger): press one of the
+ * machine's buttons (docs/guest-abi.md).  POWER is Xen's number; REBOOT is
+ * ours.  Xen's NMI, RESET, INIT and SLEEP answer ENOSYS.  vcpu must be 0.
+ */
+#define PRIVCMD_TRIGGER_POWER		3
+#define PRIVCMD_TRIGGER_REBOOT		16
+struct privcmd_domain_trigger {
+	uint32_t	domid;
+	uint32_t	trigger;
+	uint32_t	vcpu;
+	uint32_t	pad;
 };
 
 struct privcmd_getinfolist {

@@ -28,6 +28,7 @@ typedef uint64_t	xen_pfn_t;
 #define XEN_DOMINF_blocked	(1u << 4)
 #define XEN_DOMINF_running	(1u << 5)
 #define XEN_DOMINF_debugged	(1u << 6)
+#define XEN_DOMINF_xvm_pvaware	(1u << 7)	/* ours: made a PV hypercall */
 #define XEN_DOMINF_shutdownshift 16
 #define XEN_DOMINF_shutdownmask	0xffu
 
@@ -103,6 +104,16 @@ int	 xc_domain_resume(xc_interface *, uint32_t domid, int fast);
 /* Xen's setdomainhandle: the UUID the hypervisor keeps for the domain. */
 int	 xc_domain_sethandle(xc_interface *, uint32_t domid,
 	    const xen_domain_handle_t handle);
+/*
+ * Press a button of the domain's machine (docs/guest-abi.md): the power
+ * key (XEN_DOMCTL_SENDTRIGGER_POWER, as Xen's ACPI power button) or the
+ * reboot key (ours).  The guest decides what to do.  ENOSYS for Xen's
+ * other triggers; vcpu must be 0.
+ */
+#define XEN_DOMCTL_SENDTRIGGER_POWER	3
+#define XEN_DOMCTL_SENDTRIGGER_XVM_REBOOT 16
+int	 xc_domain_send_trigger(xc_interface *, uint32_t domid,
+	    uint32_t trigger, uint32_t vcpu);
 /* Fills up to max_domains entries from first_domain on; returns count. */
 int	 xc_domain_getinfolist(xc_interface *, uint32_t first_domain,
 	    unsigned int max_domains, xc_domaininfo_t *info);

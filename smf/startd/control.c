@@ -28,12 +28,9 @@
 typedef int (*ctl_fn)(struct startd *, const struct ctl_req *, struct inst *,
     struct buf *);
 
+/* The handler of each request type; its arguments: smf/proto.c's table. */
 struct ctl_op {
-	int		 min_args;
-	int		 max_args;
-	unsigned	 flags;
-	const char	*flag_chars;	/* letters allowed in the flags arg */
-	int		 flags_arg;	/* its index, or -1 */
+	unsigned	 flags;		/* CTL_F_* */
 	ctl_fn		 fn;
 };
 
@@ -117,36 +114,36 @@ op_reload(struct startd *sd, const struct ctl_req *req, struct inst *in,
 }
 
 static const struct ctl_op ctl_ops[CTL_NTYPES] = {
-	[CTL_PING] = { 0, 0, 0, NULL, -1, op_ping },
-	[CTL_ENABLE] = { 1, 2, CTL_F_INST, "rst", 1, op_enable },
-	[CTL_DISABLE] = { 1, 2, CTL_F_INST, "st", 1, op_disable },
-	[CTL_RESTART] = { 1, 1, CTL_F_INST, NULL, -1, op_restart },
-	[CTL_REFRESH] = { 1, 1, CTL_F_INST, NULL, -1, op_refresh },
-	[CTL_CLEAR] = { 1, 1, CTL_F_INST, NULL, -1, op_clear },
-	[CTL_MARK] = { 2, 3, CTL_F_INST, "It", 2, op_mark },
-	[CTL_RELOAD] = { 0, 0, 0, NULL, -1, op_reload },
+	[CTL_PING] = { .fn = op_ping },
+	[CTL_ENABLE] = { .flags = CTL_F_INST, .fn = op_enable },
+	[CTL_DISABLE] = { .flags = CTL_F_INST, .fn = op_disable },
+	[CTL_RESTART] = { .flags = CTL_F_INST, .fn = op_restart },
+	[CTL_REFRESH] = { .flags = CTL_F_INST, .fn = op_refresh },
+	[CTL_CLEAR] = { .flags = CTL_F_INST, .fn = op_clear },
+	[CTL_MARK] = { .flags = CTL_F_INST, .fn = op_mark },
+	[CTL_RELOAD] = { .fn = op_reload },
 };
 
 int
 control_check(const struct ctl_req *req, char **cause)
 {
-	const struct ctl_op	*op;
-	const char		*name = ctl_type_name(req->type), *p;
+	const struct ctl_type_info *t = ctl_type_info(req->type);
+	const char		*name, *p;
 	int			 st;
 
-	if (name == NULL || ctl_ops[req->type].fn == NULL) {
+	if (t == NULL || ctl_ops[req->type].fn == NULL) {
 		xasprintf(cause, "unknown request type %u", req->type);
 		return EOPNOTSUPP;
 	}
-	op = &ctl_ops[req->type];
-	if (req->argc < op->min_args || req->argc > op->max_args) {
+	name = t->name;
+	if (req->argc < t->min_args || req->argc > t->max_args) {
 		xasprintf(cause, "%s: takes %d to %d arguments, not %d", name,
-		    op->min_args, op->max_args, req->argc);
+		    t->min_args, t->max_args, req->argc);
 		return EINVAL;
 	}
-	if (op->flags_arg >= 0 && op->flags_arg < req->argc)
-		for (p = req->argv[op->flags_arg]; *p != '\0'; p++)
-			if (strchr(op->flag_chars, *p) == NULL) {
+	if (t->flags_arg >= 0 && t->flags_arg < req->argc)
+		for (p = req->argv[t->flags_arg]; *p != '\0'; p++)
+			if (strchr(t->flags, *p) == NULL) {
 				xasprintf(cause, "%s: unknown flag '%c'", name,
 				    *p);
 				return EINVAL;

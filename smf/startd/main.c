@@ -1,9 +1,6 @@
 /* svc.startd: the SMF restarter and repository daemon (options and wiring only). */
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -11,6 +8,7 @@
 
 #include <event2/event.h>
 
+#include "lib/daemon.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/paths.h"
@@ -23,13 +21,30 @@
 /* Beyond the stop methods' own timeouts, before everything is killed. */
 #define QUIT_GRACE	60
 
-static void
-usage(void)
+static int
+set_manifest_dir(void *arg, const char *dir, char **cause)
 {
-	fprintf(stderr, "usage: svc.startd [-Fv] [--root dir] "
-	    "[-m manifest-dir]\n");
-	exit(2);
+	(void)cause;
+	*(const char **)arg = dir;
+	return 0;
 }
+
+static const struct daemon_option options[] = {
+	{ "manifest-dir", 'm', "DIRS", "import manifests from DIRS, a "
+	    "':'-separated list (default <root>/" SMF_SYS_MANIFEST_DIR
+	    ":<root>/" SMF_MANIFEST_DIR ")", set_manifest_dir },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+/* The service manager is what starts daemons: it stays where it is run. */
+static const struct daemon_spec spec = {
+	.name = "svc.startd",
+	.verbose = 0,
+	.flags = DAEMON_STAYS,
+	.log_file = SMF_LOG_DIR "/svc.startd.log",
+	.pid_file = SMF_PID_PATH,
+	.options = options,
+};
 
 static void
 on_sigchld(evutil_socket_t fd, short what, void *arg)
@@ -127,138 +142,110 @@ import_dirs(struct startd *sd)
 	return failed;
 }
 
+/* -m DIR, else the packages' manifests, then the site's. */
 static void
-write_pidfile(void)
+manifest_dirs(struct startd *sd, const char *mfdir)
 {
-	char	 path[4096], line[32];
-	int	 fd, n;
+	char	*p1 = NULL, *p2 = NULL;
 
-	if (xvm_path_buf(path, sizeof(path), SMF_PID_PATH) == -1)
-		return;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1) {
-		log_warn("%s", path);
-		return;
-	}
-	n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
-	if (write(fd, line, (size_t)n) != n)
-		log_warn("%s", path);
-	close(fd);
-}
-
-int
-main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "root", required_argument, NULL, 'R' },
-		{ "manifest-dir", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct startd	 sd;
-	struct timeval	 tick = { 2, 0 };
-	const char	*root = NULL, *mfdir = NULL;
-	char		 path[4096], *cause = NULL, *p1 = NULL, *p2 = NULL;
-	int		 ch, fg = 0, verbose = 0, failed;
-
-	while ((ch = getopt_long(argc, argv, "Fm:v", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'F':
-			fg = 1;
-			break;
-		case 'm':
-			mfdir = optarg;
-			break;
-		case 'R':
-			root = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-	log_init("svc.startd", fg, verbose);
-	if (xvm_paths_init(root) == -1)
-		fatal("--root %s", root != NULL ? root : "(XVM_ROOT)");
-
-	memset(&sd, 0, sizeof(sd));
-	TAILQ_INIT(&sd.insts);
-	/* -m DIR, else the packages' manifests, then the site's. */
 	if (mfdir != NULL)
-		sd.mfdir = xstrdup(mfdir);
+		sd->mfdir = xstrdup(mfdir);
 	else if ((p1 = xvm_path(SMF_SYS_MANIFEST_DIR)) == NULL ||
 	    (p2 = xvm_path(SMF_MANIFEST_DIR)) == NULL)
 		fatal("manifest directory");
 	else {
-		xasprintf(&sd.mfdir, "%s:%s", p1, p2);
+		xasprintf(&sd->mfdir, "%s:%s", p1, p2);
 		free(p1);
 		free(p2);
 	}
-	sd.base = evloop_new();
+}
+
+/* The control socket, the repository and the manifests in it. */
+static void
+open_repo(struct startd *sd)
+{
+	char	 path[4096], *cause = NULL;
+	int	 failed;
 
 	/*
 	 * Claim the root first: a second svc.startd must fail here, on
 	 * stderr, before it touches the repository the first one uses.
 	 */
 	if (xvm_path_buf(path, sizeof(path), SMF_SOCK_PATH) == -1 ||
-	    control_listen(&sd, path) == -1)
+	    control_listen(sd, path) == -1)
 		fatal("control socket %s%s", path, errno == EADDRINUSE ?
 		    " (is another svc.startd running on this root?)" : "");
 	if (xvm_path_buf(path, sizeof(path), SMF_REPO_PATH) == -1 ||
-	    (sd.repo = repo_open(path, 1, &cause)) == NULL)
+	    (sd->repo = repo_open(path, 1, &cause)) == NULL)
 		fatalx("repository: %s", cause ? cause : path);
-	if (xvm_path_buf(path, sizeof(path), SMF_LOG_DIR "/svc.startd.log")
-	    == -1 || log_open_file(path) == -1)
-		log_warn("cannot open the log file");
-
 	/* The manifests are the source of truth: import them first. */
-	if ((failed = import_dirs(&sd)) > 0)
+	if ((failed = import_dirs(sd)) > 0)
 		log_warnx("%d manifest(s) in %s could not be imported", failed,
-		    sd.mfdir);
-	if (repo_state_clear_all(sd.repo) == -1)
-		fatalx("repository: %s", repo_errmsg(sd.repo));
+		    sd->mfdir);
+	if (repo_state_clear_all(sd->repo) == -1)
+		fatalx("repository: %s", repo_errmsg(sd->repo));
+}
+
+/* Children, signals and the clock; then the instances' graph. */
+static void
+start(struct startd *sd)
+{
+	struct timeval	 tick = { 2, 0 };
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		fatal("prctl(PR_SET_CHILD_SUBREAPER)");
-	sd.signals = evloop_signals(sd.base, on_term, on_hup, &sd);
-	sd.eval = evloop_defer_new(sd.base, graph_eval, &sd);
-	sd.sigchld = evsignal_new(sd.base, SIGCHLD, on_sigchld, &sd);
-	sd.tick = event_new(sd.base, -1, EV_PERSIST, on_tick, &sd);
-	if (sd.sigchld == NULL || event_add(sd.sigchld, NULL) == -1 ||
-	    sd.tick == NULL || event_add(sd.tick, &tick) == -1)
+	sd->eval = evloop_defer_new(sd->base, graph_eval, sd);
+	sd->sigchld = evsignal_new(sd->base, SIGCHLD, on_sigchld, sd);
+	sd->tick = event_new(sd->base, -1, EV_PERSIST, on_tick, sd);
+	if (sd->sigchld == NULL || event_add(sd->sigchld, NULL) == -1 ||
+	    sd->tick == NULL || event_add(sd->tick, &tick) == -1)
 		fatalx("cannot watch SIGCHLD");
+	inst_load_all(sd);
+	graph_kick(sd);
+	log_info("started, root \"%s\", manifests %s", xvm_root(), sd->mfdir);
+}
 
-	write_pidfile();
-	inst_load_all(&sd);
-	graph_kick(&sd);
-	log_info("started, root \"%s\", manifests %s", xvm_root(), sd.mfdir);
+static void
+stop(struct startd *sd)
+{
+	struct inst	*in;
+	char		 path[4096];
 
-	event_base_dispatch(sd.base);
-
-	evloop_listener_free(sd.listener);
+	evloop_listener_free(sd->listener);
 	if (xvm_path_buf(path, sizeof(path), SMF_SOCK_PATH) == 0)
 		unlink(path);
-	if (xvm_path_buf(path, sizeof(path), SMF_PID_PATH) == 0)
-		unlink(path);
-	while (!TAILQ_EMPTY(&sd.insts)) {
-		struct inst *in = TAILQ_FIRST(&sd.insts);
-
-		TAILQ_REMOVE(&sd.insts, in, entry);
+	while ((in = TAILQ_FIRST(&sd->insts)) != NULL) {
+		TAILQ_REMOVE(&sd->insts, in, entry);
 		inst_free(in);
 	}
-	evloop_defer_free(sd.eval);
-	evloop_signals_free(sd.signals);
-	event_free(sd.sigchld);
-	event_free(sd.tick);
-	if (sd.quit_timer != NULL)
-		event_free(sd.quit_timer);
+	evloop_defer_free(sd->eval);
+	event_free(sd->sigchld);
+	event_free(sd->tick);
+	if (sd->quit_timer != NULL)
+		event_free(sd->quit_timer);
 	contract_cleanup();
-	repo_close(sd.repo);
-	event_base_free(sd.base);
-	free(sd.mfdir);
+	repo_close(sd->repo);
+	free(sd->mfdir);
 	log_info("exiting");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct startd	 sd;
+	struct daemon	 d;
+	const char	*mfdir = NULL;
+
+	memset(&sd, 0, sizeof(sd));
+	TAILQ_INIT(&sd.insts);
+	daemon_setup(&d, &spec, argc, argv, &mfdir);
+	manifest_dirs(&sd, mfdir);
+	sd.base = daemon_loop(&d, on_term, on_hup, &sd);
+	open_repo(&sd);
+	start(&sd);
+	daemon_serving(&d);
+	event_base_dispatch(sd.base);
+	stop(&sd);
+	daemon_finish(&d);
 	return 0;
 }

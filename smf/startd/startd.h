@@ -113,7 +113,6 @@ struct startd {
 	struct inst_list insts;
 	struct evloop_defer *eval;	/* graph evaluation, once per turn */
 	struct evloop_listener *listener;
-	struct evloop_signals *signals;
 	struct event	*sigchld;
 	struct event	*tick;
 	struct event	*quit_timer;

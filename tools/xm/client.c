@@ -8,15 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <event2/http.h>
-
 #include "lib/buf.h"
 #include "lib/file.h"
-#include "lib/httpc.h"
 #include "lib/json.h"
 #include "lib/log.h"
-#include "lib/paths.h"
 #include "lib/xmalloc.h"
+#include "lib/xvmd_client.h"
 #include "tools/xm/xm.h"
 
 int
@@ -59,53 +56,21 @@ static int
 call(const char *method, const char *uri, struct json_w *body,
     yajl_val *reply, int timeout_ms, int quiet)
 {
-	struct buf	 out = BUF_INITIALIZER;
-	const char	*text = NULL, *msg;
+	const char	*text = NULL;
 	size_t		 len = 0;
-	yajl_val	 doc = NULL, err;
-	char		*cause = NULL, *sock;
-	int		 status, rc = 1;
+	char		*cause = NULL;
+	int		 status;
 
-	if (reply != NULL)
-		*reply = NULL;
 	if (body != NULL && (text = json_w_finish(body, &len)) == NULL)
 		return xm_error("internal error: malformed request");
-	if ((sock = xvm_path(XVM_XVMD_SOCK)) == NULL)
-		return xm_error("socket path too long");
-	status = httpc_request(sock, method, uri, text, len, timeout_ms, &out,
-	    &cause);
-	free(sock);
-	if (status == -1) {
-		xm_error("%s", cause);
-		goto out;
-	}
-	doc = json_parse(buf_data(&out), buf_len(&out), HTTPC_MAX_REPLY,
-	    &cause);
-	if (status / 100 != 2) {
-		if (quiet)
-			goto out;
-		err = json_get(doc, "error");
-		if ((msg = json_get_str(err, "message")) != NULL)
-			xm_error("%s", msg);
-		else
-			xm_error("xvmd answered %d without an error message",
-			    status);
-		goto out;
-	}
-	if (doc == NULL) {
-		xm_error("xvmd sent a malformed reply: %s", cause);
-		goto out;
-	}
-	if (reply != NULL) {
-		*reply = doc;
-		doc = NULL;
-	}
-	rc = 0;
-out:
-	json_free(doc);
+	if (xvmd_call(method, uri, text, len, timeout_ms, &status, reply,
+	    &cause) == 0)
+		return 0;
+	/* Quiet: xvmd's refusal is the answer; not reaching it is an error. */
+	if (!quiet || status == -1 || status / 100 == 2)
+		xm_error("%s", cause != NULL ? cause : strerror(ENOMEM));
 	free(cause);
-	buf_free(&out);
-	return rc;
+	return 1;
 }
 
 int
@@ -118,12 +83,10 @@ xm_call(const char *method, const char *uri, struct json_w *body,
 static char *
 uri_of(const char *base, const char *dom, const char *suffix)
 {
-	char	*esc, *uri;
+	char	*uri;
 
-	if ((esc = evhttp_uriencode(dom, -1, 0)) == NULL)
+	if ((uri = xvmd_uri(base, dom, suffix)) == NULL)
 		fatalx("out of memory");
-	xasprintf(&uri, "%s%s%s", base, esc, suffix);
-	free(esc);
 	return uri;
 }
 

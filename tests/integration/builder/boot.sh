@@ -124,7 +124,7 @@ out=$(ask "HELLO")
 if [[ $out == "ERR unknown request"* ]]; then t_ok "unknown request: ERR"; else t_not_ok "unknown request" "$out"; fi
 
 "$BOOT" --destroy "$DOMID"
-if t_wait_for "console to go" 20 bash -c "[[ \$(printf 'LIST\n' | timeout 10 python3 -c '
+if t_wait_for "console to go" 60 bash -c "[[ \$(printf 'LIST\n' | timeout 10 python3 -c '
 import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b\"LIST\n\"); print(s.recv(4096).decode().split()[1])' $T_ROOT/run/xvm/consoled.sock) == 0 ]]"; then
 	t_ok "destroyed domain: its console is closed"
 else

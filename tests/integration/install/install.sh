@@ -76,10 +76,12 @@ installed=(
 	"$XVM_INCLUDEDIR/xvm"/{xenctrl.h,xenstore.h}
 	"$XVM_LIBDIR"/{libxvmctrl.a,libxvmstore.a}
 	"$XVM_LIBDIR/pkgconfig"/{xvmctrl.pc,xvmstore.pc}
-	/etc/xvm/{xvmd.conf,demo.cfg}
+	/etc/xvm/{xvmd.conf,demo.cfg,minios.cfg}
 	"$XVM_UNITDIR/xvm.service" "$P/lib/tmpfiles.d/xvm.conf"
 )
 [[ -f $XVM_BUILD/guest/minios/minios.elf ]] && installed+=("$P/lib/xvm/boot/minios.elf")
+[[ -f $XVM_BUILD/guest/linux/Image ]] &&
+    installed+=("$P/lib/xvm/boot"/{Image,rootfs.cpio.gz})
 for page in "$XVM_SRC"/man/*.[1-8]; do
 	page=${page##*/}
 	installed+=("$XVM_MANDIR/man${page##*.}/$page")
@@ -171,7 +173,7 @@ for p in /proc/[0-9]*; do
 done
 check "every process of the stack runs an installed program" test -z "$bad"
 
-if [[ -f $P/lib/xvm/boot/minios.elf ]]; then
+if [[ -f $P/lib/xvm/boot/Image ]]; then
 	if out=$(xm create "$R/etc/xvm/demo.cfg" 2>&1); then
 		ok "xm create the installed demo.cfg"
 	else

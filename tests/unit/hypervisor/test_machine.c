@@ -75,7 +75,7 @@ test_fdt(void **state)
 	const char *s;
 
 	(void)state;
-	assert_int_equal(machine_write_fdt(m, at, 0x10000, "console=hvc0",
+	assert_int_equal(machine_write_fdt(m, at, 0x10000, "console=hvc0", 0, 0,
 	    &cause), 0);
 	fdt = machine_gpa(m, at, 0x10000);
 	assert_int_equal(fdt_check_header(fdt), 0);
@@ -90,7 +90,7 @@ test_fdt(void **state)
 	assert_true(off >= 0);
 	fdt_getprop(fdt, off, "interrupts-extended", &len);
 	assert_int_equal(len, 3 * 16);
-	assert_int_equal(machine_write_fdt(m, 0x1000, 0x10000, NULL, &cause),
+	assert_int_equal(machine_write_fdt(m, 0x1000, 0x10000, NULL, 0, 0, &cause),
 	    -1);
 	assert_non_null(strstr(cause, "outside guest RAM"));
 	free(cause);

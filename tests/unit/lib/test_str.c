@@ -89,6 +89,10 @@ test_strtonum(void **state)
 	assert_string_equal(errstr, "too large");
 	strtonum("-1", 0, 100, &errstr);
 	assert_string_equal(errstr, "too small");
+	strtonum("0", 1, 64, &errstr);		/* below, without a '-' */
+	assert_string_equal(errstr, "too small");
+	strtonum("-99999999999999999999", -5, 5, &errstr);
+	assert_string_equal(errstr, "too small");
 	strtonum("x", 0, 100, &errstr);
 	assert_string_equal(errstr, "invalid");
 }

@@ -1,0 +1,171 @@
+/*
+ * The /soc node of the xvm-riscv machine (fdt_virt.h): Devicetree Specification
+ * v0.4 and the Linux bindings named below, written with libfdt's sequential-write
+ * API.
+ */
+#include <libfdt.h>
+#include <stdio.h>
+
+#include "lib/fdt_virt.h"
+
+#define TRY(e) do { if ((err = (e)) != 0) return err; } while (0)
+
+static int
+reg(void *fdt, uint64_t base, uint64_t size)
+{
+	fdt64_t r[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
+
+	return fdt_property(fdt, "reg", r, sizeof(r));
+}
+
+static int
+begin(void *fdt, const char *name, uint64_t addr)
+{
+	char	buf[48];
+
+	snprintf(buf, sizeof(buf), "%s@%llx", name, (unsigned long long)addr);
+	return fdt_begin_node(fdt, buf);
+}
+
+/* interrupts-extended = <intc(h) a intc(h) b> for every hart. */
+static int
+irqs_ext(void *fdt, const struct fdt_virt *v, uint32_t a, uint32_t b)
+{
+	fdt32_t	 cells[4 * 64];
+	unsigned h, n = v->nvcpus < 64 ? v->nvcpus : 64;
+
+	for (h = 0; h < n; h++) {
+		cells[4 * h] = cpu_to_fdt32(v->intc_phandle0 + h);
+		cells[4 * h + 1] = cpu_to_fdt32(a);
+		cells[4 * h + 2] = cpu_to_fdt32(v->intc_phandle0 + h);
+		cells[4 * h + 3] = cpu_to_fdt32(b);
+	}
+	return fdt_property(fdt, "interrupts-extended", cells, 16 * n);
+}
+
+/* sifive,test0 (the test device) and syscon-poweroff / syscon-reboot. */
+static int
+test_device(void *fdt, uint32_t ph)
+{
+	static const char compat[] = "sifive,test1\0sifive,test0\0syscon";
+	int err;
+
+	TRY(begin(fdt, "test", FDT_VIRT_TEST_BASE));
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(reg(fdt, FDT_VIRT_TEST_BASE, FDT_VIRT_TEST_SIZE));
+	TRY(fdt_property_u32(fdt, "phandle", ph));
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_begin_node(fdt, "poweroff"));
+	TRY(fdt_property_string(fdt, "compatible", "syscon-poweroff"));
+	TRY(fdt_property_u32(fdt, "regmap", ph));
+	TRY(fdt_property_u32(fdt, "offset", 0));
+	TRY(fdt_property_u32(fdt, "value", 0x5555));
+	TRY(fdt_end_node(fdt));
+	TRY(fdt_begin_node(fdt, "reboot"));
+	TRY(fdt_property_string(fdt, "compatible", "syscon-reboot"));
+	TRY(fdt_property_u32(fdt, "regmap", ph));
+	TRY(fdt_property_u32(fdt, "offset", 0));
+	TRY(fdt_property_u32(fdt, "value", 0x7777));
+	return fdt_end_node(fdt);
+}
+
+/* The buttons: sifive,gpio0 (gpio-sifive), one PLIC source per line. */
+static int
+gpio(void *fdt, uint32_t ph, uint32_t plic)
+{
+	fdt32_t	 irqs[FDT_VIRT_GPIO_LINES];
+	unsigned i;
+	int	 err;
+
+	for (i = 0; i < FDT_VIRT_GPIO_LINES; i++)
+		irqs[i] = cpu_to_fdt32(FDT_VIRT_GPIO_IRQ + i);
+	TRY(begin(fdt, "gpio", FDT_VIRT_GPIO_BASE));
+	TRY(fdt_property_string(fdt, "compatible", "sifive,gpio0"));
+	TRY(reg(fdt, FDT_VIRT_GPIO_BASE, FDT_VIRT_GPIO_SIZE));
+	TRY(fdt_property_u32(fdt, "interrupt-parent", plic));
+	TRY(fdt_property(fdt, "interrupts", irqs, sizeof(irqs)));
+	TRY(fdt_property(fdt, "gpio-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#gpio-cells", 2));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	TRY(fdt_property_u32(fdt, "phandle", ph));
+	return fdt_end_node(fdt);
+}
+
+/* gpio-keys (Documentation/devicetree/bindings/input/gpio-keys.yaml). */
+static int
+keys(void *fdt, uint32_t gpio_ph)
+{
+	static const struct { const char *node, *label; uint32_t code; }
+	    key[FDT_VIRT_GPIO_LINES] = {
+		{ "power", "Power", FDT_VIRT_KEY_POWER },
+		{ "reboot", "Reboot", FDT_VIRT_KEY_RESTART },
+	};
+	fdt32_t	 gpios[3];
+	unsigned i;
+	int	 err;
+
+	TRY(fdt_begin_node(fdt, "gpio-keys"));
+	TRY(fdt_property_string(fdt, "compatible", "gpio-keys"));
+	for (i = 0; i < FDT_VIRT_GPIO_LINES; i++) {
+		gpios[0] = cpu_to_fdt32(gpio_ph);
+		gpios[1] = cpu_to_fdt32(i);
+		gpios[2] = cpu_to_fdt32(0);	/* GPIO_ACTIVE_HIGH */
+		TRY(fdt_begin_node(fdt, key[i].node));
+		TRY(fdt_property_string(fdt, "label", key[i].label));
+		TRY(fdt_property_u32(fdt, "linux,code", key[i].code));
+		TRY(fdt_property(fdt, "gpios", gpios, sizeof(gpios)));
+		TRY(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
+int
+fdt_virt_write(void *fdt, const struct fdt_virt *v)
+{
+	static const char clint_compat[] = "sifive,clint0\0riscv,clint0";
+	static const char plic_compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+	uint32_t ph_plic = v->phandle0, ph_test = v->phandle0 + 1;
+	uint32_t ph_gpio = v->phandle0 + 2;
+	int	 err;
+
+	TRY(fdt_begin_node(fdt, "soc"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property_string(fdt, "compatible", "simple-bus"));
+	TRY(fdt_property(fdt, "ranges", NULL, 0));
+
+	TRY(test_device(fdt, ph_test));
+
+	TRY(begin(fdt, "serial", FDT_VIRT_UART_BASE));
+	TRY(fdt_property_string(fdt, "compatible", "ns16550a"));
+	TRY(reg(fdt, FDT_VIRT_UART_BASE, FDT_VIRT_UART_SIZE));
+	TRY(fdt_property_u32(fdt, "clock-frequency", FDT_VIRT_UART_CLOCK));
+	TRY(fdt_property_u32(fdt, "interrupt-parent", ph_plic));
+	TRY(fdt_property_u32(fdt, "interrupts", FDT_VIRT_UART_IRQ));
+	TRY(fdt_end_node(fdt));
+
+	TRY(gpio(fdt, ph_gpio, ph_plic));
+
+	/* Contexts 2h (M) and 2h+1 (S) of hart h, in that order. */
+	TRY(begin(fdt, "plic", FDT_VIRT_PLIC_BASE));
+	TRY(fdt_property(fdt, "compatible", plic_compat, sizeof(plic_compat)));
+	TRY(reg(fdt, FDT_VIRT_PLIC_BASE, FDT_VIRT_PLIC_SIZE));
+	TRY(fdt_property_u32(fdt, "#address-cells", 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "riscv,ndev", FDT_VIRT_PLIC_NDEV));
+	TRY(irqs_ext(fdt, v, 11, 9));
+	TRY(fdt_property_u32(fdt, "phandle", ph_plic));
+	TRY(fdt_end_node(fdt));
+
+	TRY(begin(fdt, "clint", FDT_VIRT_CLINT_BASE));
+	TRY(fdt_property(fdt, "compatible", clint_compat,
+	    sizeof(clint_compat)));
+	TRY(reg(fdt, FDT_VIRT_CLINT_BASE, FDT_VIRT_CLINT_SIZE));
+	TRY(irqs_ext(fdt, v, 3, 7));
+	TRY(fdt_end_node(fdt));
+
+	TRY(fdt_end_node(fdt));		/* soc */
+	return keys(fdt, ph_gpio);
+}
