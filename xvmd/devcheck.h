@@ -2,6 +2,7 @@
 #ifndef XVM_XVMD_DEVCHECK_H
 #define XVM_XVMD_DEVCHECK_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct disk_spec;
