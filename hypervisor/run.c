@@ -23,6 +23,7 @@
 #include "lib/xmalloc.h"
 
 #define KERNEL_ADDR	(MACHINE_RAM_BASE + 0x200000)	/* Linux Image */
+#define RUN_EXIT_REBOOT	4		/* man/xvm-hypervisor.8 */
 #define FDT_MAX		0x10000
 #define FW_DYN_MAGIC	0x4942534fULL			/* "OSBI" */
 
@@ -334,8 +335,13 @@ exit_status(struct machine *m, struct hart *harts)
 	case MACHINE_POWEROFF:
 		return code;
 	case MACHINE_REBOOT:
-		log_info("guest asked for a reboot; exiting");
-		return 0;
+		/*
+		 * A run boots its guest once: a reboot (Linux after a panic
+		 * with panic=N reboots this way) means it did not finish.
+		 */
+		log_info("the guest asked for a reboot: a run boots its "
+		    "guest once (exit status %d)", RUN_EXIT_REBOOT);
+		return RUN_EXIT_REBOOT;
 	default:
 		for (i = 0; i < machine_nvcpus(m); i++) {
 			if (!harts[i].fatal)

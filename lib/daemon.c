@@ -48,7 +48,7 @@ count(const struct daemon_option *o)
 static void
 usage_line(FILE *f, const struct daemon_option *o, const char *help)
 {
-	char	 left[64], shrt[4] = "    ";
+	char	 left[64], shrt[5] = "    ";
 
 	if (o->letter) {
 		shrt[0] = '-';

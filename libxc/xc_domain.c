@@ -465,6 +465,8 @@ vcpu_context(xc_interface *xch, uint32_t op, uint32_t domid, uint32_t vcpu,
 	vc.vcpu = vcpu;
 	vc.pc = ctxt->pc;
 	memcpy(vc.x, ctxt->x, sizeof(vc.x));
+	memcpy(vc.f, ctxt->f, sizeof(vc.f));
+	vc.fcsr = ctxt->fcsr;
 	if (call(xch, op, &vc, sizeof(vc), op == PRIVCMD_OP_VCPU_GETCONTEXT ?
 	    &vc : NULL, op == PRIVCMD_OP_VCPU_GETCONTEXT ? sizeof(vc) : 0) == -1)
 		return -1;
@@ -473,6 +475,8 @@ vcpu_context(xc_interface *xch, uint32_t op, uint32_t domid, uint32_t vcpu,
 		memcpy(ctxt->x, vc.x, sizeof(vc.x));
 		ctxt->priv = vc.priv;
 		ctxt->up = vc.up;
+		memcpy(ctxt->f, vc.f, sizeof(vc.f));
+		ctxt->fcsr = vc.fcsr;
 	}
 	return 0;
 }

@@ -41,6 +41,9 @@ cpu_get_context(const struct vcpu *v, struct cpu_context *c)
 	c->hsm = (uint64_t)atomic_load(&((struct vcpu *)(uintptr_t)v)->hsm);
 	memcpy(c->f, v->f, sizeof(c->f));
 	c->fcsr = (uint64_t)(v->frm << 5 | v->fflags);
+	(void)pmp_csr_read(v, 0x3a0, &c->pmpcfg[0]);
+	(void)pmp_csr_read(v, 0x3a2, &c->pmpcfg[1]);
+	memcpy(c->pmpaddr, v->pmpaddr, sizeof(c->pmpaddr));
 }
 
 int
@@ -67,6 +70,17 @@ cpu_set_context(struct vcpu *v, const struct cpu_context *c)
 	memcpy(v->f, c->f, sizeof(v->f));
 	v->fflags = (uint32_t)c->fcsr & 0x1f;
 	v->frm = (uint32_t)(c->fcsr >> 5) & 7;
+	/* PMP: restored as saved, locks included (the CSR path obeys locks) */
+	memset(v->pmpcfg, 0, sizeof(v->pmpcfg));
+	memset(v->pmpaddr, 0, sizeof(v->pmpaddr));
+	(void)pmp_csr_write(v, 0x3a0, c->pmpcfg[0]);
+	(void)pmp_csr_write(v, 0x3a2, c->pmpcfg[1]);
+	{
+		unsigned i;
+
+		for (i = 0; i < 16; i++)
+			v->pmpaddr[i] = c->pmpaddr[i] & ((1ULL << 54) - 1);
+	}
 	/* the CSRs through the CSR path, so WARL rules apply */
 	{
 		static const struct { unsigned csr; size_t off; } map[] = {

@@ -59,6 +59,10 @@ cpu_reset(struct vcpu *v, uint64_t pc, enum cpu_priv priv)
 	/* FS starts Off: software turns the FPU on before using it */
 	memset(v->f, 0, sizeof(v->f));
 	v->fflags = v->frm = 0;
+	/* PMP entries reset to OFF and unlocked (3.7.1) */
+	memset(v->pmpcfg, 0, sizeof(v->pmpcfg));
+	memset(v->pmpaddr, 0, sizeof(v->pmpaddr));
+	v->pmp_locked = 0;
 	v->medeleg = v->mideleg = 0;
 	v->mie = 0;
 	atomic_store(&v->mip, 0);
@@ -210,6 +214,23 @@ cpu_set_reg(struct vcpu *v, unsigned reg, uint64_t val)
 {
 	if (reg > 0 && reg < 32)
 		v->x[reg] = val;
+}
+
+void
+cpu_get_fp(const struct vcpu *v, uint64_t f[32], uint64_t *fcsr)
+{
+	memcpy(f, v->f, sizeof(v->f));
+	*fcsr = (uint64_t)(v->frm << 5 | v->fflags);
+}
+
+void
+cpu_set_fp(struct vcpu *v, const uint64_t f[32], uint64_t fcsr)
+{
+	memcpy(v->f, f, sizeof(v->f));
+	v->fflags = (uint32_t)fcsr & 0x1f;
+	v->frm = (uint32_t)(fcsr >> 5) & 7;
+	if (v->mstatus & MS_FS)
+		v->mstatus |= MS_FS;
 }
 
 uint64_t cpu_get_pc(const struct vcpu *v) { return v->pc; }

@@ -132,6 +132,13 @@ void	cpu_flush_tlb(struct vcpu *);
 /* Register and state access for embedders (not thread-safe vs. cpu_run). */
 uint64_t cpu_get_reg(const struct vcpu *, unsigned reg);	/* x0..x31 */
 void	cpu_set_reg(struct vcpu *, unsigned reg, uint64_t);
+/*
+ * f0-f31 and fcsr (frm << 5 | fflags).  Setting them makes mstatus.FS
+ * Dirty unless it is Off (the guest must save what it did not write);
+ * fcsr bits above 7 are ignored.
+ */
+void	cpu_get_fp(const struct vcpu *, uint64_t f[32], uint64_t *fcsr);
+void	cpu_set_fp(struct vcpu *, const uint64_t f[32], uint64_t fcsr);
 uint64_t cpu_get_pc(const struct vcpu *);
 void	cpu_set_pc(struct vcpu *, uint64_t);
 enum cpu_priv cpu_get_priv(const struct vcpu *);
@@ -177,13 +184,19 @@ struct cpu_context {
 	/* from here on: added with F and D (a shorter context has none) */
 	uint64_t	f[32];		/* f0-f31, singles NaN-boxed */
 	uint64_t	fcsr;		/* frm << 5 | fflags */
+	/* from here on: added with PMP entries */
+	uint64_t	pmpcfg[2];	/* pmpcfg0, pmpcfg2 */
+	uint64_t	pmpaddr[16];
 };
 /*
- * Contexts saved before F and D end at 'f': a loader given that many
- * fields zeroes the rest (FS is then Off, as mstatus says).
+ * Older layouts are prefixes: before F and D a context ended at 'f'
+ * (V1), before PMP at 'pmpcfg' (V2).  A loader given such a count zeroes
+ * the rest: FS Off (as the saved mstatus says), PMP entries off.
  */
 #define CPU_CONTEXT_FIELDS	(sizeof(struct cpu_context) / sizeof(uint64_t))
 #define CPU_CONTEXT_FIELDS_V1	(offsetof(struct cpu_context, f) / \
+				 sizeof(uint64_t))
+#define CPU_CONTEXT_FIELDS_V2	(offsetof(struct cpu_context, pmpcfg) / \
 				 sizeof(uint64_t))
 void	cpu_get_context(const struct vcpu *, struct cpu_context *);
 /*

@@ -1,8 +1,8 @@
 /*
  * Control and status registers (privileged spec 1.12, chapter 2 for the
  * access rules, 3.1 for the machine CSRs, 4.1 for the supervisor views;
- * Zicntr for cycle/time/instret).  PMP is present with zero entries, as
- * 3.7.1 allows: pmpcfg and pmpaddr read as zero and ignore writes.
+ * Zicntr for cycle/time/instret; unprivileged 11.2 for fcsr).  PMP and
+ * the trigger registers are in pmp.c.
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -86,11 +86,12 @@ csr_read(struct vcpu *v, unsigned csr, uint64_t *val)
 		    v->frm : (v->frm << 5 | v->fflags);
 		return 0;
 	}
-	if ((csr >= 0x3a0 && csr <= 0x3ef) || (csr >= 0xb03 && csr <= 0xb1f) ||
-	    (csr >= 0x323 && csr <= 0x33f)) {
-		if (csr >= 0x3a0 && csr <= 0x3af && (csr & 1))
-			return -1;	/* odd pmpcfg do not exist on RV64 */
-		*val = 0;
+	if (csr >= 0x3a0 && csr <= 0x3ef)
+		return pmp_csr_read(v, csr, val);
+	if (csr >= 0x7a0 && csr <= 0x7af)
+		return trigger_csr_read(csr, val);
+	if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0x323 && csr <= 0x33f)) {
+		*val = 0;	/* hpmcounters and events: none */
 		return 0;
 	}
 	switch (csr) {
@@ -175,8 +176,11 @@ write_satp(struct vcpu *v, uint64_t val)
 static int
 csr_write(struct vcpu *v, unsigned csr, uint64_t val)
 {
-	if ((csr >= 0x3a0 && csr <= 0x3ef) || (csr >= 0xb03 && csr <= 0xb1f) ||
-	    (csr >= 0x323 && csr <= 0x33f))
+	if (csr >= 0x3a0 && csr <= 0x3ef)
+		return pmp_csr_write(v, csr, val);
+	if (csr >= 0x7a0 && csr <= 0x7a4)
+		return 0;	/* no triggers: tselect stays 0, tdata1 type 0 */
+	if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0x323 && csr <= 0x33f))
 		return 0;
 	switch (csr) {
 	case CSR_FFLAGS:

@@ -62,11 +62,15 @@ fetch_slow(struct vcpu *v, uint64_t pc)
 		cpu_trap(v, (uint64_t)cause, pc);
 		return NULL;
 	}
-	if ((dp = dcache_get(v, pa)) == NULL) {
+	if (!pmp_check(v, pa, 2, ACC_EXEC, v->priv) ||
+	    (dp = dcache_get(v, pa)) == NULL) {
 		v->pc = pc;
 		cpu_trap(v, EXC_INSN_ACCESS, pc);
 		return NULL;
 	}
+	/* a page split by PMP is looked up again at every block */
+	if (!pmp_page_uniform(v, pa))
+		return dp;
 	e = &v->ftlb[(pc >> 12) & (TLB_SIZE - 1)];
 	e->tag = pc & ~0xfffULL;
 	e->dp = dp;
@@ -90,7 +94,8 @@ fetch_crossing(struct vcpu *v, uint64_t pc, uint16_t lo, struct decoded *d)
 		cpu_trap(v, (uint64_t)cause, pc + 2);
 		return -1;
 	}
-	if ((p = machine_gpa(v->m, pa, 2)) == NULL) {
+	if ((p = machine_gpa(v->m, pa, 2)) == NULL ||
+	    !pmp_check(v, pa, 2, ACC_EXEC, v->priv)) {
 		v->pc = pc;
 		cpu_trap(v, EXC_INSN_ACCESS, pc + 2);
 		return -1;

@@ -107,7 +107,9 @@ mmu_translate(struct vcpu *v, uint64_t va, enum acc acc, int priv,
 	for (i = levels; i-- > 0;) {
 		uint64_t idx = (va >> (12 + 9 * i)) & 0x1ff;
 
-		if ((p = machine_gpa(v->m, a + idx * 8, 8)) == NULL)
+		/* the walk's own reads are S-mode accesses to PMP (3.7.1) */
+		if ((p = machine_gpa(v->m, a + idx * 8, 8)) == NULL ||
+		    !pmp_check(v, a + idx * 8, 8, ACC_READ, CPU_PRIV_S))
 			return access_cause(acc);
 	again:
 		pte = __atomic_load_n(p, __ATOMIC_ACQUIRE);
@@ -159,10 +161,13 @@ load_one(struct vcpu *v, uint64_t va, unsigned size, uint64_t *val)
 
 	if ((cause = mmu_translate(v, va, ACC_READ, data_priv(v), &pa)) != 0)
 		return cause;
+	if (!pmp_check(v, pa, size, ACC_READ, data_priv(v)))
+		return EXC_LOAD_ACCESS;
 	if ((h = machine_gpa(v->m, pa, size)) != NULL) {
 		*val = 0;
 		memcpy(val, h, size);
-		fill(v->rtlb, va, h);
+		if (pmp_page_uniform(v, pa))
+			fill(v->rtlb, va, h);
 		return 0;
 	}
 	if (machine_mmio(v->m, v, pa, size, 0, val) == 0)
@@ -179,6 +184,8 @@ store_one(struct vcpu *v, uint64_t va, unsigned size, uint64_t val)
 
 	if ((cause = mmu_translate(v, va, ACC_WRITE, data_priv(v), &pa)) != 0)
 		return cause;
+	if (!pmp_check(v, pa, size, ACC_WRITE, data_priv(v)))
+		return EXC_STORE_ACCESS;
 	if ((h = machine_gpa(v->m, pa, size)) != NULL) {
 		uint64_t off = (pa - MACHINE_RAM_BASE) >> 12;
 
@@ -188,7 +195,7 @@ store_one(struct vcpu *v, uint64_t va, unsigned size, uint64_t val)
 		memcpy(h, &val, size);
 		if (watched)
 			machine_htif_store(v->m, pa);
-		else if (!dcache_is_code(v, off))
+		else if (!dcache_is_code(v, off) && pmp_page_uniform(v, pa))
 			fill(v->wtlb, va, h);
 		return 0;
 	}
@@ -268,7 +275,9 @@ mem_amo_addr(struct vcpu *v, uint64_t va, unsigned size, int write,
 		cpu_trap(v, (uint64_t)cause, va);
 		return -1;
 	}
-	if ((*host = machine_gpa(v->m, *pa, size)) == NULL) {
+	if ((*host = machine_gpa(v->m, *pa, size)) == NULL ||
+	    !pmp_check(v, *pa, size, ACC_READ, data_priv(v)) ||
+	    (write && !pmp_check(v, *pa, size, ACC_WRITE, data_priv(v)))) {
 		cpu_trap(v, write ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS, va);
 		return -1;
 	}

@@ -48,6 +48,8 @@ struct ftlb {
 	struct dpage	*dp;
 };
 
+#define PMP_ENTRIES	16
+
 #define TLB_BITS	8
 #define TLB_SIZE	(1u << TLB_BITS)
 #define TLB_INVALID	(~0ULL)
@@ -150,6 +152,9 @@ struct vcpu {
 	uint64_t	 mcycle_off;	/* mcycle = instret + mcycle_off */
 	uint64_t	 minstret_off;
 	uint64_t	 menvcfg, senvcfg;
+	uint8_t		 pmpcfg[PMP_ENTRIES];
+	uint64_t	 pmpaddr[PMP_ENTRIES];
+	int		 pmp_locked;	/* a locked entry binds M-mode too */
 
 	/* timers (mtime units); written by other harts through CLINT */
 	_Atomic uint64_t mtimecmp;
@@ -207,6 +212,14 @@ int	mem_store_slow(struct vcpu *, uint64_t va, unsigned size,
 	    uint64_t val);
 int	mem_amo_addr(struct vcpu *, uint64_t va, unsigned size, int write,
 	    void **host, uint64_t *pa);
+
+/* pmp.c: 1 if the access is allowed; CSR accessors return 0 or -1 */
+int	pmp_check(const struct vcpu *, uint64_t pa, unsigned size, enum acc,
+	    int priv);
+int	pmp_page_uniform(const struct vcpu *, uint64_t pa);
+int	pmp_csr_read(const struct vcpu *, unsigned csr, uint64_t *);
+int	pmp_csr_write(struct vcpu *, unsigned csr, uint64_t);
+int	trigger_csr_read(unsigned csr, uint64_t *);
 
 /* dcache.c */
 struct dpage *dcache_get(struct vcpu *, uint64_t pa);

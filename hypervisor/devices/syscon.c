@@ -1,9 +1,11 @@
 /*
  * The SiFive test device ("sifive,test0", QEMU hw/misc/sifive_test.c's
- * register, as DESIGN.md §4 describes): one 32-bit register at offset 0.
- * 0x5555 powers off (status 0), 0x7777 reboots, code << 16 | 0x3333 fails
- * with exit status 'code'.  Linux drives it through the DT's
- * syscon-poweroff and syscon-reboot nodes.
+ * register, as DESIGN.md §4 describes): one register at offset 0, written
+ * with 16- or 32-bit stores (OpenSBI 1.1 powers off with a 16-bit store
+ * of 0x5555; byte stores are ignored).  0x5555 powers off
+ * (status 0), 0x7777 reboots, code << 16 | 0x3333 fails with exit status
+ * 'code' (a 16-bit store carries no code).  Linux drives it through the
+ * DT's syscon-poweroff and syscon-reboot nodes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,8 +48,10 @@ syscon_write(void *st, struct vcpu *v, uint64_t off, unsigned size,
 	struct machine *m = st;
 
 	(void)v;
-	if (off != 0 || size < 4)
+	if (off != 0 || size < 2)
 		return 0;
+	if (size == 2)
+		val &= 0xffff;
 	switch (val & 0xffff) {
 	case TEST_PASS:
 		machine_shutdown(m, MACHINE_POWEROFF, 0);

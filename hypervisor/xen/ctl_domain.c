@@ -446,7 +446,7 @@ ctl_vcpu_getcontext(struct ctl_client *c, struct domain *d, const void *req,
 		return EINVAL;
 	if (!vcpu_quiet(d, v))
 		return EBUSY;
-	if ((rc = m->get_context(v, &vc.pc, vc.x, &priv)) != 0)
+	if ((rc = m->get_context(v, &vc.pc, vc.x, &priv, vc.f, &vc.fcsr)) != 0)
 		return rc;
 	vc.priv = priv;
 	vc.up = sched_vcpu_state(v) != VS_DOWN;
@@ -472,5 +472,5 @@ ctl_vcpu_setcontext(struct ctl_client *c, struct domain *d, const void *req,
 		return EBUSY;
 	if (vc.pc < MM_RAM_BASE || mm_gpa_ptr(&d->mm, vc.pc, 2) == NULL)
 		return EFAULT;
-	return m->set_context(v, vc.pc, vc.x);
+	return m->set_context(v, vc.pc, vc.x, vc.f, vc.fcsr);
 }

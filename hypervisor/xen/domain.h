@@ -70,13 +70,14 @@ struct machine_ops {
 	void	(*upcall)(struct dom_vcpu *);
 	void	(*shared_info_moved)(struct domain *);
 	/*
-	 * Integer state of a vCPU that is not running (paused or down);
-	 * set_context on a down vCPU starts it.  0 or a positive errno.
+	 * User-visible state of a vCPU that is not running (paused or
+	 * down): pc, x and f registers, fcsr; set_context on a down vCPU
+	 * starts it.  0 or a positive errno.
 	 */
 	int	(*get_context)(struct dom_vcpu *, uint64_t *pc, uint64_t x[32],
-		    unsigned *priv);
+		    unsigned *priv, uint64_t f[32], uint64_t *fcsr);
 	int	(*set_context)(struct dom_vcpu *, uint64_t pc,
-		    const uint64_t x[32]);
+		    const uint64_t x[32], const uint64_t f[32], uint64_t fcsr);
 	/*
 	 * The whole hart as n u64 fields (save/restore): save returns the
 	 * count written (at most max); load checks and applies, 0 or a

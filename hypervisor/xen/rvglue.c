@@ -334,7 +334,7 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 
 static int
 rv_get_context(struct dom_vcpu *v, uint64_t *pc, uint64_t x[32],
-    unsigned *priv)
+    unsigned *priv, uint64_t f[32], uint64_t *fcsr)
 {
 	unsigned	i;
 
@@ -342,11 +342,13 @@ rv_get_context(struct dom_vcpu *v, uint64_t *pc, uint64_t x[32],
 	for (i = 0; i < 32; i++)
 		x[i] = cpu_get_reg(v->arch, i);
 	*priv = (unsigned)cpu_get_priv(v->arch);
+	cpu_get_fp(v->arch, f, fcsr);
 	return 0;
 }
 
 static int
-rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32])
+rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32],
+    const uint64_t f[32], uint64_t fcsr)
 {
 	unsigned	i;
 	int		down = sched_vcpu_state(v) == VS_DOWN;
@@ -357,6 +359,7 @@ rv_set_context(struct dom_vcpu *v, uint64_t pc, const uint64_t x[32])
 		cpu_set_pc(v->arch, pc);
 	for (i = 1; i < 32; i++)
 		cpu_set_reg(v->arch, i, x[i]);
+	cpu_set_fp(v->arch, f, fcsr);
 	/* The toolstack may have written code through a foreign mapping. */
 	machine_invalidate(rv_machine(v->dom), MACHINE_RAM_BASE,
 	    machine_ram_size(rv_machine(v->dom)));
@@ -385,8 +388,9 @@ rv_load_vcpu(struct dom_vcpu *v, const uint64_t *fields, unsigned n)
 {
 	struct cpu_context	c;
 
-	/* a context from before F and D: no FP state */
-	if (n != CPU_CONTEXT_FIELDS && n != CPU_CONTEXT_FIELDS_V1)
+	/* older layouts (before F and D, before PMP) are prefixes */
+	if (n != CPU_CONTEXT_FIELDS && n != CPU_CONTEXT_FIELDS_V2 &&
+	    n != CPU_CONTEXT_FIELDS_V1)
 		return EINVAL;
 	memset(&c, 0, sizeof(c));
 	memcpy(&c, fields, n * sizeof(uint64_t));

@@ -314,10 +314,11 @@ struct privcmd_gnttab_copy {
 };
 
 /*
- * VCPU_GETCONTEXT / VCPU_SETCONTEXT: the integer state of a vCPU of a
- * paused domain (or of a vCPU never started).  Setting it on a vCPU that
- * is down brings it up: it starts at pc in S-mode with these registers.
- * (CSRs and the rest of the hart travel in the domain context, later.)
+ * VCPU_GETCONTEXT / VCPU_SETCONTEXT: the user-visible state of a vCPU of
+ * a paused domain (or of a vCPU never started): pc, x and f registers,
+ * fcsr.  Setting it on a vCPU that is down brings it up: it starts at pc
+ * in S-mode with these registers.  (CSRs and the rest of the hart travel
+ * in the domain context.)
  */
 struct privcmd_vcpu_context {
 	uint32_t	domid;
@@ -326,6 +327,8 @@ struct privcmd_vcpu_context {
 	uint64_t	x[32];		/* x[0] is ignored */
 	uint32_t	priv;		/* out: 0 U, 1 S, 3 M */
 	uint32_t	up;		/* out: the vCPU is up */
+	uint64_t	f[32];		/* f0-f31, singles NaN-boxed */
+	uint64_t	fcsr;		/* frm << 5 | fflags; bits above 7 ignored */
 };
 
 /*

@@ -219,16 +219,19 @@ int	 xc_hvm_param_get(xc_interface *, uint32_t dom, uint32_t param,
 	    uint64_t *value);
 
 /*
- * The integer state of a vCPU (xvm-riscv's vcpu_guest_context).  Get and
- * set need the domain paused, or the vCPU never started; setting a vCPU
- * that is down starts it at pc (S-mode) with these registers: a toolstack
- * boots a guest with x[10] = vCPU id, x[11] = device tree address.
+ * The user-visible state of a vCPU (xvm-riscv's vcpu_guest_context): pc,
+ * the integer and the F/D registers, fcsr.  Get and set need the domain
+ * paused, or the vCPU never started; setting a vCPU that is down starts
+ * it at pc (S-mode) with these registers: a toolstack boots a guest with
+ * x[10] = vCPU id, x[11] = device tree address (and zeroes the rest).
  */
 typedef struct vcpu_guest_context {
 	uint64_t	pc;
 	uint64_t	x[32];
 	uint32_t	priv;		/* get: 0 U, 1 S, 3 M */
 	uint32_t	up;		/* get: the vCPU is up */
+	uint64_t	f[32];		/* f0-f31, singles NaN-boxed */
+	uint64_t	fcsr;		/* frm << 5 | fflags */
 } vcpu_guest_context_t;
 
 int	 xc_vcpu_getcontext(xc_interface *, uint32_t domid, uint32_t vcpu,

@@ -61,8 +61,8 @@ test_tree(void **state)
 	off = fdt_path_offset(fdt, "/memory@80000000");
 	reg = fdt_getprop(fdt, off, "reg", &len);
 	assert_int_equal(len, 16);
-	assert_true(fdt64_to_cpu(reg[0]) == 0x80000000ULL);
-	assert_true(fdt64_to_cpu(reg[1]) == 64ULL << 20);
+	assert_true(fdt64_ld(&reg[0]) == 0x80000000ULL);
+	assert_true(fdt64_ld(&reg[1]) == 64ULL << 20);
 	fdt_for_each_subnode(off, fdt, fdt_path_offset(fdt, "/cpus"))
 		cpus++;
 	assert_int_equal(cpus, 3);

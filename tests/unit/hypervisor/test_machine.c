@@ -175,6 +175,44 @@ test_context(void **state)
 	machine_free(m);
 }
 
+/* The F state and PMP travel in the context; FS follows cpu_set_fp. */
+static void
+test_context_fp_pmp(void **state)
+{
+	struct machine *m = mk(2, 0);
+	struct vcpu *a = machine_vcpu(m, 0), *b = machine_vcpu(m, 1);
+	struct cpu_context c, d;
+	uint64_t f[32], g[32], fcsr;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 32; i++)
+		f[i] = 0xffffffff00000000ULL | i;
+	cpu_set_fp(a, f, 0x1ff);		/* bit 8 is ignored */
+	cpu_get_fp(a, g, &fcsr);
+	assert_memory_equal(f, g, sizeof(f));
+	assert_int_equal(fcsr, 0xff);
+	cpu_get_context(a, &c);
+	assert_int_equal(c.mstatus & (3ULL << 13), 0);	/* Off stays Off */
+	c.mstatus |= 1ULL << 13;			/* Initial */
+	c.pmpcfg[0] = 0x1f;				/* NAPOT RWX */
+	c.pmpaddr[0] = (1ULL << 54) - 1;
+	assert_int_equal(cpu_set_context(b, &c), 0);
+	cpu_get_context(b, &d);
+	assert_memory_equal(d.f, f, sizeof(f));
+	assert_int_equal(d.fcsr, 0xff);
+	assert_int_equal(d.pmpcfg[0], 0x1f);
+	assert_int_equal(d.pmpaddr[0], (1ULL << 54) - 1);
+	assert_int_equal((d.mstatus >> 13) & 3, 1);
+	cpu_set_fp(b, f, 0);			/* Initial -> Dirty */
+	cpu_get_context(b, &d);
+	assert_int_equal((d.mstatus >> 13) & 3, 3);
+	assert_int_equal(CPU_CONTEXT_FIELDS, 111);
+	assert_int_equal(CPU_CONTEXT_FIELDS_V2, 93);
+	assert_int_equal(CPU_CONTEXT_FIELDS_V1, 60);
+	machine_free(m);
+}
+
 int
 main(void)
 {
@@ -185,6 +223,7 @@ main(void)
 		cmocka_unit_test(test_run_poweroff),
 		cmocka_unit_test(test_budget_and_kick),
 		cmocka_unit_test(test_context),
+		cmocka_unit_test(test_context_fp_pmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
