@@ -275,6 +275,7 @@ struct restore_ctx {
 	struct restore_callbacks *cb;
 	struct vm	*vm;		/* made from the toolstack record */
 	struct vm	*managed;	/* the managed entry it comes back to */
+	uint64_t	 mem_bytes;	/* the stream's RAM */
 	char		*cause;
 	int		 err;
 };
@@ -297,6 +298,7 @@ restore_ts(const void *buf, uint32_t len, const struct xc_sr_shape *sh,
 	size_t			 flen;
 
 	rc->err = EINVAL;
+	rc->mem_bytes = sh->mem_bytes;
 	if (buf == NULL || len < 17 ||
 	    (flen = strnlen(p + 16, len - 16)) == len - 16) {
 		rc->cause = xstrdup("the save file has no domain configuration "
@@ -356,6 +358,52 @@ fail:
 	return -1;
 }
 
+/*
+ * The rings a restored domain says it has (its HVM params) must be its
+ * own: the store and console pages two distinct frames of its RAM, their
+ * event channels two distinct ports.  The stream's digest is not a
+ * signature, so a crafted file gets this far; refuse it here.
+ */
+static int
+restored_rings(uint64_t mem_bytes, const char *file, const uint64_t v[4],
+    char **cause)
+{
+	static const char *const what[4] = { "store page", "store event "
+	    "channel", "console page", "console event channel" };
+	uint64_t	 lo = XC_DOM_RAM_BASE >> 12;
+	uint64_t	 hi = lo + (mem_bytes >> 12);
+	int		 i;
+
+	for (i = 0; i < 4; i += 2)
+		if (v[i] < lo || v[i] >= hi) {
+			xasprintf(cause, "cannot restore from %s: the file is "
+			    "corrupt: its %s 0x%" PRIx64 " is outside the "
+			    "domain's RAM (frames 0x%" PRIx64 "-0x%" PRIx64
+			    ")", file, what[i], v[i], lo, hi - 1);
+			return -1;
+		}
+	for (i = 1; i < 4; i += 2)
+		if (v[i] == 0 || v[i] >= EVTCHN_2L_NR_CHANNELS) {
+			xasprintf(cause, "cannot restore from %s: the file is "
+			    "corrupt: its %s %" PRIu64 " is not a port "
+			    "(1-%u)", file, what[i], v[i],
+			    EVTCHN_2L_NR_CHANNELS - 1);
+			return -1;
+		}
+	if (v[0] == v[2]) {
+		xasprintf(cause, "cannot restore from %s: the file is corrupt: "
+		    "its store and console share page 0x%" PRIx64, file, v[0]);
+		return -1;
+	}
+	if (v[1] == v[3]) {
+		xasprintf(cause, "cannot restore from %s: the file is corrupt: "
+		    "its store and console share event channel %" PRIu64,
+		    file, v[1]);
+		return -1;
+	}
+	return 0;
+}
+
 int
 save_restore(struct xvmd *xd, const char *file, int paused, struct vm **out,
     char **cause)
@@ -366,7 +414,7 @@ save_restore(struct xvmd *xd, const char *file, int paused, struct vm **out,
 	struct vm		*vm;
 	uint64_t		 v[4];
 	uint32_t		 domid;
-	int			 fd, saved;
+	int			 fd, saved, err = EIO;
 
 	cb.data = &rc;
 	if ((fd = file_open_kind(file, O_RDONLY, FILE_KIND_REGULAR,
@@ -407,6 +455,10 @@ save_restore(struct xvmd *xd, const char *file, int paused, struct vm **out,
 		    strerror(errno));
 		goto fail;
 	}
+	if (restored_rings(rc.mem_bytes, file, v, cause) == -1) {
+		err = EINVAL;
+		goto fail;
+	}
 	img.store_pfn = v[0];
 	img.store_port = (uint32_t)v[1];
 	img.console_pfn = v[2];
@@ -436,5 +488,5 @@ fail:
 	vm->domid = -1;
 	if (rc.managed == NULL)
 		vm_free(vm);
-	return EIO;
+	return err;
 }
