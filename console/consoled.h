@@ -3,6 +3,8 @@
 #define XVM_CONSOLE_CONSOLED_H
 
 #include <stdint.h>
+#include <sys/types.h>
+
 #include "lib/queue.h"
 
 #include "console/logfile.h"
@@ -16,6 +18,22 @@ struct evloop_listener;
 struct xencons_interface;
 
 #define CLIENT_MAX_QUEUED	(256 * 1024)
+
+/*
+ * One source of a console's output, drained into the hub under the
+ * console's rate limit (console_feed_drain).  read() takes up to max
+ * bytes into buf and returns how many (0: nothing now) or -1 when the
+ * source is gone, adding to *lost what the source overwrote before we
+ * read it; consumed(), if set, runs after output was taken (to tell the
+ * guest there is room again).
+ */
+struct console_feed {
+	struct console	*con;
+	ssize_t		(*read)(struct console *, char *buf, size_t max,
+			    uint64_t *lost);
+	void		(*consumed)(struct console *);
+	struct event	*retry;		/* tokens ran out: come back */
+};
 
 /* A client attached to one console. */
 struct client {
@@ -39,7 +57,7 @@ struct console {
 	volatile struct xencons_interface *intf;
 	uint32_t		 remote_port;
 	int			 local_port;	/* -1 when unbound */
-	struct event		*retry;		/* rate limit / ring retry */
+	struct console_feed	 pv;		/* pvsource.c */
 
 	int			 pty;		/* master, or -1 */
 	int			 pty_slave;	/* held open: keeps it raw */
@@ -48,7 +66,7 @@ struct console {
 
 	/* The emulated console (uartsource.c): the next byte to read. */
 	uint64_t		 uart_pos;
-	struct event		*uart_retry;	/* rate limit */
+	struct console_feed	 uart;
 
 	struct scrollback	*sb;
 	struct logfile		 log;
@@ -58,6 +76,8 @@ struct console {
 	struct clientq		 clients;
 };
 TAILQ_HEAD(consoleq, console);
+
+struct xsclient;
 
 struct consoled {
 	struct event_base	*base;
@@ -69,11 +89,10 @@ struct consoled {
 	char			*sock;		/* run/xvm/consoled.sock */
 	void			*xch;		/* xc_interface *, or NULL */
 	void			*xce;		/* xenevtchn_handle *, or NULL */
-	void			*xs;		/* struct xs_handle *, or NULL */
+	struct xsclient		*xsc;		/* the store, reconnecting */
 	struct event		*xce_ev;
 	void			*xcw;		/* xc_console_watch *, or NULL */
 	struct event		*xcw_ev;
-	struct event		*xs_ev;
 	struct event		*scan_ev;
 	struct logfile		 hvlog;		/* hypervisor.log */
 	uint64_t		 hvlog_pos;
@@ -92,6 +111,16 @@ struct console *console_find(struct consoled *, const char *name_or_id);
 void	 console_output(struct console *, const char *, size_t);
 void	 console_input(struct console *, const char *, size_t);
 void	 console_reopen_logs(struct consoled *);
+/*
+ * Move the feed's output to the hub as far as the rate limit allows; when
+ * the tokens run out with output left, come back on a timer.
+ */
+void	 console_feed_drain(struct console_feed *);
+void	 console_feed_stop(struct console_feed *);	/* its timer */
+
+/* consoled.c: the daemon's start (logs, socket, sources) and stop. */
+int	 consoled_start(struct consoled *, char **cause);
+void	 consoled_stop(struct consoled *);
 
 /* attach.c: the control socket. */
 int	 attach_listen(struct consoled *, const char *path);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -20,6 +21,8 @@
 #include "lib/log.h"
 #include "lib/str.h"
 #include "lib/xmalloc.h"
+
+#define FEED_CHUNK	4096
 
 static void
 pty_read(evutil_socket_t fd, short what, void *arg)
@@ -155,8 +158,7 @@ console_free(struct console *con)
 		close(con->pty);
 	if (con->pty_slave != -1)
 		close(con->pty_slave);
-	if (con->retry != NULL)
-		event_free(con->retry);
+	console_feed_stop(&con->pv);
 	logfile_close(&con->log);
 	log_info("%s: console of %s (domain %u) closed", __func__, con->name,
 	    con->domid);
@@ -220,6 +222,60 @@ console_input(struct console *con, const char *p, size_t len)
 	if (n < len)
 		log_debug("%s: %s: %zu input bytes dropped (ring full)",
 		    __func__, con->name, len - n);
+}
+
+static void
+feed_retry(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	console_feed_drain(arg);
+}
+
+void
+console_feed_drain(struct console_feed *f)
+{
+	struct console	*con = f->con;
+	char		 buf[FEED_CHUNK];
+	size_t		 allowed;
+	ssize_t		 n;
+	uint64_t	 lost, wait;
+	struct timeval	 tv;
+
+	if (con == NULL)
+		return;			/* never attached */
+	for (;;) {
+		allowed = ratelimit_take(&con->rl, sizeof(buf),
+		    console_now_ns());
+		if (allowed == 0)
+			break;
+		lost = 0;
+		n = f->read(con, buf, allowed, &lost);
+		/* Unused tokens go back: only what was read counts. */
+		con->rl.tokens += allowed - (n > 0 ? (size_t)n : 0);
+		con->bytes_dropped += lost;
+		if (n <= 0)
+			return;		/* empty, or gone */
+		console_output(con, buf, (size_t)n);
+		if (f->consumed != NULL)
+			f->consumed(con);
+	}
+	/* Out of tokens with output left: come back when there are some. */
+	wait = ratelimit_wait_ns(&con->rl, console_now_ns());
+	tv.tv_sec = (time_t)(wait / 1000000000);
+	tv.tv_usec = (suseconds_t)(wait % 1000000000 / 1000);
+	if (f->retry == NULL &&
+	    (f->retry = evtimer_new(con->cd->base, feed_retry, f)) == NULL)
+		fatalx("%s: out of memory", __func__);
+	evtimer_add(f->retry, &tv);
+}
+
+void
+console_feed_stop(struct console_feed *f)
+{
+	if (f->retry != NULL)
+		event_free(f->retry);
+	f->retry = NULL;
 }
 
 void

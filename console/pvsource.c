@@ -23,54 +23,30 @@
 #include "console/ring.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
+#include "xenstored/xsclient.h"
 
 #define SCAN_SECS	2
 #define MAX_DOMAINS	1024
-#define READ_CHUNK	4096
 
-static void	drain(struct console *);
-
-static void
-retry_cb(evutil_socket_t fd, short what, void *arg)
+/* The feed's read: what the guest wrote to its ring. */
+static ssize_t
+ring_read(struct console *con, char *buf, size_t max, uint64_t *lost)
 {
-	(void)fd;
-	(void)what;
-	drain(arg);
-}
-
-/* Move guest output to the hub, as far as the rate limit allows. */
-static void
-drain(struct console *con)
-{
-	struct consoled	*cd = con->cd;
-	char		 buf[READ_CHUNK];
-	size_t		 allowed, n, lost;
-	uint64_t	 wait;
-	struct timeval	 tv;
+	size_t	 n, skipped;
 
 	if (con->intf == NULL)
-		return;
-	for (;;) {
-		allowed = ratelimit_take(&con->rl, sizeof(buf), console_now_ns());
-		if (allowed == 0)
-			break;
-		n = xencons_read_out(con->intf, buf, allowed, &lost);
-		/* Unused tokens go back: only what was read counts. */
-		con->rl.tokens += allowed - n;
-		con->bytes_dropped += lost;
-		if (n == 0)
-			return;
-		console_output(con, buf, n);
-		if (con->local_port >= 0)
-			xenevtchn_notify(cd->xce, (evtchn_port_t)con->local_port);
-	}
-	/* Out of tokens with output left: come back when there are some. */
-	wait = ratelimit_wait_ns(&con->rl, console_now_ns());
-	tv.tv_sec = (time_t)(wait / 1000000000);
-	tv.tv_usec = (suseconds_t)(wait % 1000000000 / 1000);
-	if (con->retry == NULL)
-		con->retry = evtimer_new(cd->base, retry_cb, con);
-	evtimer_add(con->retry, &tv);
+		return 0;
+	n = xencons_read_out(con->intf, buf, max, &skipped);
+	*lost += skipped;
+	return (ssize_t)n;
+}
+
+/* Room in the ring again: tell the guest. */
+static void
+ring_consumed(struct console *con)
+{
+	if (con->local_port >= 0)
+		xenevtchn_notify(con->cd->xce, (evtchn_port_t)con->local_port);
 }
 
 int
@@ -103,7 +79,9 @@ pvsource_attach(struct console *con)
 	con->intf = page;
 	con->remote_port = (uint32_t)port;
 	con->local_port = local;
-	drain(con);
+	con->pv = (struct console_feed){ .con = con, .read = ring_read,
+	    .consumed = ring_consumed, .retry = con->pv.retry };
+	console_feed_drain(&con->pv);
 	return 0;
 }
 
@@ -113,7 +91,8 @@ pvsource_detach(struct console *con)
 	struct consoled	*cd = con->cd;
 
 	if (con->intf != NULL) {
-		drain(con);	/* the last words of a dying guest */
+		/* The last words of a dying guest. */
+		console_feed_drain(&con->pv);
 		munmap((void *)(uintptr_t)con->intf, 4096);
 	}
 	if (con->local_port >= 0 && cd->xce != NULL)
@@ -150,7 +129,7 @@ pvsource_input(struct console *con, const char *p, size_t len)
 void
 pvsource_kick(struct console *con)
 {
-	drain(con);
+	console_feed_drain(&con->pv);
 }
 
 /* The hypervisor's messages since last time, to hypervisor.log. */
@@ -186,8 +165,8 @@ store_name(struct consoled *cd, uint32_t domid, char *name, size_t size)
 	unsigned int	 len;
 
 	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
-	if (cd->xs != NULL)
-		v = xs_read(cd->xs, XBT_NULL, path, &len);
+	if (xsclient_up(cd->xsc))
+		v = xs_read(xsclient_handle(cd->xsc), XBT_NULL, path, &len);
 	if (v != NULL && len > 0 && len < size && strchr(v, '/') == NULL) {
 		snprintf(name, size, "%s", v);
 		free(v);
@@ -204,11 +183,11 @@ publish_tty(struct consoled *cd, struct console *con)
 {
 	char	 path[64];
 
-	if (cd->xs == NULL || con->pty == -1)
+	if (!xsclient_up(cd->xsc) || con->pty == -1)
 		return;
 	snprintf(path, sizeof(path), "/local/domain/%u/console/tty",
 	    con->domid);
-	if (!xs_write(cd->xs, XBT_NULL, path, con->ptyname,
+	if (!xs_write(xsclient_handle(cd->xsc), XBT_NULL, path, con->ptyname,
 	    (unsigned int)strlen(con->ptyname)))
 		log_debug("%s: %s: %s", __func__, path, strerror(errno));
 }
@@ -281,50 +260,43 @@ evtchn_cb(evutil_socket_t fd, short what, void *arg)
 		if (con->local_port == port)
 			break;
 	if (con != NULL)
-		drain(con);
+		console_feed_drain(&con->pv);
 	xenevtchn_unmask(cd->xce, (evtchn_port_t)port);
 }
 
-static void	xs_cb(evutil_socket_t, short, void *);
-
-/* Connect to the store and watch domains come and go; 0 or -1. */
-static int
-store_connect(struct consoled *cd)
-{
-	if ((cd->xs = xs_open(0)) == NULL)
-		return -1;
-	if (!xs_watch(cd->xs, "@introduceDomain", "consoled") ||
-	    !xs_watch(cd->xs, "@releaseDomain", "consoled")) {
-		xs_close(cd->xs);
-		cd->xs = NULL;
-		return -1;
-	}
-	cd->xs_ev = event_new(cd->base, xs_fileno(cd->xs),
-	    EV_READ | EV_PERSIST, xs_cb, cd);
-	event_add(cd->xs_ev, NULL);
-	return 0;
-}
-
+/*
+ * The store is (again) there: names and ttys may have changed or been lost
+ * while it was away (a restarted store), so every console is looked at and
+ * its tty published again.
+ */
 static void
-xs_cb(evutil_socket_t fd, short what, void *arg)
+store_connected(struct xsclient *c, void *arg, int again)
 {
 	struct consoled	*cd = arg;
-	char		**ev;
+	struct console	*con;
 
-	(void)fd;
-	(void)what;
-	while ((ev = xs_check_watch(cd->xs)) != NULL)
-		free(ev);
-	if (errno != EAGAIN) {
-		/* The store went away: the scan reconnects. */
-		log_warnx("%s: the store connection is lost", __func__);
-		event_free(cd->xs_ev);
-		cd->xs_ev = NULL;
-		xs_close(cd->xs);
-		cd->xs = NULL;
-	}
+	(void)again;
+	cd->xsc = c;		/* the first time, before xsclient_new returns */
 	pvsource_scan(cd);
+	TAILQ_FOREACH(con, &cd->consoles, entry)
+		publish_tty(cd, con);
 }
+
+/* @introduceDomain, @releaseDomain: consoles come and go. */
+static void
+store_event(struct xsclient *c, void *arg, const char *path,
+    const char *token)
+{
+	(void)c;
+	(void)path;
+	(void)token;
+	pvsource_scan(arg);
+}
+
+static const struct xsclient_ops store_ops = {
+	.connected = store_connected,
+	.event = store_event,
+};
 
 static void
 scan_cb(evutil_socket_t fd, short what, void *arg)
@@ -333,8 +305,6 @@ scan_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (cd->xs == NULL && store_connect(cd) == 0)
-		log_info("%s: connected to the store", __func__);
 	pvsource_scan(cd);
 }
 
@@ -357,10 +327,6 @@ pvsource_open(struct consoled *cd, char **cause)
 	 * VIRQ_DOM_EXC is the store's (one dom0 client may bind it):
 	 * consoles follow its @introduceDomain and @releaseDomain, and a scan.
 	 */
-	if (store_connect(cd) == -1)
-		log_info("%s: no store (%s): consoles are found by scanning "
-		    "and named domain-<id> until it comes", __func__,
-		    strerror(errno));
 	cd->xce_ev = event_new(cd->base, xenevtchn_fd(cd->xce),
 	    EV_READ | EV_PERSIST, evtchn_cb, cd);
 	cd->scan_ev = event_new(cd->base, -1, EV_PERSIST, scan_cb, cd);
@@ -368,7 +334,15 @@ pvsource_open(struct consoled *cd, char **cause)
 	    event_add(cd->xce_ev, NULL) == -1 ||
 	    event_add(cd->scan_ev, &tv) == -1)
 		fatalx("%s: cannot watch the event channel", __func__);
-	pvsource_scan(cd);
+	/* The first connection scans (store_connected), as each later one. */
+	cd->xsc = xsclient_new(cd->base, "xvm-consoled", &store_ops, cd);
+	(void)xsclient_watch(cd->xsc, "@introduceDomain", "consoled");
+	(void)xsclient_watch(cd->xsc, "@releaseDomain", "consoled");
+	if (!xsclient_up(cd->xsc)) {
+		log_info("%s: no store yet: consoles are found by scanning "
+		    "and named domain-<id> until it comes", __func__);
+		pvsource_scan(cd);
+	}
 	return 0;
 }
 
@@ -379,10 +353,8 @@ pvsource_close(struct consoled *cd)
 		event_free(cd->xce_ev);
 	if (cd->scan_ev != NULL)
 		event_free(cd->scan_ev);
-	if (cd->xs_ev != NULL)
-		event_free(cd->xs_ev);
-	xs_close(cd->xs);
-	cd->xs = NULL;
+	xsclient_free(cd->xsc);
+	cd->xsc = NULL;
 	xenevtchn_close(cd->xce);
 	xc_interface_close(cd->xch);
 	cd->xce = cd->xch = NULL;

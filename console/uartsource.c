@@ -18,60 +18,31 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 
-#define READ_CHUNK	4096
-
-static void	drain(struct console *);
-
-static void
-retry_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	drain(arg);
-}
+#define INPUT_CHUNK	4096
 
 /*
- * Guest output to the hub while the rate limit allows.  What is left
- * waits in the hypervisor's ring (64 KiB; beyond that the oldest bytes
- * are lost and counted as dropped), so a flooding guest costs the others
- * nothing.
+ * The feed's read: what the guest wrote to its emulated console.  What is
+ * left waits in the hypervisor's ring (64 KiB; beyond that the oldest
+ * bytes are lost and counted as dropped), so a flooding guest costs the
+ * others nothing.
  */
-static void
-drain(struct console *con)
+static ssize_t
+uart_read(struct console *con, char *buf, size_t max, uint64_t *lost)
 {
 	struct consoled	*cd = con->cd;
-	char		 buf[READ_CHUNK];
-	unsigned int	 len;
-	size_t		 allowed;
-	uint64_t	 lost, wait;
-	struct timeval	 tv;
+	unsigned int	 len = (unsigned int)max;
+	uint64_t	 skipped;
 
 	if (cd->xcw == NULL)
-		return;
-	for (;;) {
-		allowed = ratelimit_take(&con->rl, sizeof(buf), console_now_ns());
-		if (allowed == 0)
-			break;
-		len = (unsigned int)allowed;
-		if (xc_console_watch_read(cd->xcw, con->domid, buf, &len,
-		    &con->uart_pos, &lost) == -1) {
-			con->rl.tokens += allowed;
-			if (errno != ESRCH)
-				log_warn("%s: domain %u", __func__, con->domid);
-			return;		/* gone: the scan closes it */
-		}
-		con->rl.tokens += allowed - len;
-		con->bytes_dropped += lost;
-		if (len == 0)
-			return;
-		console_output(con, buf, len);
+		return 0;
+	if (xc_console_watch_read(cd->xcw, con->domid, buf, &len,
+	    &con->uart_pos, &skipped) == -1) {
+		if (errno != ESRCH)
+			log_warn("%s: domain %u", __func__, con->domid);
+		return -1;		/* gone: the scan closes it */
 	}
-	wait = ratelimit_wait_ns(&con->rl, console_now_ns());
-	tv.tv_sec = (time_t)(wait / 1000000000);
-	tv.tv_usec = (suseconds_t)(wait % 1000000000 / 1000);
-	if (con->uart_retry == NULL)
-		con->uart_retry = evtimer_new(cd->base, retry_cb, con);
-	evtimer_add(con->uart_retry, &tv);
+	*lost += skipped;
+	return (ssize_t)len;
 }
 
 static struct console *
@@ -102,7 +73,7 @@ watch_cb(evutil_socket_t fd, short what, void *arg)
 			con = find(cd, domid);
 		}
 		if (con != NULL)
-			drain(con);
+			console_feed_drain(&con->uart);
 	}
 	if (r == -1) {
 		log_warn("%s: the hypervisor's console watch is gone", __func__);
@@ -114,15 +85,15 @@ void
 uartsource_attach(struct console *con)
 {
 	con->uart_pos = 0;	/* from the guest's first byte */
-	drain(con);
+	con->uart = (struct console_feed){ .con = con, .read = uart_read,
+	    .retry = con->uart.retry };
+	console_feed_drain(&con->uart);
 }
 
 void
 uartsource_detach(struct console *con)
 {
-	if (con->uart_retry != NULL)
-		event_free(con->uart_retry);
-	con->uart_retry = NULL;
+	console_feed_stop(&con->uart);
 }
 
 size_t
@@ -132,8 +103,8 @@ uartsource_input(struct console *con, const char *p, size_t len)
 
 	if (con->cd->xcw == NULL)
 		return 0;
-	if (len > READ_CHUNK)
-		len = READ_CHUNK;
+	if (len > INPUT_CHUNK)
+		len = INPUT_CHUNK;
 	n = xc_console_watch_write(con->cd->xcw, con->domid, p,
 	    (unsigned int)len);
 	return n < 0 ? 0 : (size_t)n;

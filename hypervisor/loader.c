@@ -2,8 +2,9 @@
  * Loading guest images into RAM: kernels as lib/kimage.h places them (ELF64
  * RISC-V executables by physical address, a Linux vmlinux or Image at RAM
  * base + 2 MiB), or raw images (firmware) at a given address.  The HTIF
- * 'tohost'/'fromhost' symbols are looked up in the symbol table.  The
- * file is untrusted: every offset and size is checked.
+ * 'tohost'/'fromhost' symbols are looked up in the symbol table
+ * (kimage_symbol).  lib/kimage.c checks every offset and size of the
+ * untrusted file.
  */
 #include <elf.h>
 #include <errno.h>
@@ -36,52 +37,6 @@ prefault(void *dst, uint64_t len)
 	(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
 }
 
-static int
-in_file(size_t fsize, uint64_t off, uint64_t len)
-{
-	return off <= fsize && len <= fsize - off;
-}
-
-static void
-find_symbols(const uint8_t *f, size_t fsize, const Elf64_Ehdr *eh,
-    uint64_t *tohost, uint64_t *fromhost)
-{
-	const Elf64_Shdr *sh, *strsh;
-	const Elf64_Sym *sym;
-	uint64_t i, j, n;
-	const char *name;
-
-	if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
-	    !in_file(fsize, eh->e_shoff,
-	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
-		return;
-	sh = (const Elf64_Shdr *)(f + eh->e_shoff);
-	for (i = 0; i < eh->e_shnum; i++) {
-		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum ||
-		    sh[i].sh_entsize != sizeof(Elf64_Sym) ||
-		    !in_file(fsize, sh[i].sh_offset, sh[i].sh_size))
-			continue;
-		strsh = &sh[sh[i].sh_link];
-		if (!in_file(fsize, strsh->sh_offset, strsh->sh_size))
-			continue;
-		sym = (const Elf64_Sym *)(f + sh[i].sh_offset);
-		n = sh[i].sh_size / sizeof(Elf64_Sym);
-		for (j = 0; j < n; j++) {
-			if (sym[j].st_name >= strsh->sh_size)
-				continue;
-			name = (const char *)f + strsh->sh_offset +
-			    sym[j].st_name;
-			if (strnlen(name, strsh->sh_size - sym[j].st_name) ==
-			    strsh->sh_size - sym[j].st_name)
-				continue;
-			if (strcmp(name, "tohost") == 0)
-				*tohost = sym[j].st_value;
-			else if (strcmp(name, "fromhost") == 0)
-				*fromhost = sym[j].st_value;
-		}
-	}
-}
-
 /* A kernel (kimage.h: ELF, vmlinux, Linux Image) into RAM. */
 static int
 load_kernel(struct machine *m, const char *path, const uint8_t *f,
@@ -107,8 +62,11 @@ load_kernel(struct machine *m, const char *path, const uint8_t *f,
 	}
 	*entry = ki.entry;
 	*end = ki.hi;
-	if (ki.kind == KIMAGE_ELF)
-		find_symbols(f, fsize, (const Elf64_Ehdr *)f, tohost, fromhost);
+	/* HTIF, for bare-metal programs (riscv-tests); not in a kernel. */
+	if (ki.kind == KIMAGE_ELF) {
+		(void)kimage_symbol(f, fsize, "tohost", tohost);
+		(void)kimage_symbol(f, fsize, "fromhost", fromhost);
+	}
 	return 0;
 }
 

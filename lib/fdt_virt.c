@@ -1,8 +1,12 @@
 /*
- * The /soc node of the xvm-riscv machine (fdt_virt.h): Devicetree Specification
- * v0.4 and the Linux bindings named below, written with libfdt's sequential-write
- * API.
+ * The device tree of the xvm-riscv machine (fdt_virt.h): Devicetree
+ * Specification v0.4 and the Linux bindings named below (cpus and
+ * riscv,cpu-intc: Documentation/devicetree/bindings/riscv/cpus.yaml), written
+ * with libfdt's sequential-write API, with QEMU virt's node names and phandle
+ * wiring so guests that run there find the same things here.
  */
+#include <errno.h>
+#include <limits.h>
 #include <libfdt.h>
 #include <stdio.h>
 
@@ -31,8 +35,9 @@ begin(void *fdt, const char *name, uint64_t addr)
 static int
 irqs_ext(void *fdt, const struct fdt_virt *v, uint32_t a, uint32_t b)
 {
-	fdt32_t	 cells[4 * 64];
-	unsigned h, n = v->nvcpus < 64 ? v->nvcpus : 64;
+	fdt32_t	 cells[4 * FDT_VIRT_MAX_VCPUS];
+	unsigned h, n = v->nvcpus < FDT_VIRT_MAX_VCPUS ? v->nvcpus :
+	    FDT_VIRT_MAX_VCPUS;
 
 	for (h = 0; h < n; h++) {
 		cells[4 * h] = cpu_to_fdt32(v->intc_phandle0 + h);
@@ -168,4 +173,119 @@ fdt_virt_write(void *fdt, const struct fdt_virt *v)
 
 	TRY(fdt_end_node(fdt));		/* soc */
 	return keys(fdt, ph_gpio);
+}
+
+/* Phandles: the three of /soc, then hart h's interrupt controller. */
+#define PH_DEVICES	1
+#define PH_INTC(h)	(16 + (h))
+
+static int
+cpus(void *fdt, const struct fdt_machine *m)
+{
+	unsigned h;
+	int	 err;
+
+	TRY(fdt_begin_node(fdt, "cpus"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	TRY(fdt_property_u32(fdt, "timebase-frequency", FDT_VIRT_TIMEBASE_HZ));
+	for (h = 0; h < m->nvcpus; h++) {
+		TRY(begin(fdt, "cpu", h));
+		TRY(fdt_property_string(fdt, "device_type", "cpu"));
+		TRY(fdt_property_u32(fdt, "reg", h));
+		TRY(fdt_property_string(fdt, "status", "okay"));
+		TRY(fdt_property_string(fdt, "compatible", "riscv"));
+		TRY(fdt_property_string(fdt, "riscv,isa",
+		    "rv64imafdc_zicsr_zifencei"));
+		TRY(fdt_property_string(fdt, "mmu-type", m->mmu_type));
+		TRY(fdt_begin_node(fdt, "interrupt-controller"));
+		TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
+		TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+		TRY(fdt_property_string(fdt, "compatible", "riscv,cpu-intc"));
+		TRY(fdt_property_u32(fdt, "phandle", PH_INTC(h)));
+		TRY(fdt_end_node(fdt));
+		TRY(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
+static int
+chosen(void *fdt, const struct fdt_machine *m)
+{
+	int	 err;
+
+	TRY(fdt_begin_node(fdt, "chosen"));
+	if (m->bootargs != NULL)
+		TRY(fdt_property_string(fdt, "bootargs", m->bootargs));
+	if (m->initrd_end > m->initrd_start) {
+		TRY(fdt_property_u64(fdt, "linux,initrd-start",
+		    m->initrd_start));
+		TRY(fdt_property_u64(fdt, "linux,initrd-end", m->initrd_end));
+	}
+	TRY(fdt_property_string(fdt, "stdout-path", FDT_VIRT_UART_PATH));
+	return fdt_end_node(fdt);
+}
+
+/* Event channels reach hart 0 as its supervisor external interrupt (9). */
+static int
+hypervisor(void *fdt)
+{
+	fdt32_t	 upcall[2] = { cpu_to_fdt32(PH_INTC(0)), cpu_to_fdt32(9) };
+	int	 err;
+
+	TRY(fdt_begin_node(fdt, "hypervisor"));
+	TRY(fdt_property_string(fdt, "compatible", "xvm,hypervisor"));
+	TRY(fdt_property(fdt, "interrupts-extended", upcall, sizeof(upcall)));
+	return fdt_end_node(fdt);
+}
+
+static int
+tree(void *fdt, size_t size, const struct fdt_machine *m)
+{
+	unsigned i;
+	int	 err;
+
+	TRY(fdt_create(fdt, (int)size));
+	for (i = 0; i < m->nrsv; i++)
+		TRY(fdt_add_reservemap_entry(fdt, m->rsv[i].addr,
+		    m->rsv[i].size));
+	if (m->initrd_end > m->initrd_start)
+		TRY(fdt_add_reservemap_entry(fdt, m->initrd_start,
+		    m->initrd_end - m->initrd_start));
+	TRY(fdt_finish_reservemap(fdt));
+	TRY(fdt_begin_node(fdt, ""));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property_string(fdt, "compatible", m->compatible));
+	TRY(fdt_property_string(fdt, "model", m->model));
+	TRY(chosen(fdt, m));
+	TRY(begin(fdt, "memory", FDT_VIRT_RAM_BASE));
+	TRY(fdt_property_string(fdt, "device_type", "memory"));
+	TRY(reg(fdt, FDT_VIRT_RAM_BASE, m->ram_size));
+	TRY(fdt_end_node(fdt));
+	TRY(cpus(fdt, m));
+	if (m->hypervisor)
+		TRY(hypervisor(fdt));
+	TRY(fdt_virt_write(fdt, &(struct fdt_virt){ .nvcpus = m->nvcpus,
+	    .intc_phandle0 = PH_INTC(0), .phandle0 = PH_DEVICES }));
+	TRY(fdt_end_node(fdt));
+	return fdt_finish(fdt);
+}
+
+int
+fdt_virt_tree(void *buf, size_t size, const struct fdt_machine *m)
+{
+	int	 err;
+
+	if (m->nvcpus == 0 || m->nvcpus > FDT_VIRT_MAX_VCPUS ||
+	    m->nrsv > FDT_VIRT_MAX_RSV || m->compatible == NULL ||
+	    m->model == NULL || m->mmu_type == NULL || size > INT_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((err = tree(buf, size, m)) != 0) {
+		errno = err == -FDT_ERR_NOSPACE ? ENOSPC : EINVAL;
+		return -1;
+	}
+	return (int)fdt_totalsize(buf);
 }

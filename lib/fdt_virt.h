@@ -1,4 +1,4 @@
-/* The device-tree nodes of the xvm-riscv machine's devices, shared by every DT writer. */
+/* The device tree of an xvm-riscv machine: the one writer for `xvm-hypervisor run`, the domain builder and tests. */
 #ifndef XVM_LIB_FDT_VIRT_H
 #define XVM_LIB_FDT_VIRT_H
 
@@ -12,8 +12,12 @@
  * agrees with these numbers.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
+#define FDT_VIRT_RAM_BASE	0x80000000ULL
+#define FDT_VIRT_TIMEBASE_HZ	10000000u	/* mtime: 10 MHz */
+#define FDT_VIRT_MAX_VCPUS	64
 #define FDT_VIRT_TEST_BASE	0x100000ULL
 #define FDT_VIRT_TEST_SIZE	0x1000ULL
 #define FDT_VIRT_CLINT_BASE	0x2000000ULL
@@ -45,7 +49,39 @@ struct fdt_virt {
 /*
  * Write /soc and the /gpio-keys node into a tree being built with libfdt's
  * sequential-write API (inside the root node).  0, or a negative libfdt error.
+ * fdt_virt_tree calls it; nothing else needs to.
  */
 int	fdt_virt_write(void *fdt, const struct fdt_virt *);
+
+#define FDT_VIRT_MAX_RSV	8
+
+/*
+ * A whole machine's tree: the root (#address-cells = #size-cells = 2),
+ * /chosen, /memory, /cpus (each hart with its riscv,cpu-intc), /soc and
+ * /gpio-keys, and for a PV domain the /hypervisor node ("xvm,hypervisor",
+ * the event-channel upcall as hart 0's supervisor external interrupt).
+ */
+struct fdt_machine {
+	const char	*compatible;	/* of the root */
+	const char	*model;
+	uint64_t	 ram_size;	/* bytes from FDT_VIRT_RAM_BASE */
+	unsigned	 nvcpus;	/* 1 .. FDT_VIRT_MAX_VCPUS */
+	const char	*mmu_type;	/* "riscv,sv39", "riscv,sv48" */
+	const char	*bootargs;	/* NULL: no /chosen/bootargs */
+	uint64_t	 initrd_start;	/* [start, end), reserved after rsv[]; */
+	uint64_t	 initrd_end;	/*  end <= start: none */
+	int		 hypervisor;	/* write /hypervisor */
+	unsigned	 nrsv;		/* further /memreserve/ entries */
+	struct {
+		uint64_t addr, size;
+	}		 rsv[FDT_VIRT_MAX_RSV];
+};
+
+/*
+ * Write the tree m describes into buf[0..size) (borrowed; nothing kept).
+ * Its total size, or -1 with errno: EINVAL (m out of range, size over
+ * INT_MAX), ENOSPC (it does not fit).
+ */
+int	fdt_virt_tree(void *buf, size_t size, const struct fdt_machine *m);
 
 #endif

@@ -181,6 +181,56 @@ kimage_parse(const void *buf, size_t len, uint64_t ram_base,
 	    "Image", why);
 }
 
+int
+kimage_symbol(const void *buf, size_t len, const char *name, uint64_t *value)
+{
+	const uint8_t	*f = buf;
+	Elf64_Ehdr	 eh;
+	Elf64_Shdr	 sh, str;
+	Elf64_Sym	 sym;
+	uint64_t	 i, j, n;
+	size_t		 nlen = strlen(name);
+
+	if (f == NULL || len < sizeof(eh) || memcmp(f, ELFMAG, SELFMAG) != 0) {
+		errno = ENOEXEC;
+		return -1;
+	}
+	memcpy(&eh, f, sizeof(eh));
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || (eh.e_shnum != 0 &&
+	    (eh.e_shentsize != sizeof(sh) ||
+	    !in_file(len, eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(sh))))) {
+		errno = ENOEXEC;
+		return -1;
+	}
+	for (i = 0; i < eh.e_shnum; i++) {
+		memcpy(&sh, f + eh.e_shoff + i * sizeof(sh), sizeof(sh));
+		if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh.e_shnum ||
+		    sh.sh_entsize != sizeof(sym) ||
+		    !in_file(len, sh.sh_offset, sh.sh_size))
+			continue;
+		memcpy(&str, f + eh.e_shoff + (uint64_t)sh.sh_link * sizeof(str),
+		    sizeof(str));
+		if (!in_file(len, str.sh_offset, str.sh_size))
+			continue;
+		n = sh.sh_size / sizeof(sym);
+		for (j = 0; j < n; j++) {
+			memcpy(&sym, f + sh.sh_offset + j * sizeof(sym),
+			    sizeof(sym));
+			/* The name and its NUL inside the string table. */
+			if (sym.st_name >= str.sh_size ||
+			    str.sh_size - sym.st_name <= nlen)
+				continue;
+			if (memcmp(f + str.sh_offset + sym.st_name, name,
+			    nlen + 1) == 0) {
+				*value = sym.st_value;
+				return 0;
+			}
+		}
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 const char *
 kimage_kind_name(enum kimage_kind k)
 {

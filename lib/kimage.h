@@ -55,6 +55,16 @@ struct kimage {
 int	kimage_parse(const void *buf, size_t len, uint64_t ram_base,
 	    uint64_t ram_size, struct kimage *, const char **why);
 
+/*
+ * The value of the symbol called name in the ELF file buf[0..len) (its
+ * .symtab; the first one of that name).  0, or -1 with errno: ENOEXEC (not
+ * an ELF64 file with valid section headers), ENOENT (no such symbol, or
+ * no symbol table).
+ * *value is left alone on failure.
+ */
+int	kimage_symbol(const void *buf, size_t len, const char *name,
+	    uint64_t *value);
+
 /* "ELF", "Linux vmlinux", "Linux Image" (static). */
 const char *kimage_kind_name(enum kimage_kind);
 

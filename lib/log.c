@@ -12,11 +12,22 @@
 #include "lib/log.h"
 #include "lib/paths.h"
 
+/*
+ * A daemon's last words must not be lost when the disk holding its log
+ * is full -- a full disk is when there is most to say.  The log file
+ * keeps LOG_RESERVE bytes of blocks allocated past its end (fallocate,
+ * FALLOC_FL_KEEP_SIZE), renewed every LOG_RESERVE / 2 bytes written;
+ * once the disk is full, the lines still fit in what is left of it.  A
+ * line that fails even so goes to stderr (the service log under SMF).
+ */
+#define LOG_RESERVE	(64 * 1024)
+
 static struct {
 	char		 name[64];
 	int		 foreground;
 	int		 verbose;
 	int		 fd;		/* log file, or -1 */
+	size_t		 since;		/* bytes written since the reserve */
 	char		*path;
 	log_format_fn	 format;
 	pthread_mutex_t	 lock;
@@ -88,6 +99,20 @@ open_path(const char *path)
 	return fd;
 }
 
+/* With L.lock held. */
+static void
+reserve_ahead(void)
+{
+	struct stat	 st;
+
+	if (L.fd == -1 || fstat(L.fd, &st) == -1)
+		return;
+	if (fallocate(L.fd, FALLOC_FL_KEEP_SIZE, st.st_size, LOG_RESERVE) == 0)
+		L.since = 0;
+	else
+		L.since = LOG_RESERVE / 2 - 4096;	/* retry in 4 KiB */
+}
+
 int
 log_open_file(const char *path)
 {
@@ -106,6 +131,7 @@ log_open_file(const char *path)
 	free(L.path);
 	L.fd = fd;
 	L.path = copy;
+	reserve_ahead();
 	pthread_mutex_unlock(&L.lock);
 	return 0;
 }
@@ -122,6 +148,7 @@ log_reopen(void)
 		else {
 			close(L.fd);
 			L.fd = fd;
+			reserve_ahead();
 		}
 	}
 	pthread_mutex_unlock(&L.lock);
@@ -158,7 +185,7 @@ default_format(char *buf, size_t size, enum log_level level, const char *msg)
 	return n;
 }
 
-static void
+static int
 write_all(int fd, const char *p, size_t len)
 {
 	ssize_t	 n;
@@ -168,10 +195,11 @@ write_all(int fd, const char *p, size_t len)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;
+			return -1;
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
 }
 
 void
@@ -190,7 +218,7 @@ vlog(enum log_level level, const char *fmt, va_list ap)
 		n = snprintf(line, sizeof(line), "%s: %s\n", L.name, msg);
 		if (n > (int)sizeof(line) - 1)
 			n = (int)sizeof(line) - 1;
-		write_all(STDERR_FILENO, line, (size_t)n);
+		(void)write_all(STDERR_FILENO, line, (size_t)n);
 	}
 	if (L.fd != -1) {
 		n = (L.format ? L.format : default_format)(line,
@@ -200,7 +228,10 @@ vlog(enum log_level level, const char *fmt, va_list ap)
 		if (n > (int)sizeof(line) - 2)
 			n = (int)sizeof(line) - 2;
 		line[n++] = '\n';
-		write_all(L.fd, line, (size_t)n);
+		if (write_all(L.fd, line, (size_t)n) == -1 && !L.foreground)
+			(void)write_all(STDERR_FILENO, line, (size_t)n);
+		if ((L.since += (size_t)n) >= LOG_RESERVE / 2)
+			reserve_ahead();
 	}
 	pthread_mutex_unlock(&L.lock);
 out:

@@ -42,6 +42,13 @@ xvm_paths_init(const char *root)
 	if (xvm_mkdirs(tmp, 0755) == -1)
 		return -1;
 	strlcpy(root_dir, strcmp(tmp, "/") == 0 ? "" : tmp, sizeof(root_dir));
+	/*
+	 * What --root chose holds for everything in the process that finds
+	 * paths by XVM_ROOT alone -- libxenstore (which has no lib/) -- and
+	 * for the programs it starts.
+	 */
+	if (setenv("XVM_ROOT", tmp, 1) == -1)
+		return -1;
 	return 0;
 }
 

@@ -24,7 +24,10 @@
  * Choose the root: 'root' (from --root) if not NULL, else $XVM_ROOT if set
  * and not empty, else none (the system paths /run, /var/lib/xvm, ...).  A
  * relative root is made absolute against the current directory.  The root
- * directory itself is created if missing.  Returns 0 or -1 with errno.
+ * directory itself is created if missing.  A root in force is exported as
+ * $XVM_ROOT (absolute), so that libxenstore, which finds the store's
+ * socket by $XVM_ROOT, and child programs use it too.  Returns 0 or -1
+ * with errno.
  */
 int	 xvm_paths_init(const char *root);
 

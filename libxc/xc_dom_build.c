@@ -32,37 +32,6 @@
 #define DTB_OFFSET	(1024 * 1024)	/* below the top of RAM */
 #define MIN_RAM_KB	(4 * 1024)
 
-/* Populate [gpa, gpa+len), map it, copy data in (zero the rest). */
-static int
-copy_to_guest(xc_interface *xch, uint32_t domid, uint64_t gpa,
-    const void *data, size_t len, size_t span)
-{
-	uint64_t	 first = gpa / PAGE, n = (span + PAGE - 1) / PAGE, i;
-	xen_pfn_t	*pfns;
-	uint8_t		*p;
-	int		 saved;
-
-	if ((pfns = calloc(n, sizeof(*pfns))) == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		pfns[i] = first + i;
-	if (xc_domain_populate_physmap_exact(xch, domid, n, 0, 0, pfns) == -1) {
-		saved = errno;
-		free(pfns);
-		errno = saved;
-		return -1;
-	}
-	free(pfns);
-	if ((p = xc_map_foreign_range(xch, domid, (int)(n * PAGE),
-	    PROT_READ | PROT_WRITE, (unsigned long)first)) == NULL)
-		return -1;
-	memset(p, 0, n * PAGE);
-	if (len > 0)
-		memcpy(p, data, len);
-	munmap(p, n * PAGE);
-	return 0;
-}
-
 static int
 load_ramdisk(xc_interface *xch, uint32_t domid, const char *path,
     uint64_t floor, uint64_t ceiling, struct xc_dom_image *img)
@@ -91,7 +60,7 @@ load_ramdisk(xc_interface *xch, uint32_t domid, const char *path,
 	close(fd);
 	if (data == MAP_FAILED)
 		return -1;
-	rc = copy_to_guest(xch, domid, addr, data, (size_t)st.st_size,
+	rc = xc_dom_copy_to_guest(xch, domid, addr, data, (size_t)st.st_size,
 	    (size_t)st.st_size);
 	saved = errno;
 	if (data != NULL)
@@ -111,7 +80,7 @@ setup_rings(xc_interface *xch, uint32_t domid,
 
 	img->store_pfn = (top - PAGE) / PAGE;
 	img->console_pfn = (top - 2 * PAGE) / PAGE;
-	if (copy_to_guest(xch, domid, img->console_pfn * PAGE, NULL, 0,
+	if (xc_dom_copy_to_guest(xch, domid, img->console_pfn * PAGE, NULL, 0,
 	    2 * PAGE) == -1)
 		return -1;
 	if ((port = xc_evtchn_alloc_unbound(xch, domid,
@@ -171,7 +140,7 @@ xc_dom_build(xc_interface *xch, uint32_t domid,
 	if ((dtb = calloc(1, XC_DOM_DTB_MAX)) == NULL)
 		return -1;
 	size = xc_dom_write_fdt(dtb, XC_DOM_DTB_MAX, cfg, img);
-	if (size == -1 || copy_to_guest(xch, domid, img->dtb_addr, dtb,
+	if (size == -1 || xc_dom_copy_to_guest(xch, domid, img->dtb_addr, dtb,
 	    (size_t)size, XC_DOM_DTB_MAX) == -1) {
 		saved = errno;
 		free(dtb);

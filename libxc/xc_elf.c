@@ -2,6 +2,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -45,18 +46,21 @@ xc_elf_parse(const void *image, size_t len, struct xc_elf_seg *segs,
 	return (int)ki.nsegs;
 }
 
-static int
-load_seg(xc_interface *xch, uint32_t domid, const uint8_t *img,
-    const struct kimage_seg *s)
+int
+xc_dom_copy_to_guest(xc_interface *xch, uint32_t domid, uint64_t gpa,
+    const void *data, size_t len, uint64_t span)
 {
-	uint64_t	 first = s->paddr >> 12, last, n, i;
+	uint64_t	 first = gpa >> 12, n, i;
 	xen_pfn_t	*pfns;
 	uint8_t		*p;
 	int		 saved;
 
-	last = (s->paddr + s->memsz - 1) >> 12;
-	n = last - first + 1;
-	if (n > (XC_ELF_MAX_SIZE >> 12)) {
+	if (span == 0 || len > span || gpa + span < gpa) {
+		errno = EINVAL;
+		return -1;
+	}
+	n = ((gpa + span - 1) >> 12) - first + 1;
+	if (n > INT_MAX >> 12) {
 		errno = EFBIG;
 		return -1;
 	}
@@ -75,10 +79,25 @@ load_seg(xc_interface *xch, uint32_t domid, const uint8_t *img,
 	    PROT_READ | PROT_WRITE, (unsigned long)first);
 	if (p == NULL)
 		return -1;
-	memcpy(p + (s->paddr & 0xfff), img + s->offset, s->filesz);
-	memset(p + (s->paddr & 0xfff) + s->filesz, 0, s->memsz - s->filesz);
+	if (len > 0)
+		memcpy(p + (gpa & 0xfff), data, len);
+	memset(p + (gpa & 0xfff) + len, 0, span - len);
 	munmap(p, n << 12);
 	return 0;
+}
+
+static int
+load_seg(xc_interface *xch, uint32_t domid, const uint8_t *img,
+    const struct kimage_seg *s)
+{
+	if (s->memsz > XC_ELF_MAX_SIZE) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (s->memsz == 0)
+		return 0;
+	return xc_dom_copy_to_guest(xch, domid, s->paddr, img + s->offset,
+	    s->filesz, s->memsz);
 }
 
 int

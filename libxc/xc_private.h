@@ -48,6 +48,15 @@ int	 xc_dom_load_kernel(struct xc_interface_core *, uint32_t domid,
 	    const char *path, uint64_t ram_bytes, struct kimage *,
 	    const char **why);
 
+/*
+ * Populate the domain's pages under [gpa, gpa + span), copy data[0..len)
+ * (borrowed) to gpa and zero [gpa + len, gpa + span); the other bytes of
+ * those pages are kept (two ELF segments may share a page).  0, or -1 with
+ * errno (EINVAL: len > span or an empty span; EFBIG: over 2 GiB).
+ */
+int	 xc_dom_copy_to_guest(struct xc_interface_core *, uint32_t domid,
+	    uint64_t gpa, const void *data, size_t len, uint64_t span);
+
 struct xc_interface_core {
 	struct xc_conn	conn;
 };

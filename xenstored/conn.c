@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xenstored/conn.h"
+#include "xenstored/db.h"
 #include "xenstored/domain.h"
 #include "xenstored/quota.h"
 #include "xenstored/transaction.h"
@@ -22,6 +23,11 @@
  * the event-loop turn, after the turn's database commit: a client never
  * sees OK for a write that a crash could still lose.  Every connection
  * with output queued in a turn sits on the dirty list until then.
+ *
+ * Should the commit fail, the turn's replies that told of the tree after
+ * its first change may describe what is not in the database: each
+ * connection remembers where its output stood at its first message after
+ * that change (undo_at), so conn_fail_turn() can rewrite them.
  */
 struct conn_list		 conns = TAILQ_HEAD_INITIALIZER(conns);
 size_t				 conn_out_max = CONN_OUT_MAX;
@@ -29,6 +35,7 @@ static TAILQ_HEAD(, conn)	 dirty = TAILQ_HEAD_INITIALIZER(dirty);
 static struct event		*turn_ev;
 static void			(*turn_hook)(void *);
 static void			*turn_arg;
+static uint64_t			 turn_no = 1;
 
 static void
 turn_cb(evutil_socket_t fd, short what, void *arg)
@@ -116,6 +123,10 @@ conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
 
 	if (c->dead)
 		return;
+	if (c->undo_turn != turn_no && db_in_txn()) {
+		c->undo_turn = turn_no;
+		c->undo_at = buf_len(&c->out);
+	}
 	h.type = type;
 	h.req_id = req_id;
 	h.tx_id = tx_id;
@@ -180,6 +191,54 @@ can_take_more(struct conn *c, uint32_t served)
 	return 1;
 }
 
+/*
+ * Rings: every request's reply is queued when it is answered, so its end
+ * in the output stream is known; once the output has gone that far, the
+ * request's input may be given back (ops->release).
+ */
+static void
+push_mark(struct conn *c)
+{
+	struct conn_mark	*m;
+
+	if (c->marks_head > 0 && c->marks_head == c->nmarks)
+		c->marks_head = c->nmarks = 0;
+	if (c->nmarks == c->marks_cap) {
+		if (c->marks_head > 0) {
+			memmove(c->marks, c->marks + c->marks_head,
+			    (c->nmarks - c->marks_head) * sizeof(*c->marks));
+			c->nmarks -= c->marks_head;
+			c->marks_head = 0;
+		} else {
+			c->marks_cap = c->marks_cap ? c->marks_cap * 2 : 16;
+			c->marks = xreallocarray(c->marks, c->marks_cap,
+			    sizeof(*c->marks));
+		}
+	}
+	m = &c->marks[c->nmarks++];
+	m->out_end = c->out_sent + buf_len(&c->out);
+	m->in_end = c->in_done;
+}
+
+static void
+release_input(struct conn *c)
+{
+	while (c->marks_head < c->nmarks &&
+	    c->marks[c->marks_head].out_end <= c->out_sent)
+		c->in_acked = c->marks[c->marks_head++].in_end;
+	c->ops->release(c, c->in_acked, c->in_read);
+}
+
+void
+conn_reset_streams(struct conn *c)
+{
+	buf_reset(&c->in);
+	buf_reset(&c->out);
+	c->in_read = c->in_done = c->in_acked = c->out_sent = 0;
+	c->nmarks = c->marks_head = 0;
+	c->undo_turn = 0;
+}
+
 /* Decode and answer every complete request buffered, within limits. */
 static void
 process_input(struct conn *c)
@@ -202,6 +261,9 @@ process_input(struct conn *c)
 		buf_consume(&c->in, sizeof(h) + h.len);
 		c->nreqs++;
 		served++;
+		c->in_done += sizeof(h) + h.len;
+		if (c->ops->release != NULL)
+			push_mark(c);
 	}
 	if (buf_len(&c->in) == 0)
 		buf_reset(&c->in);
@@ -228,8 +290,11 @@ conn_readable(struct conn *c)
 			return;
 		}
 		buf_commit(&c->in, (size_t)n);
+		c->in_read += (uint64_t)n;
 	}
 	process_input(c);
+	if (c->ops->release != NULL && !c->dead)
+		release_input(c);
 	if (eof && !c->dead)
 		conn_close(c, "end of file");
 	/* A request held back gets an end-of-turn pass (conn_end_turn). */
@@ -256,9 +321,15 @@ flush_one(struct conn *c)
 		if (n == 0)
 			break;
 		buf_consume(&c->out, (size_t)n);
+		c->out_sent += (uint64_t)n;
+		if (c->undo_turn == turn_no)
+			c->undo_at = c->undo_at > (size_t)n ?
+			    c->undo_at - (size_t)n : 0;
 	}
 	if (buf_len(&c->out) == 0)
 		buf_reset(&c->out);
+	if (c->ops->release != NULL && !c->dead)
+		release_input(c);
 	if (before != buf_len(&c->out) && c->ops->kick != NULL)
 		c->ops->kick(c);
 	c->ops->want_write(c, buf_len(&c->out) > 0);
@@ -289,6 +360,7 @@ conn_free(struct conn *c)
 		c->ops->destroy(c);
 	buf_free(&c->in);
 	buf_free(&c->out);
+	free(c->marks);
 	free(c);
 }
 
@@ -300,6 +372,7 @@ conn_end_turn(void)
 
 	if (turn_hook != NULL)
 		turn_hook(turn_arg);
+	turn_no++;
 	TAILQ_CONCAT(&work, &dirty, dirty_entry);
 	while ((c = TAILQ_FIRST(&work)) != NULL) {
 		TAILQ_REMOVE(&work, c, dirty_entry);
@@ -320,6 +393,83 @@ conn_end_turn(void)
 			set_reading(c, 1);
 		if (c->dead && !c->dirty)
 			mark_dirty(c);
+	}
+}
+
+/* Replies whose content came from the tree (or changed it). */
+static int
+tells_of_tree(uint32_t type)
+{
+	switch (type) {
+	case XS_READ:
+	case XS_DIRECTORY:
+	case XS_DIRECTORY_PART:
+	case XS_GET_PERMS:
+	case XS_WRITE:
+	case XS_MKDIR:
+	case XS_RM:
+	case XS_SET_PERMS:
+	case XS_TRANSACTION_END:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The turn's commit failed (err: ENOSPC or EIO) and the tree is back to
+ * what the database holds.  Every reply queued since the turn's first
+ * change that told of the tree becomes that error: a write was not
+ * made, a read may have seen it.  Other replies stand (a watch set, a
+ * transaction started: memory keeps them), and so do watch events -- a
+ * watcher that reads again finds the node as it is, which Xen's
+ * protocol allows (an event does not promise a change).
+ */
+void
+conn_fail_turn(int err)
+{
+	struct xsd_sockmsg	 h, e;
+	struct conn		*c;
+	struct buf		 nb;
+	const char		*name = wire_errname(err), *p;
+	size_t			 at, total, mk;
+
+	TAILQ_FOREACH(c, &conns, entry) {
+		if (c->dead || c->undo_turn != turn_no)
+			continue;
+		buf_init(&nb, 0);
+		buf_add(&nb, buf_data(&c->out), c->undo_at);
+		p = buf_data(&c->out);
+		total = buf_len(&c->out);
+		mk = c->marks_head;
+		for (at = c->undo_at; at + sizeof(h) <= total;
+		    at += sizeof(h) + h.len) {
+			memcpy(&h, p + at, sizeof(h));
+			if (!tells_of_tree(h.type))
+				buf_add(&nb, p + at, sizeof(h) + h.len);
+			else {
+				log_debug("%s: %s: request %u answered %s",
+				    __func__, c->desc, h.req_id, name);
+				e = h;
+				e.type = XS_ERROR;
+				e.len = (uint32_t)strlen(name) + 1;
+				buf_add(&nb, &e, sizeof(e));
+				buf_add(&nb, name, e.len);
+			}
+			/* A reply's mark (its end) moves with it. */
+			for (; mk < c->nmarks && c->marks[mk].out_end <=
+			    c->out_sent + at + sizeof(h) + h.len; mk++)
+				c->marks[mk].out_end = c->out_sent +
+				    buf_len(&nb);
+		}
+		if (buf_error(&nb) != 0) {
+			buf_free(&nb);
+			conn_close(c, "out of memory");
+			continue;
+		}
+		buf_free(&c->out);
+		c->out = nb;
+		c->undo_turn = 0;
 	}
 }
 

@@ -21,7 +21,10 @@ struct txn;
  * dead transport.  want_read turns reading readiness on or off (a peer
  * whose input we cannot take yet must not keep the loop busy); want_write asks to be told (conn_writable) when write
  * can take more; kick notifies the peer after output (an event channel
- * for rings; nothing for sockets).  destroy releases the transport.
+ * for rings; nothing for sockets).  release (rings only) says that the
+ * replies of every request in the first 'acked' bytes of input are out,
+ * and that 'read' bytes have been read: the transport may let the peer
+ * reuse that room.  destroy releases the transport.
  */
 struct conn_ops {
 	const char	*name;
@@ -30,7 +33,14 @@ struct conn_ops {
 	void		(*want_read)(struct conn *, int on);
 	void		(*want_write)(struct conn *, int on);
 	void		(*kick)(struct conn *);
+	void		(*release)(struct conn *, uint64_t acked, uint64_t read);
 	void		(*destroy)(struct conn *);
+};
+
+/* The input offset past a request, due when the output reaches out_end. */
+struct conn_mark {
+	uint64_t	 out_end;
+	uint64_t	 in_end;
 };
 
 struct conn {
@@ -53,6 +63,15 @@ struct conn {
 	uint32_t		 next_txid;
 	uint64_t		 nreqs;		/* requests served */
 	uint64_t		 seq;		/* creation order */
+	uint64_t		 undo_turn;	/* the turn undo_at is of */
+	size_t			 undo_at;	/* output after its first change */
+	/* Stream offsets, for transports with release (rings). */
+	uint64_t		 in_read;	/* bytes read from the peer */
+	uint64_t		 in_done;	/* bytes of requests answered */
+	uint64_t		 in_acked;	/* ... whose replies are out */
+	uint64_t		 out_sent;	/* bytes written to the peer */
+	struct conn_mark	*marks;		/* replies not yet out */
+	size_t			 nmarks, marks_head, marks_cap;
 };
 
 TAILQ_HEAD(conn_list, conn);
@@ -82,8 +101,18 @@ void	 conn_writable(struct conn *);
 void	 conn_send(struct conn *, uint32_t type, uint32_t req_id,
 	    uint32_t tx_id, const void *payload, size_t len);
 
+/* Forget buffered input and output and the stream offsets (a ring's reset). */
+void	 conn_reset_streams(struct conn *);
+
 /* Close: watches and transactions go at once; memory at the flush. */
 void	 conn_close(struct conn *, const char *why);
+
+/*
+ * The turn's commit failed with err (ENOSPC, EIO) and its changes are
+ * undone: its replies that told of the tree become that error.  Call
+ * from the turn hook.
+ */
+void	 conn_fail_turn(int err);
 
 /* Run the end-of-turn work now (tests and the defer callback). */
 void	 conn_end_turn(void);

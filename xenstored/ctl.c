@@ -1,4 +1,4 @@
-/* CONTROL requests: help, quota, quota-soft, log, memreport, check, print. */
+/* CONTROL requests: help, quota, quota-soft, log, logfile, memreport, check, print. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,7 +66,11 @@ ctl_quota(struct req *r, struct buf *out)
 static int
 ctl_quota_soft(struct req *r, struct buf *out)
 {
-	/* Xen's only soft quota is memory, which this daemon does not meter. */
+	/*
+	 * Xen's only soft quota is memory, which this daemon does not meter:
+	 * none to list, none to set ("set" of an unknown name is EINVAL, as
+	 * in Xen).
+	 */
 	if (r->argc != 1)
 		return EINVAL;
 	buf_add_str(out, "Quota settings:\n");
@@ -88,13 +92,52 @@ ctl_log(struct req *r, struct buf *out)
 	return 0;
 }
 
+/* logfile <file>: log there from now on (privileged: a dom0 path). */
+static int
+ctl_logfile(struct req *r, struct buf *out)
+{
+	if (r->argc != 2 || r->argv[1][0] == '\0')
+		return EINVAL;
+	if (log_open_file(r->argv[1]) == -1)
+		return errno;
+	log_info("%s: logging to %s", __func__, r->argv[1]);
+	buf_add_str(out, "OK");
+	return 0;
+}
+
+static int	 memreport(struct buf *);
+
+/* memreport [<file>]: the report as the reply, or appended to <file>. */
 static int
 ctl_memreport(struct req *r, struct buf *out)
+{
+	struct buf	 rep = BUF_INITIALIZER;
+	FILE		*fp;
+	int		 err = 0;
+
+	if (r->argc > 2)
+		return EINVAL;
+	if (r->argc == 1)
+		return memreport(out);
+	if ((fp = fopen(r->argv[1], "ae")) == NULL)
+		return errno;
+	memreport(&rep);
+	if (fwrite(buf_data(&rep), 1, buf_len(&rep), fp) != buf_len(&rep))
+		err = EIO;
+	if (fclose(fp) != 0 && err == 0)
+		err = errno;
+	buf_free(&rep);
+	if (err == 0)
+		buf_add_str(out, "OK");
+	return err;
+}
+
+static int
+memreport(struct buf *out)
 {
 	struct conn	*c;
 	uint64_t	 nconn = 0, inb = 0, outb = 0;
 
-	(void)r;
 	TAILQ_FOREACH(c, &conns, entry) {
 		nconn++;
 		inb += buf_len(&c->in);
@@ -162,10 +205,11 @@ ctl_print(struct req *r, struct buf *out)
 static const struct ctl_cmd ctl_cmds[] = {
 	{ "check", "", ctl_check },
 	{ "log", "on|off", ctl_log },
-	{ "memreport", "", ctl_memreport },
+	{ "logfile", "<file>", ctl_logfile },
+	{ "memreport", "[<file>]", ctl_memreport },
 	{ "print", "<string>", ctl_print },
 	{ "quota", "[set <name> <val>|<domid>]", ctl_quota },
-	{ "quota-soft", "", ctl_quota_soft },
+	{ "quota-soft", "[set <name> <val>]", ctl_quota_soft },
 	{ "help", "", ctl_help },
 };
 

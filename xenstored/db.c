@@ -43,7 +43,13 @@ static sqlite3_stmt	*st_ins, *st_upd, *st_del, *st_begin, *st_commit;
 static sqlite3_stmt	*st_dput, *st_ddel;
 static sqlite3_stmt	*st_wput, *st_wdel, *st_wclear;
 static int		 in_txn;
+static int		 turn_rc;	/* first failure in the open txn */
+static uint64_t		 turn_reserved;	/* WAL bytes promised to the txn */
+static int		 page_size = 1024;
+static char		*db_path;
+static int		 db_durable;
 static uint64_t		 ncommits, ckpt_at;
+static int		 ckpt_failing;
 static int64_t		 next_seq = 1;
 static struct buf	 permtext;	/* reused by every put */
 
@@ -69,6 +75,19 @@ prep(const char *sql, sqlite3_stmt **st, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+static void
+read_page_size(void)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
+		page_size = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
 }
 
 int
@@ -129,6 +148,12 @@ db_open(const char *path, int durable, char **cause)
 		db_close();
 		return -1;
 	}
+	read_page_size();
+	if (db_path != path) {
+		free(db_path);
+		db_path = xstrdup(path);
+	}
+	db_durable = durable;
 	return 0;
 }
 
@@ -138,7 +163,7 @@ db_close(void)
 	if (db == NULL)
 		return;
 	if (in_txn)
-		db_commit();
+		(void)db_commit();
 	sqlite3_finalize(st_ins);
 	sqlite3_finalize(st_upd);
 	sqlite3_finalize(st_del);
@@ -154,6 +179,11 @@ db_close(void)
 	buf_free(&permtext);
 	sqlite3_close(db);
 	db = NULL;
+	in_txn = 0;
+	turn_rc = SQLITE_OK;
+	turn_reserved = 0;
+	free(db_path);
+	db_path = NULL;
 }
 
 int
@@ -190,11 +220,25 @@ db_load(void (*cb)(const char *, const void *, uint32_t, const char *,
 	return n;
 }
 
+/*
+ * A statement that fails (the disk is full, an I/O error) fails the
+ * whole open transaction: the rest of the turn's statements are skipped
+ * -- SQLite may already have rolled back, and they must not go on in
+ * autocommit mode -- and db_commit() reports the failure.
+ */
 static void
 step(sqlite3_stmt *st, const char *what)
 {
-	if (sqlite3_step(st) != SQLITE_DONE)
-		fatalx("%s: %s: %s", __func__, what, sqlite3_errmsg(db));
+	int	 rc;
+
+	if (turn_rc != SQLITE_OK)
+		return;
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+		turn_rc = sqlite3_extended_errcode(db);
+		if (turn_rc == SQLITE_OK)
+			turn_rc = rc;
+		log_warnx("%s: %s: %s", __func__, what, sqlite3_errmsg(db));
+	}
 	sqlite3_reset(st);
 }
 
@@ -202,9 +246,43 @@ static void
 begin(void)
 {
 	if (!in_txn) {
-		step(st_begin, "BEGIN");
 		in_txn = 1;
+		step(st_begin, "BEGIN");
 	}
+}
+
+int
+db_in_txn(void)
+{
+	return in_txn;
+}
+
+/*
+ * What a commit of 'rows' rows of 'bytes' bytes in all may append to the
+ * WAL, generously: SQLite writes every page it dirtied whole, as a frame
+ * of a page and a 24-byte header.  Each row may dirty its own leaf; with
+ * 1 KiB pages a row over ~230 bytes spills to overflow pages (the rest of
+ * it, ~1000 bytes a page); splits dirty siblings and parents; page 1 and
+ * the freelist come on top.
+ */
+uint64_t
+db_wal_estimate(uint64_t rows, uint64_t bytes)
+{
+	uint64_t	 frames;
+
+	frames = rows + 2 * (bytes / 700 + 1) + 8;
+	return frames * (uint64_t)(page_size + 24);
+}
+
+int
+db_reserve(uint64_t bytes)
+{
+	if (db == NULL || bytes == 0)
+		return 0;
+	if (db_vfs_reserve(turn_reserved + bytes) == -1)
+		return -1;
+	turn_reserved += bytes;
+	return 0;
 }
 
 /*
@@ -283,6 +361,27 @@ db_domain_del(uint32_t domid)
 	sqlite3_bind_int64(st_ddel, 1, domid);
 	step(st_ddel, "domain");
 	db_dwatch_clear(domid);
+}
+
+void
+db_domain_clear_all(void)
+{
+	sqlite3_stmt	*st;
+	const char	*sql[] = { "DELETE FROM domain", "DELETE FROM dwatch" };
+	size_t		 i;
+
+	if (db == NULL)
+		return;
+	begin();
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (sqlite3_prepare_v2(db, sql[i], -1, &st, NULL) != SQLITE_OK) {
+			if (turn_rc == SQLITE_OK)
+				turn_rc = sqlite3_extended_errcode(db);
+			return;
+		}
+		step(st, sql[i]);
+		sqlite3_finalize(st);
+	}
 }
 
 void
@@ -368,17 +467,67 @@ db_domain_load(void (*cb)(uint32_t, uint64_t, uint32_t, void *), void *arg)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-void
+/*
+ * SQLite says it committed, but WAL data it handed us could not be
+ * written: what it believes and what the file holds differ.  A fresh
+ * connection believes the file (it recovers the WAL from disk).
+ */
+static int
+reopen(void)
+{
+	char	*path = db_path, *cause = NULL;
+	int	 rc;
+
+	db_path = NULL;
+	in_txn = 0;
+	db_close();
+	rc = db_open(path, db_durable, &cause);
+	if (rc == -1) {
+		log_warnx("%s: %s", __func__, cause);
+		free(cause);
+	}
+	free(path);
+	return rc;
+}
+
+int
 db_commit(void)
 {
+	int	 rc;
+
 	if (db == NULL || !in_txn)
-		return;
-	step(st_commit, "COMMIT");
-	/* The commit's WAL frames reach the kernel here, in one write. */
-	if (db_vfs_flush() == -1)
-		fatalx("%s: writing the WAL failed", __func__);
+		return 0;
+	if (turn_rc == SQLITE_OK) {
+		/* The commit's WAL frames reach the kernel in this step. */
+		if ((rc = sqlite3_step(st_commit)) != SQLITE_DONE) {
+			turn_rc = sqlite3_extended_errcode(db);
+			if (turn_rc == SQLITE_OK)
+				turn_rc = rc;
+			log_warnx("%s: %s", __func__, sqlite3_errmsg(db));
+		}
+		sqlite3_reset(st_commit);
+	}
+	turn_reserved = 0;
+	if (turn_rc == SQLITE_OK && db_vfs_flush() == -1) {
+		log_warnx("%s: writing the WAL failed after the commit; "
+		    "reopening the database", __func__);
+		turn_rc = SQLITE_IOERR;
+		if (reopen() == -1)
+			fatalx("%s: the database cannot be reopened", __func__);
+	}
 	in_txn = 0;
+	if (turn_rc != SQLITE_OK) {
+		rc = (turn_rc & 0xff) == SQLITE_FULL ? ENOSPC : EIO;
+		turn_rc = SQLITE_OK;
+		if (db != NULL && !sqlite3_get_autocommit(db) &&
+		    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+			log_warnx("%s: rollback: %s", __func__,
+			    sqlite3_errmsg(db));
+		errno = rc;
+		return -1;
+	}
 	ncommits++;
+	return 0;
 }
 
 void
@@ -386,9 +535,20 @@ db_idle(void)
 {
 	if (db == NULL || in_txn || ckpt_at == ncommits)
 		return;
+	/* A full disk fails checkpoints until there is room again: say it
+	 * once, not every second. */
 	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-	    NULL, NULL) != SQLITE_OK)
-		log_warnx("%s: checkpoint: %s", __func__, sqlite3_errmsg(db));
+	    NULL, NULL) != SQLITE_OK) {
+		if (!ckpt_failing)
+			log_warnx("%s: checkpoint: %s (the WAL keeps the "
+			    "data; retried when idle)", __func__,
+			    sqlite3_errmsg(db));
+		ckpt_failing = 1;
+		return;
+	}
+	if (ckpt_failing)
+		log_info("%s: checkpoints work again", __func__);
+	ckpt_failing = 0;
 	ckpt_at = ncommits;
 }
 

@@ -38,6 +38,7 @@ void	 db_del(const char *path);
  */
 void	 db_domain_put(uint32_t domid, uint64_t mfn, uint32_t port);
 void	 db_domain_del(uint32_t domid);
+void	 db_domain_clear_all(void);	/* every domain and dwatch row */
 int	 db_domain_load(void (*cb)(uint32_t domid, uint64_t mfn,
 	    uint32_t port, void *), void *arg);
 
@@ -55,11 +56,24 @@ int	 db_dwatch_load(uint32_t domid, void (*cb)(const char *path,
 	    const char *token, int relative, void *), void *arg);
 
 /*
- * Commit what the turn recorded (nothing to do: no cost).  A failed
- * commit is fatal: replies of that turn must not go out, and a restart
- * reloads the last committed tree.
+ * Commit what the turn recorded (nothing to do: no cost).  Returns 0, or
+ * -1 with errno ENOSPC (the disk is full) or EIO: then nothing of the
+ * turn is in the database (it is rolled back), and the caller must bring
+ * the tree back to what the database holds (store.c does).
  */
-void	 db_commit(void);
+int	 db_commit(void);
+
+/* Nonzero while the turn has recorded something not yet committed. */
+int	 db_in_txn(void);
+
+/*
+ * Disk space, before a request changes anything: db_wal_estimate is an
+ * upper bound of the WAL bytes a commit of 'rows' rows of 'bytes' bytes
+ * in all appends; db_reserve makes sure the WAL can take that much more
+ * in this turn (0), or fails with errno ENOSPC (-1): refuse the request.
+ */
+uint64_t db_wal_estimate(uint64_t rows, uint64_t bytes);
+int	 db_reserve(uint64_t bytes);
 
 /* Checkpoint the WAL into the database if commits happened since the
  * last time: call when the daemon is idle (a timer). */

@@ -1,6 +1,10 @@
 /* An SQLite VFS that gathers the WAL writes of one commit into one write(2). */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -15,9 +19,30 @@
  * (db_vfs_flush), or before anything that must see them: a read, a sync,
  * a truncation, the file size, a non-contiguous write, closing.  Durability
  * against kill -9 needs the data in the kernel before the reply leaves,
- * which db_commit() guarantees by flushing before it returns.
+ * which the flush at the commit frame guarantees.
+ *
+ * Two rules of the wrapped unix VFS shape the flush.  Its xWrite handles
+ * at most 0x1ffff bytes per call (it masks the length to 17 bits: SQLite
+ * itself never writes more than a 64 KiB page and its 24-byte header at
+ * once), so a buffer is handed down in chunks of WRITE_MAX.  And a failed
+ * write must fail the xWrite call that SQLite makes for the commit frame
+ * (the last frame, whose header carries the database size): SQLite then
+ * rolls the transaction back and keeps its WAL index as it was.  So the
+ * buffer is flushed inside that call, not after COMMIT returns; an error
+ * found only later would leave SQLite believing in frames that are not
+ * in the file.
+ *
+ * Space.  Before a request changes anything, db.c asks db_vfs_reserve()
+ * for room for what its commit may append; the WAL's blocks are
+ * allocated ahead (fallocate, FALLOC_FL_KEEP_SIZE: the file's size, which
+ * SQLite reads, does not change), so a full disk is found before the
+ * request is applied -- an ENOSPC reply -- and not in the middle of a
+ * commit.  Writes within the allocated blocks cannot fail for space.
  */
 #define WBUF_CAP	(512 * 1024)
+#define WRITE_MAX	(124 * 1024)
+#define WAL_FRAME_HDR	24
+#define RESERVE_AHEAD	(1024 * 1024)
 
 struct wfile {
 	sqlite3_file	 base;
@@ -25,7 +50,10 @@ struct wfile {
 	char		*buf;		/* WAL only */
 	size_t		 len;
 	sqlite3_int64	 off;		/* file offset of buf[0] */
-	int		 err;
+	int		 commit_frame;	/* the next write ends a commit */
+	int		 rfd;		/* WAL: our fd for fallocate, or -1 */
+	sqlite3_int64	 wend;		/* WAL: end of the last write */
+	sqlite3_int64	 aend;		/* WAL: blocks allocated up to here */
 };
 
 static sqlite3_vfs	*under;
@@ -36,6 +64,28 @@ static int		 registered;
 #define REAL(f)		(((struct wfile *)(f))->real)
 #define RM(f)		(REAL(f)->pMethods)
 
+/* Hand a range down in pieces the unix VFS takes whole. */
+static int
+write_down(struct wfile *w, const char *p, size_t n, sqlite3_int64 off)
+{
+	size_t	 k;
+	int	 rc = SQLITE_OK;
+
+	for (; n > 0 && rc == SQLITE_OK; p += k, n -= k, off += (sqlite3_int64)k) {
+		k = n < WRITE_MAX ? n : WRITE_MAX;
+		rc = w->real->pMethods->xWrite(w->real, p, (int)k, off);
+	}
+	return rc;
+}
+
+static void
+wrote(struct wfile *w, sqlite3_int64 end)
+{
+	w->wend = end;
+	if (end > w->aend)
+		w->aend = end;
+}
+
 static int
 wflush(struct wfile *w)
 {
@@ -43,7 +93,9 @@ wflush(struct wfile *w)
 
 	if (w->buf == NULL || w->len == 0)
 		return SQLITE_OK;
-	rc = w->real->pMethods->xWrite(w->real, w->buf, (int)w->len, w->off);
+	rc = write_down(w, w->buf, w->len, w->off);
+	if (rc == SQLITE_OK)
+		wrote(w, w->off + (sqlite3_int64)w->len);
 	w->len = 0;
 	return rc;
 }
@@ -57,6 +109,9 @@ x_close(sqlite3_file *f)
 	rc2 = RM(f)->xClose(w->real);
 	if (the_wal == w)
 		the_wal = NULL;
+	if (w->rfd != -1)
+		close(w->rfd);
+	w->rfd = -1;
 	free(w->buf);
 	w->buf = NULL;
 	return rc != SQLITE_OK ? rc : rc2;
@@ -85,22 +140,42 @@ x_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 		if ((rc = wflush(w)) != SQLITE_OK)
 			return rc;
 	}
-	if ((size_t)n > WBUF_CAP)
-		return RM(f)->xWrite(w->real, p, n, off);
+	if ((size_t)n > WBUF_CAP) {
+		if ((rc = write_down(w, p, (size_t)n, off)) == SQLITE_OK)
+			wrote(w, off + n);
+		return rc;
+	}
 	if (w->len == 0)
 		w->off = off;
 	memcpy(w->buf + w->len, p, (size_t)n);
 	w->len += (size_t)n;
+	/* The page after a commit frame's header completes the commit. */
+	if (w->commit_frame) {
+		w->commit_frame = 0;
+		return wflush(w);
+	}
+	/* A frame header: page number, then the database size, nonzero
+	 * only in a commit frame (big-endian, as every WAL field). */
+	if (n == WAL_FRAME_HDR && (((const unsigned char *)p)[4] |
+	    ((const unsigned char *)p)[5] | ((const unsigned char *)p)[6] |
+	    ((const unsigned char *)p)[7]) != 0)
+		w->commit_frame = 1;
 	return SQLITE_OK;
 }
 
 static int
 x_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
-	int	 rc;
+	struct wfile	*w = (struct wfile *)f;
+	int		 rc;
 
-	if ((rc = wflush((struct wfile *)f)) != SQLITE_OK)
+	if ((rc = wflush(w)) != SQLITE_OK)
 		return rc;
+	/* Truncation frees the blocks allocated past the new end too. */
+	if (w->aend > size)
+		w->aend = size;
+	if (w->wend > size)
+		w->wend = size;
 	return RM(f)->xTruncate(REAL(f), size);
 }
 
@@ -206,6 +281,33 @@ static const sqlite3_io_methods methods = {
 	x_shmbarrier, x_shmunmap, x_fetch, x_unfetch,
 };
 
+/*
+ * Our own descriptor of the WAL, for fallocate only (SQLite's is not
+ * ours to reach).  It never holds a lock, so closing it cannot drop one
+ * of SQLite's (POSIX locks belong to the process and the inode).  Where
+ * it cannot be had, there is no reservation: a full disk then shows as
+ * a failed commit, which db.c also survives.
+ */
+static void
+wal_track(struct wfile *w, const char *name)
+{
+	struct stat	 st;
+
+	/* Tests of the failed-commit path run without the reservation. */
+	if (getenv("XENSTORED_NO_RESERVE") != NULL)
+		return;
+	if (name == NULL ||
+	    (w->rfd = open(name, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return;
+	if (fstat(w->rfd, &st) == -1) {
+		close(w->rfd);
+		w->rfd = -1;
+		return;
+	}
+	/* Until SQLite writes, assume it appends at the end. */
+	w->wend = w->aend = st.st_size;
+}
+
 static int
 x_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags,
     int *outflags)
@@ -215,6 +317,7 @@ x_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags,
 
 	(void)v;
 	memset(w, 0, sizeof(*w));
+	w->rfd = -1;
 	w->real = (sqlite3_file *)(w + 1);
 	rc = under->xOpen(under, name, w->real, flags, outflags);
 	if (rc != SQLITE_OK || w->real->pMethods == NULL) {
@@ -228,8 +331,10 @@ x_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags,
 		return SQLITE_CANTOPEN;
 	}
 	if ((flags & SQLITE_OPEN_WAL) &&
-	    (w->buf = malloc(WBUF_CAP)) != NULL)
+	    (w->buf = malloc(WBUF_CAP)) != NULL) {
 		the_wal = w;
+		wal_track(w, name);
+	}
 	f->pMethods = &methods;
 	return SQLITE_OK;
 }
@@ -257,6 +362,42 @@ const char *
 db_vfs_name(void)
 {
 	return "xsd-wal";
+}
+
+int
+db_vfs_reserve(uint64_t bytes)
+{
+	struct wfile	*w = the_wal;
+	sqlite3_int64	 need, ahead;
+
+	if (w == NULL || w->rfd == -1)
+		return 0;
+	if (bytes > INT64_MAX / 4)
+		bytes = INT64_MAX / 4;
+	need = w->wend + (sqlite3_int64)bytes;
+	if (need <= w->aend)
+		return 0;
+	/* Room ahead saves a call per commit; on a full disk, just enough. */
+	ahead = need + RESERVE_AHEAD - w->aend;
+	if (fallocate(w->rfd, FALLOC_FL_KEEP_SIZE, w->aend, ahead) == 0) {
+		w->aend += ahead;
+		return 0;
+	}
+	if (errno == ENOSPC || errno == EDQUOT) {
+		if (fallocate(w->rfd, FALLOC_FL_KEEP_SIZE, w->aend,
+		    need - w->aend) == 0) {
+			w->aend = need;
+			return 0;
+		}
+		if (errno == ENOSPC || errno == EDQUOT) {
+			errno = ENOSPC;
+			return -1;
+		}
+	}
+	/* No fallocate here (EOPNOTSUPP, ...): no reservation either. */
+	close(w->rfd);
+	w->rfd = -1;
+	return 0;
 }
 
 int

@@ -72,9 +72,33 @@ domain_init(const struct ring_mapper *m)
 	if (m != NULL)
 		mapper = *m;
 	(void)db_domain_load(restore_one, &gone);
-	db_commit();
+	/* Not written now (a full disk): written by the next commit. */
+	if (db_commit() == -1)
+		domain_db_rewrite();
 	if (gone > 0)
 		watch_fire_special("@releaseDomain");
+}
+
+/*
+ * The domain and watch records as memory has them, all of them, into the
+ * turn's transaction: after a commit that failed, what the database lost
+ * of them (they are not undone in memory: a guest's ring stays served).
+ */
+void
+domain_db_rewrite(void)
+{
+	struct domain	*d;
+	struct watch	*w;
+
+	db_domain_clear_all();
+	LIST_FOREACH(d, &domains, entry) {
+		db_domain_put(d->domid, d->mfn, d->port);
+		if (d->conn == NULL)
+			continue;
+		TAILQ_FOREACH(w, &d->conn->watches, centry)
+			db_dwatch_put(d->domid, w->path, w->token,
+			    w->relative);
+	}
 }
 
 static void
@@ -128,6 +152,18 @@ int
 domain_is_introduced(uint32_t domid)
 {
 	return domid == 0 || find(domid) != NULL;
+}
+
+int
+domain_exists(uint32_t domid)
+{
+	if (domain_is_introduced(domid))
+		return 1;
+	if (domid >= DOMID_FIRST_RESERVED)
+		return 0;
+	if (!have_mapper || mapper.exists == NULL)
+		return 1;
+	return mapper.exists(domid, mapper.arg) != 0;
 }
 
 void

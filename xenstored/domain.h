@@ -23,6 +23,8 @@ struct ring_mapper {
 	void	(*notify)(uint32_t local, void *arg);
 	void	(*unmap)(struct xenstore_domain_interface *, uint32_t local,
 	    void *arg);
+	/* 1: the hypervisor has the domain, 0: it has not, -1: cannot say. */
+	int	(*exists)(uint32_t domid, void *arg);
 	void	*arg;
 };
 
@@ -35,12 +37,20 @@ enum dom_state {
 
 void	 domain_init(const struct ring_mapper *);
 void	 domain_shutdown(void);
+/* Record every domain and its ring's watches again (db.h), whole. */
+void	 domain_db_rewrite(void);
 
 /* Per-owner node counts, kept by the tree hooks. */
 void	 domain_owner_add(uint32_t domid, int delta, void *arg);
 uint32_t domain_nodes(uint32_t domid);
 
 int	 domain_is_introduced(uint32_t domid);
+/*
+ * Nonzero when 'domid' may own a node: dom0, an introduced domain, or one
+ * the hypervisor has (not yet introduced).  When the hypervisor cannot be
+ * asked, nonzero: the store does not refuse what it cannot check.
+ */
+int	 domain_exists(uint32_t domid);
 void	 domain_conn_gone(struct conn *);
 
 /*

@@ -340,6 +340,10 @@ do_set_perms(struct req *r)
 	/* A guest may not give its node away. */
 	if (!r->conn->who.privileged && perms[0].domid != v.perms[0].domid)
 		return EPERM;
+	/* Nor may anyone give it to a domain that does not exist (Xen). */
+	if (perms[0].domid != v.perms[0].domid &&
+	    !domain_exists(perms[0].domid))
+		return ENOENT;
 	if ((err = check_size(r, n, v.vlen, v.childlen)) != 0)
 		return err;
 	nold = v.nperms < 64 ? v.nperms : 64;
@@ -357,7 +361,8 @@ do_watch(struct req *r)
 	struct watch	*w;
 	int		 err;
 
-	if (r->argc < 2)
+	/* Exactly path and token: Xen 4.17 knows no depth argument. */
+	if (r->argc != 2)
 		return EINVAL;
 	if ((err = wire_canon(r->conn, r->argv[0], 1, path, sizeof(path))) != 0)
 		return err;
@@ -376,7 +381,7 @@ do_unwatch(struct req *r)
 	char		 path[XS_PATH_BUF];
 	int		 err;
 
-	if (r->argc < 2)
+	if (r->argc != 2)
 		return EINVAL;
 	if ((err = wire_canon(r->conn, r->argv[0], 1, path, sizeof(path))) != 0)
 		return err;

@@ -124,31 +124,93 @@ ring_reset(struct xenstore_domain_interface *i)
 	__atomic_store_n(&i->connection, XENSTORE_CONNECTED, __ATOMIC_RELEASE);
 }
 
+/*
+ * The daemon's end reads requests without consuming them: bytes from the
+ * published req_cons up to 'rd' are read but still the guest's.  req_cons
+ * moves (rt_release) only once the reply of each request up to there is in
+ * the response ring -- so a request that a kill -9 caught between its
+ * reading and its reply is read again by the next daemon and answered (a
+ * Linux guest's xenbus waits for ever otherwise).  A request whose effect
+ * was committed just before the kill, but whose reply was not yet in the
+ * ring, runs twice: WRITE, MKDIR and SET_PERMS are the same the second
+ * time, an RM answers ENOENT.  When the ring is full of what is read, it is
+ * consumed at once: the guest needs the room to finish a long request.
+ *
+ * Impossible indexes (a guest bug or attack) set the page's error field to
+ * RINGIDX and stop the ring, not the connection: when the guest asks to
+ * reconnect (connection = RECONNECT, then an event), it starts afresh.
+ */
 struct ring_tp {
 	struct xenstore_domain_interface	*intf;
 	uint32_t		 local;
 	uint32_t		 domid;
+	uint32_t		 base;		/* req_cons at stream offset 0 */
+	uint32_t		 rd;		/* read up to here */
+	int			 broken;	/* bad indexes: until a reset */
 	struct ring_mapper	 m;
 	struct conn		*conn;
 };
 
 static void	 rt_kick(struct conn *);
 
+static void
+rt_broken(struct ring_tp *t, const char *which)
+{
+	if (!t->broken)
+		log_warnx("domain %u: bad %s ring indexes: the ring stops "
+		    "until the guest reconnects", t->domid, which);
+	t->broken = 1;
+	t->intf->error = XENSTORE_ERROR_RINGIDX;
+}
+
 static ssize_t
 rt_read(struct conn *c, void *dst, size_t len, int *eof)
 {
 	struct ring_tp	*t = c->tp;
-	ssize_t		 n;
+	struct xenstore_domain_interface *i = t->intf;
+	uint32_t	 cons, prod, avail, first;
+	size_t		 n;
 
 	*eof = 0;
-	if ((n = ring_read_req(t->intf, dst, len)) == -1) {
-		log_warnx("%s: domain %u: bad request ring indexes", __func__,
-		    t->domid);
-		t->intf->error = XENSTORE_ERROR_RINGIDX;
-		errno = EPROTO;
-	} else if (n > 0)
-		rt_kick(c);	/* room for a guest waiting to write more */
-	return n;
+	if (t->broken)
+		return 0;
+	cons = __atomic_load_n(&i->req_cons, __ATOMIC_RELAXED);
+	prod = __atomic_load_n(&i->req_prod, __ATOMIC_ACQUIRE);
+	if (prod - cons > XENSTORE_RING_SIZE ||
+	    t->rd - cons > prod - cons) {
+		rt_broken(t, "request");
+		return 0;
+	}
+	avail = prod - t->rd;
+	n = len < avail ? len : avail;
+	first = XENSTORE_RING_SIZE - MASK_XENSTORE_IDX(t->rd);
+	if (first > n)
+		first = (uint32_t)n;
+	memcpy(dst, i->req + MASK_XENSTORE_IDX(t->rd), first);
+	memcpy((char *)dst + first, i->req, n - first);
+	t->rd += (uint32_t)n;
+	return (ssize_t)n;
+}
+
+/* Give the guest back the room of what is answered (see above). */
+static void
+rt_release(struct conn *c, uint64_t acked, uint64_t read)
+{
+	struct ring_tp	*t = c->tp;
+	struct xenstore_domain_interface *i = t->intf;
+	uint32_t	 cons, prod, to;
+
+	if (t->broken)
+		return;
+	cons = __atomic_load_n(&i->req_cons, __ATOMIC_RELAXED);
+	prod = __atomic_load_n(&i->req_prod, __ATOMIC_ACQUIRE);
+	to = t->base + (uint32_t)acked;
+	if (prod - cons >= XENSTORE_RING_SIZE)
+		to = t->base + (uint32_t)read;
+	if (to == cons || to - cons > t->rd - cons)
+		return;		/* nothing new, or already past */
+	__atomic_store_n(&i->req_cons, to, __ATOMIC_RELEASE);
+	rt_kick(c);		/* room for a guest waiting to write more */
 }
 
 static ssize_t
@@ -157,11 +219,11 @@ rt_write(struct conn *c, const void *src, size_t len)
 	struct ring_tp	*t = c->tp;
 	ssize_t		 n;
 
+	if (t->broken)
+		return (ssize_t)len;	/* dropped: the guest will reset */
 	if ((n = ring_write_rsp(t->intf, src, len)) == -1) {
-		log_warnx("%s: domain %u: bad response ring indexes", __func__,
-		    t->domid);
-		t->intf->error = XENSTORE_ERROR_RINGIDX;
-		errno = EPROTO;
+		rt_broken(t, "response");
+		return (ssize_t)len;
 	}
 	return n;
 }
@@ -199,6 +261,7 @@ static const struct conn_ops ring_ops = {
 	.write = rt_write,
 	.want_write = rt_want_write,
 	.kick = rt_kick,
+	.release = rt_release,
 	.destroy = rt_destroy,
 };
 
@@ -215,9 +278,10 @@ ring_conn_event(struct conn *c)
 		watch_conn_gone(c);
 		domain_watches_reset(c);
 		txn_conn_gone(c);
-		buf_reset(&c->in);
-		buf_reset(&c->out);
+		conn_reset_streams(c);
 		ring_reset(t->intf);
+		t->base = t->rd = 0;
+		t->broken = 0;
 		rt_kick(c);
 		return;
 	}
@@ -238,6 +302,8 @@ ring_conn_new(uint32_t domid, struct xenstore_domain_interface *intf,
 	t->domid = domid;
 	t->m = *m;
 	ring_server_init(intf);
+	/* What the guest wrote past req_cons is unanswered: read it (again). */
+	t->base = t->rd = __atomic_load_n(&intf->req_cons, __ATOMIC_ACQUIRE);
 	snprintf(desc, sizeof(desc), "domain %u ring", domid);
 	t->conn = conn_new(&ring_ops, t, domid, 0, 0, desc);
 	/* Requests queued before we came up (or across a restart). */

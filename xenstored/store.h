@@ -11,7 +11,11 @@
 int	 store_open(const char *dbpath, int durable, char **cause);
 void	 store_close(void);
 
-/* The end-of-turn hook: commit the turn's writes. */
+/*
+ * The end-of-turn hook: commit the turn's writes; if that fails, undo
+ * them (the tree as the database has it) and turn their replies into
+ * errors.
+ */
 void	 store_commit(void *);
 
 /* Run once a second: checkpoints the database when the store is quiet. */

@@ -512,6 +512,21 @@ commit(struct txn *tx)
 	return 0;
 }
 
+void
+txn_write_size(const struct txn *tx, uint64_t *rows, uint64_t *bytes)
+{
+	const struct txnode	*t;
+
+	/* A deleted subtree's nodes are each a txnode (tx_delete). */
+	TAILQ_FOREACH(t, &tx->nodes, entry) {
+		if (!t->modified)
+			continue;
+		*rows += 1;
+		*bytes += strlen(t->path) + t->vlen +
+		    t->nperms * sizeof(*t->perms);
+	}
+}
+
 int
 txn_end(struct txn *tx, int do_commit)
 {

@@ -59,6 +59,8 @@ void	 view_fire_perms(struct txn *, const char *path, const struct vnode *,
 struct txn *txn_start(struct conn *);		/* never NULL */
 struct txn *txn_lookup(struct conn *, uint32_t id);
 uint32_t txn_id(const struct txn *);
+/* Rows and bytes a commit of the transaction would write (add to *). */
+void	 txn_write_size(const struct txn *, uint64_t *rows, uint64_t *bytes);
 /* Commit (0, or EAGAIN on conflict) or abort; the txn is freed either way. */
 int	 txn_end(struct txn *, int commit);
 void	 txn_conn_gone(struct conn *);

@@ -9,6 +9,7 @@
 #include "xenstored/domain.h"
 #include "xenstored/ops.h"
 #include "xenstored/quota.h"
+#include "xenstored/space.h"
 #include "xenstored/transaction.h"
 #include "xenstored/tree.h"
 #include "xenstored/wire.h"
@@ -20,8 +21,9 @@
 /*
  * One entry per message type.  The prologue in wire_dispatch() does what
  * every handler would otherwise repeat -- range, privilege, read-only
- * socket, transaction lookup, argument splitting -- and turns a handler's
- * nonzero return into Xen's error reply.  Types without a handler
+ * socket, transaction lookup, argument splitting, disk space for what the
+ * request may write (space.c) -- and turns a handler's nonzero return
+ * into Xen's error reply.  Types without a handler
  * (WATCH_EVENT, ERROR, the removed RESTRICT, anything past the table)
  * answer ENOSYS.
  */
@@ -29,25 +31,29 @@ static const struct {
 	const char	*name;
 	int		(*fn)(struct req *);
 	unsigned	 flags;
+	enum space_kind	 space;
 } wire_funcs[XS_TYPE_COUNT] = {
 	[XS_CONTROL] = { "CONTROL", do_control, F_PRIV | F_NOTID | F_WRITE },
 	[XS_DIRECTORY] = { "DIRECTORY", do_directory, 0 },
 	[XS_READ] = { "READ", do_read, 0 },
 	[XS_GET_PERMS] = { "GET_PERMS", do_get_perms, 0 },
-	[XS_WATCH] = { "WATCH", do_watch, F_NOTID },
-	[XS_UNWATCH] = { "UNWATCH", do_unwatch, F_NOTID },
+	[XS_WATCH] = { "WATCH", do_watch, F_NOTID, SPACE_RING },
+	[XS_UNWATCH] = { "UNWATCH", do_unwatch, F_NOTID, SPACE_RING },
 	[XS_TRANSACTION_START] = { "TRANSACTION_START",
 	    do_transaction_start, 0 },
-	[XS_TRANSACTION_END] = { "TRANSACTION_END", do_transaction_end, 0 },
+	[XS_TRANSACTION_END] = { "TRANSACTION_END", do_transaction_end, 0,
+	    SPACE_TXN_END },
 	[XS_INTRODUCE] = { "INTRODUCE", do_introduce,
-	    F_PRIV | F_NOTID | F_WRITE },
-	[XS_RELEASE] = { "RELEASE", do_release, F_PRIV | F_NOTID | F_WRITE },
+	    F_PRIV | F_NOTID | F_WRITE, SPACE_META },
+	[XS_RELEASE] = { "RELEASE", do_release, F_PRIV | F_NOTID | F_WRITE,
+	    SPACE_META },
 	[XS_GET_DOMAIN_PATH] = { "GET_DOMAIN_PATH", do_get_domain_path,
 	    F_NOTID },
-	[XS_WRITE] = { "WRITE", do_write, F_WRITE },
-	[XS_MKDIR] = { "MKDIR", do_mkdir, F_WRITE },
-	[XS_RM] = { "RM", do_rm, F_WRITE },
-	[XS_SET_PERMS] = { "SET_PERMS", do_set_perms, F_WRITE },
+	[XS_WRITE] = { "WRITE", do_write, F_WRITE, SPACE_CREATE },
+	[XS_MKDIR] = { "MKDIR", do_mkdir, F_WRITE, SPACE_CREATE },
+	[XS_RM] = { "RM", do_rm, F_WRITE, SPACE_RM },
+	[XS_SET_PERMS] = { "SET_PERMS", do_set_perms, F_WRITE,
+	    SPACE_SET_PERMS },
 	[XS_WATCH_EVENT] = { "WATCH_EVENT", NULL, 0 },
 	[XS_ERROR] = { "ERROR", NULL, 0 },
 	[XS_IS_DOMAIN_INTRODUCED] = { "IS_DOMAIN_INTRODUCED",
@@ -55,7 +61,8 @@ static const struct {
 	[XS_RESUME] = { "RESUME", do_resume, F_PRIV | F_NOTID | F_WRITE },
 	[XS_SET_TARGET] = { "SET_TARGET", do_set_target,
 	    F_PRIV | F_NOTID | F_WRITE },
-	[XS_RESET_WATCHES] = { "RESET_WATCHES", do_reset_watches, F_NOTID },
+	[XS_RESET_WATCHES] = { "RESET_WATCHES", do_reset_watches, F_NOTID,
+	    SPACE_RING },
 	[XS_DIRECTORY_PART] = { "DIRECTORY_PART", do_directory_part, 0 },
 };
 
@@ -196,7 +203,8 @@ wire_dispatch(struct conn *c, const struct xsd_sockmsg *h, const char *payload)
 		goto out;
 	}
 	split_args(&r);
-	err = wire_funcs[h->type].fn(&r);
+	if ((err = space_reserve(&r, wire_funcs[h->type].space)) == 0)
+		err = wire_funcs[h->type].fn(&r);
 out:
 	if (err != 0) {
 		log_debug("%s: %s: type %u: %s", __func__, c->desc, h->type,

@@ -126,6 +126,19 @@ xc_ring_unmap(struct xenstore_domain_interface *intf, uint32_t local, void *arg)
 	munmap(intf, PAGE_SIZE);
 }
 
+static int
+xc_dom_exists(uint32_t domid, void *arg)
+{
+	xc_domaininfo_t	 info;
+	int		 n;
+
+	(void)arg;
+	if (connect_hv() == -1 ||
+	    (n = xc_domain_getinfolist(xm.xch, domid, 1, &info)) < 0)
+		return -1;
+	return n == 1 && info.domain == domid;
+}
+
 struct snapshot {
 	xc_domaininfo_t	*info;
 	int		 n;
@@ -215,6 +228,7 @@ xcmap_init(struct event_base *base, struct ring_mapper *m)
 	m->map = xc_ring_map;
 	m->notify = xc_ring_notify;
 	m->unmap = xc_ring_unmap;
+	m->exists = xc_dom_exists;
 	m->arg = NULL;
 	(void)connect_hv();
 }

@@ -193,6 +193,10 @@ reader_main(void *arg)
 		pthread_mutex_lock(&h->mtx);
 		if (m == NULL) {
 			h->dead = errno ? errno : ECONNRESET;
+			/* xs_fileno() turns readable: an event loop sees
+			 * the end (xs_check_watch then fails with it). */
+			if (h->pipe[1] != -1)
+				(void)!write(h->pipe[1], "", 1);
 			pthread_cond_broadcast(&h->cond);
 			pthread_mutex_unlock(&h->mtx);
 			return NULL;
@@ -348,6 +352,8 @@ xs_fileno(struct xs_handle *h)
 		else {
 			(void)fcntl(h->pipe[0], F_SETFL, O_NONBLOCK);
 			for (m = h->ev_head; m != NULL; m = m->next)
+				(void)!write(h->pipe[1], &c, 1);
+			if (h->dead)
 				(void)!write(h->pipe[1], &c, 1);
 		}
 	}

@@ -272,12 +272,15 @@ api_host_dmesg(struct api_req *ar, char **cause)
 
 	if ((err = api_query_flag(ar, "clear", &clear, cause)) != 0)
 		return err;
-	/* The whole ring, read in pieces; then cleared if asked. */
+	/*
+	 * The whole ring, read in pieces; with clear, each piece is dropped
+	 * as it is read (a line written meanwhile stays for the next reader).
+	 */
 	for (;;) {
 		n = 65536;
 		if ((space = buf_space(&b, n)) == NULL)
 			break;
-		if (xc_readconsolering(ar->xd->xch, space, &n, 0, 1,
+		if (xc_readconsolering(ar->xd->xch, space, &n, clear, 1,
 		    &index) == -1) {
 			xasprintf(cause, "reading the hypervisor console: %s",
 			    strerror(errno));
@@ -287,10 +290,6 @@ api_host_dmesg(struct api_req *ar, char **cause)
 		if (n == 0)
 			break;
 		buf_commit(&b, n);
-	}
-	if (clear) {
-		n = 0;
-		(void)xc_readconsolering(ar->xd->xch, NULL, &n, 1, 0, NULL);
 	}
 	json_w_key(ar->out, "text");
 	json_w_strn(ar->out, buf_data(&b), buf_len(&b));

@@ -27,9 +27,11 @@
 #include "lib/log.h"
 #include "lib/str.h"
 #include "lib/xmalloc.h"
+#include "xenstored/xsclient.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/domops.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/reconcile.h"
 #include "xvmd/save.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
@@ -421,72 +423,56 @@ lc_autostart(struct xvmd *xd)
 	}
 }
 
-static void	xs_cb(evutil_socket_t, short, void *);
-
 /*
- * The store went away (restarted by SMF, say): open a new connection,
- * every second until one works.  The old handle stays until then, so
- * store calls fail with an error rather than on a NULL handle.
+ * The store, through the shared reconnecting client: a restarted store
+ * is connected again (with the @releaseDomain watch), its entries are
+ * reconciled with the hypervisor -- a teardown while it was down left
+ * entries behind, or it came back without ours -- and domains checked.
  */
 static void
-reconnect_cb(evutil_socket_t fd, short what, void *arg)
+store_connected(struct xsclient *c, void *arg, int again)
 {
-	struct xvmd		*xd = arg;
-	struct xs_handle	*h;
-	struct timeval		 second = { 1, 0 };
+	struct xvmd	*xd = arg;
 
-	(void)fd;
-	(void)what;
-	if ((h = xs_open(0)) == NULL ||
-	    !xs_watch(h, "@releaseDomain", "xvmd")) {
-		xs_close(h);
-		evtimer_add(xd->reconnect_ev, &second);
-		return;
-	}
-	xs_close(xd->xs);
-	xd->xs = h;
-	xd->xs_ev = event_new(xd->base, xs_fileno(h), EV_READ | EV_PERSIST,
-	    xs_cb, xd);
-	event_add(xd->xs_ev, NULL);
-	log_info("%s: reconnected to the store", __func__);
+	xd->xs = xsclient_handle(c);
+	if (!again)
+		return;		/* main() reconciles after its recovery */
+	store_reconcile(xd);
 	lc_check(xd);
 }
 
-/* Drain watch events; 0, or -1 once the connection is found dead. */
-static int
-store_drain(struct xvmd *xd)
+static void
+store_event(struct xsclient *c, void *arg, const char *path,
+    const char *token)
 {
-	char	**ev;
-
-	if (xd->xs_ev == NULL)
-		return -1;		/* already reconnecting */
-	while ((ev = xs_check_watch(xd->xs)) != NULL)
-		free(ev);
-	if (errno == EAGAIN)
-		return 0;
-	log_warnx("%s: the store connection is lost; reconnecting", __func__);
-	event_free(xd->xs_ev);
-	xd->xs_ev = NULL;
-	event_active(xd->reconnect_ev, EV_TIMEOUT, 0);
-	return -1;
+	(void)c;
+	(void)path;
+	(void)token;
+	lc_check(arg);
 }
 
-static void
-xs_cb(evutil_socket_t fd, short what, void *arg)
+static const struct xsclient_ops store_ops = {
+	.connected = store_connected,
+	.event = store_event,
+};
+
+int
+lc_store_open(struct xvmd *xd)
 {
-	(void)fd;
-	(void)what;
-	(void)store_drain(arg);
-	lc_check(arg);
+	xd->xsc = xsclient_new(xd->base, "xvmd", &store_ops, xd);
+	xd->xs = xsclient_handle(xd->xsc);
+	return xsclient_up(xd->xsc) ? 0 : -1;
 }
 
 static void
 tick_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct xvmd	*xd = arg;
+
 	(void)fd;
 	(void)what;
-	(void)store_drain(arg);
-	lc_check(arg);
+	xsclient_check(xd->xsc);
+	lc_check(xd);
 }
 
 void
@@ -498,25 +484,19 @@ lc_watch(struct xvmd *xd)
 	 * As xend: the store owns VIRQ_DOM_EXC and fires @releaseDomain when
 	 * an introduced domain shuts down or dies; a tick covers the rest.
 	 */
-	if (xs_watch(xd->xs, "@releaseDomain", "xvmd")) {
-		xd->xs_ev = event_new(xd->base, xs_fileno(xd->xs),
-		    EV_READ | EV_PERSIST, xs_cb, xd);
-		event_add(xd->xs_ev, NULL);
-	} else
+	if (xsclient_watch(xd->xsc, "@releaseDomain", "xvmd") == -1)
 		log_warn("%s: watching @releaseDomain", __func__);
 	xd->tick_ev = event_new(xd->base, -1, EV_PERSIST, tick_cb, xd);
 	event_add(xd->tick_ev, &second);
-	xd->reconnect_ev = evtimer_new(xd->base, reconnect_cb, xd);
 }
 
 void
 lc_unwatch(struct xvmd *xd)
 {
-	if (xd->xs_ev != NULL)
-		event_free(xd->xs_ev);
 	if (xd->tick_ev != NULL)
 		event_free(xd->tick_ev);
-	if (xd->reconnect_ev != NULL)
-		event_free(xd->reconnect_ev);
-	xd->xs_ev = xd->tick_ev = xd->reconnect_ev = NULL;
+	xd->tick_ev = NULL;
+	xsclient_free(xd->xsc);
+	xd->xsc = NULL;
+	xd->xs = NULL;
 }

@@ -50,6 +50,13 @@ void	 lc_check(struct xvmd *);
  */
 void	 lc_autostart(struct xvmd *);
 
+/*
+ * Connect to the store (xd->xsc, xd->xs): 0, or -1 when it cannot be
+ * reached now.  The connection is made again whenever the store restarts;
+ * each time, the store is reconciled with the hypervisor (reconcile.c).
+ */
+int	 lc_store_open(struct xvmd *);
+
 /* Wire lc_check to the hypervisor's and the store's notifications. */
 void	 lc_watch(struct xvmd *);
 void	 lc_unwatch(struct xvmd *);

@@ -14,6 +14,7 @@
 #include "lib/paths.h"
 #include "xvmd/control.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/reconcile.h"
 #include "xvmd/recover.h"
 #include "xvmd/settings.h"
 #include "xvmd/virt.h"
@@ -104,10 +105,11 @@ start(struct xvmd *xd, const char *conffile, const char *sock)
 	if ((xd->xch = xc_interface_open(NULL, NULL, 0)) == NULL)
 		fatal("cannot reach the hypervisor (is xvm-hypervisor "
 		    "running?)");
-	if ((xd->xs = xs_open(0)) == NULL)
-		fatal("cannot reach the store (is xenstored running?)");
+	if (lc_store_open(xd) == -1)
+		fatalx("cannot reach the store (is xenstored running?)");
 	xsdom_load_managed(xd);
 	recover_running(xd);
+	store_reconcile(xd);
 	if (control_listen(xd, sock) == -1)
 		fatal("listen on %s", sock);
 	if ((vpath = xvm_path(XVM_VIRT_SOCK)) == NULL ||
@@ -130,14 +132,13 @@ stop(struct xvmd *xd, const char *sock)
 	struct vm	*vm;
 
 	log_info("xvmd stopping; running domains are left alone");
-	lc_unwatch(xd);
 	virt_stop(xd);
 	control_close(xd);
+	lc_unwatch(xd);		/* the store last: the front-ends may use it */
 	while ((vm = TAILQ_FIRST(&xd->vms)) != NULL) {
 		TAILQ_REMOVE(&xd->vms, vm, entry);
 		vm_free(vm);
 	}
-	xs_close(xd->xs);
 	xc_interface_close(xd->xch);
 	unlink(sock);
 	xendconf_clear(&xd->conf);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <xvm/xc_dom.h>
+#include <xvm/xen.h>
 #include <xvm/xenctrl.h>
 #include <xvm/xenstore.h>
 #include "lib/log.h"
@@ -170,6 +171,40 @@ int
 xsdom_write_vm(struct xvmd *xd, struct vm *vm, char **cause)
 {
 	return write_entries(xd, vm, NULL, cause);
+}
+
+int
+xsdom_republish(struct xvmd *xd, struct vm *vm, char **cause)
+{
+	struct xc_dom_image	 img;
+	uint64_t		 v[4];
+	static const uint32_t	 params[4] = { HVM_PARAM_STORE_PFN,
+	    HVM_PARAM_STORE_EVTCHN, HVM_PARAM_CONSOLE_PFN,
+	    HVM_PARAM_CONSOLE_EVTCHN };
+	unsigned int		 i;
+
+	for (i = 0; i < 4; i++)
+		if (xc_hvm_param_get(xd->xch, (uint32_t)vm->domid, params[i],
+		    &v[i]) == -1) {
+			xasprintf(cause, "%s: the ring parameters of domain "
+			    "%d: %s", vm->name, vm->domid, strerror(errno));
+			return -1;
+		}
+	memset(&img, 0, sizeof(img));
+	img.store_pfn = v[0];
+	img.store_port = (uint32_t)v[1];
+	img.console_pfn = v[2];
+	img.console_port = (uint32_t)v[3];
+	if (write_entries(xd, vm, &img, cause) == -1)
+		return -1;
+	if (!xs_is_domain_introduced(xd->xs, (unsigned int)vm->domid) &&
+	    !xs_introduce_domain(xd->xs, (unsigned int)vm->domid,
+	    (unsigned long)img.store_pfn, img.store_port)) {
+		xasprintf(cause, "%s: introducing domain %d again: %s",
+		    vm->name, vm->domid, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 void

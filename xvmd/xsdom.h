@@ -25,6 +25,13 @@ int	 xsdom_write(struct xvmd *, struct vm *, const struct xc_dom_image *,
  */
 int	 xsdom_write_vm(struct xvmd *, struct vm *, char **cause);
 
+/*
+ * All of a running domain's entries again, with its ring pages and ports
+ * from the hypervisor, and its introduction if the store lacks it (a store
+ * that came back empty): 0, or -1 with *cause.
+ */
+int	 xsdom_republish(struct xvmd *, struct vm *, char **cause);
+
 /* One write with a printf-style value; sets *ok = 0 on failure (and
  * does nothing once *ok is 0). */
 void	 xsdom_put(struct xs_handle *, xs_transaction_t, int *ok,

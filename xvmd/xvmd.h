@@ -13,6 +13,7 @@ struct http_server;
 struct virt_server;
 struct xc_interface_core;
 struct xs_handle;
+struct xsclient;
 
 struct xvmd {
 	struct event_base	*base;
@@ -23,9 +24,10 @@ struct xvmd {
 	unsigned long		 requests;	/* served since start */
 
 	struct xc_interface_core *xch;		/* the hypervisor */
-	struct xs_handle	*xs;		/* the store */
+	struct xsclient		*xsc;		/* the store, reconnecting */
+	struct xs_handle	*xs;		/* its handle of the moment */
 	struct vmq		 vms;		/* known domains */
-	struct event		*xs_ev, *tick_ev, *reconnect_ev;
+	struct event		*tick_ev;
 
 	/* Told after every state change and every lc_check (domops.h). */
 	void			(*on_change)(struct xvmd *);

@@ -122,7 +122,7 @@ hv_console_read(struct hv_console *c, char *out, size_t max, uint32_t *index,
 		out[i] = c->ring[(start + i) % HV_CONSOLE_RING_SIZE];
 	*index = start + (uint32_t)n;
 	if (clear)
-		c->cons = c->prod;
+		c->cons = *index;	/* what was read, no more */
 	pthread_mutex_unlock(&c->lock);
 	return n;
 }

@@ -26,7 +26,9 @@ void	 hv_console_write(struct hv_console *, const char *, size_t);
 /*
  * Copy up to max bytes into out (caller's buffer).  With incremental,
  * start at *index (clamped to the oldest byte still held); otherwise at the
- * oldest.  *index is set past the last byte copied; clear empties the ring.
+ * oldest.  *index is set past the last byte copied; clear drops the bytes
+ * up to there (the whole ring when it all fit in max; a reader in pieces
+ * clears each piece it got, and loses nothing it did not).
  * Returns the number of bytes copied.
  */
 size_t	 hv_console_read(struct hv_console *, char *out, size_t max,

@@ -22,7 +22,7 @@
  * table's reference; the final domain_put() removes it from the table and
  * frees it.  Between the two the domain is listed as dying (Xen's zombie:
  * a dom0 grant mapping keeps it).  Lock order: hv->lock, hv->evtchn_lock,
- * domain->lock, the scheduler lock.
+ * domain->lock, the scheduler lock, the timer queue's lock.
  */
 
 static const char *const shutdown_names[] = {
@@ -313,10 +313,15 @@ domain_destroy(struct domain *d)
 	d->dying = 1;
 	pthread_mutex_unlock(&hv->lock);
 
+	/*
+	 * Off the pCPUs first, then no timer ever again: a worker that just
+	 * put a vCPU to sleep may still be arming its wake-up, and the last
+	 * domain_put() frees the vCPUs.
+	 */
 	for (i = 0; i < d->max_vcpus; i++) {
 		timer_cancel(hv->timers, d->vcpu[i]);
 		sched_vcpu_remove(hv->sched, d->vcpu[i]);
-		timer_cancel(hv->timers, d->vcpu[i]);
+		timer_retire(hv->timers, d->vcpu[i]);
 	}
 	evtchn_dom_close_all(d);
 	domcons_gone(d);

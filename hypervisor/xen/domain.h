@@ -41,6 +41,7 @@ struct dom_vcpu {
 	uint64_t		 block_deadline;
 	unsigned		 timer_slot;	/* timerq heap index + 1 */
 	uint64_t		 timer_at;	/* CLOCK_MONOTONIC ns */
+	int			 timer_retired;	/* timer_retire(): never again */
 	int			 initialised;	/* VCPUOP_initialise done */
 	int			 hc_stop;	/* enum vcpu_stop of a hypercall */
 	unsigned		 storm;		/* chunks in a row with no insn */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -52,7 +53,7 @@ ld_segv(int sig, siginfo_t *si, void *uc)
 	unsigned	i, k;
 
 	for (i = 0; i < LD_SLOTS; i++) {
-		if (!__atomic_load_n(&slots[i].active, __ATOMIC_ACQUIRE))
+		if (!atomic_load_explicit(&slots[i].active, memory_order_acquire))
 			continue;
 		for (k = 0; k < 2; k++) {
 			if (slots[i].view[k] == 0 || a < slots[i].view[k] ||
@@ -155,7 +156,7 @@ logdirty_enable(struct domain *d, void *cpu_view)
 	s->view[0] = (uintptr_t)d->mm.base;
 	s->view[1] = (uintptr_t)cpu_view;
 	s->len = d->mm.span;
-	__atomic_store_n(&s->active, 1, __ATOMIC_RELEASE);
+	atomic_store_explicit(&s->active, 1, memory_order_release);
 	protect(s, 0, s->len, PROT_READ);
 out:
 	pthread_mutex_unlock(&ld_lock);
@@ -170,7 +171,7 @@ logdirty_disable(struct domain *d)
 	pthread_mutex_lock(&ld_lock);
 	if ((s = find(d)) != NULL) {
 		protect(s, 0, s->len, PROT_READ | PROT_WRITE);
-		__atomic_store_n(&s->active, 0, __ATOMIC_RELEASE);
+		atomic_store_explicit(&s->active, 0, memory_order_release);
 	}
 	pthread_mutex_unlock(&ld_lock);
 	return 0;
@@ -242,7 +243,7 @@ logdirty_domain_gone(struct domain *d)
 		if (slots[i].active)
 			protect(&slots[i], 0, slots[i].len,
 			    PROT_READ | PROT_WRITE);
-		__atomic_store_n(&slots[i].active, 0, __ATOMIC_RELEASE);
+		atomic_store_explicit(&slots[i].active, 0, memory_order_release);
 		free(slots[i].bits);
 		slots[i].bits = NULL;
 		slots[i].d = NULL;

@@ -1,6 +1,7 @@
 /* The credit scheduler: vCPUs of every domain on a pool of pCPU worker threads. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -289,7 +290,10 @@ pcpu_main(void *arg)
 	enum vcpu_stop		 stop;
 	uint64_t		 t0, c0, el, cpu, budget, wake_at;
 	int			 front;
+	char			 name[16];
 
+	snprintf(name, sizeof(name), "xvm-pcpu%u", p->id);
+	pthread_setname_np(pthread_self(), name);
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {
 		t0 = now_ns();
@@ -370,13 +374,15 @@ pcpu_main(void *arg)
 			sched_set_state(sv, VS_DOWN);
 			break;
 		}
+		/*
+		 * The wake-up is armed before anyone learns that the vCPU left
+		 * its pCPU: sched_vcpu_remove() returning means no worker will
+		 * touch it again (the timer queue's lock nests inside ours).
+		 */
+		if (sv->state == VS_BLOCKED && wake_at != TIMER_NONE)
+			timer_set(s->timers, v, wake_at);
 		sched_requeue(s, sv, front);
 		pthread_cond_broadcast(&s->desched);
-		if (sv->state == VS_BLOCKED && wake_at != TIMER_NONE) {
-			pthread_mutex_unlock(&s->lock);
-			timer_set(s->timers, v, wake_at);
-			pthread_mutex_lock(&s->lock);
-		}
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;

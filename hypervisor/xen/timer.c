@@ -100,6 +100,7 @@ timer_thread(void *arg)
 	struct timespec	 ts;
 	uint64_t	 at;
 
+	pthread_setname_np(pthread_self(), "xvm-timer");
 	pthread_mutex_lock(&q->lock);
 	while (!q->stop) {
 		if (q->n == 0) {
@@ -174,6 +175,10 @@ timer_set(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
 		return;
 	}
 	pthread_mutex_lock(&q->lock);
+	if (v->timer_retired) {
+		pthread_mutex_unlock(&q->lock);
+		return;
+	}
 	if (v->timer_slot == 0) {
 		if (q->n == q->cap) {
 			q->cap = q->cap ? q->cap * 2 : 64;
@@ -191,10 +196,12 @@ timer_set(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
 	pthread_mutex_unlock(&q->lock);
 }
 
-void
-timer_cancel(struct timerq *q, struct dom_vcpu *v)
+static void
+cancel(struct timerq *q, struct dom_vcpu *v, int retire)
 {
 	pthread_mutex_lock(&q->lock);
+	if (retire)
+		v->timer_retired = 1;
 	/* A fire callback running now may arm it again: remove it again. */
 	for (;;) {
 		if (v->timer_slot != 0)
@@ -204,6 +211,18 @@ timer_cancel(struct timerq *q, struct dom_vcpu *v)
 		pthread_cond_wait(&q->done, &q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
+}
+
+void
+timer_cancel(struct timerq *q, struct dom_vcpu *v)
+{
+	cancel(q, v, 0);
+}
+
+void
+timer_retire(struct timerq *q, struct dom_vcpu *v)
+{
+	cancel(q, v, 1);
 }
 
 unsigned

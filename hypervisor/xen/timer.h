@@ -21,6 +21,12 @@ void	 timerq_free(struct timerq *);	/* joins the thread; NULL is fine */
 void	 timer_set(struct timerq *, struct dom_vcpu *, uint64_t deadline);
 /* Disarm; on return fire(v) is not running and will not run. */
 void	 timer_cancel(struct timerq *, struct dom_vcpu *);
+/*
+ * Disarm for good (its domain is being destroyed): as timer_cancel, and
+ * every later timer_set(v) is ignored, so a scheduler worker or a fire
+ * callback that still holds v cannot arm it after its memory is freed.
+ */
+void	 timer_retire(struct timerq *, struct dom_vcpu *);
 unsigned timerq_count(struct timerq *);
 
 uint64_t now_ns(void);			/* CLOCK_MONOTONIC */

@@ -14,7 +14,9 @@
  *
  * A handle may be used from several threads; requests are serialized.
  * Once a watch is set, a reader thread queues events for
- * xs_read_watch(), and xs_fileno() becomes readable while any wait.
+ * xs_read_watch(), and xs_fileno() becomes readable while any wait, and
+ * for good once the connection is lost (xs_check_watch then fails with
+ * its errno: the caller closes the handle and opens another).
  */
 struct xs_handle;
 typedef uint32_t xs_transaction_t;

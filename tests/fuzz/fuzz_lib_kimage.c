@@ -1,4 +1,4 @@
-/* Fuzz target: lib/kimage.c, which places untrusted kernel files (ELF, vmlinux, Image) in guest RAM. */
+/* Fuzz target: lib/kimage.c, which places untrusted kernel files (ELF, vmlinux, Image) in guest RAM and reads their symbols. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,7 +15,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kimage	 ki;
 	const char	*why;
 	unsigned	 i;
+	uint64_t	 sym;
 
+	(void)kimage_symbol(data, size, "tohost", &sym);
 	if (kimage_parse(data, size, BASE, RAM, &ki, &why) == -1)
 		return 0;
 	/* What the loaders then copy must lie in the file and in RAM. */

@@ -181,9 +181,9 @@ fmt_uptime(FILE *fp, const yajl_val *doms, size_t n, int short_form)
 	}
 }
 
-/* xm list -l: each domain's whole record, as indented JSON. */
+/* xm list --json: each domain's whole record, as indented JSON. */
 void
-fmt_list_long(FILE *fp, const yajl_val *doms, size_t n)
+fmt_json(FILE *fp, const yajl_val *doms, size_t n)
 {
 	struct json_w	*w;
 	const char	*text;

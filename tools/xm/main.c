@@ -16,7 +16,7 @@ extern const struct cmd_entry cmd_list_entry, cmd_create_entry,
     cmd_vcpu_list_entry, cmd_vcpu_pin_entry, cmd_vcpu_set_entry,
     cmd_mem_set_entry, cmd_mem_max_entry, cmd_sched_credit_entry,
     cmd_uptime_entry, cmd_console_entry, cmd_help_entry, cmd_save_entry,
-    cmd_restore_entry;
+    cmd_restore_entry, cmd_log_entry, cmd_top_entry;
 
 const struct cmd_entry *const xm_commands[] = {
 	&cmd_console_entry,
@@ -30,6 +30,7 @@ const struct cmd_entry *const xm_commands[] = {
 	&cmd_help_entry,
 	&cmd_info_entry,
 	&cmd_list_entry,
+	&cmd_log_entry,
 	&cmd_mem_max_entry,
 	&cmd_mem_set_entry,
 	&cmd_pause_entry,
@@ -41,6 +42,7 @@ const struct cmd_entry *const xm_commands[] = {
 	&cmd_shutdown_entry,
 	&cmd_start_entry,
 	&cmd_sysrq_entry,
+	&cmd_top_entry,
 	&cmd_unpause_entry,
 	&cmd_uptime_entry,
 	&cmd_vcpu_list_entry,
@@ -71,7 +73,16 @@ run(const struct cmd_entry *ce, int argc, char **argv)
 	snprintf(opts, sizeof(opts), "+:%s", ce->opts ? ce->opts : "");
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt(argc, argv, opts)) != -1) {
+	while ((ch = getopt_long(argc, argv, opts, ce->longopts, NULL)) !=
+	    -1) {
+		/* A long option's fault has optopt 0 (or its value). */
+		if ((ch == '?' || ch == ':') && (optopt == 0 ||
+		    (argv[optind - 1][0] == '-' && argv[optind - 1][1] == '-'))) {
+			xm_error("xm %s: %s option %s", ce->name, ch == '?' ?
+			    "unknown" : "a value is needed for",
+			    argv[optind - 1]);
+			return xm_usage(ce);
+		}
 		if (ch == '?') {
 			xm_error("xm %s: unknown option -%c", ce->name, optopt);
 			return xm_usage(ce);

@@ -3,11 +3,13 @@
 #define XVM_TOOLS_XM_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <yajl/yajl_tree.h>
 
 struct json_w;
+struct option;
 
 /* One subcommand, as tmux's cmd_entry: one file per command. */
 struct cmd_entry {
@@ -16,6 +18,7 @@ struct cmd_entry {
 	const char	*args;		/* usage after the name */
 	const char	*help;		/* one line for 'xm help' */
 	const char	*opts;		/* getopt string, leading '+' implied */
+	const struct option *longopts;	/* getopt_long's, or NULL */
 	int		 min_args, max_args;	/* after options; -1 = any */
 	int		 (*exec)(int argc, char **argv);	/* 0 or 1 */
 };
@@ -61,10 +64,28 @@ char	*xm_read_file(const char *path, size_t *lenp);
  */
 void	 fmt_state(char out[7], yajl_val dom);
 void	 fmt_list(FILE *, const yajl_val *doms, size_t n);
+/* xm list -l: each domain as Xen 3's (domain ...) SXP (fmt_sxp.c). */
 void	 fmt_list_long(FILE *, const yajl_val *doms, size_t n);
 void	 fmt_pairs(FILE *, yajl_val pairs, int keywidth);
 void	 fmt_vcpu_list(FILE *, const yajl_val *doms, size_t n);
 void	 fmt_uptime(FILE *, const yajl_val *doms, size_t n, int short_form);
+
+/* xm top's lines, in xentop's columns (top.c); host_kib 0 if unknown. */
+void	 top_header(FILE *);
+void	 top_state(char out[7], yajl_val dom);
+void	 top_row(FILE *, yajl_val dom, double cpu_pct, int64_t host_kib);
+
+/* Each domain's record as indented JSON (xm list --json). */
+void	 fmt_json(FILE *, const yajl_val *doms, size_t n);
+
+/*
+ * SXP, as Xen 3's xm printed it (fmt_sxp.c): a domain record with its
+ * config ("xm list -l": (domain ...)) or a config alone ("xm create -n":
+ * (vm ...)).  The tree is owned by the caller (sxp_free).
+ */
+struct sxp;
+struct sxp *sxp_of_domain(yajl_val dom);
+struct sxp *sxp_of_config(yajl_val cfg);
 
 /*
  * The domains named on a command line, or all domains when none is named:
@@ -81,6 +102,20 @@ struct xm_domains {
 int	 xm_domains_get(struct xm_domains *, int argc, char **argv,
 	    const char *query);
 void	 xm_domains_free(struct xm_domains *);
+
+/*
+ * Config files (cfgargs.c).  xm_config_find: NAME as given, else the first
+ * DIR/NAME of 'path' (NULL: $XM_CONFIG_PATH, else ".:<root>/etc/xvm");
+ * the path found (caller frees), or NULL after printing the error.
+ * xm_is_override: whether an argument is a KEY=VALUE setting.
+ * xm_config_amend: the file's text with the settings 'overrides' (n of
+ * them) replacing or joining its own (caller frees), or NULL after
+ * printing the error.
+ */
+char	*xm_config_find(const char *name, const char *path);
+int	 xm_is_override(const char *arg);
+char	*xm_config_amend(const char *file, const char *text, size_t len,
+	    char **overrides, int n);
 
 extern const struct cmd_entry *const xm_commands[];
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The installed layout and a whole stack run from it (docs/install.md).
+# (tests/integration/package runs the --inside half on the Debian
+# packages' files.)
 # `meson install --destdir R` fills a scratch root R; then, in a private
 # mount namespace where R<prefix> is laid over <prefix> (so the installed
 # programs are at their installed paths, and nothing of the host changes):
@@ -9,7 +11,9 @@
 # the installed headers and .pc files reads the running store; every page
 # of man/ is installed and renders; the systemd unit passes
 # systemd-analyze verify; SIGTERM to svc.startd (what systemctl stop
-# sends) stops the whole stack in order.
+# sends) stops the whole stack in order; started again (the next boot),
+# svc.startd brings the enabled services back by itself and xvm/domains
+# starts the managed guest marked on_xend_start = "start".
 set -u
 : "${XVM_BUILD:?}" "${XVM_SRC:?}" "${XVM_PREFIX:?}" "${XVM_SBINDIR:?}"
 : "${XVM_BINDIR:?}" "${XVM_LIBDIR:?}" "${XVM_MANDIR:?}" "${XVM_UNITDIR:?}"
@@ -82,9 +86,13 @@ installed=(
 [[ -f $XVM_BUILD/guest/minios/minios.elf ]] && installed+=("$P/lib/xvm/boot/minios.elf")
 [[ -f $XVM_BUILD/guest/linux/Image ]] &&
     installed+=("$P/lib/xvm/boot"/{Image,rootfs.cpio.gz})
+# A page as installed: meson installs it plain, the Debian package gzipped.
+page_of() {
+	local f=$XVM_MANDIR/man${1##*.}/$1
+	[[ -e $R$f || ! -e $R$f.gz ]] && echo "$f" || echo "$f.gz"
+}
 for page in "$XVM_SRC"/man/*.[1-8]; do
-	page=${page##*/}
-	installed+=("$XVM_MANDIR/man${page##*.}/$page")
+	installed+=("$(page_of "${page##*/}")")
 done
 missing=()
 for f in "${installed[@]}"; do
@@ -119,8 +127,7 @@ check "xm found at its installed path" test "$(command -v xm)" = "$XVM_BINDIR/xm
 
 rendered=0
 for page in "$XVM_SRC"/man/*.[1-8]; do
-	page=${page##*/}
-	f=$XVM_MANDIR/man${page##*.}/$page
+	f=$(page_of "${page##*/}")
 	err=$(MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null)
 	out=$(MANWIDTH=80 man -l "$f" 2>/dev/null)
 	if [[ -n $err || $out != *NAME* ]]; then
@@ -174,15 +181,21 @@ done
 check "every process of the stack runs an installed program" test -z "$bad"
 
 if [[ -f $P/lib/xvm/boot/Image ]]; then
-	if out=$(xm create "$R/etc/xvm/demo.cfg" 2>&1); then
-		ok "xm create the installed demo.cfg"
+	# Found in (the root's) /etc/xvm from anywhere, as Xen's xm did.
+	if out=$(cd / && xm create demo.cfg 2>&1) &&
+	    [[ $out == *"Using config file \"$R/etc/xvm/demo.cfg\"."* ]]; then
+		ok "xm create demo.cfg finds the installed /etc/xvm/demo.cfg"
 	else
-		not_ok "xm create the installed demo.cfg" "$out"
+		not_ok "xm create demo.cfg from /" "$out"
 	fi
+	out=$(xm list -l demo 2>&1)
+	check "xm list -l demo: SXP naming the installed guest image" \
+	    grep -qx "            (kernel $P/lib/xvm/boot/Image)" <<<"$out"
 	# A program built outside the tree, against the installed headers and
 	# libraries only, reads the store of the running stack.
 	export PKG_CONFIG_PATH=$XVM_LIBDIR/pkgconfig
-	if out=$(cc -std=c11 -Wall -Werror -o "$R/xsclient" \
+	# shellcheck disable=SC2086
+	if out=$(cc -std=c11 -Wall -Werror ${XVM_SANITIZE_CFLAGS:-} -o "$R/xsclient" \
 	    "$XVM_SRC/tests/integration/install/xsclient.c" \
 	    $(pkg-config --cflags --libs --static xvmctrl xvmstore) 2>&1); then
 		ok "a program builds with pkg-config xvmctrl xvmstore"
@@ -197,15 +210,47 @@ else
 	echo "# guests not built: no demo domain"
 fi
 
+# A managed guest that the host's boot starts (xvm-domains(8)).
+auto=0
+if [[ -f $P/lib/xvm/boot/minios.elf ]]; then
+	check "xm new minios.cfg on_xend_start=start (a managed guest from /etc/xvm)" \
+	    xm new minios.cfg on_xend_start=start
+	auto=1
+fi
+
 # systemctl stop sends SIGTERM to svc.startd: it stops every service in
 # order (domains first) and exits 0.
-kill -TERM "$startd"
-if wait_for 120 bash -c "! kill -0 $startd"; then
-	wait "$startd"
-	check "SIGTERM stops svc.startd cleanly" test $? -eq 0
+stop_startd() {
+	kill -TERM "$startd"
+	if wait_for 120 bash -c "! kill -0 $startd"; then
+		wait "$startd"
+		check "SIGTERM stops svc.startd cleanly ($1)" test $? -eq 0
+	else
+		not_ok "svc.startd stops within 120 s of SIGTERM ($1)"
+	fi
+}
+stop_startd "shutdown"
+
+# The next boot: xvm.service's ExecStart alone brings back the services
+# enabled in the repository, and xvm/domains starts the managed guest.
+svc.startd --root "$R" -F >>"$R/startd.out" 2>&1 &
+startd=$!
+# (svcs reads the repository; xm list needs xvmd, hence the store and
+# the hypervisor, really running.)
+if wait_for 180 bash -c '[[ $(svcs -H -o state xvm/domains 2>/dev/null) == online ]] &&
+    xm list Domain-0'; then
+	ok "at the next start of svc.startd the services come online by themselves"
 else
-	not_ok "svc.startd stops within 120 s of SIGTERM"
+	not_ok "services after the restart of svc.startd" "$(svcs -x 2>&1)"
 fi
+if [[ $auto -eq 1 ]]; then
+	if wait_for 60 bash -c 'xm list minios 2>/dev/null | grep -Eq "^minios +[1-9]"'; then
+		ok "xvm/domains started the managed guest at boot"
+	else
+		not_ok "the managed guest after boot" "$(xm list 2>&1)"
+	fi
+fi
+stop_startd "after the boot"
 left=
 for p in /proc/[0-9]*; do
 	grep -qzx "XVM_ROOT=$R" "$p/environ" 2>/dev/null && left="$left ${p#/proc/}"

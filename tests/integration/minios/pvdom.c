@@ -1,18 +1,16 @@
 /*
  * dom0's side of a PV mini-OS domain (see pvdom.h).
  *
- * The domain is built the way the libxc domain builder will build it:
- * RAM populated, the ELF loaded, a device tree (memory, cpus, chosen,
- * the "xvm,hypervisor" node) and the two ring pages at the top of RAM,
- * one unbound event channel each for dom0 to bind, their numbers in the
- * HVM params, and vCPU 0 started with a0 = 0, a1 = the tree.  The store
+ * The domain is built by libxc's domain builder (xc_dom_build: RAM, the
+ * ELF, the device tree, the two ring pages with one unbound event channel
+ * each, their numbers in the HVM params, vCPU 0); this file binds both
+ * channels and plays the console and the store.  The store
  * end answers read, write, directory, watch (with the initial event) and
  * transactions from a flat table; it is a script, not xenstored: it has
  * no permissions and its transactions never conflict.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libfdt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,9 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pvdom.h"
+#include <xvm/xc_dom.h>
 
-#define RAM_BASE	0x80000000ULL
+#include "pvdom.h"
 
 static uint64_t
 mono_ms(void)
@@ -275,59 +273,6 @@ serve(struct pvguest *g, unsigned ms)
 	}
 }
 
-static int
-write_dt(struct pvguest *g, unsigned vcpus, const char *bootargs,
-    uint64_t dt_pfn)
-{
-	fdt64_t reg[2] = { cpu_to_fdt64(RAM_BASE),
-	    cpu_to_fdt64((uint64_t)g->mem_mb << 20) };
-	char dt[8192], name[16];
-	void *p;
-	int r = 0;
-
-	r |= fdt_create(dt, sizeof(dt));
-	r |= fdt_finish_reservemap(dt);
-	r |= fdt_begin_node(dt, "");
-	r |= fdt_property_u32(dt, "#address-cells", 2);
-	r |= fdt_property_u32(dt, "#size-cells", 2);
-	r |= fdt_begin_node(dt, "chosen");
-	r |= fdt_property_string(dt, "bootargs", bootargs);
-	r |= fdt_end_node(dt);
-	r |= fdt_begin_node(dt, "memory@80000000");
-	r |= fdt_property_string(dt, "device_type", "memory");
-	r |= fdt_property(dt, "reg", reg, sizeof(reg));
-	r |= fdt_end_node(dt);
-	r |= fdt_begin_node(dt, "cpus");
-	r |= fdt_property_u32(dt, "#address-cells", 1);
-	r |= fdt_property_u32(dt, "#size-cells", 0);
-	r |= fdt_property_u32(dt, "timebase-frequency", 10000000);
-	for (unsigned i = 0; i < vcpus; i++) {
-		snprintf(name, sizeof(name), "cpu@%u", i);
-		r |= fdt_begin_node(dt, name);
-		r |= fdt_property_string(dt, "device_type", "cpu");
-		r |= fdt_property_u32(dt, "reg", i);
-		r |= fdt_property_string(dt, "status", "okay");
-		r |= fdt_property_string(dt, "riscv,isa", "rv64imac");
-		r |= fdt_property_string(dt, "mmu-type", "riscv,sv39");
-		r |= fdt_end_node(dt);
-	}
-	r |= fdt_end_node(dt);
-	r |= fdt_begin_node(dt, "hypervisor");
-	r |= fdt_property_string(dt, "compatible", "xvm,hypervisor");
-	r |= fdt_end_node(dt);
-	r |= fdt_end_node(dt);
-	r |= fdt_finish(dt);
-	if (r != 0)
-		return -1;
-	p = xc_map_foreign_range(g->xch, g->domid, 8192,
-	    PROT_READ | PROT_WRITE, dt_pfn);
-	if (p == NULL)
-		return -1;
-	memcpy(p, dt, fdt_totalsize(dt));
-	munmap(p, 8192);
-	return 0;
-}
-
 #define FAIL(what) do { fprintf(stderr, "pvdom: %s: %s\n", what,	\
 	strerror(errno)); return -1; } while (0)
 
@@ -336,11 +281,10 @@ pvguest_boot(struct pvguest *g, const char *elf, unsigned vcpus,
     unsigned mem_mb, const char *bootargs)
 {
 	struct xen_domctl_createdomain c;
-	vcpu_guest_context_t ctx;
-	uint64_t entry, top, dt_pfn, xs_pfn, cons_pfn;
-	unsigned long npages = (unsigned long)mem_mb * 256, i;
-	xen_pfn_t *pfns;
-	int xs_port, cons_port;
+	struct xc_dom_config cfg = { .kernel = elf, .cmdline = bootargs,
+	    .vcpus = vcpus, .mem_kb = (uint64_t)mem_mb * 1024 };
+	struct xc_dom_image img;
+	char v[16];
 
 	memset(g, 0, sizeof(*g));
 	g->mem_mb = mem_mb;
@@ -350,32 +294,15 @@ pvguest_boot(struct pvguest *g, const char *elf, unsigned vcpus,
 		FAIL("xenevtchn_open");
 	memset(&c, 0, sizeof(c));
 	c.max_vcpus = vcpus;
-	c.max_mem_kb = (uint64_t)mem_mb * 1024;
+	c.max_mem_kb = cfg.mem_kb;
 	if (xc_domain_create(g->xch, &g->domid, &c) == -1)
 		FAIL("xc_domain_create");
-	if (xc_dom_load_elf(g->xch, g->domid, elf, &entry) == -1)
-		FAIL("xc_dom_load_elf");
-	if ((pfns = calloc(npages, sizeof(*pfns))) == NULL)
-		FAIL("calloc");
-	for (i = 0; i < npages; i++)
-		pfns[i] = (RAM_BASE >> 12) + i;
-	if (xc_domain_populate_physmap_exact(g->xch, g->domid, npages, 0, 0,
-	    pfns) == -1) {
-		free(pfns);
-		FAIL("populate_physmap");
-	}
-	free(pfns);
-	/* The top of RAM: device tree (2 pages), then the two rings. */
-	top = (RAM_BASE >> 12) + npages;
-	dt_pfn = top - 2;
-	xs_pfn = top - 3;
-	cons_pfn = top - 4;
-	if (write_dt(g, vcpus, bootargs, dt_pfn) == -1)
-		FAIL("device tree");
+	if (xc_dom_build(g->xch, g->domid, &cfg, &img) == -1)
+		FAIL("xc_dom_build");
 	g->xs = xc_map_foreign_range(g->xch, g->domid, 4096,
-	    PROT_READ | PROT_WRITE, xs_pfn);
+	    PROT_READ | PROT_WRITE, img.store_pfn);
 	g->cons = xc_map_foreign_range(g->xch, g->domid, 4096,
-	    PROT_READ | PROT_WRITE, cons_pfn);
+	    PROT_READ | PROT_WRITE, img.console_pfn);
 	if (g->xs == NULL || g->cons == NULL)
 		FAIL("mapping the rings");
 	g->req = (struct ring){ g->xs->req, XENSTORE_RING_SIZE,
@@ -386,35 +313,16 @@ pvguest_boot(struct pvguest *g, const char *elf, unsigned vcpus,
 	    &g->cons->out_cons, &g->cons->out_prod };
 	g->cin = (struct ring){ g->cons->in, XENCONS_IN_SIZE,
 	    &g->cons->in_cons, &g->cons->in_prod };
-	xs_port = xc_evtchn_alloc_unbound(g->xch, g->domid, 0);
-	cons_port = xc_evtchn_alloc_unbound(g->xch, g->domid, 0);
-	if (xs_port < 0 || cons_port < 0)
-		FAIL("xc_evtchn_alloc_unbound");
 	g->xs_local = xenevtchn_bind_interdomain(g->xe, g->domid,
-	    (evtchn_port_t)xs_port);
+	    img.store_port);
 	g->cons_local = xenevtchn_bind_interdomain(g->xe, g->domid,
-	    (evtchn_port_t)cons_port);
+	    img.console_port);
 	if (g->xs_local < 0 || g->cons_local < 0)
 		FAIL("xenevtchn_bind_interdomain");
-	if (xc_hvm_param_set(g->xch, g->domid, 1, xs_pfn) == -1 ||
-	    xc_hvm_param_set(g->xch, g->domid, 2, (uint64_t)xs_port) == -1 ||
-	    xc_hvm_param_set(g->xch, g->domid, 17, cons_pfn) == -1 ||
-	    xc_hvm_param_set(g->xch, g->domid, 18, (uint64_t)cons_port) == -1)
-		FAIL("xc_hvm_param_set");
-	{
-		char v[16];
-
-		snprintf(v, sizeof(v), "%u", g->domid);
-		pvguest_write(g, "domid", v);
-		pvguest_write(g, "name", "minios-pv");
-		pvguest_write(g, "control/shutdown", "");
-	}
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.pc = entry;
-	ctx.x[10] = 0;
-	ctx.x[11] = dt_pfn << 12;
-	if (xc_vcpu_setcontext(g->xch, g->domid, 0, &ctx) == -1)
-		FAIL("xc_vcpu_setcontext");
+	snprintf(v, sizeof(v), "%u", g->domid);
+	pvguest_write(g, "domid", v);
+	pvguest_write(g, "name", "minios-pv");
+	pvguest_write(g, "control/shutdown", "");
 	if (xc_domain_unpause(g->xch, g->domid) == -1)
 		FAIL("xc_domain_unpause");
 	return 0;

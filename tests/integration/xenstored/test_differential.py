@@ -88,6 +88,9 @@ S = [
     (0, 'RELEASE', b'0\0', 0),
     (0, 'SET_TARGET', b'7\0' + b'8\0', 0),
     (0, 'UNWATCH', b'/nope\0tok\0', 0),
+    # Xen 4.17 takes no depth argument: exactly path and token.
+    (0, 'WATCH', b'/t\0D\0' + b'2\0', 0),
+    (0, 'UNWATCH', b'/t\0T\0' + b'2\0', 0),
     (0, 'UNWATCH', b'/t\0T\0', 0),
     (0, 'CONTROL', b'bogus\0', 0),
     (0, 'CONTROL', b'', 0),
@@ -102,10 +105,18 @@ def drain(c, out, tag):
 
 
 def run_script(sock):
+    """Each request's connection is read up to its reply (waiting as long
+    as it takes: a loaded machine must not reorder the record), then the
+    others are drained of the events it caused."""
     cs = [Raw(sock) for _ in range(3)]
     out = []
     for who, typ, payload, tx in S:
-        cs[who].send(typ, payload, tx)
+        rid = cs[who].send(typ, payload, tx)
+        while True:
+            m = cs[who].recv()
+            out.append((who,) + m)
+            if m[0] != xsd.TYPES['WATCH_EVENT'] and m[1] == rid:
+                break
         for i, c in enumerate(cs):
             drain(c, out, i)
     for c in cs:

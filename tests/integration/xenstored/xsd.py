@@ -33,7 +33,7 @@ def fail(why):
 class Daemon:
     """xenstored in a private root; stop() or kill9() + start() to restart."""
 
-    def __init__(self, root=None, args=()):
+    def __init__(self, root=None, args=(), prefix=(), env=None):
         self.bin = os.environ.get('XSD_BIN')
         if not self.bin:
             skip('XSD_BIN not set (run through meson test)')
@@ -43,6 +43,8 @@ class Daemon:
             root = self.tmp
         self.root = root
         self.args = list(args)
+        self.prefix = list(prefix)     # e.g. nsenter into a mount namespace
+        self.daemon_env = dict(os.environ, **(env or {}))
         self.proc = None
         self.sock = os.path.join(root, 'run/xenstored/socket')
         self.sock_ro = os.path.join(root, 'run/xenstored/socket_ro')
@@ -50,9 +52,10 @@ class Daemon:
 
     def start(self):
         self.log = open(os.path.join(self.root, 'xenstored.stderr'), 'ab')
-        self.proc = subprocess.Popen([self.bin, '-F', '--root', self.root] +
+        self.proc = subprocess.Popen(self.prefix +
+                                     [self.bin, '-F', '--root', self.root] +
                                      self.args, stdout=self.log,
-                                     stderr=self.log)
+                                     stderr=self.log, env=self.daemon_env)
         for _ in range(200):
             if self.proc.poll() is not None:
                 fail('xenstored exited with %d; see %s/xenstored.stderr' %

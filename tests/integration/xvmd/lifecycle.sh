@@ -99,8 +99,8 @@ KERNEL=$CRASH cfg mloop 'on_crash = "coredump-restart"'
 "$XM" new "$T_ROOT/mloop.cfg"
 "$XM" start mloop
 t_wait_for "mloop refused" 90 grep -q "mloop restarting too fast" "$T_ROOT/var/log/xvm/xvmd.log"
-check "xm list -l tells why mloop is stopped" bash -c \
-    "'$XM' list -l mloop | grep -q '\"note\": \".*restart refused: it was restarting too fast ([0-9]* s since the last restart, the minimum is 60 s); destroyed\"'"
+check "xm list --json tells why mloop is stopped" bash -c \
+    "'$XM' list --json mloop | grep -q '\"note\": \".*restart refused: it was restarting too fast ([0-9]* s since the last restart, the minimum is 60 s); destroyed\"'"
 check "and mloop is stopped" [ "$(state mloop)" = "------" ]
 "$XM" delete mloop
 

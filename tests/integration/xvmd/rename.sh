@@ -30,7 +30,7 @@ cfg() {		# NAME [SETTINGS...]
 	} >"$T_ROOT/$name.cfg"
 }
 domid() { "$XM" domid "$1" 2>/dev/null; }
-uuid() { "$XM" list -l "$1" 2>/dev/null | awk -F'"' '/^ *"uuid"/ { print $4; exit }'; }
+uuid() { "$XM" list --json "$1" 2>/dev/null | awk -F'"' '/^ *"uuid"/ { print $4; exit }'; }
 listed() { "$XM" list "$1" >/dev/null 2>&1; }
 has_line() { grep -q "$2" "$T_ROOT/var/log/xvm/console/guest-$1.log" 2>/dev/null; }
 ticks_on_console() {

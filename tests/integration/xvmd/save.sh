@@ -30,7 +30,7 @@ cfg() {		# NAME [KERNEL [SETTINGS...]]
 	} >"$T_ROOT/$name.cfg"
 }
 domid() { "$XM" domid "$1" 2>/dev/null; }
-uuid() { "$XM" list -l "$1" | awk -F'"' '/"uuid"/ { print $4; exit }'; }
+uuid() { "$XM" list --json "$1" | awk -F'"' '/"uuid"/ { print $4; exit }'; }
 running() { [ -n "$(domid "$1")" ]; }
 conlog() { cat "$T_ROOT/var/log/xvm/console/guest-$1.log" 2>/dev/null; }
 has_line() { conlog "$1" | grep -q "$2"; }

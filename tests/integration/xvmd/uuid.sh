@@ -31,7 +31,7 @@ cfg() {		# NAME [SETTINGS...]
 	} >"$T_ROOT/$name.cfg"
 }
 domid() { "$XM" domid "$1" 2>/dev/null; }
-uuid() { "$XM" list -l "$1" 2>/dev/null | awk -F'"' '/^ *"uuid"/ { print $4; exit }'; }
+uuid() { "$XM" list --json "$1" 2>/dev/null | awk -F'"' '/^ *"uuid"/ { print $4; exit }'; }
 listed() { "$XM" list "$1" >/dev/null 2>&1; }
 has_line() { grep -q "$2" "$T_ROOT/var/log/xvm/console/guest-$1.log" 2>/dev/null; }
 restart_xvmd() {
@@ -64,7 +64,7 @@ cfg m2 "uuid = \"$V\""
 out=$("$XM" new "$T_ROOT/m2.cfg" 2>&1)
 check "a second managed domain with m1's uuid is refused: $out" \
     [ "$out" = "Error: uuid $V is already used by domain 'm1' (managed)" ]
-check "m1's config is not lost" bash -c "'$XM' list -l m1 | grep -q '\"maxmem\": 20'"
+check "m1's config is not lost" bash -c "'$XM' list --json m1 | grep -q '\"maxmem\": 20'"
 check "m2 is not listed" bash -c "! '$XM' list m2 >/dev/null 2>&1"
 cfg m3 "uuid = \"$U\""
 out=$("$XM" new "$T_ROOT/m3.cfg" 2>&1)

@@ -180,6 +180,58 @@ test_malformed(void **state)
 	assert_non_null(why);
 }
 
+/* A symbol table after the segments: section headers at 6144. */
+static void
+test_symbol(void **state)
+{
+	static const uint64_t seg[][3] = { { 0x80200000, 0x80200000, 64 } };
+	static const char strtab[] = "\0fromhost\0tohost\0to";
+	Elf64_Ehdr	*eh = (Elf64_Ehdr *)file;
+	Elf64_Shdr	 sh[3];
+	Elf64_Sym	 sym[3];
+	uint64_t	 v = 7;
+
+	(void)state;
+	elf(1, seg, 0x80200000);
+	assert_int_equal(kimage_symbol(file, sizeof(file), "tohost", &v), -1);
+	assert_int_equal(errno, ENOENT);	/* no sections at all */
+	memset(sh, 0, sizeof(sh));
+	memset(sym, 0, sizeof(sym));
+	sym[0].st_name = 17;			/* "to", unterminated */
+	sym[1].st_name = 1;			/* fromhost */
+	sym[1].st_value = 0x80001040;
+	sym[2].st_name = 10;			/* tohost */
+	sym[2].st_value = 0x80001000;
+	memcpy(file + 5120, sym, sizeof(sym));
+	memcpy(file + 5632, strtab, sizeof(strtab));
+	sh[1].sh_type = SHT_SYMTAB;
+	sh[1].sh_offset = 5120;
+	sh[1].sh_size = sizeof(sym);
+	sh[1].sh_entsize = sizeof(Elf64_Sym);
+	sh[1].sh_link = 2;
+	sh[2].sh_type = SHT_STRTAB;
+	sh[2].sh_offset = 5632;
+	sh[2].sh_size = sizeof(strtab) - 1;	/* "to" runs off: no NUL */
+	memcpy(file + 6144, sh, sizeof(sh));
+	eh->e_shoff = 6144;
+	eh->e_shentsize = sizeof(Elf64_Shdr);
+	eh->e_shnum = 3;
+
+	assert_int_equal(kimage_symbol(file, sizeof(file), "tohost", &v), 0);
+	assert_true(v == 0x80001000);
+	assert_int_equal(kimage_symbol(file, sizeof(file), "fromhost", &v), 0);
+	assert_true(v == 0x80001040);
+	assert_int_equal(kimage_symbol(file, sizeof(file), "to", &v), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(kimage_symbol(file, sizeof(file), "host", &v), -1);
+	/* Section headers past the end of the file; not an ELF. */
+	assert_int_equal(kimage_symbol(file, 6144 + 100, "tohost", &v), -1);
+	assert_int_equal(errno, ENOEXEC);
+	assert_int_equal(kimage_symbol("RSC", 3, "tohost", &v), -1);
+	assert_int_equal(errno, ENOEXEC);
+	assert_true(v == 0x80001040);
+}
+
 int
 main(void)
 {
@@ -189,6 +241,7 @@ main(void)
 		cmocka_unit_test(test_elf_outside_ram),
 		cmocka_unit_test(test_image),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_symbol),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

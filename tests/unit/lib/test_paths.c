@@ -60,11 +60,15 @@ test_root_option_and_env(void **state)
 	assert_string_equal(xvm_root(), want);
 	unsetenv("XVM_ROOT");
 
-	/* Relative roots become absolute. */
+	/* Relative roots become absolute, and XVM_ROOT says so to
+	 * libxenstore and children (before, only XVM_ROOT reached them). */
 	assert_int_equal(chdir(dir), 0);
 	assert_int_equal(xvm_paths_init("rel"), 0);
 	snprintf(want, sizeof(want), "%s/rel", dir);
 	assert_string_equal(xvm_root(), want);
+	assert_non_null(getenv("XVM_ROOT"));
+	assert_string_equal(getenv("XVM_ROOT"), want);
+	unsetenv("XVM_ROOT");
 
 	assert_int_equal(xvm_path_buf(buf, 8, "var/lib/xvm"), -1);
 	assert_int_equal(errno, ENAMETOOLONG);

@@ -47,6 +47,14 @@ test_ring(void **state)
 	assert_int_equal(n, 6);
 	n = hv_console_read(c, out, 100, &idx, 0, 0);
 	assert_int_equal(n, 0);
+	/* Clear drops what was read, not what did not fit (xm dmesg -c). */
+	hv_console_write(c, "ghijk", 5);
+	n = hv_console_read(c, out, 2, &idx, 0, 1);
+	assert_int_equal(n, 2);
+	n = hv_console_read(c, out, 100, &idx, 1, 1);
+	assert_int_equal(n, 3);
+	assert_memory_equal(out, "ijk", 3);
+	assert_int_equal(hv_console_read(c, out, 100, &idx, 0, 0), 0);
 	/* Overflow keeps the newest bytes; a stale index is clamped. */
 	for (i = 0; i < HV_CONSOLE_RING_SIZE + 10; i++)
 		hv_console_write(c, i % 2 ? "1" : "0", 1);

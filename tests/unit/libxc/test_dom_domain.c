@@ -1,4 +1,4 @@
-/* Unit tests of domains and guest memory: ids, lifecycle, populate, balloon, zombies. */
+/* Unit tests of domains and guest memory: ids, lifecycle, populate, balloon, zombies, timers. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,11 +6,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <xvm/privcmd.h>
 
 #include "hypervisor/xen/domain.h"
+#include "hypervisor/xen/timer.h"
+#include "spin_vcpu.h"
 
 static const uint8_t uuid[16] = { 1, 2, 3 };
 
@@ -128,12 +131,73 @@ test_memory(void **state)
 	hv_free(hv);
 }
 
+/*
+ * A destroyed domain's vCPUs are never armed again: a scheduler worker
+ * that just put a vCPU to sleep may arm its wake-up after destroy took it
+ * off the pCPU, and the timer thread then read the freed vCPU (ASan:
+ * heap-use-after-free in timer_thread, freed by domain_free).
+ */
+static void
+test_no_timer_after_destroy(void **state)
+{
+	struct hv	*hv = new_hv();
+	struct domain	*d;
+	struct dom_vcpu	*v;
+	char		*cause = NULL;
+
+	(void)state;
+	d = domain_create(hv, 0, uuid, 2, 1 << 20, &cause);
+	assert_non_null(d);
+	v = d->vcpu[1];
+	timer_set(hv->timers, v, now_ns() + 1000000000ull);
+	assert_int_equal(timerq_count(hv->timers), 1);
+	assert_int_equal(domain_destroy(d), 0);
+	assert_int_equal(timerq_count(hv->timers), 0);
+	/* What a late worker does: it must not arm a dying vCPU. */
+	timer_set(hv->timers, v, now_ns() + 1000000ull);
+	assert_int_equal(timerq_count(hv->timers), 0);
+	domain_put(d);			/* frees v */
+	hv_free(hv);
+}
+
+/* The same race for real: sleepy vCPUs destroyed while they block. */
+static void
+test_destroy_sleepy_churn(void **state)
+{
+	struct hv_config cfg = { 2, NULL, &spin_mops };
+	struct hv	*hv;
+	struct domain	*d;
+	char		*cause = NULL;
+	unsigned	 i;
+
+	(void)state;
+	hv = hv_new(&cfg, &cause);
+	assert_non_null(hv);
+	for (i = 0; i < 200; i++) {
+		d = domain_create(hv, 0, uuid, 4, 1 << 20, &cause);
+		assert_non_null(d);
+		spin_set_mode(d, SPIN_SLEEPY, 50000);
+		assert_int_equal(domain_unpause(d), 0);
+		if (i % 4 == 0) {
+			struct timespec ts = { 0, 200000 };
+
+			nanosleep(&ts, NULL);
+		}
+		assert_int_equal(domain_destroy(d), 0);
+		domain_put(d);
+	}
+	assert_int_equal(timerq_count(hv->timers), 0);
+	hv_free(hv);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_memory),
+		cmocka_unit_test(test_no_timer_after_destroy),
+		cmocka_unit_test(test_destroy_sleepy_churn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -245,6 +245,40 @@ test_wal_truncated(void **state)
 	assert_int_equal(n, 200);
 }
 
+/*
+ * One commit of ~400 KiB of WAL frames (the unix VFS takes at most
+ * 0x1ffff bytes per write: the coalesced buffer goes down in pieces), and
+ * a commit of it reloads whole.  Before the fix, db_commit() exited.
+ */
+static void
+test_big_commit(void **state)
+{
+	static const struct xs_perm	 def = { 0, PERM_NONE };
+	static char			 val[3000];
+	char				 path[32], *cause = NULL;
+	struct seen			 s;
+	int				 i;
+
+	(void)state;
+	memset(val, 'v', sizeof(val));
+	assert_int_equal(db_open(dbfile, 0, &cause), 0);
+	db_put_new(tree_root());
+	for (i = 0; i < 130; i++) {
+		snprintf(path, sizeof(path), "/k%03d", i);
+		assert_int_equal(db_reserve(db_wal_estimate(1,
+		    sizeof(val) + 64)), 0);
+		db_put_new(tree_create(path, val, sizeof(val), &def, 1));
+	}
+	assert_int_equal(db_commit(), 0);
+	db_close();
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(db_open(dbfile, 0, &cause), 0);
+	assert_int_equal(db_load(collect, &s, &cause), 131);
+	assert_string_equal(s.paths[15], "/k014");
+	assert_int_equal(strlen(s.values[15]), sizeof(s.values[15]) - 1);
+}
+
 int
 main(void)
 {
@@ -256,6 +290,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_survives_sigkill, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wal_truncated, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_big_commit, setup,
 		    teardown),
 	};
 

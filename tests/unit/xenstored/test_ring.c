@@ -341,6 +341,135 @@ test_resume_after_restart(void **state)
 	assert_int_equal(system(db), 0);
 }
 
+/*
+ * kill -9 after the daemon read a guest's request and before it answered:
+ * the next daemon reads it again and answers it (req_cons moves only once
+ * the reply is in the ring).  Before, the request was consumed at once and
+ * the guest waited for ever.
+ */
+static void
+test_unanswered_request_after_restart(void **state)
+{
+	struct ring_mapper	 m = { t_map, t_notify, t_unmap, NULL };
+	struct xsd_sockmsg	 h = { XS_WRITE, 11, 0, 12 };
+	char			 dir[] = "/tmp/xsd-unit-XXXXXX", db[64], *cause;
+	struct conn		*d0;
+	struct reply		 r;
+
+	(void)state;
+	guest_page = map_page(NULL);
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/store.db", dir);
+	log_init("test", 1, 0);
+	assert_int_equal(store_open(db, 0, &cause), 0);
+	conn_init(NULL);
+	domain_init(&m);
+	d0 = h_conn(0, 1, 0);
+	assert_string_equal(RQ(d0, XS_INTRODUCE, "9\0" "1\0" "2\0")->data, "OK");
+	RQ(d0, XS_MKDIR, "/local/domain/9\0");
+	RQ(d0, XS_SET_PERMS, "/local/domain/9\0n9\0");
+	conn_end_turn();
+	/* The guest's WRITE is read and handled; the daemon dies before the
+	 * end of the turn (no commit, no reply). */
+	assert_int_equal(ring_write_req(guest_page, &h, sizeof(h)), sizeof(h));
+	assert_int_equal(ring_write_req(guest_page, "data/x\0value", 12), 12);
+	domain_port_event(last_local);
+	assert_int_equal(guest_page->rsp_prod, 0);
+	assert_int_equal(guest_page->req_cons, 0);	/* still the guest's */
+	h_teardown();
+	/* The next daemon answers it, and then the room is given back. */
+	assert_int_equal(store_open(db, 0, &cause), 0);
+	conn_init(NULL);
+	domain_init(&m);
+	conn_end_turn();
+	assert_int_equal(ring_read_rsp(guest_page, &h, sizeof(h)), sizeof(h));
+	assert_int_equal(h.type, XS_WRITE);
+	assert_int_equal(h.req_id, 11);
+	assert_int_equal(ring_read_rsp(guest_page, r.data, h.len), h.len);
+	assert_int_equal(guest_page->req_cons, sizeof(h) + 12);
+	d0 = h_conn(0, 1, 0);
+	assert_string_equal(RQ(d0, XS_READ, "/local/domain/9/data/x\0")->data,
+	    "value");
+	h_teardown();
+	munmap(guest_page, 4096);
+	snprintf(db, sizeof(db), "rm -rf %s", dir);
+	assert_int_equal(system(db), 0);
+}
+
+/*
+ * Impossible indexes stop the ring (error = RINGIDX) but not the domain's
+ * connection: a guest that asks to reconnect is served again.  Before,
+ * the connection was closed for good.
+ */
+static void
+test_bad_indexes_then_reconnect(void **state)
+{
+	struct ring_mapper	 m = { t_map, t_notify, t_unmap, NULL };
+	struct conn		*d0;
+	struct reply		 r;
+
+	(void)state;
+	guest_page = map_page(NULL);
+	h_setup();
+	domain_init(&m);
+	d0 = h_conn(0, 1, 0);
+	RQ(d0, XS_INTRODUCE, "7\0" "99\0" "3\0");
+	RQ(d0, XS_MKDIR, "/local/domain/7\0");
+	RQ(d0, XS_SET_PERMS, "/local/domain/7\0n7\0");
+	guest_page->req_prod = guest_page->req_cons + 5000;
+	domain_port_event(last_local);
+	conn_end_turn();
+	assert_int_equal(guest_page->error, XENSTORE_ERROR_RINGIDX);
+	assert_non_null(find_conn(7));
+	/* The guest resets: connection = RECONNECT, then an event. */
+	guest_page->connection = XENSTORE_RECONNECT;
+	domain_port_event(last_local);
+	assert_int_equal(guest_page->connection, XENSTORE_CONNECTED);
+	assert_int_equal(guest_page->error, XENSTORE_ERROR_NONE);
+	guest_rq(find_conn(7), XS_WRITE, "device/vbd\0ok", 14, &r);
+	assert_int_equal(r.type, XS_WRITE);
+	assert_string_equal(RQ(d0, XS_READ, "/local/domain/7/device/vbd\0")->data,
+	    "ok");
+	h_teardown();
+	munmap(guest_page, 4096);
+}
+
+static int
+t_exists(uint32_t domid, void *arg)
+{
+	(void)arg;
+	return domid == 5 ? 1 : domid == 6 ? -1 : 0;
+}
+
+/*
+ * SET_PERMS may not give a node to a domain that does not exist: ENOENT,
+ * as Xen 4.17 (which asks the hypervisor of a domain it does not know).
+ * One the hypervisor has, or that cannot be checked, is accepted.
+ */
+static void
+test_set_perms_owner_exists(void **state)
+{
+	struct ring_mapper	 m = { t_map, t_notify, t_unmap, t_exists, NULL };
+	struct conn		*d0;
+
+	(void)state;
+	guest_page = map_page(NULL);
+	h_setup();
+	domain_init(&m);
+	d0 = h_conn(0, 1, 0);
+	RQ(d0, XS_MKDIR, "/o\0");
+	assert_string_equal(RQ(d0, XS_SET_PERMS, "/o\0n77\0")->data, "ENOENT");
+	assert_memory_equal(RQ(d0, XS_GET_PERMS, "/o\0")->data, "n0\0", 3);
+	assert_string_equal(RQ(d0, XS_SET_PERMS, "/o\0n5\0")->data, "OK");
+	assert_string_equal(RQ(d0, XS_SET_PERMS, "/o\0n6\0")->data, "OK");
+	/* The owner unchanged, others may name anyone (as Xen). */
+	assert_string_equal(RQ(d0, XS_SET_PERMS, "/o\0n6\0r77\0")->data, "OK");
+	RQ(d0, XS_INTRODUCE, "77\0" "99\0" "3\0");
+	assert_string_equal(RQ(d0, XS_SET_PERMS, "/o\0n77\0")->data, "OK");
+	h_teardown();
+	munmap(guest_page, 4096);
+}
+
 int
 main(void)
 {
@@ -350,6 +479,9 @@ main(void)
 		cmocka_unit_test(test_guest_end_to_end),
 		cmocka_unit_test(test_resume_after_restart),
 		cmocka_unit_test(test_domain_check),
+		cmocka_unit_test(test_unanswered_request_after_restart),
+		cmocka_unit_test(test_bad_indexes_then_reconnect),
+		cmocka_unit_test(test_set_perms_owner_exists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

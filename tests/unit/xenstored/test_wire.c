@@ -69,6 +69,16 @@ static const struct wcase cases[] = {
 	ERR(D0, XS_CONTROL, "bogus\0", EINVAL),
 	ERR(D0, XS_CONTROL, "", EINVAL),
 	C(D0, XS_CONTROL, "check\0", XS_CONTROL, "OK\0"),
+	/* Xen 4.17's help text, less live-update (not offered). */
+	C(D0, XS_CONTROL, "help\0", XS_CONTROL, "check\t\nlog\ton|off\n"
+	    "logfile\t<file>\nmemreport\t[<file>]\nprint\t<string>\n"
+	    "quota\t[set <name> <val>|<domid>]\n"
+	    "quota-soft\t[set <name> <val>]\nhelp\t\n\0"),
+	ERR(D0, XS_CONTROL, "quota-soft\0set\0memory\0" "5\0", EINVAL),
+	ERR(D0, XS_CONTROL, "logfile\0", EINVAL),
+	ERR(D0, XS_CONTROL, "memreport\0/nonexistent-dir/f\0", ENOENT),
+	ERR(D0, XS_WATCH, "/a\0tok\0" "1\0", EINVAL),	/* no depth in 4.17 */
+	ERR(D0, XS_UNWATCH, "/a\0tok\0" "1\0", EINVAL),
 	C(D0, XS_RESET_WATCHES, "", XS_RESET_WATCHES, OK_),
 	ERR(D0, XS_UNWATCH, "/nope\0tok\0", ENOENT),
 	ERR(D0, XS_DIRECTORY_PART, "/a\0x\0", EINVAL),
