@@ -30,7 +30,7 @@ consoled_start(struct consoled *cd, char **cause)
 	if (attach_listen(cd, cd->sock) == -1)
 		return cause_printf(cause, "listen on %s: %s", cd->sock,
 		    strerror(errno));
-	if (uartsource_open(cd, cause) == -1 || pvsource_open(cd, cause) == -1)
+	if (hvconn_open(cd, cause) == -1 || pvsource_open(cd, cause) == -1)
 		return -1;
 	log_info("xvm-consoled started (root %s)",
 	    *xvm_root() ? xvm_root() : "/");
@@ -47,7 +47,7 @@ consoled_stop(struct consoled *cd)
 		console_free(con);
 	attach_close(cd);
 	pvsource_close(cd);
-	uartsource_close(cd);
+	hvconn_close(cd);
 	logfile_close(&cd->hvlog);
 	if (cd->sock != NULL)
 		unlink(cd->sock);

@@ -8,7 +8,7 @@
 #include "lib/queue.h"
 
 #include "console/logfile.h"
-#include "console/ratelimit.h"
+#include "lib/ratelimit.h"
 #include "console/scrollback.h"
 
 struct bufferevent;
@@ -94,6 +94,7 @@ struct consoled {
 	void			*xcw;		/* xc_console_watch *, or NULL */
 	struct event		*xcw_ev;
 	struct event		*scan_ev;
+	struct event		*hv_retry;	/* the hypervisor is away */
 	struct logfile		 hvlog;		/* hypervisor.log */
 	uint64_t		 hvlog_pos;
 };
@@ -127,9 +128,21 @@ int	 attach_listen(struct consoled *, const char *path);
 void	 attach_close(struct consoled *);
 void	 attach_detach_all(struct console *);
 
+/*
+ * hvconn.c: the hypervisor's handles, opened at start and again after it
+ * went away.  hvconn_gone(errno): does this error mean it is gone?
+ * hvconn_lost(): close every console and the handles, retry each second.
+ */
+int	 hvconn_open(struct consoled *, char **cause);
+void	 hvconn_close(struct consoled *);
+int	 hvconn_gone(int err);
+void	 hvconn_lost(struct consoled *, const char *what, int err);
+
 /* pvsource.c: PV console rings through libxc; domain discovery. */
-int	 pvsource_open(struct consoled *, char **cause);
+int	 pvsource_open(struct consoled *, char **cause);	/* the store */
 void	 pvsource_close(struct consoled *);
+int	 pvsource_open_hv(struct consoled *, char **cause);
+void	 pvsource_close_hv(struct consoled *);
 void	 pvsource_scan(struct consoled *);
 int	 pvsource_attach(struct console *);
 void	 pvsource_detach(struct console *);

@@ -140,7 +140,7 @@ hvlog_poll(struct consoled *cd)
 	unsigned int	 n = sizeof(buf);
 	uint32_t	 index = (uint32_t)cd->hvlog_pos;
 
-	if (cd->hvlog.fd == -1)
+	if (cd->hvlog.fd == -1 || cd->xch == NULL)
 		return;
 	while (xc_readconsolering(cd->xch, buf, &n, 0, 1, &index) == 0 &&
 	    n > 0) {
@@ -200,10 +200,15 @@ pvsource_scan(struct consoled *cd)
 	char		 name[64];
 	int		 n, i, named;
 
+	if (cd->xch == NULL)
+		return;			/* the hypervisor is away */
 	info = xcalloc(MAX_DOMAINS, sizeof(*info));
 	n = xc_domain_getinfolist(cd->xch, 1, MAX_DOMAINS, info);
 	if (n < 0) {
-		log_warn("%s: listing domains", __func__);
+		if (hvconn_gone(errno))
+			hvconn_lost(cd, "listing domains", errno);
+		else
+			log_warn("%s: listing domains", __func__);
 		free(info);
 		return;
 	}
@@ -253,7 +258,10 @@ evtchn_cb(evutil_socket_t fd, short what, void *arg)
 	 * pending, and the fd stays readable while more are.
 	 */
 	if ((port = xenevtchn_pending(cd->xce)) < 0) {
-		log_warn("%s: xenevtchn_pending", __func__);
+		if (hvconn_gone(errno))
+			hvconn_lost(cd, "event channels", errno);
+		else
+			log_warn("%s: xenevtchn_pending", __func__);
 		return;
 	}
 	TAILQ_FOREACH(con, &cd->consoles, entry)
@@ -308,11 +316,10 @@ scan_cb(evutil_socket_t fd, short what, void *arg)
 	pvsource_scan(cd);
 }
 
+/* libxc and event channels (hvconn.c calls it, at start and again). */
 int
-pvsource_open(struct consoled *cd, char **cause)
+pvsource_open_hv(struct consoled *cd, char **cause)
 {
-	struct timeval	 tv = { SCAN_SECS, 0 };
-
 	if ((cd->xch = xc_interface_open(NULL, NULL, 0)) == NULL) {
 		xasprintf(cause, "cannot reach the hypervisor: %s",
 		    strerror(errno));
@@ -323,17 +330,40 @@ pvsource_open(struct consoled *cd, char **cause)
 		    strerror(errno));
 		return -1;
 	}
-	/*
-	 * VIRQ_DOM_EXC is the store's (one dom0 client may bind it):
-	 * consoles follow its @introduceDomain and @releaseDomain, and a scan.
-	 */
 	cd->xce_ev = event_new(cd->base, xenevtchn_fd(cd->xce),
 	    EV_READ | EV_PERSIST, evtchn_cb, cd);
-	cd->scan_ev = event_new(cd->base, -1, EV_PERSIST, scan_cb, cd);
-	if (cd->xce_ev == NULL || cd->scan_ev == NULL ||
-	    event_add(cd->xce_ev, NULL) == -1 ||
-	    event_add(cd->scan_ev, &tv) == -1)
+	if (cd->xce_ev == NULL || event_add(cd->xce_ev, NULL) == -1)
 		fatalx("%s: cannot watch the event channel", __func__);
+	return 0;
+}
+
+void
+pvsource_close_hv(struct consoled *cd)
+{
+	if (cd->xce_ev != NULL)
+		event_free(cd->xce_ev);
+	cd->xce_ev = NULL;
+	if (cd->xce != NULL)
+		xenevtchn_close(cd->xce);
+	if (cd->xch != NULL)
+		xc_interface_close(cd->xch);
+	cd->xce = cd->xch = NULL;
+}
+
+/*
+ * The store and the scan (after hvconn_open).  VIRQ_DOM_EXC is the
+ * store's (one dom0 client may bind it): consoles follow its
+ * @introduceDomain and @releaseDomain, and a scan every few seconds.
+ */
+int
+pvsource_open(struct consoled *cd, char **cause)
+{
+	struct timeval	 tv = { SCAN_SECS, 0 };
+
+	(void)cause;
+	cd->scan_ev = event_new(cd->base, -1, EV_PERSIST, scan_cb, cd);
+	if (cd->scan_ev == NULL || event_add(cd->scan_ev, &tv) == -1)
+		fatalx("%s: cannot start the scan", __func__);
 	/* The first connection scans (store_connected), as each later one. */
 	cd->xsc = xsclient_new(cd->base, "xvm-consoled", &store_ops, cd);
 	(void)xsclient_watch(cd->xsc, "@introduceDomain", "consoled");
@@ -349,13 +379,9 @@ pvsource_open(struct consoled *cd, char **cause)
 void
 pvsource_close(struct consoled *cd)
 {
-	if (cd->xce_ev != NULL)
-		event_free(cd->xce_ev);
 	if (cd->scan_ev != NULL)
 		event_free(cd->scan_ev);
+	cd->scan_ev = NULL;
 	xsclient_free(cd->xsc);
 	cd->xsc = NULL;
-	xenevtchn_close(cd->xce);
-	xc_interface_close(cd->xch);
-	cd->xce = cd->xch = NULL;
 }

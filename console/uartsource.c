@@ -76,8 +76,13 @@ watch_cb(evutil_socket_t fd, short what, void *arg)
 			console_feed_drain(&con->uart);
 	}
 	if (r == -1) {
-		log_warn("%s: the hypervisor's console watch is gone", __func__);
-		event_del(cd->xcw_ev);
+		if (hvconn_gone(errno))
+			hvconn_lost(cd, "the console watch", errno);
+		else {
+			log_warn("%s: the hypervisor's console watch failed",
+			    __func__);
+			event_del(cd->xcw_ev);
+		}
 	}
 }
 
@@ -131,6 +136,7 @@ uartsource_close(struct consoled *cd)
 	if (cd->xcw_ev != NULL)
 		event_free(cd->xcw_ev);
 	cd->xcw_ev = NULL;
-	xc_console_watch_close(cd->xcw);
+	if (cd->xcw != NULL)
+		xc_console_watch_close(cd->xcw);
 	cd->xcw = NULL;
 }

@@ -21,6 +21,7 @@
 
 static const struct device_ops *const bus_devices[] = {
 	&syscon_ops, &clint_ops, &plic_ops, &uart_ops, &gpio_ops,
+	&virtio_mmio_ops,
 };
 #define NDEV	(sizeof(bus_devices) / sizeof(bus_devices[0]))
 
@@ -42,7 +43,7 @@ struct machine {
 	_Atomic uint64_t clk;
 	pthread_mutex_t	 clk_lock;
 	void		*dev[NDEV];
-	void		*plic, *uart, *gpio;
+	void		*plic, *uart, *gpio, *virtio;
 
 	pthread_mutex_t	 con_lock;
 	machine_console_fn con_fn;
@@ -119,6 +120,13 @@ machine_new(const struct machine_config *cf, char **cause)
 			xasprintf(cause, "vCPU %u: %s", i, strerror(errno));
 			goto fail;
 		}
+		if (cpu_set_engine(m->vcpu[i], (enum cpu_engine)cf->cpu_engine)
+		    == -1) {
+			xasprintf(cause, "CPU engine %d: %s", cf->cpu_engine,
+			    errno == ENOTSUP ? "no translator for this host "
+			    "(not implemented)" : "unknown");
+			goto fail;
+		}
 	}
 	for (i = 0; i < NDEV; i++) {
 		if ((m->dev[i] = bus_devices[i]->create(m)) == NULL) {
@@ -132,6 +140,8 @@ machine_new(const struct machine_config *cf, char **cause)
 			m->uart = m->dev[i];
 		if (bus_devices[i] == &gpio_ops)
 			m->gpio = m->dev[i];
+		if (bus_devices[i] == &virtio_mmio_ops)
+			m->virtio = m->dev[i];
 	}
 	return m;
 fail:
@@ -301,6 +311,12 @@ machine_mmio(struct machine *m, struct vcpu *v, uint64_t pa, unsigned size,
 		}
 	}
 	return -1;
+}
+
+struct vmmio *
+machine_virtio(struct machine *m)
+{
+	return m->virtio;
 }
 
 void

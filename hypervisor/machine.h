@@ -22,8 +22,9 @@
  *     may be code; machine_gpa() maps guest-physical to host pointers.
  *
  * Memory map (QEMU virt, DESIGN.md §4): syscon 0x100000, CLINT 0x2000000,
- * PLIC 0xc000000, UART0 0x10000000 (PLIC source 10), the buttons' GPIO
- * controller 0x10060000 (PLIC sources 12, 13), RAM 0x80000000.
+ * PLIC 0xc000000, UART0 0x10000000 (PLIC source 10), virtio-mmio slots
+ * from 0x10001000 (<xvm/virtio.h>), the buttons' GPIO controller
+ * 0x10060000 (PLIC sources 12, 13), RAM 0x80000000.
  */
 
 #include <stddef.h>
@@ -44,6 +45,9 @@ struct machine_config {
 					   firmware (SBI in C); 0: M-mode
 					   code runs for real */
 	const char	*name;		/* for log messages; copied */
+	int		 cpu_engine;	/* enum cpu_engine: 0 = interpreter,
+					   1 = translator (refused with a
+					   cause where there is none) */
 };
 
 /*
@@ -173,6 +177,12 @@ int	machine_console_pending(struct machine *);
 /* The hcall hook's answer, or -1 when none is set. */
 int	machine_hcall(struct machine *, struct vcpu *);
 int	machine_hcall_hooked(const struct machine *);
+/*
+ * The virtio-mmio slots' transport (devices/virtio_mmio.h), borrowed: a
+ * device model serves them through the multi-domain layer.
+ */
+struct vmmio;
+struct vmmio *machine_virtio(struct machine *);
 /* Drive PLIC source 'src' (1..MACHINE_PLIC_SOURCES-1). */
 void	machine_plic_set_irq(struct machine *, unsigned src, int level);
 

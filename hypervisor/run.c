@@ -159,7 +159,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: xvm-hypervisor run [--firmware builtin|none|"
 	    "FILE] [--memory MiB] [--vcpus N]\n"
-	    "           [--append ARGS] [--initrd FILE] [--stats] KERNEL\n");
+	    "           [--cpu interp|jit] [--append ARGS] [--initrd FILE] "
+	    "[--stats] KERNEL\n");
 	exit(2);
 }
 
@@ -171,6 +172,7 @@ struct run_opts {
 	uint64_t	 mem_mib;
 	uint64_t	 vcpus;
 	int		 stats;
+	enum cpu_engine	 engine;
 };
 
 static void
@@ -183,6 +185,7 @@ parse(int argc, char **argv, struct run_opts *o)
 		{ "append", required_argument, NULL, 'a' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "cpu", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -190,7 +193,7 @@ parse(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mem_mib = 128;
 	o->vcpus = 1;
-	while ((ch = getopt_long(argc, argv, "f:m:c:a:i:s", longopts, NULL))
+	while ((ch = getopt_long(argc, argv, "f:m:c:a:i:sC:", longopts, NULL))
 	    != -1) {
 		switch (ch) {
 		case 'f':
@@ -220,6 +223,11 @@ parse(int argc, char **argv, struct run_opts *o)
 			break;
 		case 's':
 			o->stats = 1;
+			break;
+		case 'C':
+			if (cpu_engine_parse(optarg, &o->engine) == -1)
+				fatalx("--cpu %s: not a CPU engine (interp or "
+				    "jit)", optarg);
 			break;
 		default:
 			usage();
@@ -324,6 +332,34 @@ boot(struct machine *m, const struct run_opts *o)
 	}
 }
 
+/* The translator's figures (--stats with --cpu jit), summed over harts. */
+static void
+print_jit_stats(struct machine *m)
+{
+	struct cpu_jit_stats	 s, t;
+	unsigned		 i;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < machine_nvcpus(m); i++) {
+		cpu_jit_stats(machine_vcpu(m, i), &s);
+		t.blocks += s.blocks;
+		t.code_bytes += s.code_bytes;
+		t.guest_insns += s.guest_insns;
+		t.flushes += s.flushes;
+		t.translate_ns += s.translate_ns;
+	}
+	if (t.blocks == 0)
+		return;
+	fprintf(stderr, "stats: jit %llu blocks, %llu guest instructions, "
+	    "%llu bytes of host code (%.1f per instruction), %llu flushes, "
+	    "%.3f ms translating (%.2f us per block)\n",
+	    (unsigned long long)t.blocks, (unsigned long long)t.guest_insns,
+	    (unsigned long long)t.code_bytes,
+	    t.guest_insns ? (double)t.code_bytes / (double)t.guest_insns : 0.0,
+	    (unsigned long long)t.flushes, (double)t.translate_ns / 1e6,
+	    (double)t.translate_ns / 1e3 / (double)t.blocks);
+}
+
 static int
 exit_status(struct machine *m, struct hart *harts)
 {
@@ -377,6 +413,7 @@ cmd_run(int argc, char **argv)
 	cf.nvcpus = (unsigned)o.vcpus;
 	cf.firmware = o.firmware == NULL;
 	cf.name = o.kernel;
+	cf.cpu_engine = (int)o.engine;
 	if ((m = machine_new(&cf, &cause)) == NULL)
 		fatalx("%s", cause);
 	machine_set_console(m, console_out, NULL);
@@ -413,6 +450,7 @@ cmd_run(int argc, char **argv)
 		    (double)(t_end - t_main) / 1e9,
 		    (double)insns / ((double)(t_end - atomic_load(&t_first)) /
 		    1e3));
+		print_jit_stats(m);
 	}
 	for (i = 0; i < cf.nvcpus; i++)
 		cpu_set_wake(harts[i].v, NULL, NULL);

@@ -83,7 +83,7 @@ base(struct vcpu *v, uint64_t fid)
 static void
 flush_code(struct vcpu *t)
 {
-	cpu_flush_code(t);
+	cpu_remote_fence_i(t);
 }
 
 static void

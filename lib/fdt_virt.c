@@ -10,6 +10,8 @@
 #include <libfdt.h>
 #include <stdio.h>
 
+#include <xvm/virtio.h>
+
 #include "lib/fdt_virt.h"
 
 #define TRY(e) do { if ((err = (e)) != 0) return err; } while (0)
@@ -97,6 +99,28 @@ gpio(void *fdt, uint32_t ph, uint32_t plic)
 	return fdt_end_node(fdt);
 }
 
+/* virtio,mmio (bindings/virtio/mmio.yaml), one node per occupied slot. */
+static int
+virtio(void *fdt, uint32_t slots, uint32_t plic)
+{
+	unsigned i;
+	int	 err;
+
+	for (i = 0; i < VIRTIO_MMIO_SLOTS; i++) {
+		if (!(slots & (1u << i)))
+			continue;
+		TRY(begin(fdt, "virtio_mmio", VIRTIO_MMIO_SLOT_ADDR(i)));
+		TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+		TRY(reg(fdt, VIRTIO_MMIO_SLOT_ADDR(i), VIRTIO_MMIO_SLOT_SIZE));
+		TRY(fdt_property_u32(fdt, "interrupt-parent", plic));
+		TRY(fdt_property_u32(fdt, "interrupts",
+		    VIRTIO_MMIO_SLOT_IRQ(i)));
+		TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+		TRY(fdt_end_node(fdt));
+	}
+	return 0;
+}
+
 /* gpio-keys (Documentation/devicetree/bindings/input/gpio-keys.yaml). */
 static int
 keys(void *fdt, uint32_t gpio_ph)
@@ -151,6 +175,7 @@ fdt_virt_write(void *fdt, const struct fdt_virt *v)
 	TRY(fdt_end_node(fdt));
 
 	TRY(gpio(fdt, ph_gpio, ph_plic));
+	TRY(virtio(fdt, v->virtio_slots, ph_plic));
 
 	/* Contexts 2h (M) and 2h+1 (S) of hart h, in that order. */
 	TRY(begin(fdt, "plic", FDT_VIRT_PLIC_BASE));
@@ -267,7 +292,8 @@ tree(void *fdt, size_t size, const struct fdt_machine *m)
 	if (m->hypervisor)
 		TRY(hypervisor(fdt));
 	TRY(fdt_virt_write(fdt, &(struct fdt_virt){ .nvcpus = m->nvcpus,
-	    .intc_phandle0 = PH_INTC(0), .phandle0 = PH_DEVICES }));
+	    .intc_phandle0 = PH_INTC(0), .phandle0 = PH_DEVICES,
+	    .virtio_slots = m->virtio_slots }));
 	TRY(fdt_end_node(fdt));
 	return fdt_finish(fdt);
 }

@@ -8,7 +8,9 @@
  * /soc node that describes them, with QEMU virt's node names and bindings
  * (sifive,plic-1.0.0, sifive,clint0, ns16550a, sifive,test0 with
  * syscon-poweroff/-reboot, sifive,gpio0 with gpio-keys), so a stock Linux finds
- * the same things here as there.  hypervisor/machine.h checks that its memory map
+ * the same things here as there.  Of the 32 virtio-mmio slots only those
+ * with a device get a node ("virtio,mmio"): the tree describes what the
+ * domain has.  hypervisor/machine.h checks that its memory map
  * agrees with these numbers.
  */
 
@@ -41,6 +43,8 @@ struct fdt_virt {
 	uint32_t	intc_phandle0;	/* hart h's riscv,cpu-intc is this + h */
 	uint32_t	phandle0;	/* first of 3 free phandles (PLIC, test,
 					   GPIO) */
+	uint32_t	virtio_slots;	/* bit i: virtio-mmio slot i has a
+					   device (<xvm/virtio.h>) */
 };
 
 /* The path of the UART node, for /chosen/stdout-path. */
@@ -71,6 +75,7 @@ struct fdt_machine {
 	uint64_t	 initrd_start;	/* [start, end), reserved after rsv[]; */
 	uint64_t	 initrd_end;	/*  end <= start: none */
 	int		 hypervisor;	/* write /hypervisor */
+	uint32_t	 virtio_slots;	/* bit i: a node for virtio-mmio slot i */
 	unsigned	 nrsv;		/* further /memreserve/ entries */
 	struct {
 		uint64_t addr, size;

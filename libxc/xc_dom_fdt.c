@@ -24,7 +24,7 @@ xc_dom_write_fdt(void *buf, size_t size, const struct xc_dom_config *cfg,
 		.ram_size = cfg->mem_kb * 1024, .nvcpus = cfg->vcpus,
 		.mmu_type = "riscv,sv39",
 		.bootargs = cfg->cmdline != NULL ? cfg->cmdline : "",
-		.hypervisor = 1, .nrsv = 3,
+		.hypervisor = 1, .virtio_slots = cfg->virtio_slots, .nrsv = 3,
 		.rsv = {
 			{ img->dtb_addr, XC_DOM_DTB_MAX },
 			{ img->console_pfn << 12, 4096 },

@@ -9,11 +9,6 @@
 
 #include "libxc/xc_private.h"
 
-struct xenevtchn_handle {
-	struct xc_conn	conn;
-	int		fd;		/* read end: u32 port numbers */
-};
-
 xenevtchn_handle *
 xenevtchn_open(void *logger, unsigned open_flags)
 {

@@ -57,6 +57,12 @@ int	 xc_dom_load_kernel(struct xc_interface_core *, uint32_t domid,
 int	 xc_dom_copy_to_guest(struct xc_interface_core *, uint32_t domid,
 	    uint64_t gpa, const void *data, size_t len, uint64_t span);
 
+/* An event-channel handle: its own connection (xc_evtchn.c, xc_virtio.c). */
+struct xenevtchn_handle {
+	struct xc_conn	conn;
+	int		fd;		/* read end: u32 port numbers */
+};
+
 struct xc_interface_core {
 	struct xc_conn	conn;
 };

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define SR_MAGIC	"xVMsave\n"		/* 8 bytes */
 #define SR_PAGE		4096u
@@ -49,8 +50,11 @@ struct sr_pages {
 
 struct sr_stream;
 
-/* A stream over fd; NULL with errno.  sr_close frees it. */
-struct sr_stream *sr_open(int fd);
+struct xc_sr_io;
+struct xc_interface_core;
+
+/* A stream over io (or fd when io is NULL); NULL with errno.  sr_close frees it. */
+struct sr_stream *sr_open(int fd, const struct xc_sr_io *io);
 void	 sr_close(struct sr_stream *);
 
 /* Write: header, records, END (with the digest).  0 or -1 with errno. */
@@ -59,6 +63,9 @@ int	 sr_write_rec(struct sr_stream *, uint32_t type, const void *a,
 	    size_t alen, const void *b, size_t blen);
 int	 sr_write_end(struct sr_stream *);
 
+/* Bytes written to the stream so far (buffered ones included). */
+uint64_t sr_bytes(const struct sr_stream *);
+
 /*
  * Read: the header (EILSEQ when not ours), then records: *type, and the
  * body in *body (malloc'd, caller frees; padded bytes consumed).  END is
@@ -66,6 +73,17 @@ int	 sr_write_end(struct sr_stream *);
  * early.  0 or -1 with errno.
  */
 int	 sr_read_header(struct sr_stream *, uint32_t *flags);
+
+/* The RAM size and vCPU count of dom (paused for a moment if running). */
+int	 sr_peek_shape(struct xc_interface_core *, uint32_t dom,
+	    struct sr_domain *);
+
+/*
+ * dom's RAM as a descriptor to pread (mapping it would allocate every
+ * hole read) from *base on; *fd is the caller's to close.
+ */
+int	 sr_open_ram(struct xc_interface_core *, uint32_t dom, uint64_t npages,
+	    int *fd, off_t *base);
 int	 sr_read_rec(struct sr_stream *, uint32_t *type, void **body,
 	    uint32_t *len);
 

@@ -49,6 +49,9 @@ make_domain(struct restore *rs, const struct sr_domain *d,
 		return -1;
 	rs->created = 1;
 	rs->mem_bytes = d->mem_bytes;
+	if (cb != NULL && cb->created != NULL &&
+	    cb->created(rs->dom, cb->data) == -1)
+		return -1;
 	/*
 	 * No populate: the RAM span is the guest's to touch, and a page is
 	 * backed when first written -- here, only the ones with data, so a
@@ -150,7 +153,7 @@ xc_domain_restore(xc_interface *xch, int io_fd, uint32_t *dom,
 	uint32_t	 tslen = 0;
 	int		 rc = -1, saved;
 
-	if ((rs.s = sr_open(io_fd)) == NULL)
+	if ((rs.s = sr_open(io_fd, cb != NULL ? cb->io : NULL)) == NULL)
 		return -1;
 	if (sr_read_header(rs.s, &flags) == -1)
 		goto out;

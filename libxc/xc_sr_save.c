@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xvm/privcmd.h>
@@ -65,27 +66,34 @@ flush_batch(struct save *sv)
  * every hole it reads (shmem does on a read fault), and a sparse domain
  * would come out of its save fully populated.
  */
-static int
-open_ram(struct save *sv)
+int
+sr_open_ram(xc_interface *xch, uint32_t dom, uint64_t npages, int *fd,
+    off_t *base)
 {
 	struct privcmd_map_foreign		mf;
 	struct privcmd_map_foreign_reply	rep;
 	int					nfds = 1;
 
 	memset(&mf, 0, sizeof(mf));
-	mf.domid = sv->dom;
+	mf.domid = dom;
 	mf.prot = PROT_READ;
 	mf.pfn = SR_RAM_PFN;
-	mf.nr = sv->npages;
-	if (xc_call(&sv->xch->conn, PRIVCMD_OP_MAP_FOREIGN, &mf, sizeof(mf),
-	    NULL, 0, &rep, sizeof(rep), NULL, &sv->fd, &nfds) == -1)
+	mf.nr = npages;
+	if (xc_call(&xch->conn, PRIVCMD_OP_MAP_FOREIGN, &mf, sizeof(mf),
+	    NULL, 0, &rep, sizeof(rep), NULL, fd, &nfds) == -1)
 		return -1;
 	if (nfds != 1) {
 		errno = EPROTO;
 		return -1;
 	}
-	sv->base = (off_t)rep.offset;
+	*base = (off_t)rep.offset;
 	return 0;
+}
+
+static int
+open_ram(struct save *sv)
+{
+	return sr_open_ram(sv->xch, sv->dom, sv->npages, &sv->fd, &sv->base);
 }
 
 /* Read frames [i, i + n) into the batch and queue them (n fits it). */
@@ -181,11 +189,20 @@ send_all(struct save *sv, uint64_t *sent)
 	return flush_batch(sv);
 }
 
-/* The frames dirtied since the last round (log-dirty CLEAN). */
+static int
+bit(const uint64_t *map, uint64_t i)
+{
+	return (int)(map[i / 64] >> (i % 64) & 1);
+}
+
+/*
+ * The frames dirtied since the last round (log-dirty CLEAN), a run of
+ * consecutive dirty frames read with one pread.
+ */
 static int
 send_dirty(struct save *sv, uint64_t *sent)
 {
-	uint64_t	 i, w, bits = (sv->npages + 63) & ~63ull;
+	uint64_t	 i, run, bits = (sv->npages + 63) & ~63ull;
 	int		 n;
 
 	n = xc_shadow_control(sv->xch, sv->dom,
@@ -194,13 +211,43 @@ send_dirty(struct save *sv, uint64_t *sent)
 	if (n < 0)
 		return -1;
 	*sent = 0;
-	for (w = 0; w < bits / 64; w++)
-		for (i = w * 64; sv->bitmap[w] != 0 && i < w * 64 + 64; i++)
-			if (i < sv->npages && (sv->bitmap[w] >> (i % 64) & 1)) {
-				if (send_range(sv, i, 1, 0) == -1)
-					return -1;
-				(*sent)++;
-			}
+	for (i = 0; i < sv->npages; ) {
+		if (sv->bitmap[i / 64] == 0) {
+			i = (i / 64 + 1) * 64;
+			continue;
+		}
+		if (!bit(sv->bitmap, i)) {
+			i++;
+			continue;
+		}
+		for (run = 1; i + run < sv->npages && bit(sv->bitmap, i + run);
+		    run++)
+			;
+		if (send_range(sv, i, run, 0) == -1)
+			return -1;
+		*sent += run;
+		i += run;
+	}
+	return flush_batch(sv);
+}
+
+/*
+ * The store and console ring pages, once more: dom0's daemons write them
+ * through their own mappings, which log-dirty mode cannot see.
+ */
+static int
+send_rings(struct save *sv)
+{
+	static const uint32_t	 params[2] = { HVM_PARAM_STORE_PFN,
+				    HVM_PARAM_CONSOLE_PFN };
+	uint64_t		 pfn;
+	int			 i;
+
+	for (i = 0; i < 2; i++)
+		if (xc_hvm_param_get(sv->xch, sv->dom, params[i], &pfn) == 0 &&
+		    pfn >= SR_RAM_PFN && pfn - SR_RAM_PFN < sv->npages &&
+		    send_range(sv, pfn - SR_RAM_PFN, 1, 0) == -1)
+			return -1;
 	return flush_batch(sv);
 }
 
@@ -247,20 +294,21 @@ bad:
 }
 
 /* Stop the domain only long enough to learn its shape. */
-static int
-peek_shape(struct save *sv, struct sr_domain *d)
+int
+sr_peek_shape(xc_interface *xch, uint32_t dom, struct sr_domain *d)
 {
-	uint8_t	*ctx;
-	uint32_t len;
-	int	 rc = -1, saved;
+	struct save	 sv = { .xch = xch, .dom = dom };
+	uint8_t		*ctx;
+	uint32_t	 len;
+	int		 rc = -1, saved;
 
-	if (xc_domain_pause(sv->xch, sv->dom) == -1)
+	if (xc_domain_pause(xch, dom) == -1)
 		return -1;
-	if ((ctx = get_context(sv, &len)) != NULL)
+	if ((ctx = get_context(&sv, &len)) != NULL)
 		rc = shape_of(ctx, len, d);
 	saved = errno;
 	free(ctx);
-	(void)xc_domain_unpause(sv->xch, sv->dom);
+	(void)xc_domain_unpause(xch, dom);
 	errno = saved;
 	return rc;
 }
@@ -276,10 +324,26 @@ peek(struct save *sv, size_t words)
 	return n < 0 ? 0 : n;
 }
 
+static uint64_t
+now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Pre-copy: round 0 sends every page with data while the domain runs;
+ * each later round resends what the last one left dirty.  The rounds end
+ * when few pages are dirty, at the round limit, or when the round
+ * callback (the toolstack's policy: downtime target, link speed) says so.
+ */
 static int
 live_rounds(struct save *sv, struct save_callbacks *cb)
 {
-	struct xc_sr_round	 r = { 0, 0, 0 };
+	struct xc_sr_round	 r = { 0, 0, 0, 0, 0 };
+	uint64_t		 t0, b0;
 	uint32_t		 iters = cb->max_iters ? cb->max_iters :
 				    DEFAULT_ITERS;
 	uint32_t		 thresh = cb->dirty_threshold ?
@@ -291,15 +355,21 @@ live_rounds(struct save *sv, struct save_callbacks *cb)
 	if (xc_shadow_control(sv->xch, sv->dom,
 	    XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, NULL, 0, NULL, 0, NULL) == -1)
 		return -1;
+	t0 = now_ns();
+	b0 = sr_bytes(sv->s);
 	if (send_all(sv, &r.sent) == -1)
 		return -1;
 	for (;;) {
 		r.dirty = (uint64_t)peek(sv, words);
+		r.ns = now_ns() - t0;
+		r.bytes = sr_bytes(sv->s) - b0;
 		if (cb->round != NULL && cb->round(&r, cb->data) != 0)
 			break;
 		/* What is dirty now (the callback may have waited) decides. */
 		if ((uint64_t)peek(sv, words) < thresh || ++r.round >= iters)
 			break;
+		t0 = now_ns();
+		b0 = sr_bytes(sv->s);
 		if (send_dirty(sv, &r.sent) == -1)
 			return -1;
 	}
@@ -321,8 +391,9 @@ xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
 		errno = EINVAL;
 		return -1;
 	}
+	cb->stopped_pages = 0;
 	if (live) {
-		if (peek_shape(&sv, &d) == -1)
+		if (sr_peek_shape(xch, dom, &d) == -1)
 			return -1;
 	} else {
 		if (!cb->suspend(cb->data)) {
@@ -336,7 +407,7 @@ xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
 	sv.npages = d.mem_bytes / SR_PAGE;
 	if (open_ram(&sv) == -1 ||
 	    (sv.data = malloc(SR_BATCH * SR_PAGE)) == NULL ||
-	    (sv.s = sr_open(io_fd)) == NULL)
+	    (sv.s = sr_open(io_fd, cb->io)) == NULL)
 		goto out;
 	if (sr_write_header(sv.s, flags) == -1 ||
 	    (cb->toolstack != NULL && sr_write_rec(sv.s, SR_REC_TOOLSTACK,
@@ -351,11 +422,12 @@ xc_domain_save(xc_interface *xch, int io_fd, uint32_t dom, uint32_t flags,
 			goto out;
 		}
 		/* Stopped: the last dirty pages, then the context. */
-		if (send_dirty(&sv, &sent) == -1 ||
+		if (send_dirty(&sv, &sent) == -1 || send_rings(&sv) == -1 ||
 		    (ctx = get_context(&sv, &clen)) == NULL)
 			goto out;
 	} else if (send_all(&sv, &sent) == -1)
 		goto out;
+	cb->stopped_pages = sent;
 	if (sr_write_rec(sv.s, SR_REC_HV_CONTEXT, ctx, clen, NULL, 0) == -1 ||
 	    sr_write_end(sv.s) == -1)
 		goto out;

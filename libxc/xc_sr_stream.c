@@ -15,6 +15,8 @@
 
 struct sr_stream {
 	int		 fd;
+	const struct xc_sr_io *io;	/* or NULL: fd */
+	uint64_t	 total;		/* bytes put so far */
 	EVP_MD_CTX	*md;
 	uint8_t		*buf;
 	size_t		 len;		/* write: buffered; read: valid */
@@ -25,7 +27,7 @@ struct sr_stream {
 static const uint8_t	 zeros[8];
 
 struct sr_stream *
-sr_open(int fd)
+sr_open(int fd, const struct xc_sr_io *io)
 {
 	struct sr_stream	*s;
 
@@ -38,7 +40,30 @@ sr_open(int fd)
 		return NULL;
 	}
 	s->fd = fd;
+	s->io = io;
 	return s;
+}
+
+uint64_t
+sr_bytes(const struct sr_stream *s)
+{
+	return s->total;
+}
+
+static ssize_t
+io_write(struct sr_stream *s, const void *p, size_t len)
+{
+	if (s->io != NULL)
+		return s->io->write(s->io->arg, p, len);
+	return write(s->fd, p, len);
+}
+
+static ssize_t
+io_read(struct sr_stream *s, void *p, size_t len)
+{
+	if (s->io != NULL)
+		return s->io->read(s->io->arg, p, len);
+	return read(s->fd, p, len);
 }
 
 void
@@ -58,11 +83,14 @@ flush(struct sr_stream *s)
 	ssize_t	 n;
 
 	while (done < s->len) {
-		n = write(s->fd, s->buf + done, s->len - done);
+		n = io_write(s, s->buf + done, s->len - done);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			if (n == 0)
+				errno = EPIPE;
 			return -1;
+		}
 		done += (size_t)n;
 	}
 	s->len = 0;
@@ -80,6 +108,7 @@ put(struct sr_stream *s, const void *p, size_t len, int hash)
 		errno = EIO;
 		return -1;
 	}
+	s->total += len;
 	while (len > 0) {
 		if (s->len == SR_BUF && flush(s) == -1)
 			return -1;
@@ -152,7 +181,7 @@ take(struct sr_stream *s, void *p, size_t len, int hash)
 				errno = ENODATA;
 				return -1;
 			}
-			n = read(s->fd, s->buf, SR_BUF);
+			n = io_read(s, s->buf, SR_BUF);
 			if (n == -1 && errno == EINTR)
 				continue;
 			if (n == -1)

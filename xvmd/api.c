@@ -61,6 +61,13 @@ static const struct api_field f_save[] = {
 	{ "checkpoint", API_BOOL, NULL }, END };
 static const struct api_field f_restore[] = {
 	{ "file", API_STR, "a file made by xm save" }, PAUSED, END };
+static const struct api_field f_migrate[] = {
+	{ "host", API_STR, "where to migrate" }, { "port", API_INT, NULL },
+	{ "live", API_BOOL, NULL }, { "ssl", API_BOOL, NULL },
+	{ "max_downtime_ms", API_INT, NULL }, { "max_iters", API_INT, NULL },
+	{ "wait", API_BOOL, NULL }, END };
+static const struct api_field f_dump[] = {
+	FILE_, { "live", API_BOOL, NULL }, { "crash", API_BOOL, NULL }, END };
 #undef CONFIG
 #undef FILE_
 #undef PAUSED
@@ -129,6 +136,14 @@ static const struct route routes[] = {
 	{ POST, "/domains/:dom/save", api_dom_save, DOM | R_BODY, "save",
 	    f_save, .dom0 = "Domain-0 cannot be saved" },
 	{ POST, "/restore", api_dom_restore, R_BODY, "restore", f_restore },
+	{ POST, "/domains/:dom/migrate", api_dom_migrate, DOM | R_BODY,
+	    "migrate", f_migrate, .dom0 = "Domain-0 cannot be migrated" },
+	{ POST, "/domains/:dom/dump-core", api_dom_dump_core,
+	    DOM | R_BODY_OPT, "dump-core", f_dump,
+	    .dom0 = "Domain-0 is the host: use the host's own tools for its "
+	    "core" },
+	{ GET, "/migrations", api_migrations, 0, "migrations", NULL },
+	{ GET, "/migrations/:id", api_migration, 0, "migration", NULL },
 	{ POST, "/managed", api_managed_new, R_BODY, "new", f_check },
 	{ DELETE, "/managed/:dom", api_managed_delete, DOM, "delete", NULL,
 	    .dom0 = D0_MANAGED },
@@ -169,6 +184,8 @@ static const struct {
 	{ EAGAIN,	503, "EAGAIN" },
 	{ ENOSYS,	501, "ENOSYS" },
 	{ ETIMEDOUT,	504, "ETIMEDOUT" },
+	{ EHOSTUNREACH,	502, "EHOSTUNREACH" },
+	{ ECANCELED,	409, "ECANCELED" },
 	{ EIO,		500, "EIO" },
 };
 

@@ -124,6 +124,14 @@ int	 api_managed_delete(struct api_req *, char **);
 int	 api_dom_save(struct api_req *, char **);
 int	 api_dom_restore(struct api_req *, char **);
 
+/* api_migrate.c */
+int	 api_dom_migrate(struct api_req *, char **);
+int	 api_migrations(struct api_req *, char **);
+int	 api_migration(struct api_req *, char **);
+
+/* dump.c */
+int	 api_dom_dump_core(struct api_req *, char **);
+
 /* api_resource.c */
 int	 api_dom_rename(struct api_req *, char **);
 int	 api_dom_sysrq(struct api_req *, char **);

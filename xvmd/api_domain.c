@@ -182,10 +182,16 @@ api_dom_save(struct api_req *ar, char **cause)
 	return err;
 }
 
+/* A restore's answer: 201 and the domain. */
+static void
+restored(void *later, int err, const char *message, const char *json)
+{
+	api_later_reply(later, err, message, 201, json);
+}
+
 int
 api_dom_restore(struct api_req *ar, char **cause)
 {
-	struct vm	*vm;
 	const char	*file;
 	int		 err, paused = 0;
 
@@ -194,10 +200,9 @@ api_dom_restore(struct api_req *ar, char **cause)
 		return EINVAL;
 	}
 	(void)json_get_bool(ar->body, "paused", &paused);
-	if ((err = save_restore(ar->xd, file, paused, &vm, cause)) != 0)
-		return err;
-	ar->status = 201;
-	json_w_key(ar->out, "domain");
-	vm_to_json(ar->xd, vm, ar->out, 0, 0);
-	return 0;
+	/* Answered with 201 and the domain once it is restored. */
+	if ((err = save_restore(ar->xd, file, paused, restored, api_defer(ar),
+	    cause)) != 0)
+		api_undefer(ar);
+	return err;
 }

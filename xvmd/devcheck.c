@@ -28,6 +28,7 @@
 #include "xvmd/devcheck.h"
 #include "xvmd/devspec.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/netif.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
 
@@ -78,31 +79,6 @@ devcheck_open_disk(const struct disk_spec *d, struct stat *st, char **cause)
 	return fd;
 }
 
-int
-devcheck_bridge(const struct vif_spec *v, char **cause)
-{
-	char		 path[PATH_MAX];
-	struct stat	 st;
-
-	if (v->bridge[0] == '\0')
-		return 0;	/* the default bridge, made when needed */
-	if (strchr(v->bridge, '/') != NULL || strcmp(v->bridge, ".") == 0 ||
-	    strcmp(v->bridge, "..") == 0) {
-		xasprintf(cause, "vif bridge '%s' is not a network interface "
-		    "name", v->bridge);
-		return -1;
-	}
-	snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", v->bridge);
-	if (stat(path, &st) == -1) {
-		snprintf(path, sizeof(path), "/sys/class/net/%s", v->bridge);
-		xasprintf(cause, "vif bridge '%s': %s", v->bridge,
-		    stat(path, &st) == -1 ? "no such network interface on "
-		    "this host" : "this interface is not a bridge");
-		return -1;
-	}
-	return 0;
-}
-
 /* Is one image or device behind both stats? */
 static int
 same_backing(const struct stat *a, const struct stat *b)
@@ -122,38 +98,57 @@ may_share(const struct disk_spec *a, const struct disk_spec *b)
 	return a->shared && b->shared;
 }
 
-/* Another running domain's disk with the backing st that we may not share. */
-static int
-sharing(struct xvmd *xd, const struct vm *vm, const struct disk_spec *d,
-    const struct stat *st, char **cause)
+/* A path to disk d's backing, as devcheck_open_disk opens it. */
+static void
+disk_path(const struct disk_spec *d, char *path, size_t size)
 {
-	const struct vm		*o;
-	struct stat		 ost;
-	char			 path[PATH_MAX];
-	size_t			 i;
+	if (d->backend == DISK_PHY)
+		devcheck_phy_path(d->target, path, size);
+	else
+		snprintf(path, size, "%s", d->target);
+}
 
+/* d (ours) against od, with the backing ost; o names od's domain, or NULL. */
+static int
+clash(const struct disk_spec *d, const struct stat *st,
+    const struct disk_spec *od, const struct vm *o, char **cause)
+{
+	struct stat	 ost;
+	char		 path[PATH_MAX];
+
+	disk_path(od, path, sizeof(path));
+	if (stat(path, &ost) == -1 || !same_backing(st, &ost) ||
+	    may_share(d, od))
+		return 0;
+	xasprintf(cause, "disk %s '%s' (mode %s) is %s%s's disk %s already, "
+	    "in mode %s%s", d->vdev, d->target, mode_name(d),
+	    o == NULL ? "this domain" : "domain ", o == NULL ? "" : o->name,
+	    od->vdev, mode_name(od), d->writable || od->writable ?
+	    " (only 'w!' on both sides shares a writable disk)" : "");
+	return -1;
+}
+
+/*
+ * Disk i of vm, with the backing st: an earlier disk of vm, or another
+ * running domain's disk, with that backing that it may not share.
+ */
+static int
+sharing(struct xvmd *xd, const struct vm *vm, size_t i, const struct stat *st,
+    char **cause)
+{
+	const struct disk_spec	*d = &vm->cfg->disks[i];
+	const struct vm		*o;
+	size_t			 j;
+
+	for (j = 0; j < i; j++)
+		if (clash(d, st, &vm->cfg->disks[j], NULL, cause) == -1)
+			return -1;
 	TAILQ_FOREACH(o, &xd->vms, entry) {
 		if (o == vm || o->domid < 0)
 			continue;
-		for (i = 0; i < o->cfg->ndisks; i++) {
-			const struct disk_spec *od = &o->cfg->disks[i];
-
-			if (od->backend == DISK_PHY)
-				devcheck_phy_path(od->target, path,
-				    sizeof(path));
-			else
-				snprintf(path, sizeof(path), "%s", od->target);
-			if (stat(path, &ost) == -1 || !same_backing(st, &ost) ||
-			    may_share(d, od))
-				continue;
-			xasprintf(cause, "disk %s '%s' (mode %s) is domain "
-			    "%s's disk %s already, in mode %s%s", d->vdev,
-			    d->target, mode_name(d), o->name, od->vdev,
-			    mode_name(od), d->writable || od->writable ?
-			    " (only 'w!' on both sides shares a writable "
-			    "disk)" : "");
-			return -1;
-		}
+		for (j = 0; j < o->cfg->ndisks; j++)
+			if (clash(d, st, &o->cfg->disks[j], o, cause) == -1)
+				return -1;
 	}
 	return 0;
 }
@@ -162,7 +157,9 @@ int
 devcheck_domain(struct xvmd *xd, const struct vm *vm, char **cause)
 {
 	const struct domcfg	*cfg = vm->cfg;
+	const struct vif_spec	*v;
 	struct stat		 st;
+	char			*why = NULL;
 	size_t			 i;
 	int			 fd, err;
 
@@ -173,11 +170,17 @@ devcheck_domain(struct xvmd *xd, const struct vm *vm, char **cause)
 			return err == ENOENT || err == EACCES ? err : EINVAL;
 		}
 		close(fd);
-		if (sharing(xd, vm, &cfg->disks[i], &st, cause) == -1)
+		if (sharing(xd, vm, i, &st, cause) == -1)
 			return EBUSY;
 	}
-	for (i = 0; i < cfg->nvifs; i++)
-		if (devcheck_bridge(&cfg->vifs[i], cause) == -1)
+	for (i = 0; i < cfg->nvifs; i++) {
+		v = &cfg->vifs[i];
+		if (netif_bridge_check(v->bridge[0] ? v->bridge :
+		    NETIF_DEFAULT_BRIDGE, &why) == -1) {
+			xasprintf(cause, "%s:%d: %s", vm->cfgfile, v->line, why);
+			free(why);
 			return EINVAL;
+		}
+	}
 	return 0;
 }

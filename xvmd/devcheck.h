@@ -6,7 +6,6 @@
 #include <sys/types.h>
 
 struct disk_spec;
-struct vif_spec;
 struct vm;
 struct xvmd;
 
@@ -24,14 +23,13 @@ int	 devcheck_open_disk(const struct disk_spec *, struct stat *st,
 /* The device a phy: target names ("sda" is /dev/sda), in out. */
 void	 devcheck_phy_path(const char *target, char *out, size_t size);
 
-/* Does vif's bridge exist on this host (a Linux bridge)?  0, or -1. */
-int	 devcheck_bridge(const struct vif_spec *, char **cause);
-
 /*
  * Every disk and vif of vm, before it starts or is restored: each disk
  * opens as devcheck_open_disk says; no disk is one another running
  * domain has (the same file or device) when either side has it writable
- * -- unless both say 'w!'; each vif's bridge exists.  0, or an errno
+ * (or this one's, under another vdev) -- unless both say 'w!'; each vif's
+ * bridge may be used (netif_bridge_check; *cause then begins with the
+ * config's file:line).  0, or an errno
  * value with *cause (caller frees): EINVAL, ENOENT, EACCES, EBUSY.
  */
 int	 devcheck_domain(struct xvmd *, const struct vm *, char **cause);

@@ -14,7 +14,7 @@ struct disk_spec {
 	char			 target[1024];	/* path or device */
 	char			 vdev[32];	/* xvda, hda1, sdb, ... */
 	int			 writable;	/* 'w' (or 'w!') vs 'r' */
-	int			 shared;	/* 'w!': writable by several */
+	int			 shared;	/* 'w!': other writers allowed */
 	int			 cdrom;		/* vdev suffixed ':cdrom' */
 };
 
@@ -27,6 +27,7 @@ struct vif_spec {
 	char			 type[16];	/* ioemu, netfront */
 	char			 script[256];
 	char			 vifname[32];
+	int			 line;		/* in its config file, or 0 */
 };
 
 /*

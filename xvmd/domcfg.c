@@ -143,6 +143,19 @@ set_cap(struct domcfg *dc, const struct cfg_value *v, char **cause)
 }
 
 static int
+set_cpu(struct domcfg *dc, const struct cfg_value *v, char **cause)
+{
+	if (strcmp(v->s, "interp") == 0)
+		dc->cpu_jit = 0;
+	else if (strcmp(v->s, "jit") == 0)
+		dc->cpu_jit = 1;
+	else
+		return cause_printf(cause, "cpu = \"%s\": not a CPU engine "
+		    "(interp or jit)", v->s);
+	return 0;
+}
+
+static int
 set_cpus(struct domcfg *dc, const struct cfg_value *v, char **cause)
 {
 	char	 text[128];
@@ -331,9 +344,11 @@ set_vif(struct domcfg *dc, const struct cfg_value *v, char **cause)
 
 	if (v->nitems > DOMCFG_MAX_DEVS)
 		return cause_printf(cause, "more than %d vifs", DOMCFG_MAX_DEVS);
-	for (i = 0; i < v->nitems; i++)
+	for (i = 0; i < v->nitems; i++) {
 		if (vif_spec_parse(v->items[i].s, &dc->vifs[i], cause) == -1)
 			return -1;
+		dc->vifs[i].line = v->items[i].line;
+	}
 	dc->nvifs = v->nitems;
 	return 0;
 }
@@ -350,6 +365,7 @@ static const struct setting settings[] = {
 	{ "cpus",		CFG_ANY,  0, set_cpus },
 	{ "cpu_weight",		CFG_INT,  0, set_weight },
 	{ "cpu_cap",		CFG_INT,  0, set_cap },
+	{ "cpu",		CFG_STR,  0, set_cpu },
 	{ "kernel",		CFG_STR,  0, set_kernel },
 	{ "ramdisk",		CFG_STR,  0, set_ramdisk },
 	{ "cmdline",		CFG_STR,  0, set_cmdpart },

@@ -47,6 +47,7 @@ struct domcfg {
 	char			 cpus[128];	/* as written, for display */
 	unsigned int		 cpu_weight;	/* credit scheduler, 1..65535 */
 	unsigned int		 cpu_cap;	/* percent of one CPU; 0 = none */
+	int			 cpu_jit;	/* cpu = "jit": the translator */
 	char			 kernel[1024];
 	char			 ramdisk[1024];
 	char			 cmdline[1024];	/* cmdline, or root= + extra */

@@ -85,6 +85,7 @@ domcfg_to_json(const struct domcfg *dc, struct json_w *w)
 	json_w_kstr(w, "cpus", dc->cpus[0] ? dc->cpus : "all");
 	json_w_ki64(w, "cpu_weight", dc->cpu_weight);
 	json_w_ki64(w, "cpu_cap", dc->cpu_cap);
+	json_w_kstr(w, "cpu", dc->cpu_jit ? "jit" : "interp");
 	json_w_kstr(w, "kernel", dc->kernel);
 	if (dc->ramdisk[0])
 		json_w_kstr(w, "ramdisk", dc->ramdisk);

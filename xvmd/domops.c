@@ -198,6 +198,17 @@ dom_define(struct xvmd *xd, const char *file, const char *text, int update,
 	return 0;
 }
 
+/* A job (a save, a migration, a core dump) works on it: EBUSY. */
+static int
+busy(const struct vm *vm, char **cause)
+{
+	if (vm->busy == NULL)
+		return 0;
+	xasprintf(cause, "domain '%s' is %s; try again when that is done",
+	    vm->name, vm->busy);
+	return EBUSY;
+}
+
 int
 dom_undefine(struct xvmd *xd, struct vm *vm, char **cause)
 {
@@ -289,6 +300,8 @@ dom_destroy(struct xvmd *xd, struct vm *vm, char **cause)
 		xasprintf(cause, "domain '%s' is not running", vm->name);
 		return EINVAL;
 	}
+	if (busy(vm, cause) != 0)
+		return EBUSY;
 	if (lc_destroy(xd, vm, cause) == -1)
 		return EIO;
 	dom_changed(xd);
@@ -302,6 +315,8 @@ dom_shutdown(struct xvmd *xd, struct vm *vm, const char *how, char **cause)
 		xasprintf(cause, "domain '%s' is not running", vm->name);
 		return EINVAL;
 	}
+	if (busy(vm, cause) != 0)
+		return EBUSY;
 	if (lc_shutdown(xd, vm, how, cause) == -1)
 		return errno == EBUSY ? EBUSY : EIO;
 	return 0;
@@ -316,6 +331,8 @@ dom_pause(struct xvmd *xd, struct vm *vm, int pause, char **cause)
 		xasprintf(cause, "domain '%s' is not running", vm->name);
 		return EINVAL;
 	}
+	if (busy(vm, cause) != 0)
+		return EBUSY;
 	rc = pause ? xc_domain_pause(xd->xch, (uint32_t)vm->domid) :
 	    xc_domain_unpause(xd->xch, (uint32_t)vm->domid);
 	if (rc == -1) {

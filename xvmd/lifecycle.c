@@ -30,6 +30,7 @@
 #include "xenstored/xsclient.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/domops.h"
+#include "xvmd/dump.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/reconcile.h"
 #include "xvmd/save.h"
@@ -329,22 +330,24 @@ act(struct xvmd *xd, struct vm *vm, unsigned int reason)
 		    "or destroyed", __func__, vm->name, vm->domid);
 		return;
 	}
+	/* xend: a core first for coredump-*, and for any crash with
+	 * enable-dump; the action follows when it is written. */
+	if (reason == SHUTDOWN_crash && !vm->core_done &&
+	    (a == ACTION_COREDUMP_DESTROY || a == ACTION_COREDUMP_RESTART ||
+	    xendconf_bool(&xd->conf, XC_ENABLE_DUMP)) &&
+	    dump_on_crash(xd, vm) == 0)
+		return;
+	vm->core_done = 0;
 	log_info("%s: %s (domain %d) shut down (%s): %s", __func__, vm->name,
 	    vm->domid, reason < 4 ? reasons[reason] : "?",
 	    domcfg_action_name(a));
 	switch (a) {
 	case ACTION_COREDUMP_DESTROY:
-		log_warnx("%s: core dumps are not implemented; destroying",
-		    __func__);
-		__attribute__((fallthrough));
 	case ACTION_DESTROY:
 		if (lc_destroy(xd, vm, &cause) == -1)
 			log_warnx("%s: %s", __func__, cause);
 		break;
 	case ACTION_COREDUMP_RESTART:
-		log_warnx("%s: core dumps are not implemented; restarting",
-		    __func__);
-		__attribute__((fallthrough));
 	case ACTION_RESTART:
 		restart(xd, vm);
 		break;
@@ -355,6 +358,13 @@ act(struct xvmd *xd, struct vm *vm, unsigned int reason)
 		break;
 	}
 	free(cause);
+}
+
+void
+lc_after_dump(struct xvmd *xd, struct vm *vm)
+{
+	vm->core_done = 1;
+	act(xd, vm, SHUTDOWN_crash);
 }
 
 void
@@ -369,8 +379,8 @@ lc_check(struct xvmd *xd)
 		return;
 	}
 	TAILQ_FOREACH_SAFE(vm, &xd->vms, entry, next) {
-		if (vm->domid < 0)
-			continue;
+		if (vm->domid < 0 || vm->busy != NULL)
+			continue;	/* a job (save, migration) has it */
 		for (i = 0; i < n; i++)
 			if (info[i].domain == (uint32_t)vm->domid)
 				break;

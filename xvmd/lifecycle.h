@@ -42,6 +42,9 @@ int	 lc_shutdown(struct xvmd *, struct vm *, const char *how, char **cause);
  */
 void	 lc_check(struct xvmd *);
 
+/* A crashed vm's core is written (dump.c): apply its on_crash now. */
+void	 lc_after_dump(struct xvmd *, struct vm *);
+
 /*
  * xend's on_xend_start: start the managed domains marked 'start' when
  * xvmd starts, unless one has a saved image to resume from (xvm-domains

@@ -13,8 +13,12 @@
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "xvmd/control.h"
+#include "xvmd/job.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/migrate.h"
 #include "xvmd/reconcile.h"
+#include "xvmd/reloc.h"
+#include "xvmd/restore.h"
 #include "xvmd/recover.h"
 #include "xvmd/settings.h"
 #include "xvmd/virt.h"
@@ -58,6 +62,12 @@ static const struct daemon_spec spec = {
 };
 
 static void
+idle(struct xvmd *xd)
+{
+	event_base_loopbreak(xd->base);
+}
+
+static void
 on_term(void *arg)
 {
 	struct xvmd	*xd = arg;
@@ -65,9 +75,13 @@ on_term(void *arg)
 	/*
 	 * The domains run on: a restart of xvmd never shuts down, saves or
 	 * restarts a guest.  on_xend_stop is xvm-domains stop's, at the
-	 * host's shutdown (or svcadm disable xvm/domains).
+	 * host's shutdown (or svcadm disable xvm/domains).  The loop ends
+	 * once every job (a migration, a save) has.
 	 */
-	event_base_loopbreak(xd->base);
+	if (xd->stopping)
+		return;
+	xd->stopping = 1;
+	job_stop_all(xd, idle);
 }
 
 /* SIGHUP (svcadm refresh xvm/xend): the settings that can change now. */
@@ -101,6 +115,7 @@ start(struct xvmd *xd, const char *conffile, const char *sock)
 		fatalx("%s", cause);
 	xd->started = time(NULL);
 	TAILQ_INIT(&xd->vms);
+	TAILQ_INIT(&xd->restoring);
 	/* The hypervisor and the store come first (SMF dependencies). */
 	if ((xd->xch = xc_interface_open(NULL, NULL, 0)) == NULL)
 		fatal("cannot reach the hypervisor (is xvm-hypervisor "
@@ -108,8 +123,12 @@ start(struct xvmd *xd, const char *conffile, const char *sock)
 	if (lc_store_open(xd) == -1)
 		fatalx("cannot reach the store (is xenstored running?)");
 	xsdom_load_managed(xd);
+	rs_recover(xd);
 	recover_running(xd);
 	store_reconcile(xd);
+	job_init(xd);
+	reloc_init(xd);
+	migrate_recover(xd);
 	if (control_listen(xd, sock) == -1)
 		fatal("listen on %s", sock);
 	if ((vpath = xvm_path(XVM_VIRT_SOCK)) == NULL ||
@@ -134,6 +153,8 @@ stop(struct xvmd *xd, const char *sock)
 	log_info("xvmd stopping; running domains are left alone");
 	virt_stop(xd);
 	control_close(xd);
+	job_fini(xd);
+	reloc_fini(xd);
 	lc_unwatch(xd);		/* the store last: the front-ends may use it */
 	while ((vm = TAILQ_FIRST(&xd->vms)) != NULL) {
 		TAILQ_REMOVE(&xd->vms, vm, entry);

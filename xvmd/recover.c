@@ -194,6 +194,30 @@ adopt(struct xvmd *xd, const xc_domaininfo_t *info, const char *vmpath)
 	    vm->domid);
 }
 
+/*
+ * A domain with no store entries.  One that is paused and never ran is
+ * what an xvmd stopped (kill -9) between xc_domain_create (or a restore)
+ * and writing the entries leaves: the create was never acknowledged, and
+ * nothing else would ever list or destroy it, so it goes (the chaos test,
+ * docs/RELIABILITY.md).  Any other is some other tool's: left alone.
+ */
+static void
+half_built(struct xvmd *xd, const xc_domaininfo_t *info)
+{
+	if ((info->flags & XEN_DOMINF_paused) && info->cpu_time == 0 &&
+	    !(info->flags & (XEN_DOMINF_dying | XEN_DOMINF_shutdown))) {
+		log_warnx("%s: domain %u is paused, never ran and has no store "
+		    "entries: half-built by an xvmd that was stopped; "
+		    "destroying it", __func__, info->domain);
+		if (xc_domain_destroy(xd->xch, info->domain) == -1)
+			log_warn("%s: destroying domain %u", __func__,
+			    info->domain);
+		return;
+	}
+	log_warnx("%s: domain %u has no store entries; not managed by xvmd",
+	    __func__, info->domain);
+}
+
 void
 recover_running(struct xvmd *xd)
 {
@@ -208,8 +232,7 @@ recover_running(struct xvmd *xd)
 	for (i = 0; i < n; i++) {
 		snprintf(p, sizeof(p), "/local/domain/%u/vm", info[i].domain);
 		if ((vmpath = xsdom_read(xd, p)) == NULL) {
-			log_warnx("%s: domain %u has no store entries; not "
-			    "managed by xvmd", __func__, info[i].domain);
+			half_built(xd, &info[i]);
 			continue;
 		}
 		adopt(xd, &info[i], vmpath);

@@ -19,11 +19,12 @@
 #include "lib/file.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "lib/str.h"
 #include "lib/xmalloc.h"
-#include "xvmd/devcheck.h"
 #include "xvmd/domcfg.h"
+#include "xvmd/job.h"
 #include "xvmd/lifecycle.h"
-#include "xvmd/memory.h"
+#include "xvmd/restore.h"
 #include "xvmd/save.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
@@ -37,9 +38,8 @@ struct save_op {
 	int			 checkpoint;	/* xm save -c: run on after */
 };
 
-/* The toolstack record: the UUID, the config file's name, its text. */
-static void
-toolstack_record(const struct vm *vm, struct buf *b)
+void
+save_toolstack_record(const struct vm *vm, struct buf *b)
 {
 	buf_add(b, vm->uuid, 16);
 	buf_add(b, vm->cfgfile, strlen(vm->cfgfile) + 1);
@@ -82,6 +82,11 @@ save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
 		    vm->name);
 		return EBUSY;
 	}
+	if (vm->busy != NULL) {
+		xasprintf(cause, "domain '%s' is %s; try again when that is "
+		    "done", vm->name, vm->busy);
+		return EBUSY;
+	}
 	if (file[0] != '/') {
 		xasprintf(cause, "save file '%s': the path must be absolute",
 		    file);
@@ -116,53 +121,66 @@ suspended(void *data)
 	return 1;	/* the guest suspended: its vCPUs are stopped already */
 }
 
-/* Write the stream to a temporary file beside 'file', then rename. */
-static int
-write_file(struct xvmd *xd, struct vm *vm, const char *file, off_t *size,
-    char **cause)
-{
-	struct save_callbacks	 cb = { .suspend = suspended };
-	struct buf		 ts = BUF_INITIALIZER;
-	struct stat		 st;
-	char			*tmp, *dir;
-	int			 fd, dfd, rc = -1;
+/* The file being written, in a job (the loop keeps serving meanwhile). */
+struct save_job {
+	struct vm	*vm;		/* the loop's; busy while the job runs */
+	uint32_t	 domid;
+	char		 name[64];	/* the vm's, for the thread's messages */
+	char		*file;
+	struct buf	 ts;		/* the toolstack record */
+	off_t		 size;
+	char		*cause;		/* set when it failed */
+};
 
-	xasprintf(&tmp, "%s.XXXXXX", file);
+/* Write the stream to a temporary file beside 'file', then rename. */
+static void
+write_file(struct job *job, void *arg)
+{
+	struct save_job		*sj = arg;
+	struct save_callbacks	 cb = { .suspend = suspended };
+	struct stat		 st;
+	xc_interface		*xch;
+	char			*tmp, *dir;
+	int			 fd, dfd, ok = 0;
+
+	(void)job;
+	xasprintf(&tmp, "%s.XXXXXX", sj->file);
 	if ((fd = mkstemp(tmp)) == -1) {
-		xasprintf(cause, "cannot create %s: %s", tmp, strerror(errno));
+		xasprintf(&sj->cause, "cannot create %s: %s", tmp,
+		    strerror(errno));
 		free(tmp);
-		return -1;
+		return;
 	}
-	toolstack_record(vm, &ts);
-	cb.toolstack = buf_data(&ts);
-	cb.toolstack_len = (uint32_t)buf_len(&ts);
-	if (xc_domain_pause(xd->xch, (uint32_t)vm->domid) == -1 ||
-	    xc_domain_save(xd->xch, fd, (uint32_t)vm->domid, 0, &cb) == -1) {
-		xasprintf(cause, "cannot save %s: %s", vm->name,
+	cb.toolstack = buf_data(&sj->ts);
+	cb.toolstack_len = (uint32_t)buf_len(&sj->ts);
+	if ((xch = xc_interface_open(NULL, NULL, 0)) == NULL ||
+	    xc_domain_pause(xch, sj->domid) == -1 ||
+	    xc_domain_save(xch, fd, sj->domid, 0, &cb) == -1) {
+		xasprintf(&sj->cause, "cannot save %s: %s", sj->name,
 		    strerror(errno));
 		goto out;
 	}
 	if (fsync(fd) == -1 || fstat(fd, &st) == -1 ||
-	    rename(tmp, file) == -1) {
-		xasprintf(cause, "cannot write %s: %s", file, strerror(errno));
+	    rename(tmp, sj->file) == -1) {
+		xasprintf(&sj->cause, "cannot write %s: %s", sj->file,
+		    strerror(errno));
 		goto out;
 	}
 	/* The rename itself survives a crash once the directory is synced. */
-	dir = xstrdup(file);
+	dir = xstrdup(sj->file);
 	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY)) != -1) {
 		(void)fsync(dfd);
 		close(dfd);
 	}
 	free(dir);
-	*size = st.st_size;
-	rc = 0;
+	sj->size = st.st_size;
+	ok = 1;
 out:
+	xc_interface_close(xch);
 	close(fd);
-	if (rc == -1)
+	if (!ok)
 		unlink(tmp);
 	free(tmp);
-	buf_free(&ts);
-	return rc;
 }
 
 /*
@@ -189,6 +207,7 @@ resume_in_place(struct xvmd *xd, struct vm *vm)
 	return 0;
 }
 
+
 static char *
 reply_json(const char *name, const char *file, off_t size)
 {
@@ -208,13 +227,21 @@ reply_json(const char *name, const char *file, off_t size)
 	return out;
 }
 
+static void	written(struct xvmd *, void *);
+
+static const struct job_ops save_job_ops = {
+	.what = "save",
+	.run = write_file,
+	.done = written,
+};
+
 int
 save_check(struct xvmd *xd, struct vm *vm, const xc_domaininfo_t *info)
 {
-	char		*cause = NULL, *json = NULL, *file;
+	struct save_job	*sj;
+	char		*cause = NULL, *json = NULL;
 	unsigned	 reason = (info->flags >> XEN_DOMINF_shutdownshift) &
 			    XEN_DOMINF_shutdownmask;
-	off_t		 size = 0;
 
 	if (!(info->flags & XEN_DOMINF_shutdown)) {
 		if (time(NULL) < vm->save->deadline)
@@ -238,255 +265,169 @@ save_check(struct xvmd *xd, struct vm *vm, const xc_domaininfo_t *info)
 		return 0;		/* on_poweroff & co. apply */
 	}
 	vm->handled = 1;
-	file = xstrdup(vm->save->file);
-	if (write_file(xd, vm, file, &size, &cause) == -1) {
-		log_warnx("%s: %s", __func__, cause);
-		(void)resume_in_place(xd, vm);
-		finish(vm, EIO, cause, NULL);
-		free(cause);
-		free(file);
-		return 1;		/* the info in hand is stale now */
+	sj = xcalloc(1, sizeof(*sj));
+	sj->vm = vm;
+	sj->domid = (uint32_t)vm->domid;
+	strlcpy(sj->name, vm->name, sizeof(sj->name));
+	sj->file = xstrdup(vm->save->file);
+	buf_init(&sj->ts, 0);
+	save_toolstack_record(vm, &sj->ts);
+	vm->busy = "being saved";
+	if (job_start(xd, &save_job_ops, sj) == -1) {
+		xasprintf(&sj->cause, "cannot save %s: %s", vm->name,
+		    strerror(errno));
+		written(xd, sj);
 	}
-	json = reply_json(vm->name, file, size);
+	return 1;
+}
+
+/* On the loop, the file written or not: destroy, or run on; answer. */
+static void
+written(struct xvmd *xd, void *arg)
+{
+	struct save_job	*sj = arg;
+	struct vm	*vm = sj->vm;
+	char		*json, *cause = NULL;
+
+	vm->busy = NULL;
+	if (sj->cause != NULL) {
+		log_warnx("%s: %s", __func__, sj->cause);
+		(void)resume_in_place(xd, vm);
+		finish(vm, EIO, sj->cause, NULL);
+		goto out;
+	}
+	json = reply_json(vm->name, sj->file, sj->size);
 	log_info("%s: saved %s (domain %d) to %s, %lld bytes", __func__,
-	    vm->name, vm->domid, file, (long long)size);
+	    vm->name, vm->domid, sj->file, (long long)sj->size);
 	if (vm->save->checkpoint) {
 		(void)resume_in_place(xd, vm);
 		finish(vm, 0, NULL, json);
-		free(json);
-		free(file);
-		return 1;
+	} else {
+		finish(vm, 0, NULL, json);
+		/* A managed domain resumes from this image, not a fresh start. */
+		if (vm->managed)
+			xsdom_set_saved(xd, vm, sj->file);
+		if (lc_destroy(xd, vm, &cause) == -1) {
+			log_warnx("%s: %s", __func__, cause);
+			free(cause);
+		}
 	}
-	finish(vm, 0, NULL, json);
 	free(json);
-	/* A managed domain resumes from this image, not a fresh start. */
-	if (vm->managed)
-		xsdom_set_saved(xd, vm, file);
-	free(file);
-	if (lc_destroy(xd, vm, &cause) == -1) {
-		log_warnx("%s: %s", __func__, cause);
-		free(cause);
-	}
-	return 1;			/* vm may be gone */
+out:
+	buf_free(&sj->ts);
+	free(sj->file);
+	free(sj->cause);
+	free(sj);
 }
 
-struct restore_ctx {
-	struct xvmd	*xd;
-	struct restore_callbacks *cb;
-	struct vm	*vm;		/* made from the toolstack record */
-	struct vm	*managed;	/* the managed entry it comes back to */
-	uint64_t	 mem_bytes;	/* the stream's RAM */
-	char		*cause;
-	int		 err;
+/* xm restore, in a job: the file into a new domain (restore.c). */
+struct restore_op {
+	struct rs		 rs;
+	int			 fd;
+	char			*file;
+	save_done_fn		 done;
+	void			*arg;
+	int			 ok;
 };
 
-/*
- * The toolstack record, before the domain exists: its config must parse
- * and match the stream's shape, its name must be free (or a stopped
- * managed domain's, which it comes back into) and its UUID too; the new
- * domain gets that UUID as its handle.
- */
 static int
-restore_ts(const void *buf, uint32_t len, const struct xc_sr_shape *sh,
-    void *data)
+commit_on_loop(struct xvmd *xd, void *arg)
 {
-	struct restore_ctx	*rc = data;
-	const char		*p = buf, *file, *text;
-	struct domcfg		*dc;
-	struct vm		*other;
-	char			*what;
-	size_t			 flen;
+	struct restore_op	*op = arg;
 
-	rc->err = EINVAL;
-	rc->mem_bytes = sh->mem_bytes;
-	if (buf == NULL || len < 17 ||
-	    (flen = strnlen(p + 16, len - 16)) == len - 16) {
-		rc->cause = xstrdup("the save file has no domain configuration "
-		    "(not made by xm save?)");
-		goto fail;
-	}
-	file = p + 16;
-	text = file + flen + 1;
-	if ((dc = domcfg_parse(file, text, len - 16 - flen - 1,
-	    &rc->cause)) == NULL)
-		goto fail;
-	if ((uint64_t)dc->maxmem << 20 != sh->mem_bytes ||
-	    dc->vcpus > sh->max_vcpus) {
-		xasprintf(&rc->cause, "the save file's configuration does not "
-		    "match its memory image");
-		domcfg_free(dc);
-		goto fail;
-	}
-	rc->vm = vm_new(dc, xstrndup(text, len - 16 - flen - 1),
-	    xstrdup(file));
-	xasprintf(&what, "cannot restore domain %s", dc->name);
-	rc->err = mem_admit(rc->xd, (int64_t)(sh->mem_bytes >> 20), what,
-	    &rc->cause);
-	free(what);
-	if (rc->err != 0)
-		goto fail;
-	rc->err = EINVAL;
-	memcpy(rc->vm->uuid, buf, 16);
-	if (uuid_is_nil(rc->vm->uuid)) {
-		rc->cause = xstrdup("the save file's UUID is all zeros "
-		    "(Domain-0's)");
-		goto fail;
-	}
-	if ((other = vm_by_name(rc->xd, dc->name)) != NULL &&
-	    other->managed && other->domid < 0) {
-		/* Back into its managed entry, under that entry's UUID. */
-		rc->managed = other;
-		memcpy(rc->vm->uuid, other->uuid, 16);
-	} else
-		other = NULL;
-	if ((rc->err = vm_check_unique(rc->xd, dc->name, rc->vm->uuid, other,
-	    &rc->cause)) != 0)
-		goto fail;
-	if ((rc->err = devcheck_domain(rc->xd, rc->vm, &what)) != 0) {
-		rc->err = rc->err == EBUSY ? EBUSY : EINVAL;
-		xasprintf(&rc->cause, "cannot restore domain %s: %s", dc->name,
-		    what);
-		free(what);
-		goto fail;
-	}
-	memcpy(rc->cb->handle, rc->vm->uuid, 16);
-	return 0;
-fail:
-	vm_free(rc->vm);
-	rc->vm = NULL;
-	errno = rc->err;
-	return -1;
-}
-
-/*
- * The rings a restored domain says it has (its HVM params) must be its
- * own: the store and console pages two distinct frames of its RAM, their
- * event channels two distinct ports.  The stream's digest is not a
- * signature, so a crafted file gets this far; refuse it here.
- */
-static int
-restored_rings(uint64_t mem_bytes, const char *file, const uint64_t v[4],
-    char **cause)
-{
-	static const char *const what[4] = { "store page", "store event "
-	    "channel", "console page", "console event channel" };
-	uint64_t	 lo = XC_DOM_RAM_BASE >> 12;
-	uint64_t	 hi = lo + (mem_bytes >> 12);
-	int		 i;
-
-	for (i = 0; i < 4; i += 2)
-		if (v[i] < lo || v[i] >= hi) {
-			xasprintf(cause, "cannot restore from %s: the file is "
-			    "corrupt: its %s 0x%" PRIx64 " is outside the "
-			    "domain's RAM (frames 0x%" PRIx64 "-0x%" PRIx64
-			    ")", file, what[i], v[i], lo, hi - 1);
-			return -1;
-		}
-	for (i = 1; i < 4; i += 2)
-		if (v[i] == 0 || v[i] >= EVTCHN_2L_NR_CHANNELS) {
-			xasprintf(cause, "cannot restore from %s: the file is "
-			    "corrupt: its %s %" PRIu64 " is not a port "
-			    "(1-%u)", file, what[i], v[i],
-			    EVTCHN_2L_NR_CHANNELS - 1);
-			return -1;
-		}
-	if (v[0] == v[2]) {
-		xasprintf(cause, "cannot restore from %s: the file is corrupt: "
-		    "its store and console share page 0x%" PRIx64, file, v[0]);
+	if (rs_commit(xd, &op->rs) == -1) {
+		rs_abort(xd, &op->rs);
 		return -1;
 	}
-	if (v[1] == v[3]) {
-		xasprintf(cause, "cannot restore from %s: the file is corrupt: "
-		    "its store and console share event channel %" PRIu64,
-		    file, v[1]);
-		return -1;
-	}
+	rs_settled(xd, &op->rs);
 	return 0;
 }
+
+static void
+read_file(struct job *job, void *arg)
+{
+	struct restore_op	*op = arg;
+	xc_interface		*xch;
+
+	op->rs.job = job;
+	if ((xch = xc_interface_open(NULL, NULL, 0)) == NULL) {
+		op->rs.err = EIO;
+		xasprintf(&op->rs.cause, "cannot reach the hypervisor: %s",
+		    strerror(errno));
+		return;
+	}
+	if (rs_stream(&op->rs, xch, op->fd, NULL, op->file) == 0 &&
+	    job_call(job, commit_on_loop, op) == 0)
+		op->ok = 1;
+	xc_interface_close(xch);
+}
+
+static void
+restored(struct xvmd *xd, void *arg)
+{
+	struct restore_op	*op = arg;
+	struct json_w		*w;
+	struct vm		*vm;
+	char			*json;
+
+	if (op->ok && (vm = vm_by_domid(xd, (int)op->rs.domid)) != NULL) {
+		log_info("%s: restored %s from %s as domain %u%s", __func__,
+		    vm->name, op->file, op->rs.domid, op->rs.paused ?
+		    ", paused" : "");
+		if ((w = json_w_new(1)) == NULL)
+			fatalx("%s: out of memory", __func__);
+		json_w_obj_open(w);
+		json_w_key(w, "domain");
+		vm_to_json(xd, vm, w, 0, 0);
+		json_w_obj_close(w);
+		if ((json = json_w_strdup(w)) == NULL)
+			fatalx("%s: bad document", __func__);
+		json_w_free(w);
+		op->done(op->arg, 0, NULL, json);
+		free(json);
+	} else {
+		log_info("%s: %s", __func__, op->rs.cause ? op->rs.cause :
+		    "failed");
+		op->done(op->arg, op->rs.err ? op->rs.err : EIO,
+		    op->rs.cause ? op->rs.cause : "the restore failed", NULL);
+	}
+	close(op->fd);
+	rs_clear(&op->rs);
+	free(op->file);
+	free(op);
+}
+
+static const struct job_ops restore_job_ops = {
+	.what = "restore",
+	.run = read_file,
+	.done = restored,
+};
 
 int
-save_restore(struct xvmd *xd, const char *file, int paused, struct vm **out,
-    char **cause)
+save_restore(struct xvmd *xd, const char *file, int paused,
+    save_done_fn done, void *arg, char **cause)
 {
-	struct restore_callbacks cb = { .toolstack = restore_ts };
-	struct restore_ctx	 rc = { .xd = xd, .cb = &cb };
-	struct xc_dom_image	 img;
-	struct vm		*vm;
-	uint64_t		 v[4];
-	uint32_t		 domid;
-	int			 fd, saved, err = EIO;
+	struct restore_op	*op;
+	int			 fd, saved;
 
-	cb.data = &rc;
+	/* Not blocking on a FIFO; a regular file only. */
 	if ((fd = file_open_kind(file, O_RDONLY, FILE_KIND_REGULAR,
 	    "save file", cause)) == -1)
 		return errno == EINVAL ? EINVAL : errno;
-	if (xc_domain_restore(xd->xch, fd, &domid, &cb) == -1) {
+	op = xcalloc(1, sizeof(*op));
+	op->fd = fd;
+	op->file = xstrdup(file);
+	op->done = done;
+	op->arg = arg;
+	op->rs.paused = paused;
+	if (job_start(xd, &restore_job_ops, op) == -1) {
 		saved = errno;
-		close(fd);
-		vm_free(rc.vm);
-		if (rc.cause != NULL) {
-			*cause = rc.cause;
-			return rc.err;
-		}
 		xasprintf(cause, "cannot restore from %s: %s", file,
-		    saved == EILSEQ ? "not a save file" :
-		    saved == ENODATA ? "the file is truncated" :
-		    saved == EBADMSG ? "the file is corrupt" :
 		    strerror(saved));
-		return saved == ENOMEM ? ENOMEM : EINVAL;
+		close(fd);
+		free(op->file);
+		free(op);
+		return EAGAIN;
 	}
-	close(fd);
-	vm = rc.vm;
-	if (rc.managed != NULL) {
-		/* Back into its managed entry: the config stays that one. */
-		vm_free(vm);
-		vm = rc.managed;
-	}
-	vm->domid = (int)domid;
-	vm->started = time(NULL);
-	vm->handled = 0;
-	memset(&img, 0, sizeof(img));
-	if (xc_hvm_param_get(xd->xch, domid, HVM_PARAM_STORE_PFN, &v[0]) ||
-	    xc_hvm_param_get(xd->xch, domid, HVM_PARAM_STORE_EVTCHN, &v[1]) ||
-	    xc_hvm_param_get(xd->xch, domid, HVM_PARAM_CONSOLE_PFN, &v[2]) ||
-	    xc_hvm_param_get(xd->xch, domid, HVM_PARAM_CONSOLE_EVTCHN,
-	    &v[3])) {
-		xasprintf(cause, "restored domain %u: %s", domid,
-		    strerror(errno));
-		goto fail;
-	}
-	if (restored_rings(rc.mem_bytes, file, v, cause) == -1) {
-		err = EINVAL;
-		goto fail;
-	}
-	img.store_pfn = v[0];
-	img.store_port = (uint32_t)v[1];
-	img.console_pfn = v[2];
-	img.console_port = (uint32_t)v[3];
-	if (xsdom_write(xd, vm, &img, cause) == -1)
-		goto fail;
-	if (!xs_introduce_domain(xd->xs, domid, (unsigned long)img.store_pfn,
-	    img.store_port))
-		log_warn("%s: introducing %s to the store", __func__,
-		    vm->name);
-	if (!paused && xc_domain_unpause(xd->xch, domid) == -1) {
-		xasprintf(cause, "cannot unpause %s: %s", vm->name,
-		    strerror(errno));
-		goto fail;
-	}
-	if (rc.managed == NULL)
-		TAILQ_INSERT_TAIL(&xd->vms, vm, entry);
-	else if (vm->saved != NULL)
-		xsdom_set_saved(xd, vm, NULL);	/* used: once */
-	log_info("%s: restored %s from %s as domain %u%s", __func__, vm->name,
-	    file, domid, paused ? ", paused" : "");
-	*out = vm;
 	return 0;
-fail:
-	xc_domain_destroy(xd->xch, domid);
-	xsdom_remove(xd, vm, (int)domid);
-	vm->domid = -1;
-	if (rc.managed == NULL)
-		vm_free(vm);
-	return err;
 }

@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "lib/xmalloc.h"
 #include "xvmd/devcheck.h"
+#include "xvmd/dmproc.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/lifecycle.h"
 #include "xvmd/memory.h"
@@ -163,13 +164,18 @@ lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 	    (cfg->ramdisk[0] && check_image(vm, cfg->ramdisk, "ramdisk",
 	    cause) == -1))
 		return -1;
+	if (dmproc_prepare(xd, vm, &dc.virtio_slots, cause) == -1)
+		return -1;
 	memset(&create, 0, sizeof(create));
 	memcpy(create.handle, vm->uuid, 16);
 	create.max_vcpus = cfg->vcpus;
 	create.max_mem_kb = cfg->maxmem * 1024;
+	if (cfg->cpu_jit)
+		create.flags |= XEN_DOMCTL_CDF_xvm_jit;
 	if (xc_domain_create(xd->xch, &domid, &create) == -1) {
 		xasprintf(cause, "cannot create domain %s: %s", vm->name,
 		    strerror(errno));
+		dmproc_stop(vm);
 		return -1;
 	}
 	vm->domid = (int)domid;
@@ -208,6 +214,8 @@ lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 	if (!xs_introduce_domain(xd->xs, domid, (unsigned long)img.store_pfn,
 	    img.store_port))
 		log_warn("%s: introducing %s to the store", __func__, vm->name);
+	if (dmproc_start(xd, vm, domid, cause) == -1)
+		goto fail;
 	if (!paused && xc_domain_unpause(xd->xch, domid) == -1) {
 		xasprintf(cause, "cannot unpause %s: %s", vm->name,
 		    strerror(errno));

@@ -504,7 +504,6 @@ vp_save_flags(struct virt_call *c)
 static int
 restore(struct virt_call *c, int with_flags)
 {
-	struct vm	*vm;
 	char		*from = NULL, *dxml = NULL, *cause = NULL;
 	uint32_t	 flags = 0;
 	int		 err;
@@ -520,13 +519,14 @@ restore(struct virt_call *c, int with_flags)
 		    "unsupported: xVM restores the saved config (no --xml)");
 		goto out;
 	}
-	/* BYPASS_CACHE 1, RUNNING 2, PAUSED 4: the last two we honour. */
-	if ((err = save_restore(c->xd, from, (flags & 4) != 0, &vm,
-	    &cause)) != 0) {
+	/* BYPASS_CACHE 1, RUNNING 2, PAUSED 4: the last two we honour.
+	 * Read in a job: the reply comes when it is done. */
+	if ((err = save_restore(c->xd, from, (flags & 4) != 0,
+	    virt_later_done, virt_later_new(c), &cause)) != 0) {
+		virt_later_cancel(c);
 		virt_errno(c, err, cause);
 		goto out;
 	}
-	dom_changed(c->xd);
 out:
 	free(from);
 	free(dxml);

@@ -28,6 +28,15 @@ struct vm {
 	char		*saved;		/* owned: its saved image, or NULL */
 	int		 handled;	/* its shutdown has been acted on */
 	struct save_op	*save;		/* xm save in progress (save.c) */
+	/*
+	 * A job works on the domain (writing its save file, migrating it,
+	 * dumping its core): what, for messages ("being migrated"), or
+	 * NULL.  The loop leaves a busy vm to its job (lc_check skips it,
+	 * destroy and the like refuse), and never frees it.
+	 */
+	const char	*busy;
+	int		 core_done;	/* its crash's core is written */
+	struct dmproc	*dm;		/* its device model (dmproc.c) */
 };
 TAILQ_HEAD(vmq, vm);
 

@@ -12,6 +12,15 @@ enum xendconf_key {
 	XC_RELOC_PORT,			/* xend-relocation-port */
 	XC_RELOC_ADDRESS,		/* xend-relocation-address */
 	XC_RELOC_HOSTS_ALLOW,		/* xend-relocation-hosts-allow */
+	XC_RELOC_SSL_SERVER,		/* xend-relocation-ssl-server (bool) */
+	XC_RELOC_SSL_PORT,		/* xend-relocation-ssl-port */
+	XC_RELOC_SSL,			/* xend-relocation-ssl (bool): sending */
+	XC_RELOC_KEY,			/* xend-relocation-server-ssl-key-file */
+	XC_RELOC_CERT,			/* xend-relocation-server-ssl-cert-file */
+	XC_RELOC_CA,			/* xend-relocation-ssl-ca-file (ours) */
+	XC_RELOC_TIMEOUT,		/* xend-relocation-timeout (s, ours) */
+	XC_RELOC_DOWNTIME,		/* xend-relocation-max-downtime (ms, ours) */
+	XC_RELOC_ITERS,			/* xend-relocation-max-iters (ours) */
 	XC_DOM0_MIN_MEM,		/* dom0-min-mem (MiB) */
 	XC_DOM0_CPUS,			/* dom0-cpus */
 	XC_ENABLE_DUMP,			/* enable-dump (bool) */

@@ -15,6 +15,7 @@
 #include "lib/str.h"
 #include "lib/xmalloc.h"
 #include "xvmd/devices.h"
+#include "xvmd/dmproc.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
@@ -212,6 +213,7 @@ xsdom_remove(struct xvmd *xd, struct vm *vm, int domid)
 {
 	char	 p[64], uuid[UUID_STR_LEN];
 
+	dmproc_stop(vm);
 	dev_remove(xd, vm, domid);
 	snprintf(p, sizeof(p), "/local/domain/%d", domid);
 	if (!xs_rm(xd->xs, XBT_NULL, p) && errno != ENOENT)

@@ -10,6 +10,8 @@
 struct event;
 struct event_base;
 struct http_server;
+struct jobs;
+struct reloc;
 struct virt_server;
 struct xc_interface_core;
 struct xs_handle;
@@ -27,7 +29,11 @@ struct xvmd {
 	struct xsclient		*xsc;		/* the store, reconnecting */
 	struct xs_handle	*xs;		/* its handle of the moment */
 	struct vmq		 vms;		/* known domains */
+	TAILQ_HEAD(rsq, rs)	 restoring;	/* restore.c: not committed yet */
 	struct event		*tick_ev;
+	struct jobs		*jobs;		/* job.c */
+	struct reloc		*reloc;		/* relocation server, migrations */
+	int			 stopping;	/* SIGTERM: jobs are ending */
 
 	/* Told after every state change and every lc_check (domops.h). */
 	void			(*on_change)(struct xvmd *);

@@ -86,6 +86,14 @@ word(struct bootargs *ba, const char *w, size_t n, char *err, size_t errlen)
 		ba->selfcheck_boot = 1;
 		return 0;
 	}
+	if (eq == NULL && n == 10 && memcmp(w, "dirtycheck", 10) == 0) {
+		ba->dirty_check = 1;
+		return 0;
+	}
+	if (eq == NULL && n == 8 && memcmp(w, "periodic", 8) == 0) {
+		ba->periodic = 1;
+		return 0;
+	}
 	if (eq == NULL && n == 8 && memcmp(w, "locktest", 8) == 0) {
 		ba->locktest = 1;
 		return 0;

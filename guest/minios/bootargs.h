@@ -16,9 +16,12 @@ struct bootargs {
 	enum workload	workload;
 	uint32_t	dirty_mib;	/* MiB/s for WL_DIRTY */
 	uint32_t	wss_mib;	/* dirty working set; 0 = 4 x rate */
+	int		dirty_check;	/* check each page's last pass first */
 	uint32_t	selfcheck_mib;	/* self-check region; 0 = 256 KiB */
 	int		selfcheck_boot;	/* print the self-check at boot */
 	uint32_t	hz;		/* timer ticks per second */
+	int		periodic;	/* a timer interrupt every tick, not
+					 * only for the next event */
 	uint32_t	tick_every;	/* print the tick count every N seconds; 0 = never */
 	uint32_t	poweroff_after;	/* seconds; 0 = never */
 	uint32_t	reboot_after;	/* seconds; 0 = never */

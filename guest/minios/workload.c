@@ -119,6 +119,27 @@ dirty_setup(uint64_t *base)
 }
 
 /*
+ * dirtycheck: a page must still hold what the last pass wrote (gen + i in
+ * word i) -- a page a migration or a save lost, or brought back stale,
+ * does not.  1 when it does not (reported once per page).
+ */
+static int
+check_page(const uint64_t *p, uint64_t gen)
+{
+	size_t i;
+
+	for (i = 0; i < PAGE_SIZE / 8; i++)
+		if (p[i] != gen + i) {
+			kprintf("dirty: BAD page at %#lx: word %lu is %#lx, "
+			    "want %#lx (pass %lu)", (unsigned long)(uintptr_t)p,
+			    (unsigned long)i, (unsigned long)p[i],
+			    (unsigned long)(gen + i), (unsigned long)gen);
+			return 1;
+		}
+	return 0;
+}
+
+/*
  * Rewrites memory at bootargs.dirty_mib MiB/s: each tick grants one tick's
  * share of the rate, and whatever was granted is written in full (every
  * word of every page, so a page is dirty because it changed, not because it
@@ -129,7 +150,7 @@ static void __attribute__((noreturn))
 dirty(void)
 {
 	uint64_t base, gen = 0, last_tick = timer_ticks(), t, ms0, written = 0;
-	uint64_t per_tick, budget = 0, cap, *p;
+	uint64_t per_tick, budget = 0, cap, *p, bad = 0;
 	size_t wss, off = 0, i, n;
 
 	wss = dirty_setup(&base);
@@ -154,6 +175,8 @@ dirty(void)
 		while (budget >= PAGE_SIZE) {
 			p = (uint64_t *)(uintptr_t)(base + off);
 			n = PAGE_SIZE / 8;
+			if (bootargs.dirty_check && gen > 0)
+				bad += check_page(p, gen - 1);
 			for (i = 0; i < n; i++)
 				p[i] = gen + i;
 			off += PAGE_SIZE;
@@ -169,10 +192,12 @@ dirty(void)
 		if (timer_ms() - ms0 >= 1000ULL * (bootargs.tick_every ?
 		    bootargs.tick_every : 1)) {
 			if (bootargs.tick_every != 0)
-				kprintf("dirty: %lu KiB in %lu ms (pass %lu)",
+				kprintf("dirty: %lu KiB in %lu ms (pass %lu)%s",
 				    (unsigned long)(written >> 10),
 				    (unsigned long)(timer_ms() - ms0),
-				    (unsigned long)gen);
+				    (unsigned long)gen, !bootargs.dirty_check ?
+				    "" : bad == 0 ? ", checked ok" :
+				    ", checked: BAD pages");
 			written = 0;
 			ms0 = timer_ms();
 		}

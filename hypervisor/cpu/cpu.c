@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hypervisor/cpu/jit.h"
 #include "hypervisor/cpu/vcpu.h"
 #include "hypervisor/machine.h"
 
@@ -34,6 +35,8 @@ cpu_new(struct machine *m, unsigned hartid, int firmware)
 		return NULL;
 	}
 	atomic_init(&v->hsm, CPU_HSM_STOPPED);
+	memset(v->jc, 0xff, sizeof(v->jc));
+	(void)interp_run(v, 0, INTERP_INIT);	/* the decode cache's labels */
 	cpu_reset(v, MACHINE_RAM_BASE, firmware ? CPU_PRIV_S : CPU_PRIV_M);
 	return v;
 }
@@ -44,6 +47,7 @@ cpu_free(struct vcpu *v)
 	if (v == NULL)
 		return;
 	dcache_flush(v);
+	jit_free(v);
 	free(v->codemap);
 	free(v);
 }
@@ -190,6 +194,33 @@ cpu_flush_code(struct vcpu *v)
 	atomic_fetch_or(&v->events, EV_FLUSH_CODE);
 }
 
+/* Does a FENCE.I have anything to drop (vcpu.h, cpu_fence_i)? */
+static int
+fence_i_needed(const struct vcpu *v)
+{
+	return v->engine != CPU_ENGINE_JIT || machine_nvcpus(v->m) > 1;
+}
+
+void
+cpu_fence_i(struct vcpu *v)
+{
+	if (fence_i_needed(v))
+		dcache_flush(v);
+}
+
+void
+cpu_remote_fence_i(struct vcpu *v)
+{
+	if (fence_i_needed(v))
+		cpu_flush_code(v);
+}
+
+void
+cpu_drop_code(struct vcpu *v)
+{
+	dcache_flush(v);
+}
+
 void
 cpu_flush_tlb(struct vcpu *v)
 {
@@ -269,4 +300,70 @@ cpu_hsm_start(struct vcpu *v, uint64_t pc, uint64_t arg)
 	atomic_store(&v->hsm, CPU_HSM_START_PENDING);
 	cpu_kick(v);
 	return 0;
+}
+
+enum cpu_exit
+cpu_run(struct vcpu *v, uint64_t budget)
+{
+	if (v->engine == CPU_ENGINE_JIT)
+		return jit_run(v, budget);
+	return interp_run(v, budget, INTERP_RUN);
+}
+
+enum cpu_exit
+cpu_step(struct vcpu *v)
+{
+	return interp_run(v, 1, INTERP_STEP);
+}
+
+int
+cpu_set_engine(struct vcpu *v, enum cpu_engine e)
+{
+	if (e == CPU_ENGINE_JIT && !jit_supported()) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	if (e != CPU_ENGINE_JIT && e != CPU_ENGINE_INTERP) {
+		errno = EINVAL;
+		return -1;
+	}
+	v->engine = (int)e;
+	return 0;
+}
+
+enum cpu_engine
+cpu_get_engine(const struct vcpu *v)
+{
+	return (enum cpu_engine)v->engine;
+}
+
+int
+cpu_engine_parse(const char *s, enum cpu_engine *e)
+{
+	if (strcmp(s, "interp") == 0)
+		*e = CPU_ENGINE_INTERP;
+	else if (strcmp(s, "jit") == 0)
+		*e = CPU_ENGINE_JIT;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+cpu_engine_name(enum cpu_engine e)
+{
+	return e == CPU_ENGINE_JIT ? "jit" : "interp";
+}
+
+void
+cpu_jit_stats(const struct vcpu *v, struct cpu_jit_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (v->jit == NULL)
+		return;
+	s->blocks = v->jit->n_translated;
+	s->code_bytes = v->jit->n_bytes;
+	s->guest_insns = v->jit->n_guest;
+	s->flushes = v->jit->n_flushes;
+	s->translate_ns = v->jit->ns_translate;
 }

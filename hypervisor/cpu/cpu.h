@@ -103,6 +103,38 @@ void	cpu_reset(struct vcpu *, uint64_t pc, enum cpu_priv priv);
 /* Run on the calling thread; see enum cpu_exit. */
 enum cpu_exit cpu_run(struct vcpu *, uint64_t budget);
 
+/*
+ * Execute exactly the one instruction at pc with the interpreter (or take
+ * its trap), with no interrupt check: for differential tests.  Returns
+ * CPU_EXIT_BUDGET, or what the instruction itself caused (WFI, HCALL...).
+ */
+enum cpu_exit cpu_step(struct vcpu *);
+
+/*
+ * How cpu_run() executes guest code (docs/cpu.md): the interpreter (the
+ * reference, the default) or the translator to host code.  Both give the
+ * same architectural results; translations are a cache, never state.
+ */
+enum cpu_engine {
+	CPU_ENGINE_INTERP = 0,
+	CPU_ENGINE_JIT = 1,
+};
+/* 0, or -1 with ENOTSUP when this host has no translator. */
+int	cpu_set_engine(struct vcpu *, enum cpu_engine);
+enum cpu_engine cpu_get_engine(const struct vcpu *);
+/* "interp" / "jit" <-> enum; parse returns 0 or -1 (unknown name). */
+int	cpu_engine_parse(const char *, enum cpu_engine *);
+const char *cpu_engine_name(enum cpu_engine);
+/*
+ * Translator statistics since the vCPU was created (all 0 when it never
+ * translated): blocks translated, host code bytes, guest instructions
+ * translated, full flushes, nanoseconds spent translating.
+ */
+struct cpu_jit_stats {
+	uint64_t	 blocks, code_bytes, guest_insns, flushes, translate_ns;
+};
+void	cpu_jit_stats(const struct vcpu *, struct cpu_jit_stats *);
+
 /* Thread-safe inputs (promise e). */
 void	cpu_set_irq_line(struct vcpu *, enum cpu_irq_line, int level);
 void	cpu_kick(struct vcpu *);
@@ -127,7 +159,15 @@ uint64_t cpu_timer_cmp(struct vcpu *);
 
 /* Drop decoded code and TLBs at the next block boundary (any thread). */
 void	cpu_flush_code(struct vcpu *);
+/* SBI remote fence.i: cpu_flush_code() unless nothing can be stale. */
+void	cpu_remote_fence_i(struct vcpu *);
 void	cpu_flush_tlb(struct vcpu *);
+/*
+ * Free the decode cache now: the vCPU's own thread, between cpu_run()
+ * calls.  A vCPU that will sleep long keeps no decoded pages (32 KiB
+ * each); it decodes again what it runs when it wakes.
+ */
+void	cpu_drop_code(struct vcpu *);
 
 /* Register and state access for embedders (not thread-safe vs. cpu_run). */
 uint64_t cpu_get_reg(const struct vcpu *, unsigned reg);	/* x0..x31 */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hypervisor/cpu/jit.h"
 #include "hypervisor/cpu/vcpu.h"
 #include "hypervisor/machine.h"
 
@@ -94,6 +95,7 @@ dcache_get(struct vcpu *v, uint64_t pa)
 		return NULL;
 	dp->ppn = ppn;
 	dp->host = host;
+	dp->tbs = NULL;
 	dp->lo = DPAGE_SLOTS;
 	dp->hi = 0;
 	for (i = 0; i < DPAGE_SLOTS; i++)
@@ -112,14 +114,17 @@ dcache_code_write(struct vcpu *v, uint64_t pa, unsigned len)
 {
 	struct dpage *dp;
 
-	(void)len;
 	if ((dp = lookup(v, pa >> 12)) == NULL)
 		return;
+	if (dp->tbs != NULL)
+		jit_page_written(v, dp, pa, len);
 	if (dp->lo <= dp->hi)
 		reset_slots(v, dp, dp->lo, dp->hi);
 	dp->lo = DPAGE_SLOTS;
 	dp->hi = 0;
-	set_code(v, dp->ppn - (MACHINE_RAM_BASE >> 12), 0);
+	/* translations the store missed keep the page write-protected */
+	if (dp->tbs == NULL)
+		set_code(v, dp->ppn - (MACHINE_RAM_BASE >> 12), 0);
 }
 
 void
@@ -136,6 +141,7 @@ dcache_flush(struct vcpu *v)
 		v->dhash[i] = NULL;
 	}
 	v->ndpages = 0;
+	jit_flush(v);
 	memset(v->codemap, 0, (v->ram_pages + 7) / 8);
 	memset(v->ftlb, 0xff, sizeof(v->ftlb));
 }

@@ -49,8 +49,8 @@
 /* Instructions between looks at the clock (timer interrupts). */
 #define TIMER_SLICE	16384
 
-static struct dpage *
-fetch_slow(struct vcpu *v, uint64_t pc)
+struct dpage *
+cpu_fetch_slow(struct vcpu *v, uint64_t pc)
 {
 	struct ftlb	*e;
 	struct dpage	*dp;
@@ -153,8 +153,8 @@ csr_raw(const struct insn *s, unsigned f3)
 }
 
 /* Events seen at a block boundary; returns an exit or -1 to go on. */
-static int
-handle_events(struct vcpu *v)
+int
+cpu_handle_events(struct vcpu *v)
 {
 	uint32_t ev = atomic_load_explicit(&v->events, memory_order_acquire);
 
@@ -188,7 +188,7 @@ enter_hsm(struct vcpu *v)
 }
 
 enum cpu_exit
-cpu_run(struct vcpu *v, uint64_t budget)
+interp_run(struct vcpu *v, uint64_t budget, int mode)
 {
 	/* every handler twice: for 4-byte (op_) and 2-byte (opc_) forms */
 #define CPU_OP_LABEL(n) [OP_##n] = &&op_##n,
@@ -201,6 +201,8 @@ cpu_run(struct vcpu *v, uint64_t budget)
 	};
 #undef CPU_OP_LABEL
 #undef CPU_OPC_LABEL
+	/* the decode cache's two special handlers (dcache.c) */
+	static const void *const special[2] = { &&op_decode, &&page_cross };
 	uint64_t		*x = v->x;
 	const struct insn	*ins, *slots;
 	const struct insn	*const xslots = v->xtmp;
@@ -213,8 +215,26 @@ cpu_run(struct vcpu *v, uint64_t budget)
 	struct decoded		 d;
 	int			 r;
 
-	v->h_decode = &&op_decode;
-	v->h_cross = &&page_cross;
+	/*
+	 * Label addresses are code, valid beyond this call; GCC 12 takes
+	 * them for locals once the function can return before using them.
+	 */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
+	v->h_decode = special[0];
+	v->h_cross = special[1];
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic pop
+#endif
+	if (mode == INTERP_INIT)
+		return CPU_EXIT_BUDGET;
+	if (mode == INTERP_STEP) {
+		limit = end = icount + 1;
+		pc = v->pc;
+		goto step;
+	}
 	if (atomic_load(&v->events) & EV_SHUTDOWN)
 		return CPU_EXIT_SHUTDOWN;
 	if ((r = enter_hsm(v)) >= 0)
@@ -290,8 +310,10 @@ trapped:
 boundary:
 	v->pc = pc;
 	v->instret = icount;
+	if (unlikely(mode == INTERP_STEP))
+		return CPU_EXIT_BUDGET;
 	if (atomic_load_explicit(&v->events, memory_order_relaxed) != 0 &&
-	    (r = handle_events(v)) >= 0)
+	    (r = cpu_handle_events(v)) >= 0)
 		return (enum cpu_exit)r;
 	if (icount >= tcheck) {
 		cpu_timer_update(v);
@@ -311,11 +333,46 @@ fetch: {
 
 	if (likely(e->tag == (pc & ~0xfffULL)))
 		dp = e->dp;
-	else if ((dp = fetch_slow(v, pc)) == NULL)
+	else if ((dp = cpu_fetch_slow(v, pc)) == NULL)
 		goto trapped;
 	slots = dp->slot;
 	pcbase = pc & ~0xfffULL;
 	ins = &slots[(pc & 0xfff) >> 1];
+	goto *ins->h;
+}
+
+step: {
+	/*
+	 * One instruction for the translator, decoded into the scratch
+	 * slots (never cached: it may be code being rewritten); whatever it
+	 * does next (NEXT into the page_cross slots, a jump, a trap) ends at
+	 * the boundary, which returns.
+	 */
+	uint16_t	 lo;
+	uint32_t	 raw;
+	unsigned	 off = (unsigned)(pc & 0xfff);
+	const struct ftlb *e = &v->ftlb[(pc >> 12) & (TLB_SIZE - 1)];
+
+	if (likely(e->tag == (pc & ~0xfffULL)))
+		dp = e->dp;
+	else if ((dp = cpu_fetch_slow(v, pc)) == NULL)
+		goto trapped;
+	memcpy(&lo, dp->host + off, 2);
+	if ((lo & 3) == 3 && off == 0xffe) {
+		if (fetch_crossing(v, pc, lo, &d) != 0)
+			goto trapped;
+	} else {
+		if ((lo & 3) == 3)
+			memcpy(&raw, dp->host + off, 4);
+		else
+			raw = lo;
+		cpu_decode(raw, &d);
+	}
+	fill_slot(&v->xtmp[0], &d, labels, labels_c);
+	v->xtmp[1].h = v->xtmp[2].h = &&page_cross;
+	slots = v->xtmp;
+	pcbase = pc;
+	ins = v->xtmp;
 	goto *ins->h;
 }
 

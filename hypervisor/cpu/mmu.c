@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hypervisor/cpu/jit.h"
 #include "hypervisor/cpu/vcpu.h"
 #include "hypervisor/machine.h"
 
@@ -34,6 +35,7 @@ tlb_flush(struct vcpu *v)
 	memset(v->rtlb, 0xff, sizeof(v->rtlb));
 	memset(v->wtlb, 0xff, sizeof(v->wtlb));
 	memset(v->ftlb, 0xff, sizeof(v->ftlb));
+	jit_tlb_flushed(v);
 }
 
 static int

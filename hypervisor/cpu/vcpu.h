@@ -34,6 +34,7 @@ struct dpage {
 	uint64_t	 ppn;		/* guest-physical page number */
 	uint8_t		*host;		/* the RAM page */
 	struct dpage	*hnext;		/* hash chain */
+	struct jit_tb	*tbs;		/* translations of this page (jit.c) */
 	unsigned	 lo, hi;
 	struct insn	 slot[DPAGE_SLOTS + 2];
 };
@@ -49,6 +50,14 @@ struct ftlb {
 };
 
 #define PMP_ENTRIES	16
+
+/* The translator's jump cache: guest virtual PC -> translated code. */
+#define JC_BITS		10
+#define JC_SIZE		(1u << JC_BITS)
+struct jcache {
+	uint64_t	 pc;		/* or TLB_INVALID */
+	const void	*code;
+};
 
 #define TLB_BITS	8
 #define TLB_SIZE	(1u << TLB_BITS)
@@ -125,6 +134,8 @@ struct vcpu {
 	uint64_t	 x[33];		/* x[32] is the sink for writes to x0 */
 	uint64_t	 pc;
 	uint64_t	 instret;
+	uint64_t	 jit_limit;	/* translated code exits at this instret */
+	uintptr_t	 jit_patch;	/* a jump to chain (jit.c) */
 	_Atomic uint32_t events;
 	int		 priv;
 	uint32_t	 fflags;	/* fcsr's accrued exceptions (FFLAG_*) */
@@ -183,11 +194,34 @@ struct vcpu {
 	struct insn	 xtmp[3];	/* page-crossing instruction + exits */
 	const void	*h_decode;	/* label addresses, set by cpu_run */
 	const void	*h_cross;
-	int		 stop_block;	/* a store hit decoded code */
+	int		 engine;	/* enum cpu_engine */
+	struct jit	*jit;		/* the translator's state, or NULL */
+	struct jcache	 jc[JC_SIZE];	/* valid for the current TLBs only */
 };
 
 /* cpu.c */
 void	cpu_hsm_begin(struct vcpu *);
+/*
+ * FENCE.I on this hart (or an SBI remote fence.i to it): drop decoded and
+ * translated code now.  Not needed for the hart's own stores (code pages
+ * are write-protected), only for other harts': the translator skips it
+ * on a machine with one hart, where nobody else writes code but through
+ * machine_invalidate().
+ */
+void	cpu_fence_i(struct vcpu *);
+
+/*
+ * exec.c: the interpreter.  mode INTERP_RUN runs until about 'budget'
+ * instructions retired (cpu_run's contract); INTERP_STEP executes exactly
+ * the one instruction at v->pc (or takes its trap) and returns
+ * CPU_EXIT_BUDGET unless the instruction itself exits (WFI, an ecall to
+ * the caller...), with no interrupt check before or after; INTERP_INIT
+ * only sets the vCPU's handler addresses.
+ */
+enum { INTERP_RUN = 0, INTERP_STEP = 1, INTERP_INIT = 2 };
+enum cpu_exit interp_run(struct vcpu *, uint64_t budget, int mode);
+struct dpage *cpu_fetch_slow(struct vcpu *, uint64_t pc);
+int	cpu_handle_events(struct vcpu *);
 
 /* trap.c */
 void	cpu_trap(struct vcpu *, uint64_t cause, uint64_t tval);

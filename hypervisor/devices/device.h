@@ -31,6 +31,7 @@ extern const struct device_ops plic_ops;	/* devices/plic.c */
 extern const struct device_ops uart_ops;	/* devices/uart.c */
 extern const struct device_ops syscon_ops;	/* devices/syscon.c */
 extern const struct device_ops gpio_ops;	/* devices/gpio.c */
+extern const struct device_ops virtio_mmio_ops;	/* devices/virtio_mmio.c */
 
 /* Side doors the machine uses. */
 void	plic_set_irq(void *plic, unsigned src, int level);

@@ -10,6 +10,16 @@ struct hv_console;
 #define HV_CONSOLE_RING_SIZE	(64u * 1024u)	/* power of two */
 
 /*
+ * A domain's console_io output: whole messages within a token bucket of
+ * 16 KiB refilled at 1 KiB/s (Xen rate-limits guest printk the same way);
+ * the rest is dropped, and the next message that passes is preceded by a
+ * line saying how much was.  One guest cannot flood the ring, xm dmesg or
+ * hypervisor.log.
+ */
+#define HV_CONSOLE_GUEST_RATE	1024u
+#define HV_CONSOLE_GUEST_BURST	(16u * 1024u)
+
+/*
  * A new ring.  echo_path, when not NULL, is a file every line is also
  * appended to (the seed's console=com1); it is opened here.  NULL with
  * *cause set (caller frees) on failure.  Free with hv_console_free().

@@ -130,6 +130,17 @@ static const struct ctl_op ctl_ops[PRIVCMD_OP_MAX] = {
 	[PRIVCMD_OP_CONSOLE_WRITE] = { "console_write", ctl_console_write,
 	    sizeof(struct privcmd_console_write),
 	    CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
+	[PRIVCMD_OP_VIRTIO_MAP] = { "virtio_map", ctl_virtio_map,
+	    sizeof(struct privcmd_domid), CTL_F_DOMAIN | CTL_F_NOT_DOM0 },
+	[PRIVCMD_OP_VIRTIO_PLUG] = { "virtio_plug", ctl_virtio_plug,
+	    sizeof(struct privcmd_virtio_plug),
+	    CTL_F_DOMAIN | CTL_F_NOT_DOM0 | CTL_F_EVTCHN },
+	[PRIVCMD_OP_VIRTIO_UNPLUG] = { "virtio_unplug", ctl_virtio_unplug,
+	    sizeof(struct privcmd_virtio_slotref),
+	    CTL_F_DOMAIN | CTL_F_NOT_DOM0 | CTL_F_EVTCHN },
+	[PRIVCMD_OP_VIRTIO_CONFIG] = { "virtio_config", ctl_virtio_config,
+	    sizeof(struct privcmd_virtio_config),
+	    CTL_F_DOMAIN | CTL_F_NOT_DOM0 | CTL_F_EVTCHN },
 };
 
 static void	client_event(evutil_socket_t, short, void *);
@@ -139,6 +150,7 @@ client_free(struct ctl_client *c)
 {
 	int	i;
 
+	ctl_virtio_client_gone(c);
 	ctl_evtchn_client_gone(c);
 	ctl_console_client_gone(c);
 	LIST_REMOVE(c, entry);

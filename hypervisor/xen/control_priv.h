@@ -22,6 +22,12 @@ struct ctl_gmap {
 	int		 readonly;
 };
 
+/* A virtio slot a device model (this client) plugged. */
+struct ctl_vplug {
+	uint32_t	 domid;
+	uint32_t	 slot;
+};
+
 struct ctl_client {
 	struct ctl		*ctl;
 	struct hv		*hv;
@@ -37,6 +43,9 @@ struct ctl_client {
 	int			 evfd_w;		/* pipe write end, or -1 */
 	struct ctl_gmap		*gmap;
 	unsigned		 ngmap;
+	/* Virtio slots this client serves as a device model. */
+	struct ctl_vplug	*vplug;
+	unsigned		 nvplug;
 	/* After CONSOLE_WATCH: the domains' emulated consoles. */
 	struct domcons_watch	*cwatch;
 	LIST_ENTRY(ctl_client)	 entry;
@@ -140,6 +149,18 @@ int	ctl_console_read(struct ctl_client *, struct domain *, const void *,
 int	ctl_console_write(struct ctl_client *, struct domain *, const void *,
 	    uint32_t, struct ctl_reply *);
 void	ctl_console_client_gone(struct ctl_client *);
+
+/* ctl_virtio.c */
+int	ctl_virtio_map(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
+int	ctl_virtio_plug(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
+int	ctl_virtio_unplug(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
+int	ctl_virtio_config(struct ctl_client *, struct domain *, const void *,
+	    uint32_t, struct ctl_reply *);
+/* The client's slots become orphans (before its handle closes). */
+void	ctl_virtio_client_gone(struct ctl_client *);
 
 /* ctl_evtchn.c */
 int	ctl_evtchn_open(struct ctl_client *, struct domain *, const void *,

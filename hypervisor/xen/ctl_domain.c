@@ -72,12 +72,12 @@ ctl_domain_create(struct ctl_client *c, struct domain *unused,
 
 	(void)unused; (void)len;
 	memcpy(&dc, req, sizeof(dc));
-	if (dc.flags != 0)
+	if ((dc.flags & ~PRIVCMD_CDF_JIT) != 0)
 		return EINVAL;
 	if (dc.max_mem_kb == 0 || dc.max_mem_kb > (1ull << 28))
 		return EINVAL;
-	d = domain_create(c->hv, dc.domid, dc.uuid, dc.max_vcpus,
-	    dc.max_mem_kb << 10, &cause);
+	d = domain_create_jit(c->hv, dc.domid, dc.uuid, dc.max_vcpus,
+	    dc.max_mem_kb << 10, (dc.flags & PRIVCMD_CDF_JIT) != 0, &cause);
 	if (d == NULL) {
 		rc = errno;
 		log_warnx("domain create: %s", cause ? cause : strerror(rc));

@@ -14,6 +14,7 @@
 #include "hypervisor/xen/gnttab.h"
 #include "hypervisor/xen/logdirty.h"
 #include "hypervisor/xen/timer.h"
+#include "hypervisor/xen/vdev.h"
 
 /*
  * Lifetime.  The table holds one reference to each domain; domain_get()
@@ -45,6 +46,8 @@ domain_alloc(struct hv *hv, uint32_t domid)
 	d->mm.fd = -1;
 	d->mm.base = NULL;
 	d->weight = SCHED_DEFAULT_WEIGHT;
+	ratelimit_init_burst(&d->cio_rl, HV_CONSOLE_GUEST_RATE,
+	    HV_CONSOLE_GUEST_BURST, now_ns());
 	return d;
 }
 
@@ -60,6 +63,7 @@ domain_free(struct domain *d)
 	for (i = 0; i < d->max_vcpus; i++)
 		free(d->vcpu[i]);
 	gnttab_free(d->gnttab);
+	vdev_dom_free(d);
 	evtchn_dom_free(d->evtchn);
 	domcons_free(d->cons);
 	if (d->mm.base != NULL)
@@ -186,6 +190,14 @@ struct domain *
 domain_create(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
     unsigned max_vcpus, uint64_t mem_bytes, char **cause)
 {
+	return domain_create_jit(hv, domid, uuid, max_vcpus, mem_bytes, 0,
+	    cause);
+}
+
+struct domain *
+domain_create_jit(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
+    unsigned max_vcpus, uint64_t mem_bytes, int jit, char **cause)
+{
 	struct domain	*d;
 	unsigned	 i;
 	int		 saved;
@@ -213,6 +225,7 @@ domain_create(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
 
 	memcpy(d->uuid, uuid, 16);
 	d->max_vcpus = max_vcpus;
+	d->cpu_jit = jit;
 	d->ctl_paused = 1;		/* the guest clock stands at 0 */
 	if (mm_init(&d->mm, domid, mem_bytes, cause) == -1)
 		goto fail;

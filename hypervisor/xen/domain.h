@@ -10,6 +10,7 @@
 
 #include <xvm/xen.h>	/* DOMID_*, HVM_PARAM_* */
 
+#include "lib/ratelimit.h"
 #include "hypervisor/xen/mm.h"
 #include "hypervisor/xen/sched.h"
 
@@ -19,6 +20,8 @@ struct evtchn_dom;
 struct gnttab;
 struct hv;
 struct privcmd_dominfo;
+struct vdev_dom;
+struct vmmio;
 
 #define DOMID_MAX		DOMID_FIRST_RESERVED
 #define DOMAIN_MAX_VCPUS	32u
@@ -110,6 +113,8 @@ struct machine_ops {
 	uint64_t (*clock_to_host)(struct domain *, uint64_t guest_ns);
 	void	(*clock_run)(struct domain *, int run);
 	void	(*clock_set)(struct domain *, uint64_t guest_ns);
+	/* The domain's virtio-mmio transport (devices/virtio_mmio.h). */
+	struct vmmio *(*virtio)(struct domain *);
 	const struct vcpu_ops *vops;
 };
 
@@ -131,12 +136,17 @@ struct domain {
 	uint64_t		 clk_frozen;	/* guest ns while stopped */
 	/* Set at create, then constant. */
 	unsigned		 max_vcpus;
+	int			 cpu_jit;	/* vCPUs on the translator */
 	struct dom_vcpu		*vcpu[DOMAIN_MAX_VCPUS];
 	struct mm		 mm;
 	struct evtchn_dom	*evtchn;
 	struct gnttab		*gnttab;
 	struct domcons		*cons;		/* emulated console output */
 	void			*mach;		/* the machine glue's state */
+	struct vdev_dom		*vdev;		/* virtio slots (vdev.c) */
+	/* console_io output allowed, and dropped since last said (lock). */
+	struct ratelimit	 cio_rl;
+	uint64_t		 cio_dropped;
 	/* Scheduler parameters, under the scheduler lock. */
 	unsigned		 weight;
 	unsigned		 cap;
@@ -176,6 +186,10 @@ void	 hv_free(struct hv *);		/* destroys every domain; NULL ok */
 struct domain *domain_create(struct hv *, uint32_t domid,
 	    const uint8_t uuid[16], unsigned max_vcpus, uint64_t mem_bytes,
 	    char **cause);
+/* The same, with the vCPUs on the translator when jit != 0. */
+struct domain *domain_create_jit(struct hv *, uint32_t domid,
+	    const uint8_t uuid[16], unsigned max_vcpus, uint64_t mem_bytes,
+	    int jit, char **cause);
 
 /* A reference to a live (not dying) domain, or NULL with ESRCH. */
 struct domain *domain_get(struct hv *, uint32_t domid);

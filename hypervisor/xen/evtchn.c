@@ -137,7 +137,9 @@ fire(struct domain *d, uint32_t port)
 	uint64_t		 bit = 1ull << (port % 64);
 
 	if (ch->sink != NULL) {
-		if (ch->delivered)
+		if (ch->sink->every)
+			ch->sink->deliver(ch->sink, port);
+		else if (ch->delivered)
 			ch->again = 1;
 		else {
 			ch->delivered = 1;

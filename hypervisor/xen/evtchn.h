@@ -32,6 +32,11 @@ struct evtchn_dom;
  */
 struct evtchn_sink {
 	void	(*deliver)(struct evtchn_sink *, uint32_t port);
+	/*
+	 * every: hand over each firing and never hold the port as delivered
+	 * (a consumer inside the hypervisor, which cannot be flooded).
+	 */
+	int	every;
 };
 
 struct evtchn_status {

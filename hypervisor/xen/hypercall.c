@@ -1,5 +1,6 @@
 /* The PV hypercalls a guest makes with ecall (docs/guest-abi.md). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,14 +43,21 @@ copy_out(struct domain *d, uint64_t gpa, const void *src, size_t len)
 	return 0;
 }
 
-/* memory_op */
+/*
+ * memory_op.  The reservation calls do at most HCALL_CHUNK extents per
+ * go: with more left, *more is set and a[0] (cmd) carries the extent to
+ * resume at, as Xen encodes it.  The result is the number of extents done
+ * in all goes (Xen's).
+ */
 static int64_t
-memory_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
+memory_op(struct dom_vcpu *v, uint64_t a[6], int *more)
 {
 	struct domain			*d = v->dom;
 	struct xen_memory_reservation	 r;
 	struct xen_add_to_physmap	 atp;
-	uint64_t			 gfn, i;
+	uint64_t			 cmd = a[0] & MEMOP_CMD_MASK, arg = a[1];
+	uint64_t			 start = a[0] >> MEMOP_EXTENT_SHIFT;
+	uint64_t			 gfn, i, end;
 	uint32_t			 done;
 	uint16_t			 domid;
 	int				 rc;
@@ -63,14 +71,29 @@ memory_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 		if ((r.domid != DOMID_SELF && r.domid != d->domid) ||
 		    r.extent_order != 0 || r.mem_flags != 0)
 			return -EINVAL;
-		for (i = 0; i < r.nr_extents; i++) {
+		if (r.nr_extents > (UINT64_MAX >> MEMOP_EXTENT_SHIFT) ||
+		    start >= r.nr_extents)
+			return (int64_t)start;	/* Xen's answer to both */
+		end = r.nr_extents - start > HCALL_CHUNK ?
+		    start + HCALL_CHUNK : r.nr_extents;
+		for (i = start; i < end; i++) {
 			if (copy_in(d, &gfn, r.extent_start + 8 * i, 8) != 0)
-				break;
+				return (int64_t)i;
 			if ((cmd == XENMEM_decrease_reservation ? mm_decrease :
 			    mm_populate)(&d->mm, &gfn, 1, &done) == -1)
-				break;
+				return (int64_t)i;
+		}
+		if (i < r.nr_extents) {
+			a[0] = cmd | i << MEMOP_EXTENT_SHIFT;
+			*more = 1;
 		}
 		return (int64_t)i;
+	default:
+		if (start != 0)
+			return -ENOSYS;
+		break;
+	}
+	switch (cmd) {
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 		if ((rc = copy_in(d, &domid, arg, sizeof(domid))) != 0)
@@ -132,12 +155,39 @@ xen_version(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 	}
 }
 
-/* console_io: CONSOLEIO_write goes to the hypervisor console as "(dN) ". */
+/*
+ * Whole console_io messages within the domain's rate (console.h); the
+ * bytes dropped before this one are returned in *dropped, once.
+ */
+static int
+console_io_allowed(struct domain *d, size_t len, uint64_t *dropped)
+{
+	int	ok;
+
+	pthread_mutex_lock(&d->lock);
+	ok = ratelimit_take_all(&d->cio_rl, len, now_ns());
+	*dropped = 0;
+	if (!ok)
+		d->cio_dropped += len;
+	else {
+		*dropped = d->cio_dropped;
+		d->cio_dropped = 0;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return ok;
+}
+
+/*
+ * console_io: CONSOLEIO_write goes to the hypervisor console as "(dN) ",
+ * under the rate limit; what is over it is dropped without telling the
+ * guest, as Xen's printk_ratelimit does.
+ */
 static int64_t
 console_io(struct dom_vcpu *v, uint64_t cmd, uint64_t count, uint64_t arg)
 {
-	char	buf[1024];
-	int	n;
+	char		buf[1024];
+	uint64_t	dropped;
+	int		n;
 
 	if (cmd == CONSOLEIO_read)	/* nothing for domUs */
 		return 0;
@@ -147,6 +197,12 @@ console_io(struct dom_vcpu *v, uint64_t cmd, uint64_t count, uint64_t arg)
 		count = 1024;
 	if (copy_in(v->dom, buf, arg, count) != 0)
 		return -EFAULT;
+	if (!console_io_allowed(v->dom, count, &dropped))
+		return (int64_t)count;
+	if (dropped > 0)
+		hv_console_printf(v->dom->hv->console, "(d%u) [%llu bytes of "
+		    "console_io output dropped: over %u bytes/s]", v->dom->domid,
+		    (unsigned long long)dropped, HV_CONSOLE_GUEST_RATE);
 	n = (int)count;
 	while (n > 0 && buf[n - 1] == '\n')
 		n--;
@@ -401,15 +457,16 @@ hvm_op(struct dom_vcpu *v, uint64_t cmd, uint64_t arg)
 
 enum vcpu_stop
 hypercall(struct dom_vcpu *v, const struct hcall_env *env, uint64_t nr,
-    const uint64_t a[6], int64_t *ret)
+    uint64_t a[6], int64_t *ret)
 {
 	uint64_t	t;
+	int		more = 0;
 
 	*ret = 0;
 	switch (nr) {
 	case __HYPERVISOR_memory_op:
-		*ret = memory_op(v, a[0], a[1]);
-		break;
+		*ret = memory_op(v, a, &more);
+		return more ? VCPU_STOP_CONTINUE : VCPU_STOP_BUDGET;
 	case __HYPERVISOR_set_timer_op:
 		/*
 		 * a0: guest system time (ns) of the deadline; 0 cancels.  The

@@ -27,9 +27,17 @@ struct hcall_env {
  * value for a0 (Xen's: >= 0, or a negative errno).  Returns
  * VCPU_STOP_BUDGET to let the vCPU go on, or the reason it must stop now
  * (BLOCK for SCHEDOP_block/poll, YIELD, DOWN, HALT after a shutdown).
+ * A call with more work than HCALL_CHUNK items (memory_op's extent lists)
+ * does that many, rewrites a[] to resume where it stopped and returns
+ * VCPU_STOP_CONTINUE (Xen's continuation): the caller must make the vCPU
+ * issue the same call again with a[] (not advance past it, not set a0),
+ * after the scheduler had its turn.  So no call holds a pCPU for long,
+ * and a destroy or pause waits for one chunk at most.
  * Never trusts the guest: any argument may be garbage.
  */
+#define HCALL_CHUNK	512
+
 enum vcpu_stop hypercall(struct dom_vcpu *v, const struct hcall_env *,
-	    uint64_t nr, const uint64_t a[6], int64_t *ret);
+	    uint64_t nr, uint64_t a[6], int64_t *ret);
 
 #endif

@@ -20,21 +20,35 @@
  * fault per page per round.
  *
  * The handler runs on any thread at any time, so the table of views is
- * fixed-size and read lock-free: a slot's bitmap is set before the slot
- * is published (active = 1), and a slot is retired only after its views
- * are writable again (no more faults can name it); the bitmap itself is
- * kept until the domain is freed.  A fault outside every view goes to the
- * handler that was there before (or the default action: the process
- * dies as it would have).
+ * fixed-size.  A slot keeps its views from the first enable until its
+ * domain is freed, active or not: a write can fault on a read-only page,
+ * and the handler run only after log-dirty mode was switched off for it
+ * (the thread was descheduled in between); that fault is the domain's,
+ * and is retried, not taken for a crash.  (Taken for one, it reset the
+ * handler to the default action, and the first fault of the next
+ * log-dirty round killed the hypervisor: a migration that failed, then
+ * another.)  A fault outside every view goes to the handler that was
+ * there before (or the default action: the process dies as it would
+ * have).
  *
- * Cleaning a page protects it first and clears its bit second, so a write
- * that lands between the two re-faults and re-marks it: nothing is lost.
+ * The invariant that loses nothing: a page whose bit is clear is
+ * read-only.  Marking (set the bit, make the page writable) and cleaning
+ * (make it read-only, clear the bit) each keep it, but interleaved they
+ * did not: a fault that set the bit, then a clean that protected the page
+ * and cleared the bit, then the fault's late mprotect left the page
+ * writable with its bit clear -- and every later write to it unseen (a
+ * migrated guest came back with a page five passes old).  So the two run
+ * under one spinlock per slot, taken by the handler (which touches no
+ * guest memory while it holds it) and by clean, page by page.  A write
+ * retried after a clean faults again and marks the page for the next
+ * round.
  */
 
 #define LD_SLOTS	64
 
 struct ld_slot {
 	_Atomic int	 active;
+	_Atomic int	 busy;		/* spinlock: mark, clean, on, off */
 	struct domain	*d;
 	uintptr_t	 view[2];	/* the hypervisor's, the CPU's */
 	size_t		 len;
@@ -47,21 +61,52 @@ static struct sigaction		old_segv;
 static int			installed;
 
 static void
+slot_lock(struct ld_slot *s)
+{
+	int	 expect;
+
+	for (;;) {
+		expect = 0;
+		if (atomic_compare_exchange_weak_explicit(&s->busy, &expect, 1,
+		    memory_order_acquire, memory_order_relaxed))
+			return;
+		while (atomic_load_explicit(&s->busy, memory_order_relaxed))
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#else
+			;
+#endif
+	}
+}
+
+static void
+slot_unlock(struct ld_slot *s)
+{
+	atomic_store_explicit(&s->busy, 0, memory_order_release);
+}
+
+static void
 ld_segv(int sig, siginfo_t *si, void *uc)
 {
 	uintptr_t	a = (uintptr_t)si->si_addr, page;
 	unsigned	i, k;
 
 	for (i = 0; i < LD_SLOTS; i++) {
-		if (!atomic_load_explicit(&slots[i].active, memory_order_acquire))
-			continue;
 		for (k = 0; k < 2; k++) {
 			if (slots[i].view[k] == 0 || a < slots[i].view[k] ||
 			    a - slots[i].view[k] >= slots[i].len)
 				continue;
 			page = (a - slots[i].view[k]) >> MM_PAGE_SHIFT;
-			__atomic_fetch_or(&slots[i].bits[page / 64],
-			    1ull << (page % 64), __ATOMIC_SEQ_CST);
+			slot_lock(&slots[i]);
+			/*
+			 * Inactive: the write faulted just before log-dirty
+			 * mode was switched off and is retried now; the page
+			 * is writable already (made so again, harmlessly).
+			 */
+			if (atomic_load_explicit(&slots[i].active,
+			    memory_order_relaxed))
+				__atomic_fetch_or(&slots[i].bits[page / 64],
+				    1ull << (page % 64), __ATOMIC_SEQ_CST);
 			mprotect((void *)(slots[i].view[k] +
 			    (page << MM_PAGE_SHIFT)), MM_PAGE_SIZE,
 			    PROT_READ | PROT_WRITE);
@@ -70,6 +115,7 @@ ld_segv(int sig, siginfo_t *si, void *uc)
 				mprotect((void *)(slots[i].view[!k] +
 				    (page << MM_PAGE_SHIFT)), MM_PAGE_SIZE,
 				    PROT_READ | PROT_WRITE);
+			slot_unlock(&slots[i]);
 			return;
 		}
 	}
@@ -152,12 +198,14 @@ logdirty_enable(struct domain *d, void *cpu_view)
 		goto out;
 	}
 	memset(s->bits, 0, (mm_nr_frames(&d->mm) + 63) / 64 * 8);
+	slot_lock(s);
 	s->d = d;
 	s->view[0] = (uintptr_t)d->mm.base;
 	s->view[1] = (uintptr_t)cpu_view;
 	s->len = d->mm.span;
 	atomic_store_explicit(&s->active, 1, memory_order_release);
 	protect(s, 0, s->len, PROT_READ);
+	slot_unlock(s);
 out:
 	pthread_mutex_unlock(&ld_lock);
 	return rc;
@@ -170,8 +218,10 @@ logdirty_disable(struct domain *d)
 
 	pthread_mutex_lock(&ld_lock);
 	if ((s = find(d)) != NULL) {
+		slot_lock(s);
 		protect(s, 0, s->len, PROT_READ | PROT_WRITE);
 		atomic_store_explicit(&s->active, 0, memory_order_release);
+		slot_unlock(s);
 	}
 	pthread_mutex_unlock(&ld_lock);
 	return 0;
@@ -218,11 +268,13 @@ logdirty_peek(struct domain *d, uint64_t first, uint64_t count,
 			    (1ull << bit)))
 				continue;
 			page = word * 64 + bit;
-			/* Protect first, then clear: see the top of the file. */
+			/* Under the slot's lock: see the top of the file. */
+			slot_lock(s);
 			protect(s, page << MM_PAGE_SHIFT, MM_PAGE_SIZE,
 			    PROT_READ);
 			got |= __atomic_fetch_and(&s->bits[word],
 			    ~(1ull << bit), __ATOMIC_SEQ_CST) & (1ull << bit);
+			slot_unlock(s);
 		}
 		out[w] = got;
 	}
@@ -240,10 +292,14 @@ logdirty_domain_gone(struct domain *d)
 	for (i = 0; i < LD_SLOTS; i++) {
 		if (slots[i].d != d)
 			continue;
+		slot_lock(&slots[i]);
 		if (slots[i].active)
 			protect(&slots[i], 0, slots[i].len,
 			    PROT_READ | PROT_WRITE);
 		atomic_store_explicit(&slots[i].active, 0, memory_order_release);
+		slots[i].view[0] = slots[i].view[1] = 0;
+		slots[i].len = 0;
+		slot_unlock(&slots[i]);
 		free(slots[i].bits);
 		slots[i].bits = NULL;
 		slots[i].d = NULL;

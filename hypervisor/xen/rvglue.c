@@ -1,5 +1,6 @@
 /* The machine glue: domains' vCPUs run on the CPU core (hypervisor/cpu, machine.h). */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,9 @@
  */
 
 #define RV_CHUNK	200000		/* instructions between checks, at first */
+#define RV_LONG_SLEEP_NS 2000000000ull	/* see long_sleep() */
+#define RV_CHUNK_MIN	1000		/* the least a short budget runs (a
+					   chunk retiring none is a storm) */
 
 struct rvdom {
 	struct machine	*m;
@@ -144,6 +148,15 @@ rv_hcall(void *arg, struct vcpu *hart)
 	for (i = 0; i < 6; i++)
 		a[i] = cpu_get_reg(hart, 10 + i);
 	stop = hypercall(v, &rv_env, cpu_get_reg(hart, 16), a, &ret);
+	if (stop == VCPU_STOP_CONTINUE) {
+		/* The same ecall again (4 bytes: no compressed form) with
+		 * the arguments that resume it, once others had a turn. */
+		for (i = 0; i < 6; i++)
+			cpu_set_reg(hart, 10 + i, a[i]);
+		cpu_set_pc(hart, cpu_get_pc(hart) - 4);
+		v->hc_stop = stop;
+		return 1;
+	}
 	cpu_set_reg(hart, 10, (uint64_t)ret);
 	if (stop == VCPU_STOP_BUDGET)
 		return 0;
@@ -186,6 +199,7 @@ rv_domain_init(struct domain *d, char **cause)
 	mc.nvcpus = d->max_vcpus;
 	mc.firmware = 1;
 	mc.name = name;
+	mc.cpu_engine = d->cpu_jit ? CPU_ENGINE_JIT : CPU_ENGINE_INTERP;
 	r = xcalloc(1, sizeof(*r));
 	r->d = d;
 	if ((r->m = machine_new(&mc, cause)) == NULL) {
@@ -259,6 +273,27 @@ block_deadline(struct dom_vcpu *v, uint64_t poll)
 	return guest_to_host(v, g);
 }
 
+/*
+ * A vCPU that blocks with no timer, or one far off, gives its decode cache
+ * back (an idle domain's boot code was most of its host memory, issue 21);
+ * what it runs when it wakes is decoded again.  The freed pages go back to
+ * the host at most once a second (malloc_trim walks every arena).
+ */
+static void
+long_sleep(struct dom_vcpu *v, uint64_t wake_at)
+{
+	static uint64_t	last_trim;
+	uint64_t	now = now_ns(), t;
+
+	if (wake_at != TIMER_NONE && wake_at < now + RV_LONG_SLEEP_NS)
+		return;
+	cpu_drop_code(v->arch);
+	t = __atomic_load_n(&last_trim, __ATOMIC_RELAXED);
+	if (now - t >= 1000000000ull && __atomic_compare_exchange_n(&last_trim,
+	    &t, now, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		malloc_trim(0);
+}
+
 static enum vcpu_stop
 rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 {
@@ -267,7 +302,7 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 	uint64_t		 end = now_ns() + budget_ns;
 	enum machine_shutdown	 why;
 	enum cpu_exit		 exit;
-	uint64_t		 ic, t0, t1;
+	uint64_t		 ic, t0, t1, n;
 	int			 code;
 
 	if (v->chunk == 0)
@@ -275,13 +310,23 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 	for (;;) {
 		ic = cpu_instret(hart);
 		t0 = now_ns();
-		exit = cpu_run(hart, v->chunk);
+		/*
+		 * A chunk is about 1 ms: a budget ending sooner (the timer
+		 * keeper's next deadline, see sched.c) gets its share of one.
+		 */
+		n = v->chunk;
+		if (end < t0 + 1000000)
+			n = end > t0 ? v->chunk * (end - t0) / 1000000 : 0;
+		if (n < RV_CHUNK_MIN)
+			n = RV_CHUNK_MIN;
+		exit = cpu_run(hart, n);
 		/* Keep a chunk near 1 ms, whatever the build's speed. */
 		t1 = now_ns() - t0;
-		if (exit == CPU_EXIT_BUDGET && t1 > 2000000 && v->chunk > 10000)
+		if (n == v->chunk && exit == CPU_EXIT_BUDGET && t1 > 2000000 &&
+		    v->chunk > 10000)
 			v->chunk /= 2;
-		else if (exit == CPU_EXIT_BUDGET && t1 < 500000 &&
-		    v->chunk < 4 * RV_CHUNK)
+		else if (n == v->chunk && exit == CPU_EXIT_BUDGET &&
+		    t1 < 500000 && v->chunk < 4 * RV_CHUNK)
 			v->chunk *= 2;
 		switch (exit) {
 		case CPU_EXIT_BUDGET:
@@ -310,6 +355,7 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 			if (cpu_wfi_should_wake(hart))
 				continue;
 			*wake_at = block_deadline(v, TIMER_NONE);
+			long_sleep(v, *wake_at);
 			return VCPU_STOP_BLOCK;
 		case CPU_EXIT_STOPPED:
 			return VCPU_STOP_DOWN;
@@ -317,6 +363,7 @@ rv_run(struct dom_vcpu *v, uint64_t budget_ns, uint64_t *wake_at)
 			if (v->hc_stop == VCPU_STOP_BLOCK) {
 				*wake_at = block_deadline(v, v->poll_deadline);
 				v->poll_deadline = TIMER_NONE;
+				long_sleep(v, *wake_at);
 			}
 			return v->hc_stop;
 		case CPU_EXIT_SHUTDOWN:
@@ -428,6 +475,12 @@ rv_clock_set(struct domain *d, uint64_t guest_ns)
 	machine_clock_set_ns(rv_machine(d), guest_ns);
 }
 
+static struct vmmio *
+rv_virtio(struct domain *d)
+{
+	return machine_virtio(rv_machine(d));
+}
+
 static void *
 rv_ram_view(struct domain *d)
 {
@@ -461,5 +514,6 @@ const struct machine_ops rv_machine_ops = {
 	.clock_to_host = rv_clock_to_host,
 	.clock_run = rv_clock_run,
 	.clock_set = rv_clock_set,
+	.virtio = rv_virtio,
 	.vops = &rv_vops,
 };

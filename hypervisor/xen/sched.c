@@ -45,7 +45,21 @@
  * cost nothing; an idle pCPU sleeps on its condition variable.  A vCPU
  * runs in ticks of at most 10 ms up to its 30 ms slice, so a BOOSTed or
  * UNDER arrival preempts an OVER runner within a tick (sooner: it kicks).
+ *
+ * Timers are fired by one pCPU, the keeper, as a real CPU takes its own
+ * timer interrupt: idle, it sleeps until the earliest deadline; running a
+ * vCPU, its run budget ends at that deadline (and a kick brings it back
+ * when an earlier one is armed).  A vCPU a timer wakes runs on the keeper
+ * that fired it ('claim'), so a guest's tick wakes one thread and no
+ * other (issue 21: the timer thread's hand-off cost three quarters of a
+ * wake-up).  An idle pCPU takes the duty over from a keeper that is busy
+ * running a vCPU, and a keeper whose vCPU used its whole budget hands it
+ * to an idle pCPU, so a CPU-bound guest is not interrupted for others'
+ * timers while a pCPU sleeps.
  */
+
+/* A keeper's vCPU runs at least this long before it looks up for timers. */
+#define SCHED_TIMER_MIN_NS	10000ull
 
 void
 sched_set_state(struct sched_vcpu *sv, enum vcpu_state st)
@@ -83,6 +97,9 @@ preempt_target(struct sched *s, struct sched_vcpu *sv)
 	struct pcpu	*best = NULL;
 	unsigned	 i;
 
+	for (i = 0; i < s->npcpu; i++)
+		if ((sv->affinity & (1ull << i)) && s->pcpu[i].claim)
+			return &s->pcpu[i];
 	for (i = 0; i < s->npcpu; i++) {
 		struct pcpu *p = &s->pcpu[i];
 
@@ -115,7 +132,9 @@ sched_requeue(struct sched *s, struct sched_vcpu *sv, int front)
 	sv->queued = 1;
 	if ((p = preempt_target(s, sv)) == NULL)
 		return;
-	if (p->idle)
+	if (p->claim)
+		p->claim = 0;		/* awake already: it picks sv */
+	else if (p->idle)
 		pthread_cond_signal(&p->cv);
 	else
 		sched_kick(p->cur);
@@ -257,18 +276,22 @@ wait_idle(struct sched *s, struct pcpu *p)
 {
 	struct sched_vcpu	*sv;
 	struct timespec		 ts;
-	uint64_t		 at = s->next_acct, t0;
-	int			 parked = 0;
+	uint64_t		 at = TIMER_NONE, t0, next;
 
+	/* A keeper busy running a vCPU gives the timers to an idle pCPU. */
+	if (s->keeper != p->id && s->pcpu[s->keeper].cur != NULL)
+		s->keeper = p->id;
 	/* Only parked vCPUs need the accounting while idle; else sleep. */
 	TAILQ_FOREACH(sv, &s->all, all)
 		if (sv->parked && sv->pause_count == 0) {
-			parked = 1;
+			at = s->next_acct;
 			break;
 		}
+	if (s->keeper == p->id && (next = timerq_next(s->timers)) < at)
+		at = next;
 	p->idle = 1;
 	t0 = now_ns();
-	if (parked) {
+	if (at != TIMER_NONE) {
 		ts.tv_sec = (time_t)(at / 1000000000ull);
 		ts.tv_nsec = (long)(at % 1000000000ull);
 		pthread_cond_timedwait(&p->cv, &s->lock, &ts);
@@ -277,6 +300,59 @@ wait_idle(struct sched *s, struct pcpu *p)
 	p->idle = 0;
 	/* Time nobody wanted is capacity all the same (see account()). */
 	p->used += now_ns() - t0;
+}
+
+/*
+ * The keeper fires what is due, unlocked (the fire takes the domain's and
+ * our locks); what it wakes first is its own to run.
+ */
+static void
+fire_timers(struct sched *s, struct pcpu *p, uint64_t now)
+{
+	p->claim = 1;
+	pthread_mutex_unlock(&s->lock);
+	timerq_fire_due(s->timers, now);
+	pthread_mutex_lock(&s->lock);
+	p->claim = 0;
+}
+
+/* The earliest deadline moved earlier: the keeper looks again (locked). */
+static void
+keeper_look(struct sched *s)
+{
+	struct pcpu	*p = &s->pcpu[s->keeper];
+
+	if (p->idle)
+		pthread_cond_signal(&p->cv);	/* sleeps too long */
+	else if (p->cur != NULL)
+		sched_kick(p->cur);		/* its budget ends too late */
+}
+
+/* The same from timer_set() on any thread, unlocked. */
+static void
+timers_moved(void *arg)
+{
+	struct sched	*s = arg;
+
+	pthread_mutex_lock(&s->lock);
+	keeper_look(s);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* A keeper whose vCPU ran its whole budget: an idle pCPU takes over. */
+static void
+hand_timers(struct sched *s, struct pcpu *p)
+{
+	unsigned	i;
+
+	if (s->keeper != p->id)
+		return;
+	for (i = 0; i < s->npcpu; i++)
+		if (s->pcpu[i].idle && !s->pcpu[i].claim) {
+			s->keeper = i;
+			pthread_cond_signal(&s->pcpu[i].cv);
+			return;
+		}
 }
 
 static void *
@@ -288,7 +364,7 @@ pcpu_main(void *arg)
 	struct dom_vcpu		*v;
 	const struct vcpu_ops	*ops;
 	enum vcpu_stop		 stop;
-	uint64_t		 t0, c0, el, cpu, budget, wake_at;
+	uint64_t		 t0, c0, el, cpu, budget, wake_at, next;
 	int			 front;
 	char			 name[16];
 
@@ -306,6 +382,8 @@ pcpu_main(void *arg)
 			s->last_acct = t0;
 			s->next_acct = t0 + SCHED_TSLICE_NS;
 		}
+		if (s->keeper == p->id && timerq_next(s->timers) <= t0)
+			fire_timers(s, p, t0);
 		if ((sv = pick(s, p)) == NULL) {
 			wait_idle(s, p);
 			continue;
@@ -321,6 +399,11 @@ pcpu_main(void *arg)
 		p->cur = v;
 		budget = (uint64_t)sv->slice_left < SCHED_TICK_NS ?
 		    (uint64_t)sv->slice_left : SCHED_TICK_NS;
+		/* The keeper looks up at the next deadline. */
+		if (s->keeper == p->id &&
+		    (next = timerq_next(s->timers)) < t0 + budget)
+			budget = next > t0 + SCHED_TIMER_MIN_NS ?
+			    next - t0 : SCHED_TIMER_MIN_NS;
 		ops = v->dom->hv->mops->vops;
 		pthread_mutex_unlock(&s->lock);
 
@@ -350,6 +433,7 @@ pcpu_main(void *arg)
 		front = 0;
 		switch (stop) {
 		case VCPU_STOP_BUDGET:
+			hand_timers(s, p);
 			sched_set_state(sv, VS_READY);
 			/* Keep the pCPU for the rest of the slice if no one better waits. */
 			front = sv->slice_left > 0 &&
@@ -358,6 +442,7 @@ pcpu_main(void *arg)
 				sv->slice_left = 0;
 			break;
 		case VCPU_STOP_YIELD:
+		case VCPU_STOP_CONTINUE:
 			sched_set_state(sv, VS_READY);
 			sv->slice_left = 0;
 			break;
@@ -378,9 +463,13 @@ pcpu_main(void *arg)
 		 * The wake-up is armed before anyone learns that the vCPU left
 		 * its pCPU: sched_vcpu_remove() returning means no worker will
 		 * touch it again (the timer queue's lock nests inside ours).
+		 * A keeper looks at the new deadline anyway before it sleeps
+		 * or runs; another keeper is told.
 		 */
-		if (sv->state == VS_BLOCKED && wake_at != TIMER_NONE)
-			timer_set(s->timers, v, wake_at);
+		if (sv->state == VS_BLOCKED && wake_at != TIMER_NONE &&
+		    timer_set_quiet(s->timers, v, wake_at) &&
+		    s->keeper != p->id)
+			keeper_look(s);
 		sched_requeue(s, sv, front);
 		pthread_cond_broadcast(&s->desched);
 	}
@@ -431,6 +520,8 @@ sched_new(unsigned nr_pcpus, struct timerq *timers)
 			fatal("%s: pthread_create", __func__);
 		}
 	}
+	/* pCPU 0 keeps the timers first; the queue's thread only sleeps. */
+	timerq_delegate(timers, timers_moved, s);
 	return s;
 }
 
@@ -441,6 +532,7 @@ sched_free(struct sched *s)
 
 	if (s == NULL)
 		return;
+	timerq_delegate(s->timers, NULL, NULL);
 	pthread_mutex_lock(&s->lock);
 	s->stop = 1;
 	for (i = 0; i < s->npcpu; i++)

@@ -19,6 +19,7 @@ struct dom_vcpu;
 enum vcpu_stop {
 	VCPU_STOP_BUDGET,	/* budget used, or kicked */
 	VCPU_STOP_YIELD,	/* SCHEDOP_yield */
+	VCPU_STOP_CONTINUE,	/* a long hypercall did a part: as YIELD */
 	VCPU_STOP_BLOCK,	/* WFI / SCHEDOP_block: sleep until woken */
 	VCPU_STOP_DOWN,		/* vcpu_op down, HSM stop */
 	VCPU_STOP_HALT,		/* the domain shut down or crashed */

@@ -20,6 +20,7 @@ struct pcpu {
 	struct dom_vcpu	*cur;
 	uint64_t	 used;		/* ns run here since the accounting */
 	int		 idle;
+	int		 claim;		/* awake, about to pick: wake no other */
 };
 
 TAILQ_HEAD(svq, sched_vcpu);
@@ -32,6 +33,7 @@ struct sched {
 	unsigned	 npcpu;
 	struct pcpu	*pcpu;
 	struct timerq	*timers;
+	unsigned	 keeper;	/* the pCPU that fires the timers */
 	uint64_t	 next_acct;
 	uint64_t	 last_acct;
 	int		 stop;

@@ -14,6 +14,14 @@
  * so zero means "not armed") and so can be re-armed or cancelled in
  * O(log n).  One thread sleeps on a condition variable until the root's
  * deadline.  1000 idle domains with timers armed cost one sleeping thread.
+ *
+ * Delegated (timerq_delegate()), the thread only sleeps: the scheduler's
+ * pCPU workers fire the due timers themselves (timerq_fire_due()) and
+ * sleep until the root's deadline (timerq_next()), and 'notify' tells
+ * them when the root moved earlier.  A timer then wakes one thread, the
+ * pCPU that will run the vCPU, instead of a timer thread that wakes a pCPU
+ * and is itself woken again when the vCPU re-arms (issue 21).  One firer
+ * at a time ('firing'), so timer_cancel() waits for at most one fire().
  */
 struct timerq {
 	pthread_mutex_t	  lock;
@@ -24,6 +32,9 @@ struct timerq {
 	unsigned	  cap;
 	struct dom_vcpu	 *firing;
 	int		  stop;
+	int		  delegated;
+	void		(*notify)(void *);
+	void		 *notify_arg;
 	pthread_t	  thread;
 	void		(*fire)(struct dom_vcpu *, void *);
 	void		 *arg;
@@ -103,7 +114,7 @@ timer_thread(void *arg)
 	pthread_setname_np(pthread_self(), "xvm-timer");
 	pthread_mutex_lock(&q->lock);
 	while (!q->stop) {
-		if (q->n == 0) {
+		if (q->n == 0 || q->delegated || q->firing != NULL) {
 			pthread_cond_wait(&q->cv, &q->lock);
 			continue;
 		}
@@ -125,6 +136,53 @@ timer_thread(void *arg)
 	}
 	pthread_mutex_unlock(&q->lock);
 	return NULL;
+}
+
+void
+timerq_delegate(struct timerq *q, void (*notify)(void *), void *arg)
+{
+	pthread_mutex_lock(&q->lock);
+	q->delegated = notify != NULL;
+	q->notify = notify;
+	q->notify_arg = arg;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->lock);
+}
+
+uint64_t
+timerq_next(struct timerq *q)
+{
+	uint64_t	at;
+
+	pthread_mutex_lock(&q->lock);
+	at = q->n == 0 ? TIMER_NONE : q->heap[0]->timer_at;
+	pthread_mutex_unlock(&q->lock);
+	return at;
+}
+
+unsigned
+timerq_fire_due(struct timerq *q, uint64_t now)
+{
+	struct dom_vcpu	*v;
+	unsigned	 n = 0;
+
+	pthread_mutex_lock(&q->lock);
+	/* Another firer at work fires what is due: it loops until none is. */
+	while (q->firing == NULL && q->n > 0 && q->heap[0]->timer_at <= now) {
+		v = q->heap[0];
+		heap_remove(q, v);
+		q->firing = v;
+		pthread_mutex_unlock(&q->lock);
+		q->fire(v, q->arg);
+		pthread_mutex_lock(&q->lock);
+		q->firing = NULL;
+		pthread_cond_broadcast(&q->done);
+		n++;
+	}
+	if (n > 0 && !q->delegated)
+		pthread_cond_signal(&q->cv);	/* the thread's turn again */
+	pthread_mutex_unlock(&q->lock);
+	return n;
 }
 
 struct timerq *
@@ -167,18 +225,23 @@ timerq_free(struct timerq *q)
 	free(q);
 }
 
-void
-timer_set(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
+/*
+ * Arm v; 1 when its deadline became the earliest one and the queue is
+ * delegated, with the delegates' notify in *fn and *arg.
+ */
+static int
+arm(struct timerq *q, struct dom_vcpu *v, uint64_t deadline,
+    void (**fn)(void *), void **arg)
 {
-	if (deadline == TIMER_NONE) {
-		timer_cancel(q, v);
-		return;
-	}
+	uint64_t	root;
+	int		moved = 0;
+
 	pthread_mutex_lock(&q->lock);
 	if (v->timer_retired) {
 		pthread_mutex_unlock(&q->lock);
-		return;
+		return 0;
 	}
+	root = q->n == 0 ? TIMER_NONE : q->heap[0]->timer_at;
 	if (v->timer_slot == 0) {
 		if (q->n == q->cap) {
 			q->cap = q->cap ? q->cap * 2 : 64;
@@ -191,9 +254,44 @@ timer_set(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
 	v->timer_at = deadline;
 	heap_down(q, v->timer_slot - 1);
 	heap_up(q, v->timer_slot - 1);
-	if (q->heap[0] == v)
-		pthread_cond_signal(&q->cv);
+	if (q->heap[0] == v && deadline < root) {
+		if (q->delegated) {
+			moved = 1;
+			*fn = q->notify;
+			*arg = q->notify_arg;
+		} else
+			pthread_cond_signal(&q->cv);
+	}
 	pthread_mutex_unlock(&q->lock);
+	return moved;
+}
+
+void
+timer_set(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
+{
+	void	(*fn)(void *);
+	void	 *arg;
+
+	if (deadline == TIMER_NONE) {
+		timer_cancel(q, v);
+		return;
+	}
+	/* Unlocked: the notified take their own locks, outside the queue's. */
+	if (arm(q, v, deadline, &fn, &arg))
+		fn(arg);
+}
+
+int
+timer_set_quiet(struct timerq *q, struct dom_vcpu *v, uint64_t deadline)
+{
+	void	(*fn)(void *);
+	void	 *arg;
+
+	if (deadline == TIMER_NONE) {
+		timer_cancel(q, v);
+		return 0;
+	}
+	return arm(q, v, deadline, &fn, &arg);
 }
 
 static void

@@ -17,8 +17,27 @@ struct dom_vcpu;
 struct timerq *timerq_new(void (*fire)(struct dom_vcpu *, void *), void *arg);
 void	 timerq_free(struct timerq *);	/* joins the thread; NULL is fine */
 
+/*
+ * Delegate the firing to the caller's threads (notify != NULL), or give
+ * it back to the queue's thread (NULL).  Delegated, the thread fires
+ * nothing: the delegates call timerq_fire_due() when timerq_next() has
+ * passed, and notify(arg) runs (on the thread of timer_set(), no queue
+ * lock held) whenever the earliest deadline moved earlier.
+ */
+void	 timerq_delegate(struct timerq *, void (*notify)(void *), void *arg);
+/* The earliest deadline armed, or TIMER_NONE. */
+uint64_t timerq_next(struct timerq *);
+/* Fire every timer due at 'now' on the calling thread; how many fired. */
+unsigned timerq_fire_due(struct timerq *, uint64_t now);
+
 /* Arm v's timer at 'deadline' (CLOCK_MONOTONIC ns), replacing any. */
 void	 timer_set(struct timerq *, struct dom_vcpu *, uint64_t deadline);
+/*
+ * As timer_set, but notifies nobody: 1 when v's deadline became the
+ * earliest and the queue is delegated, so the caller tells the delegates
+ * itself (the scheduler does, under its own lock, which notify takes).
+ */
+int	 timer_set_quiet(struct timerq *, struct dom_vcpu *, uint64_t deadline);
 /* Disarm; on return fire(v) is not running and will not run. */
 void	 timer_cancel(struct timerq *, struct dom_vcpu *);
 /*

@@ -66,6 +66,11 @@ enum privcmd_op {
 	PRIVCMD_OP_DOMAIN_SETHANDLE = 40,
 	PRIVCMD_OP_VCPU_GETINFO = 41,
 	PRIVCMD_OP_DOMAIN_TRIGGER = 42,
+	/* Virtio-mmio transport, for device models (DESIGN.md §4a). */
+	PRIVCMD_OP_VIRTIO_MAP = 50,
+	PRIVCMD_OP_VIRTIO_PLUG = 51,
+	PRIVCMD_OP_VIRTIO_UNPLUG = 52,
+	PRIVCMD_OP_VIRTIO_CONFIG = 53,
 	PRIVCMD_OP_MAX
 };
 
@@ -117,12 +122,14 @@ struct privcmd_domid {
 	uint32_t	pad;
 };
 
+/* DOMAIN_CREATE flags: the domain's vCPUs run on the translator. */
+#define PRIVCMD_CDF_JIT	(1u << 31)
 struct privcmd_domain_create {
 	uint32_t	domid;		/* in: 0 = pick; out: the new id */
 	uint32_t	max_vcpus;
 	uint64_t	max_mem_kb;	/* RAM span at 0x80000000 */
 	uint8_t		uuid[16];
-	uint32_t	flags;		/* none defined yet: must be 0 */
+	uint32_t	flags;		/* 0 or PRIVCMD_CDF_JIT */
 	uint32_t	pad;
 };
 
@@ -443,6 +450,104 @@ struct privcmd_console_write {
 
 struct privcmd_console_write_reply {
 	uint32_t	written;
+	uint32_t	pad;
+};
+
+/*
+ * Virtio-mmio devices (docs/privcmd.md, DESIGN.md §4a).  The hypervisor
+ * holds each domain's transport: the register file of its slots
+ * (<xvm/virtio.h>).  A device model serves slots:
+ *
+ * VIRTIO_MAP (privcmd_domid): the reply carries a read-only fd of the
+ * domain's register file, PRIVCMD_VIRTIO_SLOTS privcmd_virtio_slot in a
+ * row, which the hypervisor updates as the guest writes registers.  A
+ * reader takes 'seq' (odd: being written; read again), the fields, then
+ * 'seq' again, and retries until both are equal and even.
+ *
+ * VIRTIO_PLUG (needs an event-channel handle): put a device in a slot:
+ * privcmd_virtio_plug then config_len bytes of config space.  The reply
+ * is a privcmd_evtchn_port: a port of the handle that fires whenever the
+ * guest does something with the slot the model must look at (a
+ * QueueNotify, a status change, a queue made ready, a config write), and
+ * on which the model sends to raise the slot's "used buffer" interrupt.
+ * EBUSY when the slot has a device with a live model.  With RESUME the
+ * slot must already hold a device of that ID whose model is gone (it
+ * died, or the domain was restored): the transport keeps its registers
+ * and the new model carries on from them; without it the slot starts
+ * from reset.  When the model's connection closes, its devices stay in
+ * their slots with DEVICE_NEEDS_RESET set and a config-change interrupt,
+ * and the guest's notifications go nowhere.
+ *
+ * VIRTIO_UNPLUG (privcmd_virtio_slotref): the model that plugged the
+ * slot empties it (DeviceID reads 0 again).
+ *
+ * VIRTIO_CONFIG: privcmd_virtio_config then len bytes written into the
+ * config space at offset; with notify, ConfigGeneration moves and the
+ * guest gets a config-change interrupt.  Owner only.
+ */
+#define PRIVCMD_VIRTIO_SLOTS		32
+#define PRIVCMD_VIRTIO_QUEUES		8
+#define PRIVCMD_VIRTIO_CONFIG_MAX	256
+#define PRIVCMD_VIRTIO_PLUG_RESUME	0x1u
+
+struct privcmd_virtio_queue {
+	uint64_t	desc;		/* guest-physical, as the driver set */
+	uint64_t	driver;		/* the available ring */
+	uint64_t	device;		/* the used ring */
+	uint16_t	num;
+	uint16_t	num_max;
+	uint8_t		ready;
+	uint8_t		pad[3];
+};
+
+struct privcmd_virtio_slot {
+	uint32_t	seq;
+	uint32_t	device_id;	/* 0: empty slot */
+	uint32_t	status;		/* VIRTIO_STATUS_* */
+	uint32_t	nqueues;
+	uint64_t	device_features;
+	uint64_t	driver_features;
+	uint32_t	resets;		/* driver resets so far (status 0) */
+	uint32_t	config_len;
+	uint32_t	config_generation;
+	uint32_t	interrupt_status;
+	/* The transport's selectors (not needed by models). */
+	uint32_t	device_features_sel;
+	uint32_t	driver_features_sel;
+	uint32_t	queue_sel;
+	uint32_t	pad;
+	struct privcmd_virtio_queue queue[PRIVCMD_VIRTIO_QUEUES];
+	uint8_t		config[PRIVCMD_VIRTIO_CONFIG_MAX];
+	uint8_t		pad2[448];
+};
+_Static_assert(sizeof(struct privcmd_virtio_slot) == 1024,
+    "a slot of the register file is 1 KiB");
+
+#define PRIVCMD_VIRTIO_REGS_SIZE \
+	(PRIVCMD_VIRTIO_SLOTS * sizeof(struct privcmd_virtio_slot))
+
+struct privcmd_virtio_plug {
+	uint32_t	domid;
+	uint32_t	slot;
+	uint32_t	device_id;
+	uint16_t	nqueues;	/* 1 .. PRIVCMD_VIRTIO_QUEUES */
+	uint16_t	queue_max;	/* power of 2, 1 .. 32768 */
+	uint64_t	features;	/* must include VIRTIO_F_VERSION_1 */
+	uint32_t	config_len;	/* <= PRIVCMD_VIRTIO_CONFIG_MAX */
+	uint32_t	flags;		/* PRIVCMD_VIRTIO_PLUG_* */
+};
+
+struct privcmd_virtio_slotref {
+	uint32_t	domid;
+	uint32_t	slot;
+};
+
+struct privcmd_virtio_config {
+	uint32_t	domid;
+	uint32_t	slot;
+	uint32_t	offset;
+	uint32_t	len;
+	uint32_t	notify;
 	uint32_t	pad;
 };
 

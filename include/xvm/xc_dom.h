@@ -16,6 +16,8 @@ struct xc_dom_config {
 	uint64_t	 mem_kb;	/* RAM size, as created */
 	uint32_t	 console_domid;	/* console backend (0: dom0) */
 	uint32_t	 store_domid;	/* xenstore (0: dom0) */
+	uint32_t	 virtio_slots;	/* bit i: a device in virtio-mmio slot i
+					   (described in the device tree) */
 };
 
 /* What the builder did: where things are, for the toolstack to record. */

@@ -8,7 +8,9 @@
 #ifndef XVM_XC_SR_H
 #define XVM_XC_SR_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <xvm/xenctrl.h>
 
@@ -27,6 +29,20 @@ struct xc_sr_round {
 	uint32_t	round;
 	uint64_t	sent;		/* pages sent this round */
 	uint64_t	dirty;		/* dirtied during it: the next's work */
+	uint64_t	bytes;		/* stream bytes written this round */
+	uint64_t	ns;		/* how long the round took */
+};
+
+/*
+ * Where a stream goes or comes from when not a plain descriptor (a TLS
+ * connection): read and write as read(2) and write(2) do -- a short
+ * count is fine, 0 from read is the end, -1 with errno a failure.  With
+ * io set, the io_fd argument is ignored.
+ */
+struct xc_sr_io {
+	ssize_t	(*read)(void *arg, void *buf, size_t len);
+	ssize_t	(*write)(void *arg, const void *buf, size_t len);
+	void	*arg;
 };
 
 struct save_callbacks {
@@ -43,7 +59,11 @@ struct save_callbacks {
 	uint32_t toolstack_len;
 	uint32_t max_iters;		/* live rounds at most; 0: 30 */
 	uint32_t dirty_threshold;	/* fewer dirty pages end them; 0: 50 */
+	const struct xc_sr_io *io;	/* or NULL: write io_fd */
 	void	*data;
+	/* Set by a save: the pages sent with the domain stopped (live: the
+	 * last copy, rings not counted; else every page with data). */
+	uint64_t stopped_pages;
 };
 
 /*
@@ -63,6 +83,13 @@ struct restore_callbacks {
 	 */
 	int	(*toolstack)(const void *buf, uint32_t len,
 		    const struct xc_sr_shape *, void *data);
+	/*
+	 * The new domain exists (paused, no memory yet); -1 (errno set)
+	 * fails the restore.  May be NULL.  A migration writes the
+	 * domain's store entries here, off the downtime's path.
+	 */
+	int	(*created)(uint32_t dom, void *data);
+	const struct xc_sr_io *io;	/* or NULL: read io_fd */
 	/*
 	 * The new domain's handle (Xen's UUID), which the hypervisor keeps
 	 * for it: set by the caller, or by the toolstack callback, which

@@ -44,6 +44,12 @@ typedef uint16_t domid_t;
 #define XENMEM_populate_physmap		6
 #define XENMEM_add_to_physmap		7
 #define XENMEM_current_reservation	9	/* arg: domid_t; returns pages */
+/*
+ * cmd bits 6 and up: the extent to start at (Xen's continuation encoding;
+ * a guest passes 0, the hypervisor resumes a preempted call with more).
+ */
+#define MEMOP_EXTENT_SHIFT		6
+#define MEMOP_CMD_MASK			((1u << MEMOP_EXTENT_SHIFT) - 1)
 
 struct xen_memory_reservation {
 	uint64_t	extent_start;	/* gpa of a u64 gfn list */

@@ -79,8 +79,10 @@ struct xen_domctl_createdomain {
 	xen_domain_handle_t	handle;
 	uint32_t		max_vcpus;
 	uint64_t		max_mem_kb;	/* RAM at 0x80000000 */
-	uint32_t		flags;		/* must be 0 */
+	uint32_t		flags;		/* 0 or XEN_DOMCTL_CDF_xvm_jit */
 };
+/* xVM's own flag: run the domain's vCPUs on the translator (--cpu jit). */
+#define XEN_DOMCTL_CDF_xvm_jit	(1u << 31)
 
 /* loggers are accepted for Xen compatibility and must be NULL. */
 xc_interface *xc_interface_open(void *logger, void *dombuild_logger,
@@ -248,6 +250,16 @@ int	 xc_vcpu_setcontext(xc_interface *, uint32_t domid, uint32_t vcpu,
  * setcontext loads a context into a paused domain of the same shape
  * (vCPUs, RAM size); bad records change nothing.
  */
+/*
+ * Write domain domid as an ELF core file (docs/dump-core.md): its vCPUs'
+ * registers as NT_PRSTATUS notes (the domain is paused for a moment to
+ * read them if it runs) and its RAM.  The caller pauses it for a
+ * consistent image (xm dump-core without -L).  corename must be a
+ * regular file or not exist; on failure it is removed.  0 or -1 + errno.
+ */
+int	 xc_domain_dumpcore(xc_interface *, uint32_t domid,
+	    const char *corename);
+
 int	 xc_domain_hvm_getcontext(xc_interface *, uint32_t domid,
 	    uint8_t *buf, uint32_t size);
 int	 xc_domain_hvm_setcontext(xc_interface *, uint32_t domid,

@@ -76,6 +76,7 @@ t_done() {
 t_stack() {
 	export XVM_ROOT=$T_ROOT
 	export XENSTORED_PATH=$T_ROOT/run/xenstored/socket	# xenstore-utils
+	export XVM_DM=$XVM_BUILD/dm/xvm-dm	# xvmd's device model (docs/virtio.md)
 	t_daemon HV_PID "$XVM_BUILD/hypervisor/xvm-hypervisor" -F --root "$T_ROOT" -n 2
 	t_wait_for "privcmd socket" 30 test -S "$T_ROOT/run/xvm/privcmd" || return 1
 	t_daemon XS_PID "$XVM_BUILD/xenstored/xenstored" -F --root "$T_ROOT"

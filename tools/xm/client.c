@@ -1,6 +1,8 @@
 /* xm's side of the xvmd API: requests, replies, and the one-line error. */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,4 +150,27 @@ xm_read_file(const char *path, size_t *lenp)
 		return NULL;
 	}
 	return buf_release(&b, lenp);
+}
+
+/*
+ * xvmd runs elsewhere (its own working directory): give it an absolute
+ * path.  The file itself may not exist yet; its directory must.
+ */
+char *
+xm_absolute(const char *path)
+{
+	char	 dir[PATH_MAX], *d, *b, *out;
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	d = xstrdup(path);
+	b = xstrdup(path);
+	if (realpath(dirname(d), dir) == NULL) {
+		xm_error("%s: %s", path, strerror(errno));
+		out = NULL;
+	} else
+		xasprintf(&out, "%s/%s", dir, basename(b));
+	free(d);
+	free(b);
+	return out;
 }

@@ -11,29 +11,6 @@
 #include "lib/xmalloc.h"
 #include "tools/xm/xm.h"
 
-/*
- * xvmd runs elsewhere (its own working directory): give it an absolute
- * path.  The file itself may not exist yet; its directory must.
- */
-static char *
-absolute(const char *path)
-{
-	char	 dir[PATH_MAX], *d, *b, *out;
-
-	if (path[0] == '/')
-		return xstrdup(path);
-	d = xstrdup(path);
-	b = xstrdup(path);
-	if (realpath(dirname(d), dir) == NULL) {
-		xm_error("%s: %s", path, strerror(errno));
-		out = NULL;
-	} else
-		xasprintf(&out, "%s/%s", dir, basename(b));
-	free(d);
-	free(b);
-	return out;
-}
-
 static int
 exec_save(int argc, char **argv)
 {
@@ -44,7 +21,7 @@ exec_save(int argc, char **argv)
 	while (getopt(argc, argv, "+c") != -1)
 		checkpoint = 1;		/* save, and the domain runs on */
 	argv += optind;
-	if ((file = absolute(argv[1])) == NULL)
+	if ((file = xm_absolute(argv[1])) == NULL)
 		return 1;
 	if ((w = json_w_new(0)) == NULL)
 		return xm_error("out of memory");
@@ -72,7 +49,7 @@ exec_restore(int argc, char **argv)
 	path = argv[optind];
 	if (access(path, R_OK) == -1)
 		return xm_error("%s: %s", path, strerror(errno));
-	if ((file = absolute(path)) == NULL)
+	if ((file = xm_absolute(path)) == NULL)
 		return 1;
 	if ((w = json_w_new(0)) == NULL)
 		return xm_error("out of memory");

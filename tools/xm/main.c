@@ -16,7 +16,8 @@ extern const struct cmd_entry cmd_list_entry, cmd_create_entry,
     cmd_vcpu_list_entry, cmd_vcpu_pin_entry, cmd_vcpu_set_entry,
     cmd_mem_set_entry, cmd_mem_max_entry, cmd_sched_credit_entry,
     cmd_uptime_entry, cmd_console_entry, cmd_help_entry, cmd_save_entry,
-    cmd_restore_entry, cmd_log_entry, cmd_top_entry;
+    cmd_restore_entry, cmd_migrate_entry, cmd_dump_core_entry, cmd_log_entry,
+    cmd_top_entry;
 
 const struct cmd_entry *const xm_commands[] = {
 	&cmd_console_entry,
@@ -27,12 +28,14 @@ const struct cmd_entry *const xm_commands[] = {
 	&cmd_domid_entry,
 	&cmd_domname_entry,
 	&cmd_dmesg_entry,
+	&cmd_dump_core_entry,
 	&cmd_help_entry,
 	&cmd_info_entry,
 	&cmd_list_entry,
 	&cmd_log_entry,
 	&cmd_mem_max_entry,
 	&cmd_mem_set_entry,
+	&cmd_migrate_entry,
 	&cmd_pause_entry,
 	&cmd_reboot_entry,
 	&cmd_rename_entry,

@@ -55,6 +55,13 @@ char	*xm_managed_uri(const char *dom);
 int	 xm_dom_op(const char *method, const char *dom, const char *suffix,
 	    struct json_w *body);
 
+/*
+ * An absolute path for xvmd, which runs elsewhere: a relative one is the
+ * caller's (its directory must exist; the file need not).  Caller frees;
+ * NULL after printing the error.
+ */
+char	*xm_absolute(const char *path);
+
 /* Read a whole file (at most 1 MiB) into a NUL-terminated string. */
 char	*xm_read_file(const char *path, size_t *lenp);
 

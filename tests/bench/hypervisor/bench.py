@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
-"""Guest MIPS of our core beside qemu-system-riscv64, in the same run.
+"""Guest MIPS of our core's two engines beside qemu-system-riscv64, in one run.
 
-  tests/bench/hypervisor/bench.py [BUILDDIR]
+  tests/bench/hypervisor/bench.py [BUILDDIR] [ROUNDS]
 
 Runs guest/bench/bench.c (built as BUILDDIR/guest/bench.elf):
   1. on QEMU with -icount shift=0 to count its instructions exactly
      (the guest prints minstret deltas; the whole-run count comes from
-     our core's exact instret, which must agree on the benchmark part);
-  2. timed on QEMU (TCG, no icount) and on our core, best of 3 each,
-     minus each machine's start-up cost measured on the 'hello' guest,
-     both as wall time and as the child's CPU time (user + sys), which
-     suffers less when other jobs share the machine.
-Prints MIPS for both, the ratio, and start-to-first-instruction.
-The machine is shared: figures are noisy.
+     our core's exact instret, which must agree on the benchmark part,
+     on both engines);
+  2. timed on QEMU (TCG, no icount), on our interpreter (--cpu interp)
+     and on our translator (--cpu jit), interleaved, best of ROUNDS
+     (default 3) each, minus each machine's start-up cost measured on
+     the 'hello' guest, both as wall time and as the child's CPU time
+     (user + sys), which suffers less when other jobs share the machine.
+Prints MIPS for each, the ratios to QEMU, the translator's figures
+(host bytes per guest instruction, translation time) and
+start-to-first-instruction.  The machine is shared: figures are noisy.
 """
 import os
 import re
@@ -21,6 +24,7 @@ import sys
 import time
 
 build = sys.argv[1] if len(sys.argv) > 1 else 'build'
+rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 hv = os.path.join(build, 'hypervisor', 'xvm-hypervisor')
 bench = os.path.join(build, 'guest', 'bench.elf')
 hello = os.path.join(build, 'guest', 'hello.elf')
@@ -54,43 +58,67 @@ class Popen(subprocess.Popen):
 subprocess.Popen = Popen
 
 
-def best(cmd, n=3):
-    res = [run(cmd) for _ in range(n)]
-    return (min(r[0] for r in res), min(r[1] for r in res))
-
-
 def field(text, name):
     m = re.search(name + r' ([0-9a-f]+)', text)
     return m.group(1) if m else None
 
 
+def ours(engine, elf, stats=False):
+    return [hv, 'run', '--cpu', engine, '--firmware', 'none'] + \
+        (['--stats'] if stats else []) + [elf]
+
+
 _, _, qout, _ = run(qemu + ['-icount', 'shift=0', '-kernel', bench])
 q_insns = int(field(qout, 'instructions'))
-_, _, oout, oerr = run([hv, 'run', '--firmware', 'none', '--stats', bench])
-o_insns = int(field(oout, 'instructions'))
-if field(qout, 'checksum') != field(oout, 'checksum'):
-    sys.exit('checksums differ: %s vs %s' % (qout, oout))
-total = int(re.search(r'(\d+) instructions in', oerr).group(1))
+counts = {}
+for e in ('interp', 'jit'):
+    _, _, out, err = run(ours(e, bench, True))
+    if field(qout, 'checksum') != field(out, 'checksum'):
+        sys.exit(f'checksums differ ({e}): {qout} vs {out}')
+    counts[e] = (int(field(out, 'instructions')),
+                 int(re.search(r'(\d+) instructions in', err).group(1)))
+    if e == 'jit':
+        jstats = re.search(r'stats: jit .*', err).group(0)
+total = counts['interp'][1]
+if counts['jit'][1] != total:
+    sys.exit(f'instret differs: interp {total}, jit {counts["jit"][1]}')
 
-q_start = best(qemu + ['-kernel', hello])
-o_start = best([hv, 'run', '--firmware', 'none', hello])
-q_b = best(qemu + ['-kernel', bench])
-o_b = best([hv, 'run', '--firmware', 'none', bench])
-q_t, q_c = q_b[0] - q_start[0], q_b[1] - q_start[1]
-o_t, o_c = o_b[0] - o_start[0], o_b[1] - o_start[1]
+# interleaved, so a change in the machine's load hits all three alike
+cmds = {'qemu': (qemu + ['-kernel', hello], qemu + ['-kernel', bench]),
+        'interp': (ours('interp', hello), ours('interp', bench)),
+        'jit': (ours('jit', hello), ours('jit', bench))}
+res = {k: ([], []) for k in cmds}
+for _ in range(rounds):
+    for k, (h, b) in cmds.items():
+        res[k][0].append(run(h)[:2])
+        res[k][1].append(run(b)[:2])
+
+
+def net(k):
+    hs, bs = res[k]
+    return (min(r[0] for r in bs) - min(r[0] for r in hs),
+            min(r[1] for r in bs) - min(r[1] for r in hs),
+            min(r[0] for r in hs))
+
+
 first = [float(re.search(r'first-instruction ([0-9.]+) ms',
-                         run([hv, 'run', '--firmware', 'none', '--stats',
-                              hello])[3]).group(1)) for _ in range(5)]
-
-print(f'instructions (benchmark loop): qemu -icount {q_insns}, ours {o_insns}')
-print(f'instructions (whole run, ours): {total}')
-print(f'start-up (hello guest, wall): qemu {q_start[0] * 1e3:.1f} ms, '
-      f'ours {o_start[0] * 1e3:.1f} ms')
-print(f'start-to-first-instruction (ours, in-process): '
+                         run(ours('jit', hello, True))[3]).group(1))
+         for _ in range(5)]
+q_t, q_c, q_s = net('qemu')
+print(f'instructions (benchmark loop): qemu -icount {q_insns}, '
+      f'interp {counts["interp"][0]}, jit {counts["jit"][0]}')
+print(f'instructions (whole run, ours, both engines): {total}')
+print(f'start-up (hello guest, wall): qemu {q_s * 1e3:.1f} ms, '
+      f'interp {net("interp")[2] * 1e3:.1f} ms, '
+      f'jit {net("jit")[2] * 1e3:.1f} ms')
+print(f'start-to-first-instruction (jit, in-process): '
       f'min {min(first):.2f} ms, max {max(first):.2f} ms')
 print(f'qemu TCG: {total / q_t / 1e6:.0f} MIPS wall ({q_t:.3f} s), '
       f'{total / q_c / 1e6:.0f} MIPS per CPU second ({q_c:.3f} s)')
-print(f'ours:     {total / o_t / 1e6:.0f} MIPS wall ({o_t:.3f} s), '
-      f'{total / o_c / 1e6:.0f} MIPS per CPU second ({o_c:.3f} s)')
-print(f'ratio ours/qemu: {q_t / o_t:.3f} wall, {q_c / o_c:.3f} CPU time')
+for k in ('interp', 'jit'):
+    t, c, _ = net(k)
+    print(f'{k + ":":9} {total / t / 1e6:.0f} MIPS wall ({t:.3f} s), '
+          f'{total / c / 1e6:.0f} MIPS per CPU second ({c:.3f} s); '
+          f'/qemu {q_t / t:.3f} wall, {q_c / c:.3f} CPU')
+print(jstats)
 print(f'load average: {os.getloadavg()[0]:.1f}')

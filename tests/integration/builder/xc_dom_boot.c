@@ -4,6 +4,7 @@
  *
  *	xc-dom-boot KERNEL MEM_MIB VCPUS CMDLINE [RAMDISK]
  *	xc-dom-boot --destroy DOMID
+ *	xc-dom-boot --list	(the hypervisor's view: "DOMID FLAGS UUID" lines)
  *
  * Exits 1 with one line naming the step that failed.
  */
@@ -18,6 +19,31 @@
 #include "lib/paths.h"
 #include "lib/str.h"
 
+/* Every domain but Domain-0, as the hypervisor has it. */
+static int
+list(void)
+{
+	static xc_domaininfo_t	 info[1024];
+	xc_interface		*xch;
+	int			 n, i, k;
+
+	if (xvm_paths_init(NULL) == -1 ||
+	    (xch = xc_interface_open(NULL, NULL, 0)) == NULL ||
+	    (n = xc_domain_getinfolist(xch, 1, 1024, info)) < 0) {
+		fprintf(stderr, "xc-dom-boot: list: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		printf("%u %#x ", info[i].domain, info[i].flags);
+		for (k = 0; k < 16; k++)
+			printf("%02x%s", info[i].handle[k],
+			    k == 3 || k == 5 || k == 7 || k == 9 ? "-" : "");
+		printf("\n");
+	}
+	xc_interface_close(xch);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -28,6 +54,8 @@ main(int argc, char **argv)
 	uint64_t			 mib, vcpus;
 	uint32_t			 domid = 0;
 
+	if (argc == 2 && strcmp(argv[1], "--list") == 0)
+		return list();
 	if (argc == 3 && strcmp(argv[1], "--destroy") == 0) {
 		if (str_to_u64(argv[2], 1, 65535, &mib) == -1 ||
 		    xvm_paths_init(NULL) == -1 ||

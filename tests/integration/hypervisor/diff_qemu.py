@@ -31,10 +31,12 @@ def guest_lines(text):
 
 def main():
     hv, qemu, fw, vcpus, elf = sys.argv[1:6]
+    engine = sys.argv[6] if len(sys.argv) > 6 else 'interp'
     if qemu == 'none':
         print('qemu-system-riscv64 not installed: skipped')
         return 77
-    ours = run([hv, 'run', '--firmware', fw, '--vcpus', vcpus, elf])
+    ours = run([hv, 'run', '--cpu', engine, '--firmware', fw, '--vcpus',
+                vcpus, elf])
     qcmd = [qemu, '-machine', 'virt', '-nographic', '-m', '128M',
             '-smp', vcpus, '-kernel', elf]
     if vcpus == '1':

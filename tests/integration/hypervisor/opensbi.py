@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """M-mode firmware runs for real: OpenSBI (fw_dynamic) boots the SMP guest.
 
-  opensbi.py HYPERVISOR VCPUS GUEST.elf      (77 = skipped: no OpenSBI)
+  opensbi.py HYPERVISOR VCPUS GUEST.elf [ENGINE]   (77 = skipped: no OpenSBI)
 """
 import os
 import subprocess
@@ -9,10 +9,12 @@ import sys
 
 FW = '/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.elf'
 hv, vcpus, elf = sys.argv[1:4]
+engine = sys.argv[4] if len(sys.argv) > 4 else 'interp'
 if not os.path.exists(FW):
     print(f'{FW} not installed (package qemu-system-data): skipped')
     sys.exit(77)
-r = subprocess.run([hv, 'run', '--firmware', FW, '--vcpus', vcpus, elf],
+r = subprocess.run([hv, 'run', '--cpu', engine, '--firmware', FW,
+                    '--vcpus', vcpus, elf],
                    stdin=subprocess.DEVNULL, capture_output=True, timeout=300)
 out = r.stdout.decode(errors='replace')
 print(out)

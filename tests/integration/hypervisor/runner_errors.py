@@ -25,6 +25,7 @@ CASES = [
     (['run', '--memory', 'lots', junk], '--memory lots'),
     (['run', '--vcpus', '0', junk], '--vcpus 0'),
     (['run', '--vcpus', '65', junk], '--vcpus 65'),
+    (['run', '--cpu', 'tcg', junk], '--cpu tcg: not a CPU engine'),
     (['run', '--firmware', '/nonexistent/fw', junk], '/nonexistent/fw'),
 ]
 

@@ -12,7 +12,7 @@
 /* The guests, by the order of the test programs' arguments. */
 enum guest_elf {
 	G_PVECHO, G_SPIN, G_FAULT, G_RANDOM, G_TIMER, G_SMP, G_CLOCK,
-	G_UART, G_ISASMP, G_NR
+	G_UART, G_ISASMP, G_BALLOON, G_NR
 };
 
 struct guestlib {

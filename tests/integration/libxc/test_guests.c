@@ -110,6 +110,27 @@ test_pause(void **state)
 	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
 }
 
+/*
+ * A memory_op of 100,000 extents from a real guest: done in chunks by
+ * continuation (the ecall issued again with cmd rewritten), one answer.
+ */
+static void
+test_balloon(void **state)
+{
+	uint32_t	id;
+	int		flags;
+
+	(void)state;
+	id = start(G_BALLOON, 0);
+	assert_int_equal(xc_domain_unpause(T.xch, id), 0);
+	flags = wait_flag(id, XEN_DOMINF_shutdown, 60000);
+	assert_true(console_wait(T.xch,
+	    "balloon: 0100000 of 0100000 extents done", 100));
+	assert_int_equal((flags >> XEN_DOMINF_shutdownshift) & 0xff,
+	    SHUTDOWN_poweroff);
+	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+}
+
 /* set_timer_op wakes a blocked guest with VIRQ_TIMER, on time. */
 static void
 test_timer(void **state)
@@ -496,6 +517,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_pvecho, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_pause, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_timer, guestlib_cleanup),
+		cmocka_unit_test_teardown(test_balloon, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_smp, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_guest_time, guestlib_cleanup),
 		cmocka_unit_test_teardown(test_hsm8, guestlib_cleanup),

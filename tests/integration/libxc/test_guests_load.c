@@ -106,7 +106,12 @@ test_sched(void **state)
 	printf("# pinned to pCPU 0: weight 256 %.3f s, 512 %.3f s: 1:%.3f\n",
 	    a0 / 1e9, b0 / 1e9, ratio);
 	printf("# pinned to pCPU 1, cap 25: %.2f%%\n", share * 100);
-	assert_true(ratio > 1.9 && ratio < 2.1);
+	/*
+	 * 1:2 within 15%: a scheduler that ignores weights gives 1:1; on a
+	 * host at load 30 the pCPU thread loses the CPU inside accounting
+	 * periods and the ratio measured 1:1.83 (1:1.98 on a quiet host).
+	 */
+	assert_true(ratio > 1.7 && ratio < 2.3);
 	/*
 	 * The cap is a ceiling of wall time.  Its floor shows only when the
 	 * host gives our pCPU threads a whole CPU: the pinned pair measures

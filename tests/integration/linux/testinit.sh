@@ -55,12 +55,13 @@ for run in "1 console=hvc0" "4 console=hvc0" "1 console=ttyS0"; do
 done
 
 t_stack || exit 1
-for k in "Image console=hvc0" "vmlinux console=ttyS0"; do
+# the vmlinux domain runs on the translator (cpu = "jit", xmdomain.cfg(5))
+for k in "Image console=hvc0 interp" "vmlinux console=ttyS0 jit"; do
 	set -- $k
 	name=glibc-$1
 	printf '%s\n' "name = \"$name\"" 'memory = 128' 'vcpus = 2' \
 	    "kernel = \"$L/$1\"" "ramdisk = \"$L/testinit.cpio\"" \
-	    "extra = \"$2 quiet\"" >"$T_ROOT/$name.cfg"
+	    "extra = \"$2 quiet\"" "cpu = \"$3\"" >"$T_ROOT/$name.cfg"
 	if ! out=$("$XM" create "$T_ROOT/$name.cfg" 2>&1); then
 		t_not_ok "xm create $name ($1, $2)" "$out"
 		continue

@@ -142,6 +142,43 @@ test_sysrq(void **state)
 	done(g);
 }
 
+/*
+ * Tickless idle: with no report, poweroff or reboot due the boot vCPU
+ * arms no timer and takes no timer interrupt; `periodic` ticks as before.
+ */
+static void
+test_tickless(void **state)
+{
+	struct pvguest *g;
+	const char *p;
+	unsigned long ticks = 99;
+
+	(void)state;
+	g = boot(1, "idle ticks=0 hz=100");
+	assert_true(pvguest_wait_console(g, "workload: idle", BOOT_MS));
+	usleep(300 * 1000);
+	pvguest_write(g, "control/sysrq", "t");
+	assert_true(pvguest_wait_console(g, " loops ", BOOT_MS));
+	p = strstr(g->console, "sysrq: cpu0 hart 0 online ticks ");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "sysrq: cpu0 hart 0 online ticks %lu",
+	    &ticks), 1);
+	assert_int_equal(ticks, 0);
+	done(g);
+
+	g = boot(1, "idle ticks=0 hz=100 periodic");
+	assert_true(pvguest_wait_console(g, "workload: idle", BOOT_MS));
+	usleep(300 * 1000);
+	pvguest_write(g, "control/sysrq", "t");
+	assert_true(pvguest_wait_console(g, " loops ", BOOT_MS));
+	p = strstr(g->console, "sysrq: cpu0 hart 0 online ticks ");
+	assert_non_null(p);
+	assert_int_equal(sscanf(p, "sysrq: cpu0 hart 0 online ticks %lu",
+	    &ticks), 1);
+	assert_true(ticks > 0);
+	done(g);
+}
+
 static void
 test_smp(void **state)
 {
@@ -260,6 +297,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_selfcheck),
 		cmocka_unit_test(test_selfcheck_pause),
 		cmocka_unit_test(test_sysrq),
+		cmocka_unit_test(test_tickless),
 		cmocka_unit_test(test_smp),
 		cmocka_unit_test(test_console_input),
 		cmocka_unit_test(test_shutdown),

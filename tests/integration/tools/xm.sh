@@ -62,6 +62,8 @@ cases=(
 	"create -n $cfg extra=ticks=1|0|(args ticks=1)"
 	"create -n $cfg disk=['file:/img/a.img,xvda,w']|0|(uname file:/img/a.img)"
 	"create -n $cfg vcpus=two|1|vcpus must be an integer, not a string"
+	"create -n --json $cfg cpu=jit|0|\"cpu\": \"jit\""
+	"create -n $cfg cpu=tcg|1|cpu = \"tcg\": not a CPU engine (interp or jit)"
 	"create -n $cfg bogus|1|Error: 'bogus' is not a KEY=VALUE setting"
 	"create -n found.cfg|0|Using config file \"$T_ROOT/etc/xvm/found.cfg\"."
 	"create -n --path=$T_ROOT/alt found.cfg|0|(name alt)"

@@ -3,6 +3,10 @@
 # store, consoled, xvmd) in a private root, with the mini-OS as the guest:
 # create, list, console, pause/unpause, destroy, on_crash actions and
 # xend's restart refusal, managed domains, kill -9 of xvmd.
+# In a network namespace of its own: the vifs of dev1 get taps and a bridge.
+if [[ -z ${XVM_IN_NETNS:-} ]]; then
+	exec env XVM_IN_NETNS=1 unshare -n "$0" "$@"
+fi
 . "$(dirname "$0")/../lib.sh"
 
 XM=$XVM_BUILD/tools/xm/xm
@@ -161,6 +165,31 @@ check "xm shutdown -w: gives up after shutdown-timeout: $out" [ "$out" = "Error:
 check "control/shutdown was written" [ "$(xenstore-read "/local/domain/$(domid deaf1)/control/shutdown" 2>&1)" = poweroff ]
 "$XM" destroy deaf1
 check "xm destroy deaf1: gone" [ "$(state deaf1)" = gone ]
+
+# Devices: xend's frontend and backend entries, and the device event log.
+# The images must exist now that xvm-dm serves them (tests/integration/dm).
+# A named bridge must exist (only the default xvmbr0 is made on demand).
+truncate -s 1M "$T_ROOT/d.img" "$T_ROOT/cd.iso"
+ip link add xenbr0 type bridge
+cfg dev1 "disk = ['file:$T_ROOT/d.img,xvda,w', 'file:$T_ROOT/cd.iso,hdc:cdrom,r']" \
+    "vif = ['mac=00:16:3e:01:02:03,bridge=xenbr0', '']"
+"$XM" create "$T_ROOT/dev1.cfg" >/dev/null
+id=$(domid dev1)
+fe=/local/domain/$id/device
+be=/local/domain/0/backend
+check "vbd 51712: frontend names its backend" [ "$(xenstore-read $fe/vbd/51712/backend)" = "$be/vbd/$id/51712" ]
+check "vbd 51712: backend params, mode, type" [ "$(xenstore-read $be/vbd/$id/51712/params) $(xenstore-read $be/vbd/$id/51712/mode) $(xenstore-read $be/vbd/$id/51712/type)" = "$T_ROOT/d.img w file" ]
+check "vbd 5632 (hdc) is a read-only cdrom" [ "$(xenstore-read $be/vbd/$id/5632/device-type) $(xenstore-read $be/vbd/$id/5632/mode)" = "cdrom r" ]
+check "vif 0: the config's MAC, both ends" [ "$(xenstore-read $fe/vif/0/mac) $(xenstore-read $be/vif/$id/0/mac) $(xenstore-read $be/vif/$id/0/bridge)" = "00:16:3e:01:02:03 00:16:3e:01:02:03 xenbr0" ]
+check "vif 1: a Xen MAC" grep -q '^00:16:3e:' <(xenstore-read $fe/vif/1/mac)
+check "frontend Initialising, backend InitWait (xvm-dm serves it); the backend names its frontend" [ "$(xenstore-read $fe/vif/0/state) $(xenstore-read $be/vif/$id/0/state) $(xenstore-read $be/vif/$id/0/frontend-id)" = "1 2 $id" ]
+check "frontend perms n$id,r0" bash -c "xenstore-ls -p /local/domain/$id/device/vif | grep -q '^0 = \"\" .*(n$id,r0)'"
+log=$T_ROOT/var/log/xvm/xpvd-event.log
+check "event log: four adds" [ "$(grep -c " add: dev1 " "$log")" = 4 ]
+check "event log: vbd line" grep -q "\] vbd $id/51712 add: dev1 file:$T_ROOT/d.img,xvda,w\$" "$log"
+"$XM" destroy dev1
+check "backends removed with the domain" bash -c "! xenstore-exists $be/vbd/$id && ! xenstore-exists $be/vif/$id"
+check "event log: four removes" [ "$(grep -c " remove: dev1 " "$log")" = 4 ]
 
 # A domain the toolstack names only after consoled found it (here: built
 # behind xvmd's back, named by hand): its log follows the name, early

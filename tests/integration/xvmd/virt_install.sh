@@ -31,7 +31,6 @@ rc=$?
 x=$(virsh dumpxml vi1)
 [[ $x == *"<source file='$T_ROOT/images/vi1.img'/>"* ]] &&
 	t_ok "its disk: $T_ROOT/images/vi1.img" || t_not_ok "vi1 disk" "$x"
-XXX
 [[ $x == *"<cmdline>ticks=1</cmdline>"* ]] && t_ok "its kernel_args" || t_not_ok "vi1 cmdline" "$x"
 t_wait_for "vi1's console" 60 grep -q tick "$T_ROOT/var/log/xvm/console/guest-vi1.log" &&
 	t_ok "vi1 booted (its console ticks)" || t_not_ok "vi1 did not boot"

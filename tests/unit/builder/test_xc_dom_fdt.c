@@ -85,6 +85,36 @@ test_tree(void **state)
 	free(fdt);
 }
 
+/* A virtio,mmio node for each occupied slot, and only those. */
+static void
+test_virtio(void **state)
+{
+	struct xc_dom_config	 cfg = { .kernel = "/k", .vcpus = 1,
+				    .mem_kb = 64 * 1024,
+				    .virtio_slots = 1u << 0 | 1u << 9 };
+	struct xc_dom_image	 img = { .dtb_addr = 0x83f00000,
+				    .console_pfn = 0x83ffe, .store_pfn = 0x83fff };
+	void			*fdt = calloc(1, XC_DOM_DTB_MAX);
+	int			 off, n = 0;
+
+	(void)state;
+	assert_true(xc_dom_write_fdt(fdt, XC_DOM_DTB_MAX, &cfg, &img) > 0);
+	assert_string_equal(prop_str(fdt, "/soc/virtio_mmio@10001000",
+	    "compatible"), "virtio,mmio");
+	assert_int_equal(prop_u32(fdt, "/soc/virtio_mmio@10001000",
+	    "interrupts"), 1);
+	assert_int_equal(prop_u32(fdt, "/soc/virtio_mmio@1000a000",
+	    "interrupts"), 33);
+	assert_int_equal(prop_u32(fdt, "/soc/virtio_mmio@1000a000",
+	    "interrupt-parent"), prop_u32(fdt, "/soc/plic@c000000", "phandle"));
+	for (off = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio");
+	    off >= 0; off = fdt_node_offset_by_compatible(fdt, off,
+	    "virtio,mmio"))
+		n++;
+	assert_int_equal(n, 2);
+	free(fdt);
+}
+
 static void
 test_errors(void **state)
 {
@@ -108,6 +138,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_virtio),
 		cmocka_unit_test(test_errors),
 	};
 

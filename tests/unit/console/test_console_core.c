@@ -1,4 +1,4 @@
-/* Unit tests for the console daemon's core: ring, scrollback, logs, rate limit. */
+/* Unit tests for the console daemon's core: ring, scrollback, logs. */
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include "console/logfile.h"
-#include "console/ratelimit.h"
 #include "console/ring.h"
 #include "console/scrollback.h"
 
@@ -140,31 +139,6 @@ test_logfile_rotation(void **state)
 	logfile_close(&lf);
 }
 
-static void
-test_ratelimit(void **state)
-{
-	struct ratelimit	 rl;
-	const uint64_t		 ms = 1000000;
-
-	(void)state;
-	ratelimit_init(&rl, 1000, 0);
-	assert_int_equal(ratelimit_take(&rl, 600, 0), 600);	/* burst */
-	assert_int_equal(ratelimit_take(&rl, 600, 0), 400);
-	assert_int_equal(ratelimit_take(&rl, 1, 0), 0);
-	assert_int_equal(ratelimit_wait_ns(&rl, 0), 1 * ms);
-	assert_int_equal(ratelimit_take(&rl, 100, 50 * ms), 50);
-	assert_int_equal(ratelimit_take(&rl, 5000, 10000 * ms), 1000);
-	/* A slow rate still refills, over several calls. */
-	ratelimit_init(&rl, 10, 0);
-	assert_int_equal(ratelimit_take(&rl, 100, 0), 10);
-	assert_int_equal(ratelimit_take(&rl, 1, 50 * ms), 0);
-	assert_int_equal(ratelimit_wait_ns(&rl, 50 * ms), 50 * ms);
-	assert_int_equal(ratelimit_take(&rl, 1, 100 * ms), 1);
-	/* Unlimited. */
-	ratelimit_init(&rl, 0, 0);
-	assert_int_equal(ratelimit_take(&rl, 1 << 30, 0), 1 << 30);
-}
-
 int
 main(void)
 {
@@ -172,7 +146,6 @@ main(void)
 		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_scrollback),
 		cmocka_unit_test(test_logfile_rotation),
-		cmocka_unit_test(test_ratelimit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,11 +4,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <xvm/privcmd.h>
 
+#include "hypervisor/xen/console.h"
 #include "hypervisor/xen/domain.h"
 #include "hypervisor/xen/evtchn.h"
 #include "hypervisor/xen/gnttab.h"
@@ -291,6 +294,104 @@ test_sched_vcpu(void **state)
 	assert_int_equal(T.d->shutdown_reason, PRIVCMD_SHUTDOWN_REBOOT);
 }
 
+/*
+ * console_io is rate-limited per domain (issue 13, item 16): a flood
+ * keeps at most the burst in the ring, and the next message that passes
+ * says how much was dropped.
+ */
+static void
+test_console_io_limit(void **state)
+{
+	char		*out = malloc(HV_CONSOLE_RING_SIZE);
+	uint32_t	 idx = 0;
+	size_t		 n, i, lines = 0;
+	struct timespec	 ts = { 1, 200000000 };
+
+	(void)state;
+	assert_non_null(out);
+	n = hv_console_read(T.hv->console, out, HV_CONSOLE_RING_SIZE, &idx,
+	    0, 1);			/* what earlier tests wrote goes */
+	memset(T.ram + 0x7000, 'x', 1000);
+	for (i = 0; i < 200; i++)	/* 200 KB at once */
+		assert_int_equal(hc(__HYPERVISOR_console_io, CONSOLEIO_write,
+		    1000, G(0x7000), NULL), 1000);
+	n = hv_console_read(T.hv->console, out, HV_CONSOLE_RING_SIZE, &idx,
+	    0, 1);
+	for (i = 0; i < n; i++)
+		lines += out[i] == '\n';
+	assert_true(n <= HV_CONSOLE_GUEST_BURST + 64 * lines);
+	assert_true(lines >= HV_CONSOLE_GUEST_BURST / 1000 - 1 &&
+	    lines <= HV_CONSOLE_GUEST_BURST / 1000 + 2);
+	/* A second later one more passes, after the count of the dropped. */
+	nanosleep(&ts, NULL);
+	assert_int_equal(hc(__HYPERVISOR_console_io, CONSOLEIO_write, 5,
+	    G(0x200), NULL), 5);
+	n = hv_console_read(T.hv->console, out, HV_CONSOLE_RING_SIZE - 1,
+	    &idx, 0, 1);
+	out[n] = '\0';
+	assert_non_null(strstr(out, "bytes of console_io output dropped"));
+	assert_non_null(strstr(out, "hello"));
+	free(out);
+}
+
+/*
+ * A long memory_op is preemptible (issue 13, item 3): at most HCALL_CHUNK
+ * extents per go, then VCPU_STOP_CONTINUE with cmd rewritten to resume
+ * (Xen's start_extent << MEMOP_EXTENT_SHIFT); the goes add up to the
+ * whole list.  A huge nr_extents is no longer one uninterruptible loop.
+ */
+static void
+test_memory_op_preempt(void **state)
+{
+	struct xen_memory_reservation *r = (void *)(T.ram + 0x8000);
+	uint64_t	*list = (uint64_t *)(void *)(T.ram + 0x9000);
+	uint64_t	 a[6];
+	enum vcpu_stop	 stop;
+	int64_t		 ret;
+	unsigned	 goes = 0, i, n = 5000;
+
+	(void)state;
+	for (i = 0; i < n; i++)		/* one page, ballooned 5000 times */
+		list[i] = (MM_RAM_BASE >> 12) + 200;
+	memset(r, 0, sizeof(*r));
+	r->extent_start = G(0x9000);
+	r->nr_extents = n;
+	r->domid = DOMID_SELF;
+	memset(a, 0, sizeof(a));
+	a[0] = XENMEM_decrease_reservation;
+	a[1] = G(0x8000);
+	do {
+		stop = hypercall(T.d->vcpu[0], &env, __HYPERVISOR_memory_op, a,
+		    &ret);
+		goes++;
+		if (stop == VCPU_STOP_CONTINUE) {
+			assert_int_equal(a[0] & MEMOP_CMD_MASK,
+			    XENMEM_decrease_reservation);
+			assert_int_equal(a[0] >> MEMOP_EXTENT_SHIFT,
+			    (uint64_t)goes * HCALL_CHUNK);
+		}
+	} while (stop == VCPU_STOP_CONTINUE && goes < 100);
+	assert_int_equal(stop, VCPU_STOP_BUDGET);
+	assert_int_equal(ret, n);
+	assert_int_equal(goes, (n + HCALL_CHUNK - 1) / HCALL_CHUNK);
+	/* Huge and bogus counts end at once, with Xen's answers. */
+	r->nr_extents = UINT64_MAX;
+	a[0] = XENMEM_populate_physmap;
+	stop = hypercall(T.d->vcpu[0], &env, __HYPERVISOR_memory_op, a, &ret);
+	assert_int_equal(stop, VCPU_STOP_BUDGET);
+	assert_int_equal(ret, 0);
+	r->nr_extents = 1ull << 40;	/* the list runs off RAM: stops there */
+	do {
+		stop = hypercall(T.d->vcpu[0], &env, __HYPERVISOR_memory_op, a,
+		    &ret);
+	} while (stop == VCPU_STOP_CONTINUE);
+	assert_true(ret > 0 && ret < (1 << 20) / 8);
+	a[0] = XENMEM_current_reservation | 1 << MEMOP_EXTENT_SHIFT;
+	assert_int_equal(hypercall(T.d->vcpu[0], &env, __HYPERVISOR_memory_op,
+	    a, &ret), VCPU_STOP_BUDGET);
+	assert_int_equal(ret, -ENOSYS);
+}
+
 int
 main(void)
 {
@@ -299,6 +400,8 @@ main(void)
 		cmocka_unit_test(test_memory_and_params),
 		cmocka_unit_test(test_events_and_grants),
 		cmocka_unit_test(test_sched_vcpu),
+		cmocka_unit_test(test_console_io_limit),
+		cmocka_unit_test(test_memory_op_preempt),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -71,6 +71,24 @@ test_table(void **state)
 	}
 }
 
+/* Tickless by default; `periodic` asks for the old every-tick interrupt. */
+static void
+test_periodic(void **state)
+{
+	struct bootargs ba;
+	char err[128];
+
+	(void)state;
+	bootargs_defaults(&ba);
+	assert_int_equal(bootargs_parse(&ba, "idle hz=100", err, sizeof(err)),
+	    0);
+	assert_int_equal(ba.periodic, 0);
+	assert_int_equal(bootargs_parse(&ba, "idle periodic", err,
+	    sizeof(err)), 0);
+	assert_int_equal(ba.periodic, 1);
+	assert_int_equal(ba.workload, WL_IDLE);
+}
+
 static void
 test_names(void **state)
 {
@@ -85,6 +103,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_periodic),
 		cmocka_unit_test(test_names),
 	};
 

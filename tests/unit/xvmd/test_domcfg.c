@@ -36,6 +36,7 @@ test_defaults(void **state)
 	assert_true(dc->cpumask == UINT64_MAX);
 	assert_int_equal(dc->cpu_weight, 256);
 	assert_int_equal(dc->cpu_cap, 0);
+	assert_false(dc->cpu_jit);
 	assert_int_equal(dc->on_poweroff, ACTION_DESTROY);
 	assert_int_equal(dc->on_reboot, ACTION_RESTART);
 	assert_int_equal(dc->on_crash, ACTION_RESTART);
@@ -52,7 +53,7 @@ test_full(void **state)
 	const char *text = BASE
 	    "uuid = '3F2504E0-4F89-11D3-9A0C-0305E82C3301'\n"
 	    "memory = 64\nmaxmem = 256\nvcpus = 4\ncpus = '0-3,^2'\n"
-	    "cpu_weight = 512\ncpu_cap = 150\n"
+	    "cpu_weight = 512\ncpu_cap = 150\ncpu = 'jit'\n"
 	    "root = '/dev/xvda1'\nextra = 'workload=cpu'\n"
 	    "on_crash = 'preserve'\non_xend_stop = 'shutdown'\n"
 	    "disk = ['file:/img/a.img,xvda,w', 'phy:/dev/sdb,hdc:cdrom,r']\n"
@@ -70,6 +71,7 @@ test_full(void **state)
 	assert_string_equal(uuid, "3f2504e0-4f89-11d3-9a0c-0305e82c3301");
 	assert_int_equal(dc->maxmem, 256);
 	assert_true(dc->cpumask == 0xb);
+	assert_true(dc->cpu_jit);
 	assert_string_equal(dc->cmdline, "root=/dev/xvda1 workload=cpu");
 	assert_int_equal(dc->on_crash, ACTION_PRESERVE);
 	assert_int_equal(dc->on_xend_stop, XEND_STOP_SHUTDOWN);
@@ -88,6 +90,7 @@ test_full(void **state)
 	assert_non_null(json = json_w_finish(w, NULL));
 	assert_non_null(strstr(json, "\"on_crash\":\"preserve\""));
 	assert_non_null(strstr(json, "\"vdev\":\"hdc\""));
+	assert_non_null(strstr(json, "\"cpu\":\"jit\""));
 	assert_non_null(strstr(json, "\"mac\":\"00:16:3e:0a:0b:0c\""));
 	json_w_free(w);
 	domcfg_free(dc);
@@ -122,6 +125,7 @@ static const struct {
 	{ BASE "uuid = 'abc'\n", "d1.cfg:3: uuid 'abc' is not of the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" },
 	{ BASE "memory = 64\nmaxmem = 32\n", "d1.cfg:4: maxmem (32) is less than memory (64)" },
 	{ BASE "cpu_cap = 150\n", "d1.cfg:3: cpu_cap 150 is more than 100 (100 per vCPU)" },
+	{ BASE "cpu = 'tcg'\n", "d1.cfg:3: cpu = \"tcg\": not a CPU engine (interp or jit)" },
 	{ BASE "cpus = '0-64'\n", "d1.cfg:3: cpus '0-64': '0-64' is not a CPU number or range within 0-63" },
 	{ BASE "cpus = '^0-63'\n", "d1.cfg:3: cpus '^0-63' leaves no CPU" },
 	{ BASE "cpus = 3\n", "d1.cfg:3: cpus must be a string or a list" },

@@ -24,6 +24,12 @@ test_defaults(void **state)
 	assert_string_equal(xendconf_str(&xc, XC_RELOC_HOSTS_ALLOW),
 	    "^localhost$ ^localhost\\.localdomain$");
 	assert_string_equal(xc.source[XC_RELOC_PORT], "default");
+	/* TLS by default, unlike xend; its ports as xend's. */
+	assert_true(xendconf_bool(&xc, XC_RELOC_SSL_SERVER));
+	assert_true(xendconf_bool(&xc, XC_RELOC_SSL));
+	assert_int_equal(xendconf_int(&xc, XC_RELOC_SSL_PORT), 8003);
+	assert_int_equal(xendconf_int(&xc, XC_RELOC_DOWNTIME), 300);
+	assert_string_equal(xendconf_str(&xc, XC_RELOC_CA), "");
 	xendconf_clear(&xc);
 }
 

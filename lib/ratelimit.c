@@ -1,12 +1,20 @@
-/* A token bucket: how much console output a guest may send, per second, on average. */
-#include "console/ratelimit.h"
+/* A token bucket: how many bytes a guest may send, per second, on average. */
+#include "lib/ratelimit.h"
+
+void
+ratelimit_init_burst(struct ratelimit *rl, uint64_t rate, uint64_t burst,
+    uint64_t now_ns)
+{
+	rl->rate = rate;
+	rl->burst = burst;
+	rl->tokens = burst;	/* a full bucket to start */
+	rl->last_ns = now_ns;
+}
 
 void
 ratelimit_init(struct ratelimit *rl, uint64_t rate, uint64_t now_ns)
 {
-	rl->rate = rate;
-	rl->tokens = rate;	/* a full second of burst to start */
-	rl->last_ns = now_ns;
+	ratelimit_init_burst(rl, rate, rate, now_ns);
 }
 
 static void
@@ -17,12 +25,17 @@ refill(struct ratelimit *rl, uint64_t now_ns)
 	if (now_ns <= rl->last_ns)
 		return;
 	ms = (now_ns - rl->last_ns) / 1000000;
-	if (ms > 10000)
-		ms = 10000;		/* more than fills any bucket */
+	/* Long enough to fill the bucket: full (and no overflow below). */
+	if (ms > rl->burst * 1000 / rl->rate) {
+		rl->tokens = rl->burst;
+		rl->last_ns = now_ns;
+		return;
+	}
 	add = rl->rate * ms / 1000;
 	if (add == 0)
 		return;			/* let small rates accumulate */
-	rl->tokens = rl->tokens + add > rl->rate ? rl->rate : rl->tokens + add;
+	rl->tokens = rl->tokens + add > rl->burst ? rl->burst :
+	    rl->tokens + add;
 	rl->last_ns = now_ns;
 }
 
@@ -37,6 +50,18 @@ ratelimit_take(struct ratelimit *rl, size_t want, uint64_t now_ns)
 	n = want < rl->tokens ? want : (size_t)rl->tokens;
 	rl->tokens -= n;
 	return n;
+}
+
+int
+ratelimit_take_all(struct ratelimit *rl, size_t want, uint64_t now_ns)
+{
+	if (rl->rate == 0)
+		return 1;
+	refill(rl, now_ns);
+	if (want > rl->tokens)
+		return 0;
+	rl->tokens -= want;
+	return 1;
 }
 
 uint64_t

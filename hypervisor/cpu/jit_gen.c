@@ -1,0 +1,717 @@
+/*
+ * The translator's code generator: one guest block (RV64IMC, straight-line
+ * code up to its first branch or jump, within one page) to x86-64.
+ *
+ * Register convention inside translated code: RBX holds the struct vcpu
+ * (x[i] is at [rbx + 8*i], x[0] always reads 0 there because nothing ever
+ * writes it), everything else is scratch between guest instructions.
+ * Guest registers live in memory; x86's register-memory forms make that
+ * one load, one op with a memory operand and one store for ADD.
+ *
+ * Block layout (hot code first, slow paths after it):
+ *
+ *	entry:	mov rax, [rbx+instret]	; patched to "jmp exit" when the
+ *		cmp rax, [rbx+jit_limit]; page is written (invalidation)
+ *		jae exit
+ *		cmp dword [rbx+events], 0
+ *		jne exit
+ *		<guest instructions>
+ *		add qword [rbx+instret], N	; exact instret at every exit
+ *		<goto_tb: see below>
+ *	cold:	exit: v->pc = block pc, return JX_DONE
+ *		<slow paths of loads/stores: call a C helper, jump back>
+ *
+ * A direct exit to the same virtual page is a 5-byte "jmp rel32" that
+ * first leads to a stub returning JX_CHAIN with the field's address; the
+ * dispatcher aims it at the target's translation (block chaining).  Exits
+ * to another page and indirect jumps go through the jump cache (a
+ * direct-mapped guest PC -> code table in the vcpu, cleared with the
+ * TLBs) inline, and return to the dispatcher on a miss.
+ *
+ * Precise state: a slow path passes the instruction's pc and the number
+ * of instructions retired before it in the block, so a trap sees the
+ * exact pc and instret; nothing is cached in host registers across
+ * instructions, so the guest registers in memory are always current.
+ *
+ * Worked example: "loop: addi a0,a0,-1; bnez a0,loop" becomes the entry
+ * check, "mov rax,[rbx+80]; add rax,-1; mov [rbx+80],rax", "add
+ * [instret],2; mov rax,[rbx+80]; cmp rax,[rbx+0]; jne taken", then two
+ * goto_tb exits; once chained the taken one jumps straight to the entry.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "hypervisor/cpu/decode.h"
+#include "hypervisor/cpu/jit.h"
+#include "hypervisor/cpu/x86emit.h"
+
+#define OFF_X(r)	((int32_t)(offsetof(struct vcpu, x) + 8 * (r)))
+#define OFF_PC		((int32_t)offsetof(struct vcpu, pc))
+#define OFF_INSTRET	((int32_t)offsetof(struct vcpu, instret))
+#define OFF_LIMIT	((int32_t)offsetof(struct vcpu, jit_limit))
+#define OFF_PATCH	((int32_t)offsetof(struct vcpu, jit_patch))
+#define OFF_EVENTS	((int32_t)offsetof(struct vcpu, events))
+#define OFF_RTLB	((int32_t)offsetof(struct vcpu, rtlb))
+#define OFF_WTLB	((int32_t)offsetof(struct vcpu, wtlb))
+#define OFF_JC		((int32_t)offsetof(struct vcpu, jc))
+
+#define MAX_FIX		1024
+
+/* A rel32 to resolve once the cold code has its final place. */
+struct fix {
+	uint8_t		*hot_field;	/* hot jcc to cold_off, or NULL */
+	uint32_t	 cold_off;	/* cold: offset of a field (or target) */
+	uintptr_t	 target;	/* cold field's absolute target */
+};
+
+struct gen {
+	struct xbuf	 h, c;		/* hot (code buffer) and cold (scratch) */
+	unsigned	 nfix;
+	struct jit	*j;
+	uint64_t	 pc;		/* the instruction being translated */
+	unsigned	 n;		/* instructions before it in the block */
+	int		 chain;		/* direct exits may be chained */
+	int		 full;		/* out of fixups: end the block */
+	struct fix	 fix[MAX_FIX];	/* last: not cleared per block */
+};
+
+static void
+add_fix(struct gen *g, uint8_t *hot_field, uint32_t cold_off,
+    uintptr_t target)
+{
+	if (g->nfix >= MAX_FIX) {
+		g->full = 1;
+		return;
+	}
+	g->fix[g->nfix].hot_field = hot_field;
+	g->fix[g->nfix].cold_off = cold_off;
+	g->fix[g->nfix].target = target;
+	g->nfix++;
+}
+
+static uint32_t
+cold_pos(const struct gen *g)
+{
+	return (uint32_t)(g->c.p - g->c.start);
+}
+
+/* hot: jcc to the cold code about to be emitted */
+static void
+hot_jcc_cold(struct gen *g, int cc)
+{
+	x_byte(&g->h, 0x0f);
+	x_byte(&g->h, 0x80 + (unsigned)cc);
+	add_fix(g, g->h.p, cold_pos(g), 0);
+	x_u32(&g->h, 0);
+}
+
+/* cold: jmp / jcc to an executable address */
+static void
+cold_jmp(struct gen *g, uintptr_t target)
+{
+	x_byte(&g->c, 0xe9);
+	add_fix(g, NULL, cold_pos(g), target);
+	x_u32(&g->c, 0);
+}
+
+static void
+cold_jcc(struct gen *g, int cc, uintptr_t target)
+{
+	x_byte(&g->c, 0x0f);
+	x_byte(&g->c, 0x80 + (unsigned)cc);
+	add_fix(g, NULL, cold_pos(g), target);
+	x_u32(&g->c, 0);
+}
+
+/* Guest register access. */
+static void
+ld(struct xbuf *b, int reg, unsigned r)
+{
+	if (r == 0)
+		x_op_rr(b, XO_XOR, 0, reg, reg);
+	else
+		x_op_mem(b, XO_MOV, 1, 0, reg, RBX, XNONE, OFF_X(r));
+}
+
+static void
+ld32(struct xbuf *b, int reg, unsigned r)
+{
+	x_op_mem(b, XO_MOV, 0, 0, reg, RBX, XNONE, OFF_X(r));
+}
+
+static void
+st(struct xbuf *b, unsigned r, int reg)
+{
+	if (r != 0)
+		x_op_mem(b, XO_MOV_ST, 1, 0, reg, RBX, XNONE, OFF_X(r));
+}
+
+/* op reg, x[r] (x[0] reads 0 from memory) */
+static void
+opm(struct xbuf *b, unsigned op, int w, int reg, unsigned r)
+{
+	x_op_mem(b, op, w, 0, reg, RBX, XNONE, OFF_X(r));
+}
+
+static void
+movsxd_rax(struct xbuf *b)
+{
+	x_op_rr(b, XO_MOVSXD, 1, RAX, RAX);
+}
+
+static void
+add_instret(struct xbuf *b, unsigned n)
+{
+	if (n != 0)
+		x_g1_mi(b, G1_ADD, RBX, OFF_INSTRET, (int32_t)n);
+}
+
+/* v->pc = pc; return code (hot or cold stream). */
+static void
+exit_at(struct gen *g, struct xbuf *b, uint64_t pc, int code)
+{
+	x_mov_ri64(b, RAX, pc);
+	x_op_mem(b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PC);
+	x_mov_ri64(b, RAX, (uint64_t)code);
+	if (b == &g->c)
+		cold_jmp(g, g->j->epilogue);
+	else
+		x_jmp(b, g->j->epilogue);
+}
+
+/* Leave the block for guest address 'target' (instret already counted). */
+static void
+goto_tb(struct gen *g, uint64_t target, uint64_t page_va)
+{
+	struct xbuf *b = &g->h;
+
+	if (!g->chain) {
+		exit_at(g, b, target, JX_DONE);
+		return;
+	}
+	if ((target & ~0xfffULL) == page_va) {
+		uintptr_t field;
+
+		/* jmp +0: falls into the stub until chained */
+		x_byte(b, 0xe9);
+		field = x_here(b);
+		x_u32(b, 0);
+		x_mov_ri64(b, RAX, field);
+		x_op_mem(b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PATCH);
+		exit_at(g, b, target, JX_CHAIN);
+		return;
+	}
+	x_mov_ri64(b, RAX, target);
+	x_jmp(b, g->j->lookup);
+}
+
+static void
+call_div(struct gen *g, const struct decoded *d, const void *fn)
+{
+	struct xbuf *b = &g->h;
+
+	ld(b, RDI, d->rs1);
+	ld(b, RSI, d->rs2);
+	x_call(b, fn);
+	st(b, d->rd, RAX);
+}
+
+/* Loads: inline read-TLB probe, helper on a miss. */
+static void
+gen_load(struct gen *g, const struct decoded *d, unsigned size, int sign)
+{
+	struct xbuf	*b = &g->h;
+	uintptr_t	 resume;
+	unsigned	 op;
+
+	ld(b, RSI, d->rs1);
+	if (d->imm != 0)
+		x_g1_ri(b, G1_ADD, 1, RSI, d->imm);
+	x_op_rr(b, XO_MOV, 1, RAX, RSI);
+	x_shift_ri(b, SH_SHR, 1, RAX, 12);
+	x_g1_ri(b, G1_AND, 0, RAX, TLB_SIZE - 1);
+	x_shift_ri(b, SH_SHL, 0, RAX, 4);
+	x_op_rr(b, XO_MOV, 1, RDX, RSI);
+	/* the tag keeps the low bits: a misaligned address misses */
+	x_g1_ri(b, G1_AND, 1, RDX, (int32_t)(~0xfffU | (size - 1)));
+	x_op_mem(b, XO_CMP, 1, 0, RDX, RBX, RAX, OFF_RTLB);
+	hot_jcc_cold(g, CC_NE);
+	x_op_mem(b, XO_MOV, 1, 0, RDX, RBX, RAX, OFF_RTLB + 8);
+	switch (size) {
+	case 1:
+		op = sign ? XO_MOVSX8 : XO_MOVZX8;
+		x_op_mem(b, op, sign, 0, RAX, RSI, RDX, 0);
+		break;
+	case 2:
+		op = sign ? XO_MOVSX16 : XO_MOVZX16;
+		x_op_mem(b, op, sign, 0, RAX, RSI, RDX, 0);
+		break;
+	case 4:
+		if (sign)
+			x_op_mem(b, XO_MOVSXD, 1, 0, RAX, RSI, RDX, 0);
+		else
+			x_op_mem(b, XO_MOV, 0, 0, RAX, RSI, RDX, 0);
+		break;
+	default:
+		x_op_mem(b, XO_MOV, 1, 0, RAX, RSI, RDX, 0);
+		break;
+	}
+	resume = x_here(b);
+	st(b, d->rd, RAX);
+
+	/* slow path: jit_helper_load(v, addr, kind, pc, n, rd) */
+	x_op_rr(&g->c, XO_MOV, 1, RDI, RBX);
+	x_mov_ri64(&g->c, RDX, size | (sign ? JIT_LD_SIGNED : 0));
+	x_mov_ri64(&g->c, RCX, g->pc);
+	x_mov_ri64(&g->c, R8, g->n);
+	x_mov_ri64(&g->c, R9, d->rd == 0 ? 32 : d->rd);
+	x_call(&g->c, (const void *)jit_helper_load);
+	x_op_rr(&g->c, XO_TEST, 0, RAX, RAX);
+	cold_jcc(g, CC_NE, g->j->epilogue);
+	ld(&g->c, RAX, d->rd == 0 ? 32 : d->rd);
+	cold_jmp(g, resume);
+}
+
+/* Stores: inline write-TLB probe (code pages never have entries). */
+static void
+gen_store(struct gen *g, const struct decoded *d, unsigned size)
+{
+	struct xbuf	*b = &g->h;
+	uintptr_t	 resume;
+
+	ld(b, RSI, d->rs1);
+	if (d->imm != 0)
+		x_g1_ri(b, G1_ADD, 1, RSI, d->imm);
+	x_op_rr(b, XO_MOV, 1, RAX, RSI);
+	x_shift_ri(b, SH_SHR, 1, RAX, 12);
+	x_g1_ri(b, G1_AND, 0, RAX, TLB_SIZE - 1);
+	x_shift_ri(b, SH_SHL, 0, RAX, 4);
+	x_op_rr(b, XO_MOV, 1, RDX, RSI);
+	x_g1_ri(b, G1_AND, 1, RDX, (int32_t)(~0xfffU | (size - 1)));
+	x_op_mem(b, XO_CMP, 1, 0, RDX, RBX, RAX, OFF_WTLB);
+	hot_jcc_cold(g, CC_NE);
+	x_op_mem(b, XO_MOV, 1, 0, RDX, RBX, RAX, OFF_WTLB + 8);
+	ld(b, RCX, d->rs2);
+	switch (size) {
+	case 1:
+		x_op_mem(b, XO_MOV8_ST, 0, 1, RCX, RSI, RDX, 0);
+		break;
+	case 2:
+		x_byte(b, 0x66);
+		x_op_mem(b, XO_MOV_ST, 0, 0, RCX, RSI, RDX, 0);
+		break;
+	case 4:
+		x_op_mem(b, XO_MOV_ST, 0, 0, RCX, RSI, RDX, 0);
+		break;
+	default:
+		x_op_mem(b, XO_MOV_ST, 1, 0, RCX, RSI, RDX, 0);
+		break;
+	}
+	resume = x_here(b);
+
+	/* slow path: jit_helper_store(v, addr, val, kind, pc, n) */
+	x_op_rr(&g->c, XO_MOV, 1, RDI, RBX);
+	ld(&g->c, RDX, d->rs2);
+	x_mov_ri64(&g->c, RCX, size | (unsigned)d->len << 8);
+	x_mov_ri64(&g->c, R8, g->pc);
+	x_mov_ri64(&g->c, R9, g->n);
+	x_call(&g->c, (const void *)jit_helper_store);
+	x_op_rr(&g->c, XO_TEST, 0, RAX, RAX);
+	cold_jcc(g, CC_NE, g->j->epilogue);
+	cold_jmp(g, resume);
+}
+
+/* Conditional branch: ends the block with two exits. */
+static void
+gen_branch(struct gen *g, const struct decoded *d, int cc, uint64_t page_va)
+{
+	struct xbuf	*b = &g->h;
+	uint8_t		*field;
+	uint32_t	 rel;
+
+	add_instret(b, g->n + 1);
+	ld(b, RAX, d->rs1);
+	opm(b, XO_CMP, 1, RAX, d->rs2);
+	x_byte(b, 0x0f);
+	x_byte(b, 0x80 + (unsigned)cc);
+	field = b->p;
+	x_u32(b, 0);
+	goto_tb(g, g->pc + d->len, page_va);
+	rel = (uint32_t)(b->p - (field + 4));
+	memcpy(field, &rel, 4);
+	goto_tb(g, g->pc + (uint64_t)(int64_t)d->imm, page_va);
+}
+
+/* reg-reg ALU: rd = rs1 op rs2, 64- or 32-bit (then sign-extended) */
+static void
+alu_rr(struct xbuf *b, const struct decoded *d, unsigned op, int w)
+{
+	if (w)
+		ld(b, RAX, d->rs1);
+	else
+		ld32(b, RAX, d->rs1);
+	opm(b, op, w, RAX, d->rs2);
+	if (!w)
+		movsxd_rax(b);
+	st(b, d->rd, RAX);
+}
+
+static void
+alu_ri(struct xbuf *b, const struct decoded *d, int n, int w)
+{
+	if (w)
+		ld(b, RAX, d->rs1);
+	else
+		ld32(b, RAX, d->rs1);
+	if (d->imm != 0 || n == G1_AND)
+		x_g1_ri(b, n, w, RAX, d->imm);
+	if (!w)
+		movsxd_rax(b);
+	st(b, d->rd, RAX);
+}
+
+static void
+shift_ri(struct xbuf *b, const struct decoded *d, int n, int w)
+{
+	if (w)
+		ld(b, RAX, d->rs1);
+	else
+		ld32(b, RAX, d->rs1);
+	x_shift_ri(b, n, w, RAX, (unsigned)d->imm & (w ? 63u : 31u));
+	if (!w)
+		movsxd_rax(b);
+	st(b, d->rd, RAX);
+}
+
+static void
+shift_rr(struct xbuf *b, const struct decoded *d, int n, int w)
+{
+	ld(b, RCX, d->rs2);
+	if (w)
+		ld(b, RAX, d->rs1);
+	else
+		ld32(b, RAX, d->rs1);
+	x_shift_rcl(b, n, w, RAX);
+	if (!w)
+		movsxd_rax(b);
+	st(b, d->rd, RAX);
+}
+
+static void
+set_cc(struct xbuf *b, const struct decoded *d, int cc, int imm)
+{
+	ld(b, RAX, d->rs1);
+	if (imm)
+		x_g1_ri(b, G1_CMP, 1, RAX, d->imm);
+	else
+		opm(b, XO_CMP, 1, RAX, d->rs2);
+	x_setcc(b, cc, RAX);
+	x_op_rr(b, XO_MOVZX8, 0, RAX, RAX);
+	st(b, d->rd, RAX);
+}
+
+/*
+ * Straight-line instructions: 1 if emitted, 0 if the op is not
+ * translated (the block ends before it).
+ */
+static int
+gen_simple(struct gen *g, const struct decoded *d)
+{
+	struct xbuf *b = &g->h;
+
+	switch (d->op) {
+	case OP_LUI:
+	case OP_LI:
+		if (d->rd != 0)
+			x_mov_mi(b, RBX, OFF_X(d->rd), d->imm);
+		return 1;
+	case OP_AUIPC:
+		x_mov_ri64(b, RAX, g->pc + (uint64_t)(int64_t)d->imm);
+		st(b, d->rd, RAX);
+		return 1;
+	case OP_MV:
+		ld(b, RAX, d->rs1);
+		st(b, d->rd, RAX);
+		return 1;
+	case OP_ADDI:	alu_ri(b, d, G1_ADD, 1); return 1;
+	case OP_XORI:	alu_ri(b, d, G1_XOR, 1); return 1;
+	case OP_ORI:	alu_ri(b, d, G1_OR, 1); return 1;
+	case OP_ANDI:	alu_ri(b, d, G1_AND, 1); return 1;
+	case OP_ADDIW:	alu_ri(b, d, G1_ADD, 0); return 1;
+	case OP_SLTI:	set_cc(b, d, CC_L, 1); return 1;
+	case OP_SLTIU:	set_cc(b, d, CC_B, 1); return 1;
+	case OP_SLT:	set_cc(b, d, CC_L, 0); return 1;
+	case OP_SLTU:	set_cc(b, d, CC_B, 0); return 1;
+	case OP_SLLI:	shift_ri(b, d, SH_SHL, 1); return 1;
+	case OP_SRLI:	shift_ri(b, d, SH_SHR, 1); return 1;
+	case OP_SRAI:	shift_ri(b, d, SH_SAR, 1); return 1;
+	case OP_SLLIW:	shift_ri(b, d, SH_SHL, 0); return 1;
+	case OP_SRLIW:	shift_ri(b, d, SH_SHR, 0); return 1;
+	case OP_SRAIW:	shift_ri(b, d, SH_SAR, 0); return 1;
+	case OP_SLL:	shift_rr(b, d, SH_SHL, 1); return 1;
+	case OP_SRL:	shift_rr(b, d, SH_SHR, 1); return 1;
+	case OP_SRA:	shift_rr(b, d, SH_SAR, 1); return 1;
+	case OP_SLLW:	shift_rr(b, d, SH_SHL, 0); return 1;
+	case OP_SRLW:	shift_rr(b, d, SH_SHR, 0); return 1;
+	case OP_SRAW:	shift_rr(b, d, SH_SAR, 0); return 1;
+	case OP_ADD:	alu_rr(b, d, XO_ADD, 1); return 1;
+	case OP_SUB:	alu_rr(b, d, XO_SUB, 1); return 1;
+	case OP_XOR:	alu_rr(b, d, XO_XOR, 1); return 1;
+	case OP_OR:	alu_rr(b, d, XO_OR, 1); return 1;
+	case OP_AND:	alu_rr(b, d, XO_AND, 1); return 1;
+	case OP_ADDW:	alu_rr(b, d, XO_ADD, 0); return 1;
+	case OP_SUBW:	alu_rr(b, d, XO_SUB, 0); return 1;
+	case OP_MUL:	alu_rr(b, d, XO_IMUL, 1); return 1;
+	case OP_MULW:	alu_rr(b, d, XO_IMUL, 0); return 1;
+	case OP_MULH:
+	case OP_MULHU:
+		ld(b, RAX, d->rs1);
+		x_mul_m(b, d->op == OP_MULH, RBX, OFF_X(d->rs2));
+		st(b, d->rd, RDX);
+		return 1;
+	case OP_MULHSU:	call_div(g, d, (const void *)jit_helper_mulhsu); return 1;
+	case OP_DIV:	call_div(g, d, (const void *)jit_helper_div); return 1;
+	case OP_DIVU:	call_div(g, d, (const void *)jit_helper_divu); return 1;
+	case OP_REM:	call_div(g, d, (const void *)jit_helper_rem); return 1;
+	case OP_REMU:	call_div(g, d, (const void *)jit_helper_remu); return 1;
+	case OP_DIVW:	call_div(g, d, (const void *)jit_helper_divw); return 1;
+	case OP_DIVUW:	call_div(g, d, (const void *)jit_helper_divuw); return 1;
+	case OP_REMW:	call_div(g, d, (const void *)jit_helper_remw); return 1;
+	case OP_REMUW:	call_div(g, d, (const void *)jit_helper_remuw); return 1;
+	case OP_LB:	gen_load(g, d, 1, 1); return 1;
+	case OP_LH:	gen_load(g, d, 2, 1); return 1;
+	case OP_LW:	gen_load(g, d, 4, 1); return 1;
+	case OP_LD:	gen_load(g, d, 8, 0); return 1;
+	case OP_LBU:	gen_load(g, d, 1, 0); return 1;
+	case OP_LHU:	gen_load(g, d, 2, 0); return 1;
+	case OP_LWU:	gen_load(g, d, 4, 0); return 1;
+	case OP_SB:	gen_store(g, d, 1); return 1;
+	case OP_SH:	gen_store(g, d, 2); return 1;
+	case OP_SW:	gen_store(g, d, 4); return 1;
+	case OP_SD:	gen_store(g, d, 8); return 1;
+	case OP_FENCE:
+		x_byte(b, 0x0f);	/* mfence */
+		x_byte(b, 0xae);
+		x_byte(b, 0xf0);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Jumps and branches: 1 if d ended the block. */
+static int
+gen_control(struct gen *g, const struct decoded *d, uint64_t page_va)
+{
+	struct xbuf *b = &g->h;
+	uint64_t target = g->pc + (uint64_t)(int64_t)d->imm;
+
+	switch (d->op) {
+	case OP_BEQ:	gen_branch(g, d, CC_E, page_va); return 1;
+	case OP_BNE:	gen_branch(g, d, CC_NE, page_va); return 1;
+	case OP_BLT:	gen_branch(g, d, CC_L, page_va); return 1;
+	case OP_BGE:	gen_branch(g, d, CC_GE, page_va); return 1;
+	case OP_BLTU:	gen_branch(g, d, CC_B, page_va); return 1;
+	case OP_BGEU:	gen_branch(g, d, CC_AE, page_va); return 1;
+	case OP_J:
+	case OP_JAL:
+		if (d->op == OP_JAL && d->rd != 0) {
+			x_mov_ri64(b, RAX, g->pc + d->len);
+			st(b, d->rd, RAX);
+		}
+		add_instret(b, g->n + 1);
+		goto_tb(g, target, page_va);
+		return 1;
+	case OP_JALR:
+		ld(b, RAX, d->rs1);
+		if (d->imm != 0)
+			x_g1_ri(b, G1_ADD, 1, RAX, d->imm);
+		x_g1_ri(b, G1_AND, 1, RAX, -2);
+		if (d->rd != 0) {
+			x_mov_ri64(b, RCX, g->pc + d->len);
+			st(b, d->rd, RCX);
+		}
+		add_instret(b, g->n + 1);
+		if (g->chain) {
+			x_jmp(b, g->j->lookup);
+		} else {
+			x_op_mem(b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PC);
+			x_mov_ri64(b, RAX, JX_DONE);
+			x_jmp(b, g->j->epilogue);
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Place the cold code after the hot code and resolve the jumps. */
+static void
+finish(struct gen *g)
+{
+	uint8_t		*cold_rw = g->h.p;
+	uintptr_t	 cold_rx = x_here(&g->h);
+	size_t		 clen = (size_t)(g->c.p - g->c.start);
+	unsigned	 i;
+
+	memcpy(cold_rw, g->c.start, clen);
+	g->h.p += clen;
+	for (i = 0; i < g->nfix; i++) {
+		const struct fix *f = &g->fix[i];
+
+		if (f->hot_field != NULL)
+			x_patch_rel32(f->hot_field,
+			    (uintptr_t)f->hot_field + (uintptr_t)g->h.rx_delta,
+			    cold_rx + f->cold_off);
+		else
+			x_patch_rel32(cold_rw + f->cold_off,
+			    cold_rx + f->cold_off, f->target);
+	}
+}
+
+static int
+fetch_insn(const uint8_t *page, unsigned off, struct decoded *d)
+{
+	uint16_t lo;
+	uint32_t raw;
+
+	memcpy(&lo, page + off, 2);
+	if ((lo & 3) == 3) {
+		if (off > 0xffc)
+			return -1;	/* crosses the page: interpreted */
+		memcpy(&raw, page + off, 4);
+	} else {
+		raw = lo;
+	}
+	cpu_decode(raw, d);
+	return 0;
+}
+
+size_t
+jit_gen_scratch_size(void)
+{
+	return sizeof(struct gen) + JIT_COLD_SIZE;
+}
+
+void
+jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
+    const uint8_t *page)
+{
+	struct gen	*g;
+	struct decoded	 d;
+	uint64_t	 page_va = tb->pc & ~0xfffULL;
+	uint32_t	 exit_off;
+	uintptr_t	 entry;
+	unsigned	 off = (unsigned)(tb->pc & 0xfff);
+	int		 ended = 0;
+
+	(void)v;
+	g = (struct gen *)(void *)j->cold;	/* struct gen, then cold bytes */
+	memset(g, 0, offsetof(struct gen, fix));
+	g->h.start = g->h.p = j->rw + j->used;
+	g->h.rx_delta = j->rx - j->rw;
+	g->c.start = g->c.p = j->cold + sizeof(*g);
+	g->j = j;
+	g->chain = tb->chain;
+
+	/* the entry check: budget and events (both go to the cold stub 0) */
+	entry = x_here(&g->h);
+	exit_off = cold_pos(g);
+	x_op_mem(&g->h, XO_MOV, 1, 0, RAX, RBX, XNONE, OFF_INSTRET);
+	x_op_mem(&g->h, XO_CMP, 1, 0, RAX, RBX, XNONE, OFF_LIMIT);
+	hot_jcc_cold(g, CC_AE);
+	x_cmp32_mi0(&g->h, RBX, OFF_EVENTS);
+	hot_jcc_cold(g, CC_NE);
+	exit_at(g, &g->c, tb->pc, JX_DONE);
+
+	for (;;) {
+		g->pc = page_va + off;
+		if (fetch_insn(page, off, &d) != 0)
+			break;
+		if (gen_control(g, &d, page_va)) {
+			g->n++;
+			off += d.len;
+			ended = 1;
+			break;
+		}
+		if (!gen_simple(g, &d))
+			break;
+		g->n++;
+		off += d.len;
+		if (off >= 4096 || g->n >= JIT_MAX_INSNS || g->full ||
+		    cold_pos(g) > JIT_COLD_SIZE - 4096) {
+			add_instret(&g->h, g->n);
+			goto_tb(g, page_va + off, page_va);
+			ended = 1;
+			break;
+		}
+	}
+	if (!ended) {
+		if (g->n == 0) {
+			/* nothing to translate here: the dispatcher steps it */
+			tb->step = 1;
+			tb->code = NULL;
+			return;
+		}
+		add_instret(&g->h, g->n);
+		exit_at(g, &g->h, g->pc, JX_STEP);
+	}
+	tb->exit_rx = x_here(&g->h) + exit_off;
+	finish(g);
+	tb->code = (const uint8_t *)entry;
+	tb->entry_rw = g->h.start;
+	tb->ninsns = g->n;
+	tb->bytes = off - (unsigned)(tb->pc & 0xfff);
+	j->used += (size_t)(g->h.p - g->h.start);
+	j->n_bytes += (uint64_t)(g->h.p - g->h.start);
+	j->n_guest += g->n;
+}
+
+/*
+ * The stubs at the start of the buffer: enter (save callee-saved
+ * registers, rbx = vcpu, jump to the block), the epilogue (return eax)
+ * and the jump-cache lookup (rax = guest target).
+ */
+size_t
+jit_gen_stubs(struct jit *j)
+{
+	static const uint8_t enter[] = {
+		0x55, 0x53, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57,
+		0x48, 0x83, 0xec, 0x08,		/* sub rsp, 8 */
+		0x48, 0x89, 0xfb,		/* mov rbx, rdi */
+		0xff, 0xe6,			/* jmp rsi */
+	};
+	static const uint8_t leave[] = {
+		0x48, 0x83, 0xc4, 0x08,		/* add rsp, 8 */
+		0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0x5d,
+		0xc3,
+	};
+	struct xbuf	 b;
+	uint8_t		*miss;
+
+	b.start = b.p = j->rw;
+	b.rx_delta = j->rx - j->rw;
+	memcpy(b.p, enter, sizeof(enter));
+	b.p += sizeof(enter);
+	j->enter = (int (*)(struct vcpu *, const void *))(uintptr_t)j->rx;
+	j->epilogue = x_here(&b);
+	memcpy(b.p, leave, sizeof(leave));
+	b.p += sizeof(leave);
+
+	j->lookup = x_here(&b);
+	x_op_mem(&b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PC);
+	x_op_rr(&b, XO_MOV, 0, RCX, RAX);
+	x_shift_ri(&b, SH_SHR, 0, RCX, 1);
+	x_g1_ri(&b, G1_AND, 0, RCX, JC_SIZE - 1);
+	x_shift_ri(&b, SH_SHL, 0, RCX, 4);
+	x_op_mem(&b, XO_CMP, 1, 0, RAX, RBX, RCX, OFF_JC);
+	x_byte(&b, 0x75);		/* jne miss (rel8) */
+	miss = b.p;
+	x_byte(&b, 0);
+	x_op_mem(&b, 0xff, 0, 0, 4, RBX, RCX, OFF_JC + 8);	/* jmp [..] */
+	*miss = (uint8_t)(b.p - (miss + 1));
+	x_mov_ri64(&b, RAX, JX_DONE);
+	x_jmp(&b, j->epilogue);
+	return (size_t)(b.p - b.start);
+}

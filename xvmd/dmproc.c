@@ -1,0 +1,447 @@
+/*
+ * A domain's device model (dmproc.h): xvmd opens the disk images (as
+ * devcheck.c, which checked them), starts xvm-dm with a SOCK_SEQPACKET
+ * control socket,
+ * plugs every device with its descriptor, then follows the model's
+ * events: a driver connected (backend and frontend state 4 in the store),
+ * a driver reset (back to 2), a queue broken by the guest (logged), and
+ * the model's death (logged, devices to state 6, xpvd-event.log), which
+ * harms only this domain: the guest sees its devices need a reset.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include <xvm/privcmd.h>
+#include <xvm/xenstore.h>
+
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/paths.h"
+#include "lib/sock.h"
+#include "lib/xmalloc.h"
+#include "lib/str.h"
+#include "xvmd/devcheck.h"
+#include "xvmd/devices.h"
+#include "xvmd/devspec.h"
+#include "xvmd/dmproc.h"
+#include "xvmd/domcfg.h"
+#include "xvmd/netif.h"
+#include "xvmd/vm.h"
+#include "xvmd/xvmd.h"
+
+#ifndef XVM_DM_PATH
+#define XVM_DM_PATH	"/usr/lib/xvm/bin/xvm-dm"
+#endif
+#define DM_MSG_MAX	65536
+#define DM_REPLY_MS	30000
+
+struct dm_slot {
+	int		 fd;		/* until passed to the model */
+	const char	*kind;		/* "vbd", "vif" */
+	int64_t		 devid;
+	const char	*spec;		/* for messages: target, or tap name */
+	int		 writable, shared;
+	int		 disk;
+	char		 tap[16];	/* vif: vifD.N or the vifname */
+	const char	*bridge;
+	char		 mac[18];
+};
+
+struct dmproc {
+	struct xvmd	*xd;
+	struct vm	*vm;
+	int		 domid;
+	pid_t		 pid;
+	int		 fd;
+	struct event	*ev;
+	unsigned	 n;
+	struct dm_slot	 slot[PRIVCMD_VIRTIO_SLOTS];
+};
+
+const char *
+dmproc_path(void)
+{
+	const char	*p = getenv("XVM_DM");
+
+	return p != NULL && *p != '\0' ? p : XVM_DM_PATH;
+}
+
+static void
+close_slots(struct dmproc *dp)
+{
+	unsigned	i;
+
+	for (i = 0; i < dp->n; i++)
+		if (dp->slot[i].fd != -1) {
+			close(dp->slot[i].fd);
+			dp->slot[i].fd = -1;
+		}
+}
+
+/*
+ * Open disk d into s, as devcheck opens it (the one policy: devcheck.h,
+ * checked by lc_start just before).  -1 with *cause.
+ */
+static int
+open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
+    char **cause)
+{
+	struct stat	 st;
+	char		*why = NULL;
+
+	s->kind = "vbd";
+	s->devid = vdev_number(d->vdev);
+	s->spec = d->target;
+	s->writable = d->writable;
+	s->shared = d->shared;
+	if ((s->fd = devcheck_open_disk(d, &st, &why)) == -1) {
+		xasprintf(cause, "cannot start domain %s: %s", vm->name, why);
+		free(why);
+		return -1;
+	}
+	s->disk = 1;
+	return 0;
+}
+
+/* Vif i in s: its tap is made at start, when the domid is known. */
+static void
+prepare_vif(const struct vm *vm, size_t i, struct dm_slot *s)
+{
+	const struct vif_spec	*v = &vm->cfg->vifs[i];
+	uint8_t			 m[6];
+
+	s->fd = -1;
+	s->kind = "vif";
+	s->devid = (int64_t)i;
+	s->bridge = v->bridge[0] ? v->bridge : NETIF_DEFAULT_BRIDGE;
+	dev_vif_mac(vm, i, m);
+	snprintf(s->mac, sizeof(s->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+	    m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+int
+dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
+    char **cause)
+{
+	const struct domcfg	*cfg = vm->cfg;
+	struct dmproc		*dp;
+	size_t			 i;
+
+	*slots = 0;
+	dmproc_stop(vm);
+	if (cfg->ndisks + cfg->nvifs == 0)
+		return 0;
+	if (access(dmproc_path(), X_OK) == -1) {
+		xasprintf(cause, "cannot start %s: its devices need the device "
+		    "model %s: %s", vm->name, dmproc_path(), strerror(errno));
+		return -1;
+	}
+	if (cfg->ndisks + cfg->nvifs > PRIVCMD_VIRTIO_SLOTS) {
+		xasprintf(cause, "cannot start %s: %zu devices, the most is %d",
+		    vm->name, cfg->ndisks + cfg->nvifs, PRIVCMD_VIRTIO_SLOTS);
+		return -1;
+	}
+	dp = xcalloc(1, sizeof(*dp));
+	dp->xd = xd;
+	dp->vm = vm;
+	dp->domid = -1;
+	dp->pid = -1;
+	dp->fd = -1;
+	for (i = 0; i < cfg->ndisks; i++) {
+		dp->n = (unsigned)i + 1;
+		if (open_disk(vm, &cfg->disks[i], &dp->slot[i], cause) == -1)
+			goto fail;
+		*slots |= 1u << i;
+	}
+	for (i = 0; i < cfg->nvifs; i++) {
+		prepare_vif(vm, i, &dp->slot[dp->n]);
+		*slots |= 1u << dp->n++;
+	}
+	vm->dm = dp;
+	return 0;
+fail:
+	close_slots(dp);
+	free(dp);
+	*slots = 0;
+	return -1;
+}
+
+/*
+ * One slot's XenbusState in the store: the backend's (be), and the
+ * frontend's (fe) on the guest driver's behalf, which speaks virtio and
+ * not xenbus; 0 leaves one as it is.
+ */
+static void
+set_state(struct dmproc *dp, unsigned slot, int be, int fe)
+{
+	const struct dm_slot	*s = &dp->slot[slot];
+	char			 p[160], v[8];
+	int			 n;
+
+	if (be != 0) {
+		n = snprintf(v, sizeof(v), "%d", be);
+		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%" PRId64
+		    "/state", s->kind, dp->domid, s->devid);
+		if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
+			log_warn("%s: %s", __func__, p);
+	}
+	if (fe != 0) {
+		n = snprintf(v, sizeof(v), "%d", fe);
+		snprintf(p, sizeof(p), "/local/domain/%d/device/%s/%" PRId64
+		    "/state", dp->domid, s->kind, s->devid);
+		if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
+			log_warn("%s: %s", __func__, p);
+	}
+}
+
+static void
+reap(struct dmproc *dp, int how)
+{
+	int	st;
+
+	if (dp->pid == -1)
+		return;
+	if (how != 0)
+		kill(dp->pid, how);
+	while (waitpid(dp->pid, &st, 0) == -1 && errno == EINTR)
+		;
+	dp->pid = -1;
+}
+
+/* The model went without being asked: its domain's devices are dead. */
+static void
+model_died(struct dmproc *dp)
+{
+	unsigned	i;
+
+	log_warnx("domain %s (%d): its device model (pid %d) died; its "
+	    "devices need a reset and are not served", dp->vm->name,
+	    dp->domid, (int)dp->pid);
+	event_free(dp->ev);
+	dp->ev = NULL;
+	close(dp->fd);
+	dp->fd = -1;
+	reap(dp, 0);
+	for (i = 0; i < dp->n; i++)
+		set_state(dp, i, 6, 0);	/* XenbusStateClosed */
+}
+
+/* An event from the model: {"event":E,"slot":N,"detail":D}. */
+static void
+model_event(struct dmproc *dp, yajl_val msg)
+{
+	const char	*ev = json_get_str(msg, "event");
+	const char	*detail = json_get_str(msg, "detail");
+	int64_t		 slot;
+
+	if (ev == NULL || json_get_i64(msg, "slot", &slot) == -1 ||
+	    slot < 0 || slot >= (int64_t)dp->n)
+		return;
+	if (strcmp(ev, "connected") == 0)
+		set_state(dp, (unsigned)slot, 4, 4);	/* Connected */
+	else if (strcmp(ev, "closed") == 0)		/* the driver reset */
+		set_state(dp, (unsigned)slot, 2, 1);
+	else if (strcmp(ev, "broken") == 0)
+		log_warnx("domain %s (%d): %s %" PRId64 ": the guest broke the "
+		    "device's queue: %s", dp->vm->name, dp->domid,
+		    dp->slot[slot].kind, dp->slot[slot].devid,
+		    detail != NULL ? detail : "?");
+}
+
+static void
+model_read(evutil_socket_t s, short what, void *arg)
+{
+	struct dmproc	*dp = arg;
+	char		*buf = xmalloc(DM_MSG_MAX), *why = NULL;
+	yajl_val	 msg;
+	ssize_t		 n;
+
+	(void)s; (void)what;
+	n = recv(dp->fd, buf, DM_MSG_MAX - 1, MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		free(buf);
+		return;
+	}
+	if (n <= 0) {
+		free(buf);
+		model_died(dp);
+		return;
+	}
+	if ((msg = json_parse(buf, (size_t)n, DM_MSG_MAX, &why)) != NULL)
+		model_event(dp, msg);
+	else
+		log_warnx("domain %d: device model: %s", dp->domid, why);
+	json_free(msg);
+	free(why);
+	free(buf);
+}
+
+/* A request and its reply (skipping events); 0, or -1 with *cause. */
+static int
+call(struct dmproc *dp, const char *req, int fd, char **cause)
+{
+	struct pollfd	 pfd = { dp->fd, POLLIN, 0 };
+	char		*buf = xmalloc(DM_MSG_MAX);
+	yajl_val	 msg = NULL;
+	const char	*err;
+	char		*why = NULL;
+	ssize_t		 n;
+	int		 ok = 0, rc = -1;
+
+	if (sock_send_fds(dp->fd, req, strlen(req), fd == -1 ? NULL : &fd,
+	    fd == -1 ? 0 : 1) == -1) {
+		xasprintf(cause, "device model: %s", strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		if (poll(&pfd, 1, DM_REPLY_MS) != 1 ||
+		    (n = recv(dp->fd, buf, DM_MSG_MAX - 1, 0)) <= 0) {
+			xasprintf(cause, "device model: no answer");
+			goto out;
+		}
+		json_free(msg);
+		if ((msg = json_parse(buf, (size_t)n, DM_MSG_MAX, &why)) ==
+		    NULL) {
+			xasprintf(cause, "device model: a bad answer: %s", why);
+			free(why);
+			goto out;
+		}
+		if (json_get(msg, "event") != NULL) {
+			model_event(dp, msg);
+			continue;
+		}
+		break;
+	}
+	if (json_get_bool(msg, "ok", &ok) == 0 && ok)
+		rc = 0;
+	else {
+		err = json_get_str(msg, "error");
+		xasprintf(cause, "device model: %s", err != NULL ? err :
+		    "failed");
+	}
+out:
+	json_free(msg);
+	free(buf);
+	return rc;
+}
+
+static int
+spawn(struct dmproc *dp, char **cause)
+{
+	char	 dom[16];
+	int	 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		xasprintf(cause, "device model: socketpair: %s",
+		    strerror(errno));
+		return -1;
+	}
+	snprintf(dom, sizeof(dom), "%d", dp->domid);
+	if ((dp->pid = fork()) == -1) {
+		xasprintf(cause, "device model: fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (dp->pid == 0) {
+		/* fd 3 is the control socket; every other fd is close-on-exec. */
+		if (dup2(sv[1], 3) == -1)
+			_exit(127);
+		execl(dmproc_path(), "xvm-dm", "--root", *xvm_root() ?
+		    xvm_root() : "/", "--domain", dom, "--control", "3",
+		    (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	dp->fd = sv[0];
+	return 0;
+}
+
+int
+dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
+{
+	struct dmproc	*dp = vm->dm;
+	char		 req[256], *why = NULL;
+	unsigned	 i;
+	int		 rc;
+
+	if (dp == NULL)
+		return 0;
+	dp->domid = (int)domid;
+	if (spawn(dp, cause) == -1)
+		return -1;
+	for (i = 0; i < dp->n; i++) {
+		struct dm_slot	*s = &dp->slot[i];
+
+		if (!s->disk) {
+			if (vm->cfg->vifs[s->devid].vifname[0])
+				strlcpy(s->tap, vm->cfg->vifs[s->devid].vifname,
+				    sizeof(s->tap));
+			else
+				snprintf(s->tap, sizeof(s->tap), "vif%u.%"
+				    PRId64, domid, s->devid);
+			s->spec = s->tap;
+			if ((s->fd = netif_tap(s->tap, s->bridge, &why)) == -1) {
+				xasprintf(cause, "cannot start %s: vif %" PRId64
+				    ": %s", vm->name, s->devid, why);
+				free(why);
+				return -1;
+			}
+		}
+		snprintf(req, sizeof(req), "{\"op\":\"plug\",\"slot\":%u,"
+		    "\"kind\":\"%s\",\"devid\":%" PRId64 ",\"mode\":\"%s\","
+		    "\"mac\":\"%s\"}", i, s->kind, s->devid,
+		    s->writable ? "w" : "r", s->mac);
+		rc = call(dp, req, s->fd, &why);
+		close(s->fd);
+		s->fd = -1;
+		if (rc == -1) {
+			xasprintf(cause, "cannot start %s: %s %" PRId64
+			    " (%s): %s", vm->name, dp->slot[i].kind,
+			    dp->slot[i].devid, dp->slot[i].spec, why);
+			free(why);
+			return -1;
+		}
+		set_state(dp, i, 2, 0);		/* XenbusStateInitWait */
+	}
+	dp->ev = event_new(xd->base, dp->fd, EV_READ | EV_PERSIST, model_read,
+	    dp);
+	if (dp->ev == NULL || event_add(dp->ev, NULL) == -1) {
+		xasprintf(cause, "cannot start %s: device model event",
+		    vm->name);
+		return -1;
+	}
+	log_info("%s: domain %s (%u): device model pid %d, %u device(s)",
+	    __func__, vm->name, domid, (int)dp->pid, dp->n);
+	return 0;
+}
+
+void
+dmproc_stop(struct vm *vm)
+{
+	struct dmproc	*dp = vm->dm;
+
+	if (dp == NULL)
+		return;
+	if (dp->ev != NULL)
+		event_free(dp->ev);
+	if (dp->fd != -1)
+		close(dp->fd);
+	reap(dp, SIGTERM);
+	close_slots(dp);
+	free(dp);
+	vm->dm = NULL;
+}
