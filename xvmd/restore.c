@@ -297,8 +297,10 @@ restore_created(uint32_t dom, void *data)
 static int
 own_rings(struct rs *rs, const uint64_t v[4])
 {
-	static const char *const what[4] = { "store page", "store event "
-	    "channel", "console page", "console event channel" };
+	static const char *const what[4] = {
+		"store page", "store event channel", "console page",
+		"console event channel",
+	};
 	uint64_t	 lo = XC_DOM_RAM_BASE >> 12;
 	uint64_t	 hi = lo + (rs->mem_bytes >> 12);
 	char		 why[128];
