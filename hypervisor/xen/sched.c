@@ -493,7 +493,13 @@ pcpu_main(void *arg)
 		front = 0;
 		switch (stop) {
 		case VCPU_STOP_BUDGET:
-			hand_timers(s, p);
+			/*
+			 * A kick ends a run early (often the keeper's own vCPU
+			 * arming an earlier timer just before it blocks): only
+			 * a budget used up says the vCPU is CPU-bound.
+			 */
+			if (el >= budget)
+				hand_timers(s, p);
 			sched_set_state(sv, VS_READY);
 			/* Keep the pCPU for the rest of the slice if no one better waits. */
 			front = sv->slice_left > 0 &&
