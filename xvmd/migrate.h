@@ -46,6 +46,31 @@ int	 migrate_start(struct xvmd *, struct vm *, const struct migrate_args *,
 
 void	 migrate_put(struct xvmd *, struct migration *);
 
+/*
+ * Stop a migration before its commit: the domain runs on here (a guest
+ * asked to suspend is resumed), the destination drops what it had, and
+ * done is called with ECANCELED.  0, or an errno value with *cause:
+ * EALREADY when it has ended, EBUSY once the commit is sent (the domain
+ * may run there already: it is left to finish).
+ */
+int	 migrate_cancel(struct migration *, char **cause);
+
+/* The figures as C values, for a front-end (libvirt's job stats). */
+struct migrate_progress {
+	const char	*state;		/* as in migrate_to_json */
+	int		 ended;
+	int		 err;		/* once failed: an errno value */
+	uint32_t	 round;
+	uint64_t	 mem_bytes;	/* the domain's memory */
+	uint64_t	 pages_sent;	/* 4 KiB pages, every round */
+	uint64_t	 last_copy_pages;
+	uint64_t	 dirty_pages;	/* left dirty by the last round */
+	uint64_t	 bytes;		/* on the wire */
+	double		 dirty_pages_per_s, link_bytes_per_s;
+	uint64_t	 downtime_us, total_ms;	/* once ended */
+};
+void	 migrate_progress(struct migration *, struct migrate_progress *);
+
 /* By id (the hex string), or NULL; borrowed, valid on the loop's turn. */
 struct migration *migrate_find(struct xvmd *, const char *id);
 const char *migrate_id(const struct migration *);
