@@ -68,12 +68,15 @@ struct migrate_progress {
 	uint64_t	 bytes;		/* on the wire */
 	double		 dirty_pages_per_s, link_bytes_per_s;
 	uint64_t	 downtime_us, total_ms;	/* once ended */
+	uint64_t	 elapsed_ms;		/* since it was asked for */
 };
 void	 migrate_progress(struct migration *, struct migrate_progress *);
 
 /* By id (the hex string), or NULL; borrowed, valid on the loop's turn. */
 struct migration *migrate_find(struct xvmd *, const char *id);
 const char *migrate_id(const struct migration *);
+/* The domain's latest (running, or ended and still listed), or NULL. */
+struct migration *migrate_find_dom(struct xvmd *, const uint8_t uuid[16]);
 
 /*
  * The record as the API shows it: id, domain, host, port, tls, live,

@@ -248,6 +248,7 @@ mig_new(struct xvmd *xd, struct vm *vm)
 
 	pthread_mutex_init(&m->lock, NULL);
 	reloc_new_id(m->id);
+	m->t_created = mig_now_ns();
 	m->vm = vm;
 	m->domid = vm->domid;
 	strlcpy(m->name, vm->name, sizeof(m->name));
@@ -356,6 +357,17 @@ migrate_find(struct xvmd *xd, const char *id)
 	return NULL;
 }
 
+struct migration *
+migrate_find_dom(struct xvmd *xd, const uint8_t uuid[16])
+{
+	struct migration	*m, *last = NULL;
+
+	TAILQ_FOREACH(m, &xd->reloc->out, entry)
+		if (memcmp(m->uuid, uuid, 16) == 0)
+			last = m;
+	return last;
+}
+
 const char *
 migrate_id(const struct migration *m)
 {
@@ -407,6 +419,7 @@ migrate_progress(struct migration *m, struct migrate_progress *p)
 	p->link_bytes_per_s = m->link_bps;
 	p->downtime_us = m->ended != 0 ? m->downtime_ns / 1000 : 0;
 	p->total_ms = m->ended != 0 ? m->total_ns / 1000000 : 0;
+	p->elapsed_ms = (mig_now_ns() - m->t_created) / 1000000;
 	pthread_mutex_unlock(&m->lock);
 }
 
