@@ -144,6 +144,8 @@ static const struct route routes[] = {
 	    "core" },
 	{ GET, "/migrations", api_migrations, 0, "migrations", NULL },
 	{ GET, "/migrations/:id", api_migration, 0, "migration", NULL },
+	{ DELETE, "/migrations/:id", api_migration_cancel, 0,
+	    "migration-cancel", NULL },
 	{ POST, "/managed", api_managed_new, R_BODY, "new", f_check },
 	{ DELETE, "/managed/:dom", api_managed_delete, DOM, "delete", NULL,
 	    .dom0 = D0_MANAGED },
@@ -186,6 +188,7 @@ static const struct {
 	{ ETIMEDOUT,	504, "ETIMEDOUT" },
 	{ EHOSTUNREACH,	502, "EHOSTUNREACH" },
 	{ ECANCELED,	409, "ECANCELED" },
+	{ EALREADY,	409, "EALREADY" },
 	{ EIO,		500, "EIO" },
 };
 

@@ -128,6 +128,7 @@ int	 api_dom_restore(struct api_req *, char **);
 int	 api_dom_migrate(struct api_req *, char **);
 int	 api_migrations(struct api_req *, char **);
 int	 api_migration(struct api_req *, char **);
+int	 api_migration_cancel(struct api_req *, char **);
 
 /* dump.c */
 int	 api_dom_dump_core(struct api_req *, char **);
