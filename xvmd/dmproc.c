@@ -1,6 +1,7 @@
 /*
- * A domain's device model (dmproc.h): xvmd opens the disk images, checks
- * who writes what, starts xvm-dm with a SOCK_SEQPACKET control socket,
+ * A domain's device model (dmproc.h): xvmd opens the disk images (as
+ * devcheck.c, which checked them), starts xvm-dm with a SOCK_SEQPACKET
+ * control socket,
  * plugs every device with its descriptor, then follows the model's
  * events: a driver connected (backend and frontend state 4 in the store),
  * a driver reset (back to 2), a queue broken by the guest (logged), and
@@ -24,6 +25,7 @@
 
 #include <event2/event.h>
 
+#include <xvm/fb.h>
 #include <xvm/privcmd.h>
 #include <xvm/xenstore.h>
 
@@ -35,6 +37,7 @@
 #include "lib/sock.h"
 #include "lib/xmalloc.h"
 #include "lib/str.h"
+#include "xvmd/devcheck.h"
 #include "xvmd/devices.h"
 #include "xvmd/devspec.h"
 #include "xvmd/dmproc.h"
@@ -42,6 +45,7 @@
 #include "xvmd/netif.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
+#include "xvmd/xendconf.h"
 
 #ifndef XVM_DM_PATH
 #define XVM_DM_PATH	"/usr/lib/xvm/bin/xvm-dm"
@@ -56,12 +60,7 @@ struct dm_slot {
 	int64_t		 devid;
 	const char	*spec;		/* for messages: target, or tap name */
 	int		 writable, shared;
-	int		 disk;		/* dev, ino say which image */
-	dev_t		 dev;
-	ino_t		 ino;
-	dev_t		 bdev;		/* the backing image, if backing_fd */
-	ino_t		 bino;
-	int		 backed;
+	int		 disk;
 	char		 tap[16];	/* vif: vifD.N or the vifname */
 	const char	*bridge;
 	char		 mac[18];
@@ -76,6 +75,8 @@ struct dmproc {
 	struct event	*ev;
 	unsigned	 n;
 	struct dm_slot	 slot[PRIVCMD_VIRTIO_SLOTS];
+	int		 vnc_port;	/* its VNC server's, or -1 */
+	char		 vnc_listen[64];
 };
 
 const char *
@@ -84,42 +85,6 @@ dmproc_path(void)
 	const char	*p = getenv("XVM_DM");
 
 	return p != NULL && *p != '\0' ? p : XVM_DM_PATH;
-}
-
-/* Does o, another user of s's image, forbid s? */
-static int
-clash(const struct dm_slot *o, const struct dm_slot *s)
-{
-	if (o == s || !o->disk)
-		return 0;
-	/* An overlay's backing image is read by it: nobody may write it. */
-	if ((o->backed && o->bdev == s->dev && o->bino == s->ino &&
-	    s->writable) || (s->backed && s->bdev == o->dev &&
-	    s->bino == o->ino && o->writable))
-		return 1;
-	return o->dev == s->dev && o->ino == s->ino &&
-	    (o->writable || s->writable) && !(o->shared && s->shared);
-}
-
-/* Who else uses s's image in a way that forbids s (NULL: nobody)? */
-static const char *
-conflict(struct xvmd *xd, const struct vm *self, const struct dmproc *mine,
-    const struct dm_slot *s)
-{
-	struct vm	*vm;
-	unsigned	 i;
-
-	for (i = 0; i < mine->n; i++)
-		if (clash(&mine->slot[i], s))
-			return self->name;
-	TAILQ_FOREACH(vm, &xd->vms, entry) {
-		if (vm == self || vm->dm == NULL || vm->domid == -1)
-			continue;
-		for (i = 0; i < vm->dm->n; i++)
-			if (clash(&vm->dm->slot[i], s))
-				return vm->name;
-	}
-	return NULL;
 }
 
 static void
@@ -145,82 +110,59 @@ close_slots(struct dmproc *dp)
  */
 static int
 open_backing(const struct vm *vm, const struct disk_spec *d,
-    const char *path, struct dm_slot *s, char **cause)
+    struct dm_slot *s, char **cause)
 {
 	struct cow_hdr	 h;
-	struct stat	 st;
 	char		 bpath[PATH_MAX], *why = NULL;
 	int		 rc;
 
 	if ((rc = cow_probe(s->fd)) != 1) {
 		if (rc == -1)
 			xasprintf(cause, "cannot start %s: disk %s (%s): %s",
-			    vm->name, d->vdev, path, strerror(errno));
+			    vm->name, d->vdev, d->target, strerror(errno));
 		return rc;
 	}
 	if (cow_read_header(s->fd, &h, &why) == -1) {
 		xasprintf(cause, "cannot start %s: disk %s (%s): %s", vm->name,
-		    d->vdev, path, why);
+		    d->vdev, d->target, why);
 		free(why);
 		return -1;
 	}
-	cow_backing_path(path, &h, bpath, sizeof(bpath));
+	cow_backing_path(d->target, &h, bpath, sizeof(bpath));
 	if ((s->backing_fd = file_open_kind(bpath, O_RDONLY,
 	    FILE_KIND_REGULAR, "its backing image", &why)) == -1) {
 		xasprintf(cause, "cannot start %s: disk %s (%s): %s", vm->name,
-		    d->vdev, path, why);
+		    d->vdev, d->target, why);
 		free(why);
 		return -1;
 	}
-	if (fstat(s->backing_fd, &st) == -1) {
-		xasprintf(cause, "cannot start %s: disk %s (%s): its backing "
-		    "image: %s", vm->name, d->vdev, path, strerror(errno));
-		return -1;
-	}
-	s->backed = 1;
-	s->bdev = st.st_dev;
-	s->bino = st.st_ino;
 	return 0;
 }
 
-/* Open disk i of the config into s; -1 with *cause. */
+/*
+ * Open disk d into s, as devcheck opens it (the one policy: devcheck.h,
+ * checked by lc_start just before).  -1 with *cause.
+ */
 static int
 open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
     char **cause)
 {
 	struct stat	 st;
-	char		 path[1100];
+	char		*why = NULL;
 
-	if (d->backend == DISK_PHY && d->target[0] != '/')
-		snprintf(path, sizeof(path), "/dev/%s", d->target);
-	else
-		snprintf(path, sizeof(path), "%s", d->target);
 	s->kind = "vbd";
 	s->backing_fd = -1;
 	s->devid = vdev_number(d->vdev);
 	s->spec = d->target;
 	s->writable = d->writable;
 	s->shared = d->shared;
-	/* O_NONBLOCK: a FIFO named as a disk must not hang the daemon. */
-	s->fd = open(path, (d->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC |
-	    O_NONBLOCK | O_NOCTTY);
-	if (s->fd == -1) {
-		xasprintf(cause, "cannot start %s: disk %s (%s): %s", vm->name,
-		    d->vdev, path, strerror(errno));
-		return -1;
-	}
-	if (fstat(s->fd, &st) == -1 || (!S_ISREG(st.st_mode) &&
-	    !S_ISBLK(st.st_mode)) || fcntl(s->fd, F_SETFL, 0) == -1) {
-		xasprintf(cause, "cannot start %s: disk %s (%s): not a regular "
-		    "file or a block device", vm->name, d->vdev, path);
-		close(s->fd);
-		s->fd = -1;
+	if ((s->fd = devcheck_open_disk(d, &st, &why)) == -1) {
+		xasprintf(cause, "cannot start domain %s: %s", vm->name, why);
+		free(why);
 		return -1;
 	}
 	s->disk = 1;
-	s->dev = st.st_dev;
-	s->ino = st.st_ino;
-	if (S_ISREG(st.st_mode) && open_backing(vm, d, path, s, cause) == -1) {
+	if (S_ISREG(st.st_mode) && open_backing(vm, d, s, cause) == -1) {
 		close(s->fd);
 		s->fd = -1;
 		return -1;
@@ -251,21 +193,22 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 {
 	const struct domcfg	*cfg = vm->cfg;
 	struct dmproc		*dp;
-	const char		*other;
 	size_t			 i;
 
 	*slots = 0;
 	dmproc_stop(vm);
-	if (cfg->ndisks + cfg->nvifs == 0)
+	if (cfg->ndisks + cfg->nvifs == 0 && !cfg->vfb.vnc)
 		return 0;
 	if (access(dmproc_path(), X_OK) == -1) {
 		xasprintf(cause, "cannot start %s: its devices need the device "
 		    "model %s: %s", vm->name, dmproc_path(), strerror(errno));
 		return -1;
 	}
-	if (cfg->ndisks + cfg->nvifs > PRIVCMD_VIRTIO_SLOTS) {
+	if (cfg->ndisks + cfg->nvifs + (cfg->vfb.vnc ? 2 : 0) >
+	    PRIVCMD_VIRTIO_SLOTS) {
 		xasprintf(cause, "cannot start %s: %zu devices, the most is %d",
-		    vm->name, cfg->ndisks + cfg->nvifs, PRIVCMD_VIRTIO_SLOTS);
+		    vm->name, cfg->ndisks + cfg->nvifs + (cfg->vfb.vnc ? 2 : 0),
+		    PRIVCMD_VIRTIO_SLOTS);
 		return -1;
 	}
 	dp = xcalloc(1, sizeof(*dp));
@@ -274,21 +217,22 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 	dp->domid = -1;
 	dp->pid = -1;
 	dp->fd = -1;
+	dp->vnc_port = -1;
 	for (i = 0; i < cfg->ndisks; i++) {
 		dp->n = (unsigned)i + 1;
 		if (open_disk(vm, &cfg->disks[i], &dp->slot[i], cause) == -1)
 			goto fail;
-		if ((other = conflict(xd, vm, dp, &dp->slot[i])) != NULL) {
-			xasprintf(cause, "cannot start %s: disk %s (%s) is "
-			    "already in use by %s (share it writable only "
-			    "with mode 'w!' in both)", vm->name,
-			    cfg->disks[i].vdev, cfg->disks[i].target, other);
-			goto fail;
-		}
 		*slots |= 1u << i;
 	}
 	for (i = 0; i < cfg->nvifs; i++) {
 		prepare_vif(vm, i, &dp->slot[dp->n]);
+		*slots |= 1u << dp->n++;
+	}
+	/* The display's keyboard and tablet (virtio-input) come last. */
+	for (i = 0; cfg->vfb.vnc && i < 2; i++) {
+		dp->slot[dp->n].fd = dp->slot[dp->n].backing_fd = -1;
+		dp->slot[dp->n].kind = i == 0 ? "vkbd" : "vtablet";
+		dp->slot[dp->n].spec = dp->slot[dp->n].kind;
 		*slots |= 1u << dp->n++;
 	}
 	vm->dm = dp;
@@ -312,6 +256,9 @@ set_state(struct dmproc *dp, unsigned slot, int be, int fe)
 	char			 p[160], v[8];
 	int			 n;
 
+	/* The display's input devices have no xenbus entries of their own. */
+	if (!s->disk && strcmp(s->kind, "vif") != 0)
+		return;
 	if (be != 0) {
 		n = snprintf(v, sizeof(v), "%d", be);
 		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%" PRId64
@@ -411,11 +358,13 @@ model_read(evutil_socket_t s, short what, void *arg)
 }
 
 /*
- * A request with up to two descriptors (-1: none) and its reply
- * (skipping events); 0, or -1 with *cause.
+ * A request with up to two descriptors (fd, fd2; -1: none) and its reply
+ * (skipping events); 0, or -1 with *cause.  With 'reply', the reply
+ * (caller json_frees) on success.
  */
 static int
-call(struct dmproc *dp, const char *req, int fd, int fd2, char **cause)
+call_reply(struct dmproc *dp, const char *req, int fd, int fd2,
+    yajl_val *reply, char **cause)
 {
 	int		 fds[2] = { fd, fd2 };
 	struct pollfd	 pfd = { dp->fd, POLLIN, 0 };
@@ -450,9 +399,13 @@ call(struct dmproc *dp, const char *req, int fd, int fd2, char **cause)
 		}
 		break;
 	}
-	if (json_get_bool(msg, "ok", &ok) == 0 && ok)
+	if (json_get_bool(msg, "ok", &ok) == 0 && ok) {
 		rc = 0;
-	else {
+		if (reply != NULL) {
+			*reply = msg;
+			msg = NULL;
+		}
+	} else {
 		err = json_get_str(msg, "error");
 		xasprintf(cause, "device model: %s", err != NULL ? err :
 		    "failed");
@@ -461,6 +414,85 @@ out:
 	json_free(msg);
 	free(buf);
 	return rc;
+}
+
+static int
+call(struct dmproc *dp, const char *req, int fd, char **cause)
+{
+	return call_reply(dp, req, fd, -1, NULL, cause);
+}
+
+/*
+ * The display: the model serves the framebuffer over VNC (docs/vnc.md)
+ * with the domain's settings, else xend's config/vnc-listen and
+ * config/vncpasswd as they are now (svcadm refresh applies to domains
+ * started afterwards), on port 5900 + vncdisplay (or the domain id);
+ * the port it got goes to the store as xend wrote it.
+ */
+static int
+start_vnc(struct xvmd *xd, struct dmproc *dp, char **cause)
+{
+	const struct vfb_spec	*v = &dp->vm->cfg->vfb;
+	const char		*listen, *pw;
+	struct json_w		*w = json_w_new(0);
+	yajl_val		 reply = NULL;
+	char			*req, *why = NULL, p[96], port[16];
+	int64_t			 got;
+	int			 rc, n;
+
+	listen = v->listen[0] ? v->listen : xendconf_str(&xd->conf,
+	    XC_VNC_LISTEN);
+	pw = v->has_passwd ? v->passwd : xendconf_str(&xd->conf, XC_VNCPASSWD);
+	if (w == NULL)
+		fatalx("%s: out of memory", __func__);
+	json_w_obj_open(w);
+	json_w_kstr(w, "op", "vnc");
+	json_w_ki64(w, "width", XVM_FB_DEF_WIDTH);
+	json_w_ki64(w, "height", XVM_FB_DEF_HEIGHT);
+	json_w_kstr(w, "listen", listen != NULL && *listen ? listen :
+	    "127.0.0.1");
+	json_w_ki64(w, "port", VFB_PORT_BASE + (v->display >= 0 ?
+	    v->display : dp->domid));
+	json_w_kbool(w, "unused", v->unused);
+	json_w_kstr(w, "password", pw != NULL ? pw : "");
+	json_w_obj_close(w);
+	req = json_w_strdup(w);
+	json_w_free(w);
+	rc = call_reply(dp, req, -1, -1, &reply, &why);
+	explicit_bzero(req, strlen(req));
+	free(req);
+	if (rc == -1) {
+		xasprintf(cause, "cannot start %s: %s", dp->vm->name, why);
+		free(why);
+		return -1;
+	}
+	if (json_get_i64(reply, "port", &got) == -1 || got < 1 ||
+	    got > 65535) {
+		json_free(reply);
+		xasprintf(cause, "cannot start %s: device model: no VNC port",
+		    dp->vm->name);
+		return -1;
+	}
+	json_free(reply);
+	dp->vnc_port = (int)got;
+	strlcpy(dp->vnc_listen, listen != NULL && *listen ? listen :
+	    "127.0.0.1", sizeof(dp->vnc_listen));
+	snprintf(p, sizeof(p), "/local/domain/%d/console/vnc-port", dp->domid);
+	n = snprintf(port, sizeof(port), "%d", dp->vnc_port);
+	if (!xs_write(xd->xs, XBT_NULL, p, port, (unsigned)n))
+		log_warn("%s: %s", __func__, p);
+	log_info("%s: domain %s (%d): VNC on %s port %d", __func__,
+	    dp->vm->name, dp->domid, dp->vnc_listen, dp->vnc_port);
+	return 0;
+}
+
+int
+dmproc_vnc(const struct vm *vm, const char **listen)
+{
+	if (vm->dm == NULL || vm->dm->vnc_port == -1)
+		return -1;
+	*listen = vm->dm->vnc_listen;
+	return vm->dm->vnc_port;
 }
 
 static int
@@ -511,7 +543,7 @@ dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 	for (i = 0; i < dp->n; i++) {
 		struct dm_slot	*s = &dp->slot[i];
 
-		if (!s->disk) {
+		if (strcmp(s->kind, "vif") == 0) {
 			if (vm->cfg->vifs[s->devid].vifname[0])
 				strlcpy(s->tap, vm->cfg->vifs[s->devid].vifname,
 				    sizeof(s->tap));
@@ -530,8 +562,9 @@ dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 		    "\"kind\":\"%s\",\"devid\":%" PRId64 ",\"mode\":\"%s\","
 		    "\"mac\":\"%s\"}", i, s->kind, s->devid,
 		    s->writable ? "w" : "r", s->mac);
-		rc = call(dp, req, s->fd, s->backing_fd, &why);
-		close(s->fd);
+		rc = call_reply(dp, req, s->fd, s->backing_fd, NULL, &why);
+		if (s->fd != -1)
+			close(s->fd);
 		s->fd = -1;
 		if (s->backing_fd != -1)
 			close(s->backing_fd);
@@ -545,6 +578,8 @@ dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 		}
 		set_state(dp, i, 2, 0);		/* XenbusStateInitWait */
 	}
+	if (vm->cfg->vfb.vnc && start_vnc(xd, dp, cause) == -1)
+		return -1;
 	dp->ev = event_new(xd->base, dp->fd, EV_READ | EV_PERSIST, model_read,
 	    dp);
 	if (dp->ev == NULL || event_add(dp->ev, NULL) == -1) {

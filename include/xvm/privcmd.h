@@ -130,7 +130,8 @@ struct privcmd_domain_create {
 	uint64_t	max_mem_kb;	/* RAM span at 0x80000000 */
 	uint8_t		uuid[16];
 	uint32_t	flags;		/* 0 or PRIVCMD_CDF_JIT */
-	uint32_t	pad;
+	uint32_t	vram_kb;	/* video memory at XVM_FB_BASE
+					   (<xvm/fb.h>); 0: none */
 };
 
 /* DOMAIN_SETHANDLE: Xen's setdomainhandle, the domain's UUID. */
@@ -489,6 +490,13 @@ struct privcmd_console_write_reply {
 #define PRIVCMD_VIRTIO_QUEUES		8
 #define PRIVCMD_VIRTIO_CONFIG_MAX	256
 #define PRIVCMD_VIRTIO_PLUG_RESUME	0x1u
+/*
+ * The payload after the config space holds a select table (virtio-input's
+ * select/subsel scheme, answered by the transport itself): records of
+ * u8 select, u8 subsel, u8 size (<= 128), size bytes; at most
+ * VIRTIO_MMIO_SELECT_MAX bytes, config_len >= 136.
+ */
+#define PRIVCMD_VIRTIO_PLUG_SELECT	0x2u
 
 struct privcmd_virtio_queue {
 	uint64_t	desc;		/* guest-physical, as the driver set */
