@@ -416,12 +416,6 @@ out:
 	return rc;
 }
 
-static int
-call(struct dmproc *dp, const char *req, int fd, char **cause)
-{
-	return call_reply(dp, req, fd, -1, NULL, cause);
-}
-
 /*
  * The display: the model serves the framebuffer over VNC (docs/vnc.md)
  * with the domain's settings, else xend's config/vnc-listen and
