@@ -30,8 +30,8 @@
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "lib/sock.h"
-#include "lib/xmalloc.h"
 #include "lib/str.h"
+#include "lib/xmalloc.h"
 #include "xvmd/devices.h"
 #include "xvmd/devspec.h"
 #include "xvmd/dmproc.h"
@@ -46,30 +46,7 @@
 #define DM_MSG_MAX	65536
 #define DM_REPLY_MS	30000
 
-struct dm_slot {
-	int		 fd;		/* until passed to the model */
-	const char	*kind;		/* "vbd", "vif" */
-	int64_t		 devid;
-	const char	*spec;		/* for messages: target, or tap name */
-	int		 writable, shared;
-	int		 disk;		/* dev, ino say which image */
-	dev_t		 dev;
-	ino_t		 ino;
-	char		 tap[16];	/* vif: vifD.N or the vifname */
-	const char	*bridge;
-	char		 mac[18];
-};
-
-struct dmproc {
-	struct xvmd	*xd;
-	struct vm	*vm;
-	int		 domid;
-	pid_t		 pid;
-	int		 fd;
-	struct event	*ev;
-	unsigned	 n;
-	struct dm_slot	 slot[PRIVCMD_VIRTIO_SLOTS];
-};
+#include "xvmd/dmproc_priv.h"
 
 const char *
 dmproc_path(void)
@@ -88,8 +65,8 @@ clash(const struct dm_slot *o, const struct dm_slot *s)
 }
 
 /* Who else uses s's image in a way that forbids s (NULL: nobody)? */
-static const char *
-conflict(struct xvmd *xd, const struct vm *self, const struct dmproc *mine,
+const char *
+dm_conflict(struct xvmd *xd, const struct vm *self, const struct dmproc *mine,
     const struct dm_slot *s)
 {
 	struct vm	*vm;
@@ -121,8 +98,8 @@ close_slots(struct dmproc *dp)
 }
 
 /* Open disk i of the config into s; -1 with *cause. */
-static int
-open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
+int
+dm_open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
     char **cause)
 {
 	struct stat	 st;
@@ -134,7 +111,7 @@ open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
 		snprintf(path, sizeof(path), "%s", d->target);
 	s->kind = "vbd";
 	s->devid = vdev_number(d->vdev);
-	s->spec = d->target;
+	strlcpy(s->spec, d->target, sizeof(s->spec));
 	s->writable = d->writable;
 	s->shared = d->shared;
 	/* O_NONBLOCK: a FIFO named as a disk must not hang the daemon. */
@@ -159,18 +136,17 @@ open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
 	return 0;
 }
 
-/* Vif i in s: its tap is made at start, when the domid is known. */
-static void
-prepare_vif(const struct vm *vm, size_t i, struct dm_slot *s)
+/* A vif in s: its tap is made when the model plugs it (the domid known). */
+void
+dm_prepare_vif(const struct vif_spec *v, int64_t devid, const uint8_t m[6],
+    struct dm_slot *s)
 {
-	const struct vif_spec	*v = &vm->cfg->vifs[i];
-	uint8_t			 m[6];
-
 	s->fd = -1;
 	s->kind = "vif";
-	s->devid = (int64_t)i;
-	s->bridge = v->bridge[0] ? v->bridge : NETIF_DEFAULT_BRIDGE;
-	dev_vif_mac(vm, i, m);
+	s->devid = devid;
+	strlcpy(s->bridge, v->bridge[0] ? v->bridge : NETIF_DEFAULT_BRIDGE,
+	    sizeof(s->bridge));
+	strlcpy(s->vifname, v->vifname, sizeof(s->vifname));
 	snprintf(s->mac, sizeof(s->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 	    m[0], m[1], m[2], m[3], m[4], m[5]);
 }
@@ -206,9 +182,9 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 	dp->fd = -1;
 	for (i = 0; i < cfg->ndisks; i++) {
 		dp->n = (unsigned)i + 1;
-		if (open_disk(vm, &cfg->disks[i], &dp->slot[i], cause) == -1)
+		if (dm_open_disk(vm, &cfg->disks[i], &dp->slot[i], cause) == -1)
 			goto fail;
-		if ((other = conflict(xd, vm, dp, &dp->slot[i])) != NULL) {
+		if ((other = dm_conflict(xd, vm, dp, &dp->slot[i])) != NULL) {
 			xasprintf(cause, "cannot start %s: disk %s (%s) is "
 			    "already in use by %s (share it writable only "
 			    "with mode 'w!' in both)", vm->name,
@@ -218,7 +194,10 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 		*slots |= 1u << i;
 	}
 	for (i = 0; i < cfg->nvifs; i++) {
-		prepare_vif(vm, i, &dp->slot[dp->n]);
+		uint8_t	 m[6];
+
+		dev_vif_mac(vm, i, m);
+		dm_prepare_vif(&cfg->vifs[i], (int64_t)i, m, &dp->slot[dp->n]);
 		*slots |= 1u << dp->n++;
 	}
 	vm->dm = dp;
@@ -287,7 +266,8 @@ model_died(struct dmproc *dp)
 	dp->fd = -1;
 	reap(dp, 0);
 	for (i = 0; i < dp->n; i++)
-		set_state(dp, i, 6, 0);	/* XenbusStateClosed */
+		if (dp->slot[i].kind != NULL)
+			set_state(dp, i, 6, 0);	/* XenbusStateClosed */
 }
 
 /* An event from the model: {"event":E,"slot":N,"detail":D}. */
@@ -299,12 +279,15 @@ model_event(struct dmproc *dp, yajl_val msg)
 	int64_t		 slot;
 
 	if (ev == NULL || json_get_i64(msg, "slot", &slot) == -1 ||
-	    slot < 0 || slot >= (int64_t)dp->n)
+	    slot < 0 || slot >= (int64_t)dp->n || dp->slot[slot].kind == NULL)
 		return;
-	if (strcmp(ev, "connected") == 0)
+	if (strcmp(ev, "connected") == 0) {
+		dp->slot[slot].connected = 1;
 		set_state(dp, (unsigned)slot, 4, 4);	/* Connected */
-	else if (strcmp(ev, "closed") == 0)		/* the driver reset */
+	} else if (strcmp(ev, "closed") == 0) {		/* the driver reset */
+		dp->slot[slot].connected = 0;
 		set_state(dp, (unsigned)slot, 2, 1);
+	}
 	else if (strcmp(ev, "broken") == 0)
 		log_warnx("domain %s (%d): %s %" PRId64 ": the guest broke the "
 		    "device's queue: %s", dp->vm->name, dp->domid,
@@ -341,8 +324,8 @@ model_read(evutil_socket_t s, short what, void *arg)
 }
 
 /* A request and its reply (skipping events); 0, or -1 with *cause. */
-static int
-call(struct dmproc *dp, const char *req, int fd, char **cause)
+int
+dm_call(struct dmproc *dp, const char *req, int fd, char **cause)
 {
 	struct pollfd	 pfd = { dp->fd, POLLIN, 0 };
 	char		*buf = xmalloc(DM_MSG_MAX);
@@ -421,63 +404,96 @@ spawn(struct dmproc *dp, char **cause)
 	return 0;
 }
 
+/*
+ * Give slot i's device to the model: the vif's tap is made now (the
+ * domid is known), the descriptor passed and closed here.  The store
+ * learns the slot (virtio-slot, for PV drivers that find their device
+ * through the store) and the backend's state 2.  0, or -1 with *cause.
+ */
+int
+dm_plug_slot(struct dmproc *dp, unsigned i, char **cause)
+{
+	struct dm_slot	*s = &dp->slot[i];
+	char		 req[256], p[160], v[8], *why = NULL;
+	int		 rc, n;
+
+	if (!s->disk) {
+		if (s->vifname[0])
+			strlcpy(s->tap, s->vifname, sizeof(s->tap));
+		else
+			snprintf(s->tap, sizeof(s->tap), "vif%d.%" PRId64,
+			    dp->domid, s->devid);
+		strlcpy(s->spec, s->tap, sizeof(s->spec));
+		if ((s->fd = netif_tap(s->tap, s->bridge, &why)) == -1) {
+			xasprintf(cause, "vif %" PRId64 ": %s", s->devid, why);
+			free(why);
+			return -1;
+		}
+	}
+	snprintf(req, sizeof(req), "{\"op\":\"plug\",\"slot\":%u,"
+	    "\"kind\":\"%s\",\"devid\":%" PRId64 ",\"mode\":\"%s\","
+	    "\"mac\":\"%s\"}", i, s->kind, s->devid, s->writable ? "w" : "r",
+	    s->mac);
+	rc = dm_call(dp, req, s->fd, &why);
+	close(s->fd);
+	s->fd = -1;
+	if (rc == -1) {
+		xasprintf(cause, "%s %" PRId64 " (%s): %s", s->kind, s->devid,
+		    s->spec, why);
+		free(why);
+		return -1;
+	}
+	n = snprintf(v, sizeof(v), "%u", i);
+	snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%" PRId64
+	    "/virtio-slot", s->kind, dp->domid, s->devid);
+	if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
+		log_warn("%s: %s", __func__, p);
+	snprintf(p, sizeof(p), "/local/domain/%d/device/%s/%" PRId64
+	    "/virtio-slot", dp->domid, s->kind, s->devid);
+	if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
+		log_warn("%s: %s", __func__, p);
+	set_state(dp, i, 2, 0);		/* XenbusStateInitWait */
+	return 0;
+}
+
+/* The model runs and xvmd follows its events.  0, or -1 with *cause. */
+int
+dm_run_model(struct dmproc *dp, char **cause)
+{
+	if (spawn(dp, cause) == -1)
+		return -1;
+	dp->ev = event_new(dp->xd->base, dp->fd, EV_READ | EV_PERSIST,
+	    model_read, dp);
+	if (dp->ev == NULL || event_add(dp->ev, NULL) == -1) {
+		xasprintf(cause, "device model event");
+		return -1;
+	}
+	return 0;
+}
+
 int
 dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 {
 	struct dmproc	*dp = vm->dm;
-	char		 req[256], *why = NULL;
+	char		*why = NULL;
 	unsigned	 i;
-	int		 rc;
 
+	(void)xd;
 	if (dp == NULL)
 		return 0;
 	dp->domid = (int)domid;
-	if (spawn(dp, cause) == -1)
-		return -1;
-	for (i = 0; i < dp->n; i++) {
-		struct dm_slot	*s = &dp->slot[i];
-
-		if (!s->disk) {
-			if (vm->cfg->vifs[s->devid].vifname[0])
-				strlcpy(s->tap, vm->cfg->vifs[s->devid].vifname,
-				    sizeof(s->tap));
-			else
-				snprintf(s->tap, sizeof(s->tap), "vif%u.%"
-				    PRId64, domid, s->devid);
-			s->spec = s->tap;
-			if ((s->fd = netif_tap(s->tap, s->bridge, &why)) == -1) {
-				xasprintf(cause, "cannot start %s: vif %" PRId64
-				    ": %s", vm->name, s->devid, why);
-				free(why);
-				return -1;
-			}
-		}
-		snprintf(req, sizeof(req), "{\"op\":\"plug\",\"slot\":%u,"
-		    "\"kind\":\"%s\",\"devid\":%" PRId64 ",\"mode\":\"%s\","
-		    "\"mac\":\"%s\"}", i, s->kind, s->devid,
-		    s->writable ? "w" : "r", s->mac);
-		rc = call(dp, req, s->fd, &why);
-		close(s->fd);
-		s->fd = -1;
-		if (rc == -1) {
-			xasprintf(cause, "cannot start %s: %s %" PRId64
-			    " (%s): %s", vm->name, dp->slot[i].kind,
-			    dp->slot[i].devid, dp->slot[i].spec, why);
-			free(why);
-			return -1;
-		}
-		set_state(dp, i, 2, 0);		/* XenbusStateInitWait */
-	}
-	dp->ev = event_new(xd->base, dp->fd, EV_READ | EV_PERSIST, model_read,
-	    dp);
-	if (dp->ev == NULL || event_add(dp->ev, NULL) == -1) {
-		xasprintf(cause, "cannot start %s: device model event",
-		    vm->name);
-		return -1;
-	}
+	if (dm_run_model(dp, &why) == -1)
+		goto fail;
+	for (i = 0; i < dp->n; i++)
+		if (dm_plug_slot(dp, i, &why) == -1)
+			goto fail;
 	log_info("%s: domain %s (%u): device model pid %d, %u device(s)",
 	    __func__, vm->name, domid, (int)dp->pid, dp->n);
 	return 0;
+fail:
+	xasprintf(cause, "cannot start %s: %s", vm->name, why);
+	free(why);
+	return -1;
 }
 
 void
