@@ -30,7 +30,7 @@ export T_ROOT
 printf '%s\n' 'name = "h"' 'memory = 32' "kernel = \"$IDLE\"" >"$T_ROOT/h.cfg"
 "$XM" create "$T_ROOT/h.cfg" >/dev/null
 id=$("$XM" domid h)
-check "h runs without devices and without a device model" bash -c "! pgrep -a -x xvm-dm | grep -q -- '--domain $id '"
+check "h runs without devices and without a device model" bash -c "! has_dm $id"
 
 img "$T_ROOT/a.img"
 out=$("$XM" block-attach h "file:$T_ROOT/a.img" xvdb w 2>&1)
