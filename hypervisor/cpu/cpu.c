@@ -82,11 +82,15 @@ cpu_reset(struct vcpu *v, uint64_t pc, enum cpu_priv priv)
 	if (v->firmware) {
 		/*
 		 * What an SBI firmware leaves behind for its S-mode payload:
-		 * every S-level trap delegated, counters readable.
+		 * every S-level trap delegated; cycle, time and instret
+		 * readable in S and U mode, as OpenSBI sets mcounteren and
+		 * scounteren.  Linux 6.1 never writes scounteren, and its
+		 * vDSO reads the time CSR in user mode (clock_gettime).
 		 */
 		v->medeleg = 0xb3ffULL & ~(1ULL << EXC_ECALL_S);
 		v->mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
 		v->mcounteren = 7;
+		v->scounteren = 7;
 		v->mstatus |= 1ULL << MS_MPP_SHIFT;
 	}
 	atomic_fetch_and(&v->lines, ~(1ULL << IRQ_STI));

@@ -4,9 +4,12 @@
  *
  * Register convention inside translated code: RBX holds the struct vcpu
  * (x[i] is at [rbx + 8*i], x[0] always reads 0 there because nothing ever
- * writes it), everything else is scratch between guest instructions.
- * Guest registers live in memory; x86's register-memory forms make that
- * one load, one op with a memory operand and one store for ADD.
+ * writes it).  The block's most used guest registers (up to five, chosen
+ * by choose_cache) live in the callee-saved RBP and R12-R15: loaded at
+ * the entry, written back before every exit.  The others live in memory;
+ * x86's register-memory forms make that one load, one op with a memory
+ * operand and one store for ADD.  RAX, RCX, RDX, RSI, RDI, R8-R11 are
+ * scratch.  Loads and stores are emitted by jit_mem.c.
  *
  * Block layout (hot code first, slow paths after it):
  *
@@ -30,8 +33,9 @@
  *
  * Precise state: a slow path passes the instruction's pc and the number
  * of instructions retired before it in the block, so a trap sees the
- * exact pc and instret; nothing is cached in host registers across
- * instructions, so the guest registers in memory are always current.
+ * exact pc and instret; the cached registers are written back before a
+ * helper that may trap returns to the dispatcher, so the guest registers
+ * in memory are current whenever anything outside the block looks.
  *
  * Worked example: "loop: addi a0,a0,-1; bnez a0,loop" becomes the entry
  * check, "mov rax,[rbx+80]; add rax,-1; mov [rbx+80],rax", "add
@@ -42,117 +46,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hypervisor/cpu/decode.h"
-#include "hypervisor/cpu/jit.h"
-#include "hypervisor/cpu/x86emit.h"
-
-#define OFF_X(r)	((int32_t)(offsetof(struct vcpu, x) + 8 * (r)))
-#define OFF_PC		((int32_t)offsetof(struct vcpu, pc))
-#define OFF_INSTRET	((int32_t)offsetof(struct vcpu, instret))
-#define OFF_LIMIT	((int32_t)offsetof(struct vcpu, jit_limit))
-#define OFF_PATCH	((int32_t)offsetof(struct vcpu, jit_patch))
-#define OFF_EVENTS	((int32_t)offsetof(struct vcpu, events))
-#define OFF_RTLB	((int32_t)offsetof(struct vcpu, rtlb))
-#define OFF_WTLB	((int32_t)offsetof(struct vcpu, wtlb))
-#define OFF_JC		((int32_t)offsetof(struct vcpu, jc))
-
-#define MAX_FIX		1024
-
-/* A rel32 to resolve once the cold code has its final place. */
-struct fix {
-	uint8_t		*hot_field;	/* hot jcc to cold_off, or NULL */
-	uint32_t	 cold_off;	/* cold: offset of a field (or target) */
-	uintptr_t	 target;	/* cold field's absolute target */
-};
-
-struct gen {
-	struct xbuf	 h, c;		/* hot (code buffer) and cold (scratch) */
-	unsigned	 nfix;
-	struct jit	*j;
-	uint64_t	 pc;		/* the instruction being translated */
-	unsigned	 n;		/* instructions before it in the block */
-	int		 chain;		/* direct exits may be chained */
-	int		 full;		/* out of fixups: end the block */
-	struct fix	 fix[MAX_FIX];	/* last: not cleared per block */
-};
-
-static void
-add_fix(struct gen *g, uint8_t *hot_field, uint32_t cold_off,
-    uintptr_t target)
-{
-	if (g->nfix >= MAX_FIX) {
-		g->full = 1;
-		return;
-	}
-	g->fix[g->nfix].hot_field = hot_field;
-	g->fix[g->nfix].cold_off = cold_off;
-	g->fix[g->nfix].target = target;
-	g->nfix++;
-}
-
-static uint32_t
-cold_pos(const struct gen *g)
-{
-	return (uint32_t)(g->c.p - g->c.start);
-}
-
-/* hot: jcc to the cold code about to be emitted */
-static void
-hot_jcc_cold(struct gen *g, int cc)
-{
-	x_byte(&g->h, 0x0f);
-	x_byte(&g->h, 0x80 + (unsigned)cc);
-	add_fix(g, g->h.p, cold_pos(g), 0);
-	x_u32(&g->h, 0);
-}
-
-/* cold: jmp / jcc to an executable address */
-static void
-cold_jmp(struct gen *g, uintptr_t target)
-{
-	x_byte(&g->c, 0xe9);
-	add_fix(g, NULL, cold_pos(g), target);
-	x_u32(&g->c, 0);
-}
-
-static void
-cold_jcc(struct gen *g, int cc, uintptr_t target)
-{
-	x_byte(&g->c, 0x0f);
-	x_byte(&g->c, 0x80 + (unsigned)cc);
-	add_fix(g, NULL, cold_pos(g), target);
-	x_u32(&g->c, 0);
-}
-
-/* Guest register access. */
-static void
-ld(struct xbuf *b, int reg, unsigned r)
-{
-	if (r == 0)
-		x_op_rr(b, XO_XOR, 0, reg, reg);
-	else
-		x_op_mem(b, XO_MOV, 1, 0, reg, RBX, XNONE, OFF_X(r));
-}
-
-static void
-ld32(struct xbuf *b, int reg, unsigned r)
-{
-	x_op_mem(b, XO_MOV, 0, 0, reg, RBX, XNONE, OFF_X(r));
-}
-
-static void
-st(struct xbuf *b, unsigned r, int reg)
-{
-	if (r != 0)
-		x_op_mem(b, XO_MOV_ST, 1, 0, reg, RBX, XNONE, OFF_X(r));
-}
-
-/* op reg, x[r] (x[0] reads 0 from memory) */
-static void
-opm(struct xbuf *b, unsigned op, int w, int reg, unsigned r)
-{
-	x_op_mem(b, op, w, 0, reg, RBX, XNONE, OFF_X(r));
-}
+#include "hypervisor/cpu/jit_gen.h"
 
 static void
 movsxd_rax(struct xbuf *b)
@@ -171,6 +65,7 @@ add_instret(struct xbuf *b, unsigned n)
 static void
 exit_at(struct gen *g, struct xbuf *b, uint64_t pc, int code)
 {
+	writeback(g, b);
 	x_mov_ri64(b, RAX, pc);
 	x_op_mem(b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PC);
 	x_mov_ri64(b, RAX, (uint64_t)code);
@@ -190,6 +85,7 @@ goto_tb(struct gen *g, uint64_t target, uint64_t page_va)
 		exit_at(g, b, target, JX_DONE);
 		return;
 	}
+	writeback(g, b);
 	if ((target & ~0xfffULL) == page_va) {
 		uintptr_t field;
 
@@ -199,7 +95,10 @@ goto_tb(struct gen *g, uint64_t target, uint64_t page_va)
 		x_u32(b, 0);
 		x_mov_ri64(b, RAX, field);
 		x_op_mem(b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PATCH);
-		exit_at(g, b, target, JX_CHAIN);
+		x_mov_ri64(b, RAX, target);
+		x_op_mem(b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PC);
+		x_mov_ri64(b, RAX, JX_CHAIN);
+		x_jmp(b, g->j->epilogue);
 		return;
 	}
 	x_mov_ri64(b, RAX, target);
@@ -215,111 +114,6 @@ call_div(struct gen *g, const struct decoded *d, const void *fn)
 	ld(b, RSI, d->rs2);
 	x_call(b, fn);
 	st(b, d->rd, RAX);
-}
-
-/* Loads: inline read-TLB probe, helper on a miss. */
-static void
-gen_load(struct gen *g, const struct decoded *d, unsigned size, int sign)
-{
-	struct xbuf	*b = &g->h;
-	uintptr_t	 resume;
-	unsigned	 op;
-
-	ld(b, RSI, d->rs1);
-	if (d->imm != 0)
-		x_g1_ri(b, G1_ADD, 1, RSI, d->imm);
-	x_op_rr(b, XO_MOV, 1, RAX, RSI);
-	x_shift_ri(b, SH_SHR, 1, RAX, 12);
-	x_g1_ri(b, G1_AND, 0, RAX, TLB_SIZE - 1);
-	x_shift_ri(b, SH_SHL, 0, RAX, 4);
-	x_op_rr(b, XO_MOV, 1, RDX, RSI);
-	/* the tag keeps the low bits: a misaligned address misses */
-	x_g1_ri(b, G1_AND, 1, RDX, (int32_t)(~0xfffU | (size - 1)));
-	x_op_mem(b, XO_CMP, 1, 0, RDX, RBX, RAX, OFF_RTLB);
-	hot_jcc_cold(g, CC_NE);
-	x_op_mem(b, XO_MOV, 1, 0, RDX, RBX, RAX, OFF_RTLB + 8);
-	switch (size) {
-	case 1:
-		op = sign ? XO_MOVSX8 : XO_MOVZX8;
-		x_op_mem(b, op, sign, 0, RAX, RSI, RDX, 0);
-		break;
-	case 2:
-		op = sign ? XO_MOVSX16 : XO_MOVZX16;
-		x_op_mem(b, op, sign, 0, RAX, RSI, RDX, 0);
-		break;
-	case 4:
-		if (sign)
-			x_op_mem(b, XO_MOVSXD, 1, 0, RAX, RSI, RDX, 0);
-		else
-			x_op_mem(b, XO_MOV, 0, 0, RAX, RSI, RDX, 0);
-		break;
-	default:
-		x_op_mem(b, XO_MOV, 1, 0, RAX, RSI, RDX, 0);
-		break;
-	}
-	resume = x_here(b);
-	st(b, d->rd, RAX);
-
-	/* slow path: jit_helper_load(v, addr, kind, pc, n, rd) */
-	x_op_rr(&g->c, XO_MOV, 1, RDI, RBX);
-	x_mov_ri64(&g->c, RDX, size | (sign ? JIT_LD_SIGNED : 0));
-	x_mov_ri64(&g->c, RCX, g->pc);
-	x_mov_ri64(&g->c, R8, g->n);
-	x_mov_ri64(&g->c, R9, d->rd == 0 ? 32 : d->rd);
-	x_call(&g->c, (const void *)jit_helper_load);
-	x_op_rr(&g->c, XO_TEST, 0, RAX, RAX);
-	cold_jcc(g, CC_NE, g->j->epilogue);
-	ld(&g->c, RAX, d->rd == 0 ? 32 : d->rd);
-	cold_jmp(g, resume);
-}
-
-/* Stores: inline write-TLB probe (code pages never have entries). */
-static void
-gen_store(struct gen *g, const struct decoded *d, unsigned size)
-{
-	struct xbuf	*b = &g->h;
-	uintptr_t	 resume;
-
-	ld(b, RSI, d->rs1);
-	if (d->imm != 0)
-		x_g1_ri(b, G1_ADD, 1, RSI, d->imm);
-	x_op_rr(b, XO_MOV, 1, RAX, RSI);
-	x_shift_ri(b, SH_SHR, 1, RAX, 12);
-	x_g1_ri(b, G1_AND, 0, RAX, TLB_SIZE - 1);
-	x_shift_ri(b, SH_SHL, 0, RAX, 4);
-	x_op_rr(b, XO_MOV, 1, RDX, RSI);
-	x_g1_ri(b, G1_AND, 1, RDX, (int32_t)(~0xfffU | (size - 1)));
-	x_op_mem(b, XO_CMP, 1, 0, RDX, RBX, RAX, OFF_WTLB);
-	hot_jcc_cold(g, CC_NE);
-	x_op_mem(b, XO_MOV, 1, 0, RDX, RBX, RAX, OFF_WTLB + 8);
-	ld(b, RCX, d->rs2);
-	switch (size) {
-	case 1:
-		x_op_mem(b, XO_MOV8_ST, 0, 1, RCX, RSI, RDX, 0);
-		break;
-	case 2:
-		x_byte(b, 0x66);
-		x_op_mem(b, XO_MOV_ST, 0, 0, RCX, RSI, RDX, 0);
-		break;
-	case 4:
-		x_op_mem(b, XO_MOV_ST, 0, 0, RCX, RSI, RDX, 0);
-		break;
-	default:
-		x_op_mem(b, XO_MOV_ST, 1, 0, RCX, RSI, RDX, 0);
-		break;
-	}
-	resume = x_here(b);
-
-	/* slow path: jit_helper_store(v, addr, val, kind, pc, n) */
-	x_op_rr(&g->c, XO_MOV, 1, RDI, RBX);
-	ld(&g->c, RDX, d->rs2);
-	x_mov_ri64(&g->c, RCX, size | (unsigned)d->len << 8);
-	x_mov_ri64(&g->c, R8, g->pc);
-	x_mov_ri64(&g->c, R9, g->n);
-	x_call(&g->c, (const void *)jit_helper_store);
-	x_op_rr(&g->c, XO_TEST, 0, RAX, RAX);
-	cold_jcc(g, CC_NE, g->j->epilogue);
-	cold_jmp(g, resume);
 }
 
 /* Conditional branch: ends the block with two exits. */
@@ -423,7 +217,10 @@ gen_simple(struct gen *g, const struct decoded *d)
 	switch (d->op) {
 	case OP_LUI:
 	case OP_LI:
-		if (d->rd != 0)
+		if (d->rd != 0 && cached(b, d->rd) >= 0)
+			x_mov_ri64(b, cached(b, d->rd),
+			    (uint64_t)(int64_t)d->imm);
+		else if (d->rd != 0)
 			x_mov_mi(b, RBX, OFF_X(d->rd), d->imm);
 		return 1;
 	case OP_AUIPC:
@@ -467,7 +264,10 @@ gen_simple(struct gen *g, const struct decoded *d)
 	case OP_MULH:
 	case OP_MULHU:
 		ld(b, RAX, d->rs1);
-		x_mul_m(b, d->op == OP_MULH, RBX, OFF_X(d->rs2));
+		if (cached(b, d->rs2) >= 0)
+			x_mul_r(b, d->op == OP_MULH, cached(b, d->rs2));
+		else
+			x_mul_m(b, d->op == OP_MULH, RBX, OFF_X(d->rs2));
 		st(b, d->rd, RDX);
 		return 1;
 	case OP_MULHSU:	call_div(g, d, (const void *)jit_helper_mulhsu); return 1;
@@ -479,17 +279,17 @@ gen_simple(struct gen *g, const struct decoded *d)
 	case OP_DIVUW:	call_div(g, d, (const void *)jit_helper_divuw); return 1;
 	case OP_REMW:	call_div(g, d, (const void *)jit_helper_remw); return 1;
 	case OP_REMUW:	call_div(g, d, (const void *)jit_helper_remuw); return 1;
-	case OP_LB:	gen_load(g, d, 1, 1); return 1;
-	case OP_LH:	gen_load(g, d, 2, 1); return 1;
-	case OP_LW:	gen_load(g, d, 4, 1); return 1;
-	case OP_LD:	gen_load(g, d, 8, 0); return 1;
-	case OP_LBU:	gen_load(g, d, 1, 0); return 1;
-	case OP_LHU:	gen_load(g, d, 2, 0); return 1;
-	case OP_LWU:	gen_load(g, d, 4, 0); return 1;
-	case OP_SB:	gen_store(g, d, 1); return 1;
-	case OP_SH:	gen_store(g, d, 2); return 1;
-	case OP_SW:	gen_store(g, d, 4); return 1;
-	case OP_SD:	gen_store(g, d, 8); return 1;
+	case OP_LB:	jit_gen_load(g, d, 1, 1); return 1;
+	case OP_LH:	jit_gen_load(g, d, 2, 1); return 1;
+	case OP_LW:	jit_gen_load(g, d, 4, 1); return 1;
+	case OP_LD:	jit_gen_load(g, d, 8, 0); return 1;
+	case OP_LBU:	jit_gen_load(g, d, 1, 0); return 1;
+	case OP_LHU:	jit_gen_load(g, d, 2, 0); return 1;
+	case OP_LWU:	jit_gen_load(g, d, 4, 0); return 1;
+	case OP_SB:	jit_gen_store(g, d, 1); return 1;
+	case OP_SH:	jit_gen_store(g, d, 2); return 1;
+	case OP_SW:	jit_gen_store(g, d, 4); return 1;
+	case OP_SD:	jit_gen_store(g, d, 8); return 1;
 	case OP_FENCE:
 		x_byte(b, 0x0f);	/* mfence */
 		x_byte(b, 0xae);
@@ -533,6 +333,7 @@ gen_control(struct gen *g, const struct decoded *d, uint64_t page_va)
 			st(b, d->rd, RCX);
 		}
 		add_instret(b, g->n + 1);
+		writeback(g, b);
 		if (g->chain) {
 			x_jmp(b, g->j->lookup);
 		} else {
@@ -570,6 +371,57 @@ finish(struct gen *g)
 	}
 }
 
+/* Ops the generator translates (gen_simple and gen_control). */
+static int
+translated(enum cpu_op op)
+{
+	return (op >= OP_LUI && op <= OP_REMUW) || op == OP_FENCE ||
+	    op == OP_LI || op == OP_MV || op == OP_J;
+}
+
+static int	fetch_insn(const uint8_t *, unsigned, struct decoded *);
+
+/*
+ * Choose the guest registers to keep in host registers for the block
+ * starting at 'off': the most used (at least twice), in the callee-saved
+ * RBP and R12-R15, which survive helper calls.  'written' over-approximates
+ * the ones the block writes (any rd field): writing back one it did not
+ * write stores the value it had, which is harmless.
+ */
+static void
+choose_cache(struct gen *g, const uint8_t *page, unsigned off)
+{
+	static const int8_t hregs[] = { RBP, R12, R13, R14, R15 };
+	struct decoded	 d;
+	unsigned	 uses[32] = { 0 }, n, i, r, best;
+
+	memset(g->cache, -1, sizeof(g->cache));
+	g->written = 0;
+	for (n = 0; n < JIT_MAX_INSNS && off < 4096; n++) {
+		if (fetch_insn(page, off, &d) != 0 || !translated(d.op))
+			break;
+		uses[d.rs1 & 31]++;
+		uses[d.rs2 & 31]++;
+		uses[d.rd & 31]++;
+		g->written |= 1u << (d.rd & 31);
+		if ((d.op >= OP_JAL && d.op <= OP_BGEU) || d.op == OP_J)
+			break;
+		off += d.len;
+	}
+	uses[0] = 0;
+	for (i = 0; i < sizeof(hregs); i++) {
+		for (best = 0, r = 1; r < 32; r++)
+			if (g->cache[r] < 0 && uses[r] > uses[best])
+				best = r;
+		if (uses[best] < 2)
+			break;
+		g->cache[best] = hregs[i];
+	}
+	for (r = 0; r < 32; r++)
+		if (g->cache[r] < 0)
+			g->written &= ~(1u << r);
+}
+
 static int
 fetch_insn(const uint8_t *page, unsigned off, struct decoded *d)
 {
@@ -603,7 +455,7 @@ jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
 	uint64_t	 page_va = tb->pc & ~0xfffULL;
 	uint32_t	 exit_off;
 	uintptr_t	 entry;
-	unsigned	 off = (unsigned)(tb->pc & 0xfff);
+	unsigned	 off = (unsigned)(tb->pc & 0xfff), i;
 	int		 ended = 0;
 
 	(void)v;
@@ -611,6 +463,7 @@ jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
 	memset(g, 0, offsetof(struct gen, fix));
 	g->h.start = g->h.p = j->rw + j->used;
 	g->h.rx_delta = j->rx - j->rw;
+	g->h.cache = g->c.cache = NULL;
 	g->c.start = g->c.p = j->cold + sizeof(*g);
 	g->j = j;
 	g->chain = tb->chain;
@@ -623,11 +476,21 @@ jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
 	hot_jcc_cold(g, CC_AE);
 	x_cmp32_mi0(&g->h, RBX, OFF_EVENTS);
 	hot_jcc_cold(g, CC_NE);
+	memset(g->cache, -1, sizeof(g->cache));	/* nothing loaded yet */
+	g->written = 0;
 	exit_at(g, &g->c, tb->pc, JX_DONE);
+
+	/* load the cached guest registers */
+	choose_cache(g, page, off);
+	for (i = 1; i < 32; i++)
+		if (g->cache[i] >= 0)
+			x_op_mem(&g->h, XO_MOV, 1, 0, g->cache[i], RBX, XNONE,
+			    OFF_X(i));
+	g->h.cache = g->c.cache = g->cache;
 
 	for (;;) {
 		g->pc = page_va + off;
-		if (fetch_insn(page, off, &d) != 0)
+		if (fetch_insn(page, off, &d) != 0 || !translated(d.op))
 			break;
 		if (gen_control(g, &d, page_va)) {
 			g->n++;
@@ -692,6 +555,7 @@ jit_gen_stubs(struct jit *j)
 
 	b.start = b.p = j->rw;
 	b.rx_delta = j->rx - j->rw;
+	b.cache = NULL;
 	memcpy(b.p, enter, sizeof(enter));
 	b.p += sizeof(enter);
 	j->enter = (int (*)(struct vcpu *, const void *))(uintptr_t)j->rx;

@@ -31,6 +31,8 @@ struct xbuf {
 	uint8_t		*p;		/* where the next byte goes (RW view) */
 	uint8_t		*start;		/* RW address of the block */
 	intptr_t	 rx_delta;	/* RX address = RW address + delta */
+	const int8_t	*cache;		/* the translator's guest register ->
+					   host register map (-1: memory) */
 };
 
 static inline void
@@ -181,6 +183,15 @@ x_shift_rcl(struct xbuf *b, int n, int w, int rm)
 	x_rex(b, w, 0, 0, rm, 0);
 	x_byte(b, 0xd3);
 	x_byte(b, 0xc0 | (unsigned)(n << 3) | (unsigned)(rm & 7));
+}
+
+/* mul/imul r (one-operand: rdx:rax = rax * r) */
+static inline void
+x_mul_r(struct xbuf *b, int sign, int rm)
+{
+	x_rex(b, 1, 0, 0, rm, 0);
+	x_byte(b, 0xf7);
+	x_byte(b, 0xc0 | (unsigned)((sign ? 5 : 4) << 3) | (unsigned)(rm & 7));
 }
 
 /* mul/imul qword [base + disp] (one-operand: rdx:rax = rax * m) */
