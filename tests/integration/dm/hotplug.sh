@@ -101,6 +101,27 @@ check "xm block-detach h 51744 -f (Xen 3.4's order)" "$XM" block-detach h 51744 
 "$XM" destroy h
 check "destroy ends the model and the taps" bash -c "! has_dm $id && ! ip link show vif$id.0 2>/dev/null"
 
+# The mini-OS sees a hot-plugged disk through its own store connection:
+# its shell watches device/, the event names the new vbd, and its
+# frontend directory carries the virtio slot to probe.
+MINIOS=$XVM_BUILD/guest/minios/minios.elf
+DRIVE=$XVM_SRC/tests/integration/linux/consdrive.py
+printf '%s\n' 'name = "mo"' 'memory = 32' "kernel = \"$MINIOS\"" >"$T_ROOT/mo.cfg"
+"$XM" create "$T_ROOT/mo.cfg" >/dev/null
+img "$T_ROOT/c.img"
+(t_wait_for "mo's watch" 120 grep -q 'xs: watch device: ok' "$T_ROOT/mo.out" &&
+    "$XM" block-attach mo "file:$T_ROOT/c.img" xvdb w >/dev/null) &
+bg=$!
+python3 "$DRIVE" 120 'send:\r' 'send:xs watch device\r' 'expect:xs: watch device: ok' \
+    'expect:xs: event device/vbd/51728' 'send:xs read device/vbd/51728/virtio-slot\r' \
+    'expect:xs: read device/vbd/51728/virtio-slot = "0"' 'send:\x1d' -- "$XM" console mo \
+    >"$T_ROOT/mo.out" 2>&1
+st=$?
+wait "$bg"
+check "the mini-OS's watch saw vbd 51728 arrive, in virtio slot 0" [ $st -eq 0 ]
+[[ $st -eq 0 ]] || tail -5 "$T_ROOT/mo.out" | sed 's/^/# /'
+"$XM" destroy mo
+
 # A managed domain that is not running: its config changes; the next
 # start has the devices.
 printf '%s\n' 'name = "m"' 'memory = 32' "kernel = \"$IDLE\"" \
