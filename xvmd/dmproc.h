@@ -11,10 +11,10 @@ struct xvmd;
 
 /*
  * xvmd keeps privilege and policy (DESIGN.md §4a): it opens each disk of
- * vm's config itself (read-only for 'r'), refuses a missing image, one
- * that is neither a regular file nor a block device, and a second writer
- * of an image another running domain (or this one) uses unless both say
- * 'w!'; xvm-dm only gets descriptors.  Disk i goes to virtio-mmio slot i.
+ * vm's config itself (read-only for 'r'), as devcheck_open_disk does --
+ * lc_start has checked them with devcheck_domain just before (the one
+ * place of the disk and bridge policy); xvm-dm only gets descriptors.
+ * Disk i goes to virtio-mmio slot i.
  *
  * prepare: before the domain is created: open and check, fill *slots
  *   (bit i: slot i has a device, for the device tree).  0, or -1 with
@@ -34,8 +34,9 @@ void	 dmproc_stop(struct vm *);
  * Hot-plug into a running domain (vm->domid set): the device takes the
  * first free slot, its model started if the domain had none; the store
  * gets virtio-slot and the backend's state 2.  The slot, or -1 with
- * *cause (caller frees) and nothing changed.  disk: the same checks as
- * at boot (policy, sharing).  vif: v->mac must be set (has_mac).
+ * *cause (caller frees) and nothing changed.  The caller has run
+ * devcheck_domain on the config with the device (sharing, bridges).
+ * vif: v->mac must be set (has_mac).
  */
 int	 dmproc_attach_disk(struct xvmd *, struct vm *,
 	    const struct disk_spec *, char **cause);
@@ -54,6 +55,8 @@ int64_t	 dmproc_next_vif(const struct vm *);
  * goes with it.  0, or -1 with *cause. */
 int	 dmproc_detach(struct vm *, const char *kind, int64_t devid,
 	    char **cause);
+/* Its VNC server's port and address (borrowed), or -1 without one. */
+int	 dmproc_vnc(const struct vm *, const char **listen);
 
 /* The model's path: $XVM_DM, else the installed one. */
 const char *dmproc_path(void);

@@ -41,6 +41,7 @@ model_of(struct xvmd *xd, struct vm *vm, char **cause)
 	dp->domid = vm->domid;
 	dp->pid = -1;
 	dp->fd = -1;
+	dp->vnc_port = -1;
 	vm->dm = dp;
 	if (dm_run_model(dp, cause) == -1) {
 		dmproc_stop(vm);
@@ -94,7 +95,6 @@ dmproc_attach_disk(struct xvmd *xd, struct vm *vm, const struct disk_spec *d,
     char **cause)
 {
 	struct dmproc	*dp;
-	const char	*other;
 	char		*why = NULL;
 	int		 i;
 
@@ -106,18 +106,12 @@ dmproc_attach_disk(struct xvmd *xd, struct vm *vm, const struct disk_spec *d,
 		return -1;
 	}
 	if (dm_open_disk(vm, d, &dp->slot[i], &why) == -1) {
-		/* "cannot start NAME: " is open_disk's prefix for boots. */
-		const char *c = strstr(why, ": disk ");
+		/* "cannot start domain NAME: " is open_disk's prefix for boots. */
+		const char *c = strstr(why, vm->name);
 
-		xasprintf(cause, "%s", c != NULL ? c + 2 : why);
+		xasprintf(cause, "%s", c != NULL && c[strlen(vm->name)] == ':' ?
+		    c + strlen(vm->name) + 2 : why);
 		free(why);
-		clear_slot(dp, i);
-		return -1;
-	}
-	if ((other = dm_conflict(xd, vm, dp, &dp->slot[i])) != NULL) {
-		xasprintf(cause, "disk %s (%s) is already in use by %s (share "
-		    "it writable only with mode 'w!' in both)", d->vdev,
-		    d->target, other);
 		clear_slot(dp, i);
 		return -1;
 	}

@@ -19,9 +19,7 @@ struct dm_slot {
 	int64_t		 devid;
 	char		 spec[1024];	/* for messages: target, or tap name */
 	int		 writable, shared;
-	int		 disk;		/* dev, ino say which image */
-	dev_t		 dev;
-	ino_t		 ino;
+	int		 disk;
 	int		 connected;	/* a driver set DRIVER_OK */
 	char		 vifname[32];	/* vif: the config's, or "" */
 	char		 tap[16];	/* vif: vifD.N or the vifname */
@@ -38,12 +36,12 @@ struct dmproc {
 	struct event	*ev;
 	unsigned	 n;
 	struct dm_slot	 slot[PRIVCMD_VIRTIO_SLOTS];
+	int		 vnc_port;	/* its VNC server's, or -1 */
+	char		 vnc_listen[64];
 };
 
-/* Who uses s's image in a way that forbids s: a domain's name, or NULL. */
-const char *dm_conflict(struct xvmd *, const struct vm *self,
-	    const struct dmproc *mine, const struct dm_slot *s);
-/* Open disk d into s (policy: the file kind); -1 with *cause. */
+/* Open disk d into s (devcheck_open_disk: the one policy); -1 with
+ * *cause. */
 int	 dm_open_disk(const struct vm *, const struct disk_spec *,
 	    struct dm_slot *, char **cause);
 /* A vif into s; its tap is made by plug_slot. */

@@ -27,6 +27,7 @@
 #include "lib/str.h"
 #include "lib/xmalloc.h"
 #include "xvmd/api.h"
+#include "xvmd/devcheck.h"
 #include "xvmd/devices.h"
 #include "xvmd/devspec.h"
 #include "xvmd/devtext.h"
@@ -122,6 +123,27 @@ out:
 	return err;
 }
 
+/* The host checks of a running domain's new config (devcheck.h): 0, or
+ * an errno value with *cause; text and cfg freed on failure. */
+static int
+host_check(struct api_req *ar, char *text, struct domcfg *cfg, char **cause)
+{
+	struct vm	*vm = ar->vm;
+	struct domcfg	*old = vm->cfg;
+	int		 err;
+
+	if (vm->domid < 0)
+		return 0;
+	vm->cfg = cfg;
+	err = devcheck_domain(ar->xd, vm, cause);
+	vm->cfg = old;
+	if (err != 0) {
+		free(text);
+		domcfg_free(cfg);
+	}
+	return err;
+}
+
 /* vm's config is now text/cfg: in /vm and in the managed entry. */
 static int
 commit(struct xvmd *xd, struct vm *vm, char *text, struct domcfg *cfg,
@@ -182,7 +204,8 @@ attach_disk(struct api_req *ar, const char *spec, char **cause)
 			    vm->cfg->disks[i].target);
 			return EEXIST;
 		}
-	if ((err = rewrite(vm, 1, -1, &d, &text, &cfg, cause)) != 0)
+	if ((err = rewrite(vm, 1, -1, &d, &text, &cfg, cause)) != 0 ||
+	    (err = host_check(ar, text, cfg, cause)) != 0)
 		return err;
 	if (vm->domid >= 0) {
 		dev_write_vbd(ar->xd->xs, XBT_NULL, &ok, vm,
@@ -245,7 +268,8 @@ attach_vif(struct api_req *ar, const char *spec, char **cause)
 			return EEXIST;
 		}
 	}
-	if ((err = rewrite(vm, 0, -1, &v, &text, &cfg, cause)) != 0)
+	if ((err = rewrite(vm, 0, -1, &v, &text, &cfg, cause)) != 0 ||
+	    (err = host_check(ar, text, cfg, cause)) != 0)
 		return err;
 	devid = (int64_t)vm->cfg->nvifs;
 	if (vm->domid >= 0) {
