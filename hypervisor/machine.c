@@ -31,6 +31,8 @@ struct machine {
 	uint64_t	 ram_size;
 	int		 ram_fd;
 	int		 own_fd;
+	uint8_t		*vram;		/* at MACHINE_VRAM_BASE, or NULL */
+	uint64_t	 vram_size;
 	int		 firmware;
 	unsigned	 nvcpus;
 	struct vcpu	*vcpu[MACHINE_MAX_VCPUS];
@@ -114,6 +116,24 @@ machine_new(const struct machine_config *cf, char **cause)
 		xasprintf(cause, "mapping RAM: %s", strerror(errno));
 		goto fail;
 	}
+	if (cf->vram_bytes != 0) {
+		if ((cf->vram_bytes & 0xfff) != 0 ||
+		    cf->vram_bytes > MACHINE_RAM_BASE - MACHINE_VRAM_BASE) {
+			xasprintf(cause, "video memory of %llu bytes: must be "
+			    "whole pages below RAM",
+			    (unsigned long long)cf->vram_bytes);
+			goto fail;
+		}
+		m->vram = mmap(NULL, cf->vram_bytes, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_NORESERVE, cf->vram_fd, 0);
+		if (m->vram == MAP_FAILED) {
+			m->vram = NULL;
+			xasprintf(cause, "mapping video memory: %s",
+			    strerror(errno));
+			goto fail;
+		}
+		m->vram_size = cf->vram_bytes;
+	}
 	atomic_init(&m->clk, now_ns());
 	for (i = 0; i < m->nvcpus; i++) {
 		if ((m->vcpu[i] = cpu_new(m, i, m->firmware)) == NULL) {
@@ -165,6 +185,8 @@ machine_free(struct machine *m)
 		munmap(m->ram, m->ram_size);
 	if (m->own_fd && m->ram_fd >= 0)
 		close(m->ram_fd);
+	if (m->vram != NULL)
+		munmap(m->vram, m->vram_size);
 	pthread_mutex_destroy(&m->con_lock);
 	pthread_mutex_destroy(&m->clk_lock);
 	free(m->name);
@@ -187,6 +209,17 @@ struct vcpu *
 machine_vcpu(const struct machine *m, unsigned hartid)
 {
 	return hartid < m->nvcpus ? m->vcpu[hartid] : NULL;
+}
+
+void *
+machine_vram(const struct machine *m, uint64_t gpa, uint64_t len)
+{
+	uint64_t off = gpa - MACHINE_VRAM_BASE;
+
+	if (gpa < MACHINE_VRAM_BASE || off >= m->vram_size ||
+	    len > m->vram_size - off)
+		return NULL;
+	return m->vram + off;
 }
 
 void *

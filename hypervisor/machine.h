@@ -24,7 +24,8 @@
  * Memory map (QEMU virt, DESIGN.md §4): syscon 0x100000, CLINT 0x2000000,
  * PLIC 0xc000000, UART0 0x10000000 (PLIC source 10), virtio-mmio slots
  * from 0x10001000 (<xvm/virtio.h>), the buttons' GPIO controller
- * 0x10060000 (PLIC sources 12, 13), RAM 0x80000000.
+ * 0x10060000 (PLIC sources 12, 13), video memory 0x40000000 when the
+ * machine has a framebuffer (<xvm/fb.h>), RAM 0x80000000.
  */
 
 #include <stddef.h>
@@ -34,6 +35,7 @@ struct vcpu;
 struct machine;
 
 #define MACHINE_RAM_BASE	0x80000000ULL
+#define MACHINE_VRAM_BASE	0x40000000ULL	/* XVM_FB_BASE */
 #define MACHINE_MAX_VCPUS	64
 #define MACHINE_TIMEBASE_HZ	10000000ULL	/* mtime: 10 MHz */
 
@@ -48,6 +50,10 @@ struct machine_config {
 	int		 cpu_engine;	/* enum cpu_engine: 0 = interpreter,
 					   1 = translator (refused with a
 					   cause where there is none) */
+	/* Video memory at MACHINE_VRAM_BASE: a memfd (borrowed) of
+	   vram_bytes, or vram_bytes 0 for none. */
+	int		 vram_fd;
+	uint64_t	 vram_bytes;
 };
 
 /*
@@ -67,6 +73,11 @@ uint64_t machine_ram_size(const struct machine *);
 int	machine_ram_fd(const struct machine *);		/* borrowed */
 /* Host pointer for [gpa, gpa+len) when all of it is RAM, else NULL. */
 void	*machine_gpa(const struct machine *, uint64_t gpa, uint64_t len);
+/*
+ * Video memory (<xvm/fb.h>): host pointer for [gpa, gpa+len) when all of
+ * it is there, else NULL.  Plain memory for loads and stores, never code.
+ */
+void	*machine_vram(const struct machine *, uint64_t gpa, uint64_t len);
 /* Someone other than the harts wrote [gpa, gpa+len): drop decoded code. */
 void	machine_invalidate(struct machine *, uint64_t gpa, uint64_t len);
 

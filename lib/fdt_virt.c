@@ -10,6 +10,7 @@
 #include <libfdt.h>
 #include <stdio.h>
 
+#include <xvm/fb.h>
 #include <xvm/virtio.h>
 
 #include "lib/fdt_virt.h"
@@ -248,6 +249,20 @@ chosen(void *fdt, const struct fdt_machine *m)
 		TRY(fdt_property_u64(fdt, "linux,initrd-end", m->initrd_end));
 	}
 	TRY(fdt_property_string(fdt, "stdout-path", FDT_VIRT_UART_PATH));
+	if (m->fb_width != 0) {
+		TRY(begin(fdt, "framebuffer", XVM_FB_BASE));
+		TRY(fdt_property_string(fdt, "compatible",
+		    "simple-framebuffer"));
+		TRY(reg(fdt, XVM_FB_BASE, XVM_FB_BYTES(m->fb_width,
+		    m->fb_height)));
+		TRY(fdt_property_u32(fdt, "width", m->fb_width));
+		TRY(fdt_property_u32(fdt, "height", m->fb_height));
+		TRY(fdt_property_u32(fdt, "stride",
+		    (uint32_t)XVM_FB_STRIDE(m->fb_width)));
+		TRY(fdt_property_string(fdt, "format", XVM_FB_FORMAT));
+		TRY(fdt_property_string(fdt, "status", "okay"));
+		TRY(fdt_end_node(fdt));
+	}
 	return fdt_end_node(fdt);
 }
 
@@ -305,7 +320,10 @@ fdt_virt_tree(void *buf, size_t size, const struct fdt_machine *m)
 
 	if (m->nvcpus == 0 || m->nvcpus > FDT_VIRT_MAX_VCPUS ||
 	    m->nrsv > FDT_VIRT_MAX_RSV || m->compatible == NULL ||
-	    m->model == NULL || m->mmu_type == NULL || size > INT_MAX) {
+	    m->model == NULL || m->mmu_type == NULL || size > INT_MAX ||
+	    (m->fb_width != 0 && (m->fb_width < XVM_FB_MIN_SIDE ||
+	    m->fb_width > XVM_FB_MAX_SIDE || m->fb_height < XVM_FB_MIN_SIDE ||
+	    m->fb_height > XVM_FB_MAX_SIDE))) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -64,6 +64,9 @@ int	fdt_virt_write(void *fdt, const struct fdt_virt *);
  * /chosen, /memory, /cpus (each hart with its riscv,cpu-intc), /soc and
  * /gpio-keys, and for a PV domain the /hypervisor node ("xvm,hypervisor",
  * the event-channel upcall as hart 0's supervisor external interrupt).
+ * A framebuffer is a simple-framebuffer node under /chosen
+ * (Documentation/devicetree/bindings/display/simple-framebuffer.yaml),
+ * where Linux's simplefb and fbcon find it.
  */
 struct fdt_machine {
 	const char	*compatible;	/* of the root */
@@ -76,6 +79,10 @@ struct fdt_machine {
 	uint64_t	 initrd_end;	/*  end <= start: none */
 	int		 hypervisor;	/* write /hypervisor */
 	uint32_t	 virtio_slots;	/* bit i: a node for virtio-mmio slot i */
+	/* A framebuffer (<xvm/fb.h>): /chosen/framebuffer@40000000,
+	   "simple-framebuffer", x8r8g8b8; fb_width 0: none. */
+	uint32_t	 fb_width;
+	uint32_t	 fb_height;
 	unsigned	 nrsv;		/* further /memreserve/ entries */
 	struct {
 		uint64_t addr, size;

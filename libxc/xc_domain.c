@@ -59,6 +59,7 @@ xc_domain_create(xc_interface *xch, uint32_t *pdomid,
 	dc.max_vcpus = config->max_vcpus;
 	dc.max_mem_kb = config->max_mem_kb;
 	dc.flags = config->flags;
+	dc.vram_kb = config->vram_kb;
 	memcpy(dc.uuid, config->handle, sizeof(dc.uuid));
 	if (call(xch, PRIVCMD_OP_DOMAIN_CREATE, &dc, sizeof(dc), &dc,
 	    sizeof(dc)) == -1)

@@ -172,6 +172,13 @@ load_one(struct vcpu *v, uint64_t va, unsigned size, uint64_t *val)
 			fill(v->rtlb, va, h);
 		return 0;
 	}
+	if ((h = machine_vram(v->m, pa, size)) != NULL) {
+		*val = 0;
+		memcpy(val, h, size);
+		if (pmp_page_uniform(v, pa))
+			fill(v->rtlb, va, h);
+		return 0;
+	}
 	if (machine_mmio(v->m, v, pa, size, 0, val) == 0)
 		return 0;
 	return EXC_LOAD_ACCESS;
@@ -198,6 +205,13 @@ store_one(struct vcpu *v, uint64_t va, unsigned size, uint64_t val)
 		if (watched)
 			machine_htif_store(v->m, pa);
 		else if (!dcache_is_code(v, off) && pmp_page_uniform(v, pa))
+			fill(v->wtlb, va, h);
+		return 0;
+	}
+	/* Video memory: never code, never watched; the TLB takes it. */
+	if ((h = machine_vram(v->m, pa, size)) != NULL) {
+		memcpy(h, &val, size);
+		if (pmp_page_uniform(v, pa))
 			fill(v->wtlb, va, h);
 		return 0;
 	}

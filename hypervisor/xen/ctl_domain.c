@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <xvm/fb.h>
 #include <xvm/privcmd.h>
 
 #include "lib/log.h"
@@ -76,8 +77,12 @@ ctl_domain_create(struct ctl_client *c, struct domain *unused,
 		return EINVAL;
 	if (dc.max_mem_kb == 0 || dc.max_mem_kb > (1ull << 28))
 		return EINVAL;
+	if ((uint64_t)dc.vram_kb << 10 > XVM_FB_MAX_BYTES ||
+	    dc.vram_kb % 4 != 0)
+		return EINVAL;
 	d = domain_create_jit(c->hv, dc.domid, dc.uuid, dc.max_vcpus,
-	    dc.max_mem_kb << 10, (dc.flags & PRIVCMD_CDF_JIT) != 0, &cause);
+	    dc.max_mem_kb << 10, (dc.flags & PRIVCMD_CDF_JIT) != 0,
+	    (uint64_t)dc.vram_kb << 10, &cause);
 	if (d == NULL) {
 		rc = errno;
 		log_warnx("domain create: %s", cause ? cause : strerror(rc));
@@ -251,13 +256,21 @@ ctl_map_foreign(struct ctl_client *c, struct domain *d, const void *req,
 {
 	struct privcmd_map_foreign		mf;
 	struct privcmd_map_foreign_reply	rep;
-	uint64_t				first, nframes;
-	int					fd;
+	uint64_t				first, nframes, span;
+	int					fd, mfd;
 
 	(void)c; (void)len;
 	memcpy(&mf, req, sizeof(mf));
+	/* RAM's frames, or else the video memory's (<xvm/fb.h>). */
 	first = MM_RAM_BASE >> MM_PAGE_SHIFT;
 	nframes = mm_nr_frames(&d->mm);
+	mfd = d->mm.fd;
+	span = d->mm.span;
+	if (mf.pfn < first || mf.pfn - first >= nframes) {
+		nframes = mm_vram_frames(&d->mm, &first);
+		mfd = d->mm.vram_fd;
+		span = d->mm.vram_size;
+	}
 	if (mf.nr == 0 || mf.pfn < first || mf.pfn - first >= nframes ||
 	    mf.nr > nframes - (mf.pfn - first))
 		return EINVAL;
@@ -265,17 +278,17 @@ ctl_map_foreign(struct ctl_client *c, struct domain *d, const void *req,
 		return EINVAL;
 	/* A read-only mapping gets a read-only descriptor. */
 	if (mf.prot & PROT_WRITE)
-		fd = fcntl(d->mm.fd, F_DUPFD_CLOEXEC, 0);
+		fd = fcntl(mfd, F_DUPFD_CLOEXEC, 0);
 	else {
 		char path[64];
 
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", d->mm.fd);
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	if (fd == -1)
 		return errno;
 	rep.offset = (mf.pfn - first) << MM_PAGE_SHIFT;
-	rep.fd_size = d->mm.span;
+	rep.fd_size = span;
 	r->fds[r->nfds++] = fd;
 	buf_add(r->payload, &rep, sizeof(rep));
 	return 0;

@@ -190,13 +190,14 @@ struct domain *
 domain_create(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
     unsigned max_vcpus, uint64_t mem_bytes, char **cause)
 {
-	return domain_create_jit(hv, domid, uuid, max_vcpus, mem_bytes, 0,
+	return domain_create_jit(hv, domid, uuid, max_vcpus, mem_bytes, 0, 0,
 	    cause);
 }
 
 struct domain *
 domain_create_jit(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
-    unsigned max_vcpus, uint64_t mem_bytes, int jit, char **cause)
+    unsigned max_vcpus, uint64_t mem_bytes, int jit, uint64_t vram_bytes,
+    char **cause)
 {
 	struct domain	*d;
 	unsigned	 i;
@@ -228,6 +229,9 @@ domain_create_jit(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
 	d->cpu_jit = jit;
 	d->ctl_paused = 1;		/* the guest clock stands at 0 */
 	if (mm_init(&d->mm, domid, mem_bytes, cause) == -1)
+		goto fail;
+	if (vram_bytes != 0 &&
+	    mm_init_vram(&d->mm, domid, vram_bytes, cause) == -1)
 		goto fail;
 	d->evtchn = evtchn_dom_new(d);
 	d->gnttab = gnttab_new(d);

@@ -186,10 +186,13 @@ void	 hv_free(struct hv *);		/* destroys every domain; NULL ok */
 struct domain *domain_create(struct hv *, uint32_t domid,
 	    const uint8_t uuid[16], unsigned max_vcpus, uint64_t mem_bytes,
 	    char **cause);
-/* The same, with the vCPUs on the translator when jit != 0. */
+/*
+ * The same, with the vCPUs on the translator when jit != 0, and
+ * vram_bytes (0: none) of video memory at XVM_FB_BASE (<xvm/fb.h>).
+ */
 struct domain *domain_create_jit(struct hv *, uint32_t domid,
 	    const uint8_t uuid[16], unsigned max_vcpus, uint64_t mem_bytes,
-	    int jit, char **cause);
+	    int jit, uint64_t vram_bytes, char **cause);
 
 /* A reference to a live (not dying) domain, or NULL with ESRCH. */
 struct domain *domain_get(struct hv *, uint32_t domid);

@@ -23,8 +23,37 @@
 struct domcons {
 	pthread_mutex_t	 lock;
 	char		*ring;		/* NULL until the first output */
+	size_t		 size;		/* the ring's, a power of two */
 	uint64_t	 prod;		/* bytes ever written */
 };
+
+/*
+ * The ring starts small and doubles up to DOMCONS_RING_SIZE as output
+ * comes: most guests print a few boot lines here before their PV console
+ * takes over (the mini-OS: about 600 bytes), and a 64 KiB ring for each
+ * was half of an idle domain's hypervisor memory (issue 21).  Until it
+ * reaches full size nothing has fallen off, so growing keeps every byte
+ * at its offset.
+ */
+#define DOMCONS_RING_MIN	1024u
+
+static void
+grow(struct domcons *c, size_t want)
+{
+	size_t	size = c->size != 0 ? c->size : DOMCONS_RING_MIN;
+	char	*r;
+
+	while (size < want && size < DOMCONS_RING_SIZE)
+		size *= 2;
+	if (size == c->size)
+		return;
+	r = xmalloc(size);
+	if (c->ring != NULL)
+		memcpy(r, c->ring, (size_t)c->prod);	/* prod <= c->size */
+	free(c->ring);
+	c->ring = r;
+	c->size = size;
+}
 
 #define TOLD_WORDS	((DOMID_MAX + 63) / 64)
 /* Room for every domid at once: the pipe never fills (see domcons.h). */
@@ -75,16 +104,17 @@ domcons_output(struct domain *d, const char *p, size_t len)
 	if (c == NULL || len == 0)
 		return;
 	pthread_mutex_lock(&c->lock);
-	if (c->ring == NULL)
-		c->ring = xmalloc(DOMCONS_RING_SIZE);
-	if (len > DOMCONS_RING_SIZE) {
-		c->prod += len - DOMCONS_RING_SIZE;
-		p += len - DOMCONS_RING_SIZE;
-		len = DOMCONS_RING_SIZE;
+	if (c->size < DOMCONS_RING_SIZE && c->prod + len > c->size)
+		grow(c, c->prod + len > DOMCONS_RING_SIZE ? DOMCONS_RING_SIZE :
+		    (size_t)(c->prod + len));
+	if (len > c->size) {
+		c->prod += len - c->size;
+		p += len - c->size;
+		len = c->size;
 	}
 	while (len > 0) {
-		off = c->prod % DOMCONS_RING_SIZE;
-		n = DOMCONS_RING_SIZE - off < len ? DOMCONS_RING_SIZE - off : len;
+		off = c->prod % c->size;
+		n = c->size - off < len ? c->size - off : len;
 		memcpy(c->ring + off, p, n);
 		c->prod += n;
 		p += n;
@@ -105,7 +135,7 @@ domcons_read(struct domain *d, uint64_t pos, char *out, size_t max,
 	uint64_t	 oldest;
 
 	pthread_mutex_lock(&c->lock);
-	oldest = c->prod > DOMCONS_RING_SIZE ? c->prod - DOMCONS_RING_SIZE : 0;
+	oldest = c->prod > c->size ? c->prod - c->size : 0;
 	if (pos < oldest)
 		pos = oldest;
 	if (pos > c->prod)
@@ -113,8 +143,8 @@ domcons_read(struct domain *d, uint64_t pos, char *out, size_t max,
 	*start = pos;
 	*end = c->prod;
 	while (done < max && pos < c->prod) {
-		off = pos % DOMCONS_RING_SIZE;
-		n = DOMCONS_RING_SIZE - off;
+		off = pos % c->size;
+		n = c->size - off;
 		if (n > c->prod - pos)
 			n = c->prod - pos;
 		if (n > max - done)

@@ -14,7 +14,8 @@ struct hv;
 /*
  * Per domain: bytes are numbered from 0 for the domain's life; the ring
  * holds the newest DOMCONS_RING_SIZE of them (allocated at the first
- * output, so a domain that never prints costs 64 bytes).
+ * output and grown with it, so a domain that never prints costs 64 bytes
+ * and one that prints a few boot lines about a kilobyte).
  */
 struct domcons *domcons_new(void);
 void	 domcons_free(struct domcons *);	/* NULL is fine */

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <xvm/fb.h>
+
 #include "lib/xmalloc.h"
 #include "hypervisor/xen/mm.h"
 
@@ -17,6 +19,7 @@ mm_init(struct mm *mm, uint32_t domid, uint64_t span, char **cause)
 
 	memset(mm, 0, sizeof(*mm));
 	mm->fd = -1;
+	mm->vram_fd = -1;
 	mm->base = MAP_FAILED;
 	pthread_mutex_init(&mm->lock, NULL);
 	if (span == 0 || span % MM_PAGE_SIZE != 0 ||
@@ -57,7 +60,52 @@ mm_fini(struct mm *mm)
 	if (mm->fd >= 0)
 		close(mm->fd);
 	mm->fd = -1;
+	if (mm->vram != NULL)
+		munmap(mm->vram, mm->vram_size);
+	mm->vram = NULL;
+	mm->vram_size = 0;
+	if (mm->vram_fd >= 0)
+		close(mm->vram_fd);
+	mm->vram_fd = -1;
 	errno = saved;
+}
+
+int
+mm_init_vram(struct mm *mm, uint32_t domid, uint64_t bytes, char **cause)
+{
+	char	name[32];
+	void	*p;
+
+	if (bytes == 0 || bytes % MM_PAGE_SIZE != 0 ||
+	    bytes > XVM_FB_MAX_BYTES || mm->vram_fd >= 0) {
+		xasprintf(cause, "video memory of %llu bytes is not a nonzero "
+		    "multiple of 4 KiB up to %llu MiB",
+		    (unsigned long long)bytes, XVM_FB_MAX_BYTES >> 20);
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(name, sizeof(name), "xvm-dom%u-vram", domid);
+	if ((mm->vram_fd = memfd_create(name, MFD_CLOEXEC)) == -1 ||
+	    ftruncate(mm->vram_fd, (off_t)bytes) == -1) {
+		xasprintf(cause, "video memory: %s", strerror(errno));
+		return -1;
+	}
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED |
+	    MAP_NORESERVE, mm->vram_fd, 0);
+	if (p == MAP_FAILED) {
+		xasprintf(cause, "video memory mmap: %s", strerror(errno));
+		return -1;
+	}
+	mm->vram = p;
+	mm->vram_size = bytes;
+	return 0;
+}
+
+uint64_t
+mm_vram_frames(const struct mm *mm, uint64_t *first_gfn)
+{
+	*first_gfn = XVM_FB_BASE >> MM_PAGE_SHIFT;
+	return mm->vram_size >> MM_PAGE_SHIFT;
 }
 
 uint64_t

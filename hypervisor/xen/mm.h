@@ -23,13 +23,26 @@ struct mm {
 	size_t		 span;
 	uint64_t	 max_pages;
 	pthread_mutex_t	 lock;
+	/* Video memory at XVM_FB_BASE (<xvm/fb.h>), its own memfd; 0: none. */
+	int		 vram_fd;
+	uint8_t		*vram;
+	size_t		 vram_size;
 };
 
 /* 0 or -1 with errno; *cause (caller frees) says why. */
 int	 mm_init(struct mm *, uint32_t domid, uint64_t span_bytes, char **cause);
 void	 mm_fini(struct mm *);		/* also after a failed mm_init */
+/*
+ * Give the domain bytes (whole pages, up to XVM_FB_MAX_BYTES) of video
+ * memory at XVM_FB_BASE, zeroed, outside RAM and its page counts.  Once,
+ * right after mm_init.  0 or -1 with errno and *cause (caller frees).
+ */
+int	 mm_init_vram(struct mm *, uint32_t domid, uint64_t bytes,
+	    char **cause);
 
 uint64_t mm_nr_frames(const struct mm *);	/* span in frames */
+/* The video memory's frames: first gfn and count (0 when none). */
+uint64_t mm_vram_frames(const struct mm *, uint64_t *first_gfn);
 uint64_t mm_tot_pages(const struct mm *);	/* pages with host memory */
 
 /*

@@ -196,6 +196,8 @@ rv_domain_init(struct domain *d, char **cause)
 	memset(&mc, 0, sizeof(mc));
 	mc.ram_bytes = d->mm.span;
 	mc.ram_fd = d->mm.fd;
+	mc.vram_fd = d->mm.vram_fd;
+	mc.vram_bytes = d->mm.vram_size;
 	mc.nvcpus = d->max_vcpus;
 	mc.firmware = 1;
 	mc.name = name;

@@ -1,9 +1,11 @@
 /* The credit scheduler: vCPUs of every domain on a pool of pCPU worker threads. */
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -60,6 +62,8 @@
 
 /* A keeper's vCPU runs at least this long before it looks up for timers. */
 #define SCHED_TIMER_MIN_NS	10000ull
+/* A run shorter than this is charged its wall time (see run_cpu()). */
+#define SCHED_SHORT_RUN_NS	50000ull
 
 void
 sched_set_state(struct sched_vcpu *sv, enum vcpu_state st)
@@ -80,6 +84,36 @@ thread_cpu_ns(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * An idle pCPU sleeps on its own futex word rather than a condition
+ * variable: the wake-up is one system call each side, where glibc's
+ * condition variable leaves the scheduler lock marked contended after
+ * every wait, so that the next unlock is a futex call too (issue 21:
+ * every guest timer tick paid for it).  Both sides hold the lock when
+ * they read or bump the word, so a wake between unlock and sleep is seen.
+ */
+static void
+pcpu_wake(struct pcpu *p)
+{
+	p->wake_seq++;
+	syscall(SYS_futex, &p->wake_seq, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* Sleep (unlocked) until woken or the CLOCK_MONOTONIC time 'at', ns. */
+static void
+pcpu_sleep(struct sched *s, struct pcpu *p, uint64_t at)
+{
+	struct timespec	ts;
+	uint32_t	seq = p->wake_seq;
+
+	ts.tv_sec = (time_t)(at / 1000000000ull);
+	ts.tv_nsec = (long)(at % 1000000000ull);
+	pthread_mutex_unlock(&s->lock);
+	syscall(SYS_futex, &p->wake_seq, FUTEX_WAIT_BITSET_PRIVATE, seq,
+	    at == TIMER_NONE ? NULL : &ts, NULL, FUTEX_BITSET_MATCH_ANY);
+	pthread_mutex_lock(&s->lock);
 }
 
 void
@@ -135,7 +169,7 @@ sched_requeue(struct sched *s, struct sched_vcpu *sv, int front)
 	if (p->claim)
 		p->claim = 0;		/* awake already: it picks sv */
 	else if (p->idle)
-		pthread_cond_signal(&p->cv);
+		pcpu_wake(p);
 	else
 		sched_kick(p->cur);
 }
@@ -235,6 +269,7 @@ account(struct sched *s, uint64_t period)
 			sv->credit = -4 * lim;
 		if (sv->parked && sv->credit > 0) {
 			sv->parked = 0;
+			s->nparked--;
 			sv->prio = PRIO_UNDER;
 			sched_requeue(s, sv, 0);
 		} else if (sv->prio != PRIO_BOOST)
@@ -275,28 +310,23 @@ static void
 wait_idle(struct sched *s, struct pcpu *p)
 {
 	struct sched_vcpu	*sv;
-	struct timespec		 ts;
 	uint64_t		 at = TIMER_NONE, t0, next;
 
 	/* A keeper busy running a vCPU gives the timers to an idle pCPU. */
 	if (s->keeper != p->id && s->pcpu[s->keeper].cur != NULL)
 		s->keeper = p->id;
 	/* Only parked vCPUs need the accounting while idle; else sleep. */
-	TAILQ_FOREACH(sv, &s->all, all)
-		if (sv->parked && sv->pause_count == 0) {
-			at = s->next_acct;
-			break;
-		}
+	if (s->nparked > 0)
+		TAILQ_FOREACH(sv, &s->all, all)
+			if (sv->parked && sv->pause_count == 0) {
+				at = s->next_acct;
+				break;
+			}
 	if (s->keeper == p->id && (next = timerq_next(s->timers)) < at)
 		at = next;
 	p->idle = 1;
 	t0 = now_ns();
-	if (at != TIMER_NONE) {
-		ts.tv_sec = (time_t)(at / 1000000000ull);
-		ts.tv_nsec = (long)(at % 1000000000ull);
-		pthread_cond_timedwait(&p->cv, &s->lock, &ts);
-	} else
-		pthread_cond_wait(&p->cv, &s->lock);
+	pcpu_sleep(s, p, at);
 	p->idle = 0;
 	/* Time nobody wanted is capacity all the same (see account()). */
 	p->used += now_ns() - t0;
@@ -323,7 +353,7 @@ keeper_look(struct sched *s)
 	struct pcpu	*p = &s->pcpu[s->keeper];
 
 	if (p->idle)
-		pthread_cond_signal(&p->cv);	/* sleeps too long */
+		pcpu_wake(p);			/* sleeps too long */
 	else if (p->cur != NULL)
 		sched_kick(p->cur);		/* its budget ends too late */
 }
@@ -350,9 +380,36 @@ hand_timers(struct sched *s, struct pcpu *p)
 	for (i = 0; i < s->npcpu; i++)
 		if (s->pcpu[i].idle && !s->pcpu[i].claim) {
 			s->keeper = i;
-			pthread_cond_signal(&s->pcpu[i].cv);
+			pcpu_wake(&s->pcpu[i]);
 			return;
 		}
+}
+
+/*
+ * The host CPU a run of el ns wall time cost.  Reading the thread's CPU
+ * clock is a system call (CPU clocks have no vDSO path; on this host one
+ * costs about as much as a guest's yield, issue 21), so a short run --
+ * a guest's timer tick, an event answered -- is charged its wall time and
+ * the clock is read only after a long one.  What a read finds beyond the
+ * wall time charged since the last read (picking, firing timers, the
+ * thread's own wake-up) goes to that run, and what the short runs were
+ * overcharged comes off it, so over time a pCPU charges its thread's CPU
+ * time (what it spent between the last read and an accounting, its own
+ * bookkeeping, goes to nobody).
+ */
+static uint64_t
+run_cpu(struct pcpu *p, uint64_t el)
+{
+	uint64_t	c1, cpu;
+
+	if (el < SCHED_SHORT_RUN_NS) {
+		p->cpu_mark += el;
+		return el;
+	}
+	c1 = thread_cpu_ns();
+	cpu = c1 > p->cpu_mark ? c1 - p->cpu_mark : 0;
+	p->cpu_mark = c1;
+	return cpu;
 }
 
 static void *
@@ -364,13 +421,14 @@ pcpu_main(void *arg)
 	struct dom_vcpu		*v;
 	const struct vcpu_ops	*ops;
 	enum vcpu_stop		 stop;
-	uint64_t		 t0, c0, el, cpu, budget, wake_at, next;
+	uint64_t		 t0, el, cpu, budget, wake_at, next;
 	int			 front;
 	char			 name[16];
 
 	snprintf(name, sizeof(name), "xvm-pcpu%u", p->id);
 	pthread_setname_np(pthread_self(), name);
 	pthread_mutex_lock(&s->lock);
+	p->cpu_mark = thread_cpu_ns();
 	while (!s->stop) {
 		t0 = now_ns();
 		if (t0 >= s->next_acct) {
@@ -381,6 +439,7 @@ pcpu_main(void *arg)
 			account(s, el);
 			s->last_acct = t0;
 			s->next_acct = t0 + SCHED_TSLICE_NS;
+			p->cpu_mark = thread_cpu_ns();	/* not the next guest's */
 		}
 		if (s->keeper == p->id && timerq_next(s->timers) <= t0)
 			fire_timers(s, p, t0);
@@ -408,10 +467,9 @@ pcpu_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 
 		wake_at = TIMER_NONE;
-		c0 = thread_cpu_ns();
 		stop = ops->run(v, budget, &wake_at);
 		el = now_ns() - t0;
-		cpu = thread_cpu_ns() - c0;
+		cpu = run_cpu(p, el);
 
 		/*
 		 * Credit burns by the CPU the vCPU got, not the wall time: when
@@ -428,12 +486,20 @@ pcpu_main(void *arg)
 			sv->prio = PRIO_UNDER;
 		if (sv->prio == PRIO_UNDER && sv->credit <= 0)
 			sv->prio = PRIO_OVER;
-		if (v->dom->cap != 0 && sv->credit <= 0)
+		if (v->dom->cap != 0 && sv->credit <= 0 && !sv->parked) {
 			sv->parked = 1;
+			s->nparked++;
+		}
 		front = 0;
 		switch (stop) {
 		case VCPU_STOP_BUDGET:
-			hand_timers(s, p);
+			/*
+			 * A kick ends a run early (often the keeper's own vCPU
+			 * arming an earlier timer just before it blocks): only
+			 * a budget used up says the vCPU is CPU-bound.
+			 */
+			if (el >= budget)
+				hand_timers(s, p);
 			sched_set_state(sv, VS_READY);
 			/* Keep the pCPU for the rest of the slice if no one better waits. */
 			front = sv->slice_left > 0 &&
@@ -503,14 +569,8 @@ sched_new(unsigned nr_pcpus, struct timerq *timers)
 	s->next_acct = s->last_acct + SCHED_TSLICE_NS;
 	s->pcpu = xcalloc(nr_pcpus, sizeof(*s->pcpu));
 	for (i = 0; i < nr_pcpus; i++) {
-		pthread_condattr_t ca;
-
 		s->pcpu[i].s = s;
 		s->pcpu[i].id = i;
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		pthread_cond_init(&s->pcpu[i].cv, &ca);
-		pthread_condattr_destroy(&ca);
 	}
 	for (i = 0; i < nr_pcpus; i++) {
 		rc = pthread_create(&s->pcpu[i].thread, NULL, pcpu_main,
@@ -536,12 +596,10 @@ sched_free(struct sched *s)
 	pthread_mutex_lock(&s->lock);
 	s->stop = 1;
 	for (i = 0; i < s->npcpu; i++)
-		pthread_cond_signal(&s->pcpu[i].cv);
+		pcpu_wake(&s->pcpu[i]);
 	pthread_mutex_unlock(&s->lock);
-	for (i = 0; i < s->npcpu; i++) {
+	for (i = 0; i < s->npcpu; i++)
 		pthread_join(s->pcpu[i].thread, NULL);
-		pthread_cond_destroy(&s->pcpu[i].cv);
-	}
 	free(s->pcpu);
 	pthread_cond_destroy(&s->desched);
 	pthread_mutex_destroy(&s->lock);

@@ -16,9 +16,10 @@ struct pcpu {
 	struct sched	*s;
 	unsigned	 id;
 	pthread_t	 thread;
-	pthread_cond_t	 cv;
+	uint32_t	 wake_seq;	/* futex word: bumped to wake it (locked) */
 	struct dom_vcpu	*cur;
 	uint64_t	 used;		/* ns run here since the accounting */
+	uint64_t	 cpu_mark;	/* the thread's CPU clock at the last read */
 	int		 idle;
 	int		 claim;		/* awake, about to pick: wake no other */
 };
@@ -34,6 +35,7 @@ struct sched {
 	struct pcpu	*pcpu;
 	struct timerq	*timers;
 	unsigned	 keeper;	/* the pCPU that fires the timers */
+	unsigned	 nparked;	/* vCPUs with sv.parked set */
 	uint64_t	 next_acct;
 	uint64_t	 last_acct;
 	int		 stop;

@@ -33,6 +33,10 @@ sched_vcpu_remove(struct sched *s, struct dom_vcpu *v)
 	v->dom->cpu_time_dead += v->sv.cpu_time_ns;
 	v->sv.cpu_time_ns = 0;
 	sched_set_state(&v->sv, VS_DOWN);
+	if (v->sv.parked) {
+		v->sv.parked = 0;
+		s->nparked--;
+	}
 	TAILQ_REMOVE(&s->all, &v->sv, all);
 	pthread_mutex_unlock(&s->lock);
 }

@@ -130,7 +130,8 @@ struct privcmd_domain_create {
 	uint64_t	max_mem_kb;	/* RAM span at 0x80000000 */
 	uint8_t		uuid[16];
 	uint32_t	flags;		/* 0 or PRIVCMD_CDF_JIT */
-	uint32_t	pad;
+	uint32_t	vram_kb;	/* video memory at XVM_FB_BASE
+					   (<xvm/fb.h>); 0: none */
 };
 
 /* DOMAIN_SETHANDLE: Xen's setdomainhandle, the domain's UUID. */

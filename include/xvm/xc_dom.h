@@ -18,6 +18,10 @@ struct xc_dom_config {
 	uint32_t	 store_domid;	/* xenstore (0: dom0) */
 	uint32_t	 virtio_slots;	/* bit i: a device in virtio-mmio slot i
 					   (described in the device tree) */
+	uint32_t	 fb_width;	/* a framebuffer (<xvm/fb.h>) in the */
+	uint32_t	 fb_height;	/*  tree; 0: none.  The domain must
+					   have been created with vram_kb for
+					   it (XVM_FB_BYTES) */
 };
 
 /* What the builder did: where things are, for the toolstack to record. */

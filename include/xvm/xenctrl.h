@@ -80,6 +80,9 @@ struct xen_domctl_createdomain {
 	uint32_t		max_vcpus;
 	uint64_t		max_mem_kb;	/* RAM at 0x80000000 */
 	uint32_t		flags;		/* 0 or XEN_DOMCTL_CDF_xvm_jit */
+	uint32_t		vram_kb;	/* xVM: video memory at
+						   XVM_FB_BASE (<xvm/fb.h>),
+						   0 for none */
 };
 /* xVM's own flag: run the domain's vCPUs on the translator (--cpu jit). */
 #define XEN_DOMCTL_CDF_xvm_jit	(1u << 31)

@@ -7,7 +7,6 @@
  * N = 0 runs a smoke pass (small counts) for `meson test`.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +15,8 @@
 #include <unistd.h>
 
 #include <xvm/xenctrl.h>
-#include <xvm/xenevtchn.h>
 
-#include "hvtest.h"
+#include "benchlib.h"
 
 static struct hvd	 hvd;
 static xc_interface	*xch;
@@ -31,41 +29,26 @@ fail(const char *what)
 	return 1;
 }
 
-/* utime + stime of the daemon, ns. */
+/* The daemon's CPU time so far, ns (all its threads). */
 static uint64_t
 daemon_cpu_ns(void)
 {
-	char			 path[64], buf[1024], *p;
-	unsigned long long	 ut = 0, st = 0;
-	FILE			*f;
-	int			 i;
+	static const char *const all[1] = { "" };
+	uint64_t	cpu[1];
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)hvd.pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	if (fgets(buf, sizeof(buf), f) == NULL)
-		buf[0] = '\0';
-	fclose(f);
-	if ((p = strrchr(buf, ')')) == NULL)
-		return 0;
-	for (i = 0; i < 11 && p != NULL; i++)
-		p = strchr(p + 1, ' ');
-	if (p == NULL || sscanf(p, " %llu %llu", &ut, &st) != 2)
-		return 0;
-	return (ut + st) * (1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK));
+	daemon_cpu(&hvd, all, 1, cpu);
+	return cpu[0];
 }
 
 int
 main(int argc, char **argv)
 {
 	xc_domaininfo_t		 info;
-	xenevtchn_handle	*xce;
-	struct pollfd		 pfd;
+	struct echo		 e = { 0 };
 	uint32_t		*ids, id;
 	uint64_t		 t0, t1, sum_first = 0, sum_destroy = 0, c0, c1;
 	unsigned		 fds0, fds1, i, n, nops, reps;
 	unsigned long		 rss0, rss1;
-	int			 gport, port;
 	char			 ring[4096], want[64];
 	unsigned		 nr;
 	uint32_t		 idx = 0;
@@ -149,33 +132,14 @@ main(int argc, char **argv)
 	printf("destroy of a running domain: %.3f ms\n",
 	    (double)sum_destroy / reps / 1e6);
 
-	if ((id = guest_create(xch, argv[2], 1, 65536)) == 0)
-		return fail("create pvecho");
-	xc_hvm_param_set(xch, id, HVM_PARAM_STORE_PFN, nops);
-	gport = xc_evtchn_alloc_unbound(xch, id, 0);
-	xc_hvm_param_set(xch, id, HVM_PARAM_CONSOLE_EVTCHN, (uint64_t)gport);
-	if ((xce = xenevtchn_open(NULL, 0)) == NULL ||
-	    (port = xenevtchn_bind_interdomain(xce, id, (uint32_t)gport)) < 0)
-		return fail("bind");
-	xenevtchn_pending(xce);
-	xenevtchn_unmask(xce, (uint32_t)port);
-	xc_domain_unpause(xch, id);
-	if (!console_wait(xch, "pvecho: ready", 5000))
-		return fail("pvecho");
-	pfd.fd = xenevtchn_fd(xce);
-	pfd.events = POLLIN;
+	if (echo_start(xch, argv[2], 65536, nops, &e) == -1)
+		return fail("start pvecho");
 	t0 = mono_ns();
-	for (i = 0; i < nops; i++) {
-		xenevtchn_notify(xce, (uint32_t)port);
-		if (poll(&pfd, 1, 5000) != 1)
-			return fail("event round trip");
-		xenevtchn_pending(xce);
-		xenevtchn_unmask(xce, (uint32_t)port);
-	}
+	if (echo_rounds(&e, nops) == -1)
+		return fail("event round trip");
 	printf("event-channel round trip dom0 -> guest -> dom0: %.1f us\n",
 	    (double)(mono_ns() - t0) / nops / 1000.0);
-	xenevtchn_close(xce);
-	xc_domain_destroy(xch, id);
+	echo_stop(xch, &e);
 
 	if (n == 0)
 		n = 10;

@@ -16,9 +16,7 @@
  * workers ("xvm-pcpuN") and the rest.  Wall-clock figures are printed for
  * the round trips but mean little on a loaded host.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +24,8 @@
 #include <unistd.h>
 
 #include <xvm/xenctrl.h>
-#include <xvm/xenevtchn.h>
 
-#include "hvtest.h"
+#include "benchlib.h"
 
 #define WAKE_MBOX_PFN	0x80f00ul
 #define WAKE_MAGIC	0x454b4157ul
@@ -93,51 +90,14 @@ fail(const char *what)
 	return 1;
 }
 
-static int
-thread_kind(const char *comm)
-{
-	if (strncmp(comm, "xvm-timer", 9) == 0)
-		return T_TIMER;
-	if (strncmp(comm, "xvm-pcpu", 8) == 0)
-		return T_PCPU;
-	return T_OTHER;
-}
-
 /* The daemon's CPU time so far, ns, by thread kind. */
 static void
-daemon_cpu(uint64_t cpu[T_NR])
+cpu_by_kind(uint64_t cpu[T_NR])
 {
-	char		 path[320], buf[64];
-	struct dirent	*de;
-	DIR		*dir;
-	FILE		*f;
-	unsigned long long ns;
-	int		 k;
+	static const char *const prefix[T_NR] = { "xvm-timer", "xvm-pcpu",
+	    "" };
 
-	memset(cpu, 0, sizeof(uint64_t) * T_NR);
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)hvd.pid);
-	if ((dir = opendir(path)) == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm",
-		    (int)hvd.pid, de->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		if (fgets(buf, sizeof(buf), f) == NULL)
-			buf[0] = '\0';
-		fclose(f);
-		k = thread_kind(buf);
-		snprintf(path, sizeof(path), "/proc/%d/task/%s/schedstat",
-		    (int)hvd.pid, de->d_name);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		if (fscanf(f, "%llu", &ns) == 1)
-			cpu[k] += ns;
-		fclose(f);
-	}
-	closedir(dir);
+	daemon_cpu(&hvd, prefix, T_NR, cpu);
 }
 
 static volatile struct wake_mbox *
@@ -226,11 +186,11 @@ run(const struct scenario *sc, const char *daemon, const char *elf,
 		}
 	sleep_ms(window_ms / 4 + 100);
 	n0 = total(mb, sc->ndom);
-	daemon_cpu(c0);
+	cpu_by_kind(c0);
 	t0 = mono_ns();
 	sleep_ms(window_ms);
 	n1 = total(mb, sc->ndom);
-	daemon_cpu(c1);
+	cpu_by_kind(c1);
 	t1 = mono_ns();
 	all = 0;
 	for (k = 0; k < T_NR; k++)
@@ -268,43 +228,22 @@ run(const struct scenario *sc, const char *daemon, const char *elf,
 static int
 run_dom0(const char *daemon, const char *pvecho, unsigned rounds)
 {
-	xenevtchn_handle	*xce;
-	struct pollfd		 pfd;
-	uint64_t		 c0[T_NR], c1[T_NR], t0, t1, all;
-	uint32_t		 id;
-	unsigned		 i, k;
-	int			 gport, port;
+	struct echo	 e = { 0 };
+	uint64_t	 c0[T_NR], c1[T_NR], t0, t1, all;
+	unsigned	 k;
 
 	if (hvd_start(&hvd, daemon, 1) == -1)
 		return fail("start the daemon");
 	if ((xch = xc_interface_open(NULL, NULL, 0)) == NULL)
 		return fail("xc_interface_open");
-	if ((id = guest_create(xch, pvecho, 1, 16384)) == 0)
-		return fail("create pvecho");
-	xc_hvm_param_set(xch, id, HVM_PARAM_STORE_PFN, rounds + 1000);
-	gport = xc_evtchn_alloc_unbound(xch, id, 0);
-	xc_hvm_param_set(xch, id, HVM_PARAM_CONSOLE_EVTCHN, (uint64_t)gport);
-	if ((xce = xenevtchn_open(NULL, 0)) == NULL ||
-	    (port = xenevtchn_bind_interdomain(xce, id, (uint32_t)gport)) < 0)
-		return fail("bind");
-	xenevtchn_pending(xce);
-	xenevtchn_unmask(xce, (uint32_t)port);
-	xc_domain_unpause(xch, id);
-	if (!console_wait(xch, "pvecho: ready", 10000))
-		return fail("pvecho");
-	pfd.fd = xenevtchn_fd(xce);
-	pfd.events = POLLIN;
-	daemon_cpu(c0);
+	if (echo_start(xch, pvecho, 16384, rounds + 1000, &e) == -1)
+		return fail("start pvecho");
+	cpu_by_kind(c0);
 	t0 = mono_ns();
-	for (i = 0; i < rounds; i++) {
-		xenevtchn_notify(xce, (uint32_t)port);
-		if (poll(&pfd, 1, 5000) != 1)
-			return fail("event round trip");
-		xenevtchn_pending(xce);
-		xenevtchn_unmask(xce, (uint32_t)port);
-	}
+	if (echo_rounds(&e, rounds) == -1)
+		return fail("event round trip");
 	t1 = mono_ns();
-	daemon_cpu(c1);
+	cpu_by_kind(c1);
 	all = 0;
 	for (k = 0; k < T_NR; k++)
 		all += c1[k] - c0[k];
@@ -316,8 +255,7 @@ run_dom0(const char *daemon, const char *pvecho, unsigned rounds)
 		    (double)(c1[k] - c0[k]) / 1e3 / rounds);
 	printf("); wall %.1f us per round trip\n",
 	    (double)(t1 - t0) / 1e3 / rounds);
-	xenevtchn_close(xce);
-	xc_domain_destroy(xch, id);
+	echo_stop(xch, &e);
 	xc_interface_close(xch);
 	xch = NULL;
 	hvd_stop(&hvd);

@@ -11,7 +11,10 @@ its `workload:` line, lets them settle, and prints:
                   /proc/PID/stat), % of one core
   hv_cpu_us       the same per domain per second
   hv_rss_kib      the hypervisor's RSS growth per domain (guest pages
-                  included)
+                  included), then split: anon_kib is the hypervisor's own
+                  memory (its heap: vCPU state, decode caches, rings),
+                  shmem_kib the guest pages it has mapped (the domains'
+                  memfds), file_kib mapped files
 
 usage: idle.py BUILD_DIR [N [EXTRA [MEMORY_MIB [WINDOW_S]]]]
        (defaults: 100, "idle", 64, 10)
@@ -60,12 +63,15 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])    # utime + stime
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
+
+
+RSS_PARTS = ("RssAnon", "RssShmem", "RssFile")
 
 
 def booted(log):
@@ -101,6 +107,7 @@ def main():
         hv = procs[0].pid
         api = f"{root}/run/xvm/xvmd.sock"
         rss0 = rss_kib(hv)
+        part0 = [rss_kib(hv, f) for f in RSS_PARTS]
         t0 = time.monotonic()
         for i in range(n):
             body = {"config": f'name = "idle{i}"\nmemory = {mem}\n'
@@ -129,6 +136,9 @@ def main():
         print(f"hv_cpu_pct    {cpu * 100:.2f}  (over {w1 - w0:.1f} s)")
         print(f"hv_cpu_us     {cpu * 1e6 / n:.2f}  per domain per second")
         print(f"hv_rss_kib    {(rss_kib(hv) - rss0) / n:.0f}  per domain")
+        for f, v0, name in zip(RSS_PARTS, part0, ("anon", "shmem", "file")):
+            print(f"{name + '_kib':14s}{(rss_kib(hv, f) - v0) / n:.0f}  "
+                  "per domain")
     finally:
         for p in reversed(procs):
             p.terminate()

@@ -134,9 +134,12 @@ def check_reboot(out, rc):
 
 
 def check_badargs(out, rc):
-    # The bad word rejects the whole line, poweroff=1 included, so the
-    # guest idles on until the runner stops it (rc is then STOPPED).
+    # The bad word rejects the whole line, ticks=1 and poweroff=1 included,
+    # so the guest idles on, silent, until the runner stops it 3 s after
+    # its workload line (rc is then STOPPED).
     need(rc == STOPPED, f'guest stopped by itself (rc {rc})', out)
+    need(not lines(out, r'^tick \d+$'), 'ticks=1 of a rejected line applied',
+         out)
     need('panic' not in out, 'the kernel panicked', out)
     need('bootargs: dirty=lots: want a number from 1 to 65536; using the '
          'defaults' in out, 'no clear error for dirty=lots', out)
@@ -186,19 +189,20 @@ def check_trap(out, rc):
     need('power: poweroff' not in out, 'crash reported as poweroff', out)
 
 
-# name: (vcpus, MiB, bootargs, check[, stop when this line is seen])
+# name: (vcpus, MiB, bootargs, check[, (stop this many seconds after this
+# line is seen, unless it exited by itself)])
 CASES = {
-    'boot': (1, 128, 'poweroff=3', check_dbcn),
+    'boot': (1, 128, 'ticks=1 poweroff=3', check_dbcn),
     'selfcheck': (1, 128, 'selfcheck=2 poweroff=1', check_selfcheck),
     'smp1': (1, 128, 'poweroff=2', check_smp(1)),
     'smp2': (2, 128, 'poweroff=2', check_smp(2)),
     'smp4': (4, 128, 'poweroff=3', check_smp(4)),
     'smp8': (8, 256, 'poweroff=4', check_smp(8)),
-    'cpu': (2, 128, 'cpu poweroff=3', check_cpu),
-    'dirty': (1, 128, 'dirty=8 wss=32 poweroff=4', check_dirty),
+    'cpu': (2, 128, 'cpu ticks=1 poweroff=3', check_cpu),
+    'dirty': (1, 128, 'dirty=8 wss=32 ticks=1 poweroff=4', check_dirty),
     'reboot': (1, 128, 'reboot=1', check_reboot),
-    'badargs': (1, 128, 'dirty=lots poweroff=1', check_badargs,
-                r'^tick 20$'),
+    'badargs': (1, 128, 'dirty=lots ticks=1 poweroff=1', check_badargs,
+                (r'^workload: idle$', 3.0)),
     'mem64': (1, 64, 'poweroff=1', check_mem(64)),
     'mem512': (1, 512, 'poweroff=1', check_mem(512)),
     'trap': (1, 128, 'crash', check_trap),
@@ -208,22 +212,29 @@ CASES = {
 
 def run(cmd, until):
     """Runs QEMU; returns (exit status, output), status STOPPED when the
-    until pattern was seen and QEMU was stopped, None on the deadline."""
+    until line was seen and QEMU still ran its grace seconds later (then
+    it is stopped), None on the deadline."""
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     out, seen = [], threading.Event()
+    pattern, grace = until if until is not None else (None, 0.0)
 
     def reader():
         for line in iter(p.stdout.readline, b''):
             out.append(line.decode(errors='replace'))
-            if until is not None and until.search(out[-1].rstrip('\r\n')):
+            if pattern is not None and not seen.is_set() and \
+                    pattern.search(out[-1].rstrip('\r\n')):
                 seen.set()
-                return
 
     t = threading.Thread(target=reader, daemon=True)
     t.start()
     end = time.monotonic() + DEADLINE
-    while p.poll() is None and not seen.is_set() and time.monotonic() < end:
+    stop_at = None
+    while p.poll() is None and time.monotonic() < end:
+        if seen.is_set() and stop_at is None:
+            stop_at = time.monotonic() + grace
+        if stop_at is not None and time.monotonic() >= stop_at:
+            break
         time.sleep(0.05)
     if p.poll() is None:
         p.kill()
@@ -256,7 +267,9 @@ def main():
     hypervisor = sys.argv[3] if len(sys.argv) == 4 else None
     MACHINE = 'xvm' if hypervisor is not None else 'qemu'
     vcpus, mib, args, check = CASES[case][:4]
-    until = re.compile(CASES[case][4]) if len(CASES[case]) > 4 else None
+    until = None
+    if len(CASES[case]) > 4:
+        until = (re.compile(CASES[case][4][0]), CASES[case][4][1])
     cmd = machine_cmd(elf, vcpus, mib, args, hypervisor)
     if cmd is None:
         print('SKIP: qemu-system-riscv64 not installed (qemu-system-misc)')

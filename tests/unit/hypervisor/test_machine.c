@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <libfdt.h>
 
@@ -95,6 +97,52 @@ test_fdt(void **state)
 	assert_non_null(strstr(cause, "outside guest RAM"));
 	free(cause);
 	machine_free(m);
+}
+
+/* Video memory: plain memory to the harts' loads and stores, never RAM. */
+static void
+test_vram(void **state)
+{
+	/* lui t0,0x40000; li t1,0x123 ; sw t1,8(t0); lw t2,8(t0);
+	   sw t2,12(t0); then power off as above */
+	static const uint32_t code[] = {
+		0x400002b7, 0x12300313, 0x0062a423, 0x0082a383, 0x0072a623,
+		0x001002b7, 0x00005337, 0x55530313, 0x0062a023, 0x0000006f,
+	};
+	struct machine_config cf = {
+		.ram_bytes = 4 << 20, .ram_fd = -1, .nvcpus = 1, .name = "t",
+		.vram_bytes = 8192,
+	};
+	struct machine *m;
+	struct vcpu *v;
+	char *cause = NULL;
+	uint32_t *px;
+
+	(void)state;
+	cf.vram_fd = memfd_create("t", 0);
+	assert_int_equal(ftruncate(cf.vram_fd, 8192), 0);
+	m = machine_new(&cf, &cause);
+	assert_non_null(m);
+	v = machine_vcpu(m, 0);
+	memcpy(machine_gpa(m, MACHINE_RAM_BASE, sizeof(code)), code,
+	    sizeof(code));
+	machine_invalidate(m, MACHINE_RAM_BASE, sizeof(code));
+	cpu_reset(v, MACHINE_RAM_BASE, CPU_PRIV_M);
+	cpu_hsm_set(v, CPU_HSM_STARTED);
+	assert_int_equal(cpu_run(v, 1000), CPU_EXIT_SHUTDOWN);
+	px = machine_vram(m, MACHINE_VRAM_BASE, 16);
+	assert_non_null(px);
+	assert_int_equal(px[2], 0x123);
+	assert_int_equal(px[3], 0x123);
+	assert_null(machine_vram(m, MACHINE_VRAM_BASE + 8190, 4));
+	assert_null(machine_gpa(m, MACHINE_VRAM_BASE, 4));
+	machine_free(m);
+	close(cf.vram_fd);
+	/* Not whole pages: refused with a reason. */
+	cf.vram_bytes = 100;
+	assert_null(machine_new(&cf, &cause));
+	assert_non_null(strstr(cause, "video memory"));
+	free(cause);
 }
 
 static void
@@ -221,6 +269,7 @@ main(void)
 		cmocka_unit_test(test_gpa),
 		cmocka_unit_test(test_fdt),
 		cmocka_unit_test(test_run_poweroff),
+		cmocka_unit_test(test_vram),
 		cmocka_unit_test(test_budget_and_kick),
 		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_context_fp_pmp),

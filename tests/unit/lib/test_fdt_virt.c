@@ -11,6 +11,8 @@
 
 #include <libfdt.h>
 
+#include <xvm/fb.h>
+
 #include "lib/fdt_virt.h"
 
 #define SIZE	(64 * 1024)
@@ -112,6 +114,48 @@ test_pv_domain(void **state)
 	free(fdt);
 }
 
+/* The framebuffer: simplefb's binding under /chosen, only when asked. */
+static void
+test_framebuffer(void **state)
+{
+	struct fdt_machine	 m = { .compatible = "c", .model = "m",
+				    .ram_size = 64 << 20, .nvcpus = 1,
+				    .mmu_type = "riscv,sv39",
+				    .fb_width = 800, .fb_height = 600 };
+	void			*fdt = calloc(1, SIZE);
+	const fdt64_t		*r;
+	int			 len, off;
+
+	(void)state;
+	assert_true(fdt_virt_tree(fdt, SIZE, &m) > 0);
+	off = node(fdt, "/chosen/framebuffer@40000000");
+	assert_true(off >= 0);
+	assert_int_equal(fdt_node_check_compatible(fdt, off,
+	    "simple-framebuffer"), 0);
+	r = fdt_getprop(fdt, off, "reg", &len);
+	assert_int_equal(len, 16);
+	assert_true(fdt64_ld(r) == XVM_FB_BASE);
+	assert_true(fdt64_ld(r + 1) == XVM_FB_BYTES(800, 600));
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, off, "width", &len)), 800);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, off, "height", &len)), 600);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, off, "stride", &len)),
+	    3200);
+	assert_string_equal(fdt_getprop(fdt, off, "format", &len),
+	    "x8r8g8b8");
+	/* Outside RAM: no reservation needed. */
+	assert_int_equal(fdt_num_mem_rsv(fdt), 0);
+	m.fb_width = 0;
+	assert_true(fdt_virt_tree(fdt, SIZE, &m) > 0);
+	assert_true(node(fdt, "/chosen/framebuffer@40000000") < 0);
+	m.fb_width = 32;
+	assert_int_equal(fdt_virt_tree(fdt, SIZE, &m), -1);
+	assert_int_equal(errno, EINVAL);
+	m.fb_width = 800;
+	m.fb_height = XVM_FB_MAX_SIDE + 1;
+	assert_int_equal(fdt_virt_tree(fdt, SIZE, &m), -1);
+	free(fdt);
+}
+
 static void
 test_errors(void **state)
 {
@@ -141,6 +185,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_machine),
 		cmocka_unit_test(test_pv_domain),
+		cmocka_unit_test(test_framebuffer),
 		cmocka_unit_test(test_errors),
 	};
 

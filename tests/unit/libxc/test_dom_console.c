@@ -149,14 +149,26 @@ test_domcons(void **state)
 	domcons_output(a, "?", 1);
 	assert_int_equal(read(fd, id, sizeof(id)), 4);
 	assert_int_equal(id[0], a->domid);
+	/* The ring grows with output (1 KiB first): no byte is lost or moved. */
+	for (i = 0; i < 5000; i++)
+		out[i] = (char)(i % 251);
+	for (i = 0; i < 5000; i += 7)
+		domcons_output(b, out + i, i + 7 > 5000 ? 5000 - i : 7);
+	memset(out, 0, 5000);
+	n = domcons_read(b, 1, out, 6000, &start, &end);
+	assert_int_equal(n, 5000);
+	assert_int_equal(start, 1);
+	assert_int_equal(end, 5001);
+	for (i = 0; i < 5000; i++)
+		assert_int_equal((unsigned char)out[i], i % 251);
 	/* Overrun: the oldest bytes go; a stale pos starts at the oldest. */
 	for (i = 0; i < DOMCONS_RING_SIZE + 100; i++)
 		domcons_output(b, i % 2 ? "1" : "0", 1);
 	n = domcons_read(b, 0, out, DOMCONS_RING_SIZE + 16, &start, &end);
 	assert_int_equal(n, DOMCONS_RING_SIZE);
-	assert_int_equal(end, DOMCONS_RING_SIZE + 101);
-	assert_int_equal(start, 101);
-	assert_int_equal(out[0], '0');		/* byte 101 = i 100: even */
+	assert_int_equal(end, DOMCONS_RING_SIZE + 5101);
+	assert_int_equal(start, 5101);
+	assert_int_equal(out[0], '0');		/* byte 5101 = i 100: even */
 	assert_int_equal(out[n - 1], '1');
 	/* One write bigger than the ring keeps its tail. */
 	memset(out, 'z', DOMCONS_RING_SIZE + 16);

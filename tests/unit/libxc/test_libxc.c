@@ -16,6 +16,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include <xvm/fb.h>
 #include <xvm/privcmd.h>
 #include <xvm/xenctrl.h>
 #include <xvm/xenevtchn.h>
@@ -225,6 +226,50 @@ test_memory(void **state)
 	assert_null(xc_map_foreign_range(T.xch, 0, 4096, PROT_READ, 0x80000));
 	assert_int_equal(errno, EPERM);
 	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+}
+
+/* Video memory (<xvm/fb.h>): its own frames at 0x40000, mappable, bounded. */
+static void
+test_vram(void **state)
+{
+	struct xen_domctl_createdomain	 c;
+	uint32_t			 id = 0, plain;
+	uint32_t			*p;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.max_vcpus = 1;
+	c.max_mem_kb = 1024;
+	c.vram_kb = 2048;
+	assert_int_equal(xc_domain_create(T.xch, &id, &c), 0);
+	p = xc_map_foreign_range(T.xch, id, 2048 << 10, PROT_READ | PROT_WRITE,
+	    XVM_FB_BASE >> 12);
+	assert_non_null(p);
+	assert_int_equal(p[0], 0);
+	p[1000] = 0x00ff8000;
+	/* The hypervisor's view (the machine maps the same memfd). */
+	assert_int_equal(*(uint32_t *)(T.hv->dom[id]->mm.vram + 4000),
+	    0x00ff8000);
+	munmap(p, 2048 << 10);
+	/* Not RAM: nor counted as the domain's pages. */
+	assert_int_equal(info_of(id).tot_pages, 0);
+	assert_null(xc_map_foreign_range(T.xch, id, 8192, PROT_READ,
+	    (XVM_FB_BASE >> 12) + 511));
+	assert_int_equal(errno, EINVAL);
+	plain = create(1, 1024);
+	assert_null(xc_map_foreign_range(T.xch, plain, 4096, PROT_READ,
+	    XVM_FB_BASE >> 12));
+	assert_int_equal(errno, EINVAL);
+	/* Over 32 MiB, or not whole pages: refused. */
+	assert_int_equal(xc_domain_destroy(T.xch, id), 0);
+	c.vram_kb = (XVM_FB_MAX_BYTES >> 10) + 4;
+	id = 0;
+	assert_int_equal(xc_domain_create(T.xch, &id, &c), -1);
+	assert_int_equal(errno, EINVAL);
+	c.vram_kb = 6;
+	assert_int_equal(xc_domain_create(T.xch, &id, &c), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(xc_domain_destroy(T.xch, plain), 0);
 }
 
 static int
@@ -493,6 +538,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_memory),
+		cmocka_unit_test(test_vram),
 		cmocka_unit_test(test_evtchn),
 		cmocka_unit_test(test_gnttab),
 		cmocka_unit_test(test_sched_info),
