@@ -11,15 +11,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xvm/fb.h>
 #include <xvm/xc_dom.h>
 #include <xvm/xenctrl.h>
 #include <xvm/xenstore.h>
 #include "lib/file.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
+#include "xvmd/devcheck.h"
 #include "xvmd/dmproc.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/memory.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
@@ -112,6 +115,38 @@ build_error(const struct vm *vm, const struct xc_dom_image *img, int err,
 		    err == EINVAL ? "not a regular file" : strerror(err));
 }
 
+/* xend's memory rule (memory.c): ENOMEM when maxmem does not fit. */
+static int
+admit(struct xvmd *xd, struct vm *vm, char **cause)
+{
+	char	*what;
+	int	 err;
+
+	xasprintf(&what, "cannot start domain %s", vm->name);
+	err = mem_admit(xd, (int64_t)vm->cfg->maxmem, what, cause);
+	free(what);
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* Its disks and vifs against the host (devcheck.c). */
+static int
+devices(struct xvmd *xd, struct vm *vm, char **cause)
+{
+	char	*why = NULL;
+	int	 err;
+
+	if ((err = devcheck_domain(xd, vm, &why)) == 0)
+		return 0;
+	xasprintf(cause, "cannot start domain %s: %s", vm->name, why);
+	free(why);
+	errno = err;
+	return -1;
+}
+
 int
 lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 {
@@ -124,7 +159,8 @@ lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 	unsigned int			 i;
 	int				 saved;
 
-	if (uuid_free(xd, vm, cause) == -1 ||
+	if (uuid_free(xd, vm, cause) == -1 || admit(xd, vm, cause) == -1 ||
+	    devices(xd, vm, cause) == -1 ||
 	    check_image(vm, cfg->kernel, "kernel", cause) == -1 ||
 	    (cfg->ramdisk[0] && check_image(vm, cfg->ramdisk, "ramdisk",
 	    cause) == -1))
@@ -137,6 +173,13 @@ lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 	create.max_mem_kb = cfg->maxmem * 1024;
 	if (cfg->cpu_jit)
 		create.flags |= XEN_DOMCTL_CDF_xvm_jit;
+	if (cfg->vfb.vnc) {
+		/* The framebuffer's video memory, and its node in the tree. */
+		create.vram_kb = (uint32_t)(XVM_FB_BYTES(XVM_FB_DEF_WIDTH,
+		    XVM_FB_DEF_HEIGHT) >> 10);
+		dc.fb_width = XVM_FB_DEF_WIDTH;
+		dc.fb_height = XVM_FB_DEF_HEIGHT;
+	}
 	if (xc_domain_create(xd->xch, &domid, &create) == -1) {
 		xasprintf(cause, "cannot create domain %s: %s", vm->name,
 		    strerror(errno));
@@ -189,6 +232,12 @@ lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 	log_info("%s: started %s as domain %u (%u vCPUs, %llu MiB)%s",
 	    __func__, vm->name, domid, cfg->vcpus,
 	    (unsigned long long)cfg->memory, paused ? ", paused" : "");
+	if (vm->saved != NULL) {
+		log_info("%s: %s started afresh: its saved image %s is not "
+		    "what it resumes from any more", __func__, vm->name,
+		    vm->saved);
+		xsdom_set_saved(xd, vm, NULL);
+	}
 	return 0;
 fail:
 	saved = errno;
