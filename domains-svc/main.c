@@ -10,7 +10,11 @@
  *					on_xend_stop: "shutdown" is asked and
  *					waited for, up to xvmd's
  *					shutdown-timeout; "suspend" saves
- *					them to var/lib/xvm/save/NAME.chk
+ *					them to var/lib/xvm/save/NAME.chk --
+ *					only when the administrator disables
+ *					the service or the host shuts down
+ *					(SMF_STOP_REASON), never because a
+ *					daemon restarted
  *
  * It talks to xvmd's API only; exit 0 when every domain was handled, 1
  * otherwise.
@@ -143,6 +147,11 @@ restore_saved(void)
 			log_info("restored %s", path);
 			if (unlink(path) == -1)
 				log_warn("%s", path);
+		} else if (status == 409) {
+			/* It runs already (started by hand): not an error
+			 * of this service, and the image is kept. */
+			log_warnx("%s: not restored (its domain exists); "
+			    "kept", path);
 		} else {
 			log_warnx("%s: not restored; kept", path);
 			bad = 1;
@@ -250,6 +259,26 @@ wait_down(char **names, size_t n, int64_t timeout)
 	}
 }
 
+/*
+ * Does this stop mean the domains must go?  When svc.startd runs the
+ * method, SMF_STOP_REASON says why: the administrator's disable or the
+ * host's shutdown, yes; a restart of this service, or a dependency
+ * (xvmd, consoled) that failed or went away, no -- a daemon's restart
+ * never shuts down or saves a guest.  Run by hand (no reason): yes.
+ */
+static int
+stop_is_final(void)
+{
+	const char	*why = getenv("SMF_STOP_REASON");
+
+	if (why == NULL || strcmp(why, "disable") == 0 ||
+	    strcmp(why, "shutdown") == 0)
+		return 1;
+	log_info("stopped for '%s', not by the administrator or the host's "
+	    "shutdown: the domains are left as they are", why);
+	return 0;
+}
+
 static int
 do_stop(void)
 {
@@ -260,6 +289,8 @@ do_stop(void)
 	size_t		 i, n = 0;
 	int		 status, bad = 0;
 
+	if (!stop_is_final())
+		return 0;
 	if ((set = api("GET", "/host/settings", NULL, &status)) != NULL) {
 		(void)json_get_i64(json_get(json_get(set, "settings"),
 		    "shutdown-timeout"), "value", &timeout);

@@ -87,4 +87,11 @@ int	 sr_open_ram(struct xc_interface_core *, uint32_t dom, uint64_t npages,
 int	 sr_read_rec(struct sr_stream *, uint32_t *type, void **body,
 	    uint32_t *len);
 
+/*
+ * After END: nothing may follow it.  Bytes already read past it, or more
+ * in a regular file, are EBADMSG.  A pipe or socket is not read further
+ * (a migration channel may carry the toolstack's messages after it).
+ */
+int	 sr_read_done(struct sr_stream *);
+
 #endif

@@ -203,7 +203,7 @@ xc_domain_restore(xc_interface *xch, int io_fd, uint32_t *dom,
 			body = NULL;
 			break;
 		case SR_REC_END:
-			if (apply(&rs) == -1)
+			if (sr_read_done(rs.s) == -1 || apply(&rs) == -1)
 				goto out;
 			rc = 0;
 			goto out;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -271,5 +272,29 @@ sr_read_rec(struct sr_stream *s, uint32_t *type, void **body, uint32_t *len)
 	*type = h.type;
 	*body = b;
 	*len = h.len;
+	return 0;
+}
+
+int
+sr_read_done(struct sr_stream *s)
+{
+	struct stat	 st;
+	uint8_t		 c;
+	ssize_t		 n;
+
+	if (s->off < s->len) {
+		errno = EBADMSG;
+		return -1;
+	}
+	if (s->eof || fstat(s->fd, &st) == -1 || !S_ISREG(st.st_mode))
+		return 0;
+	while ((n = read(s->fd, &c, 1)) == -1 && errno == EINTR)
+		;
+	if (n == -1)
+		return -1;
+	if (n > 0) {
+		errno = EBADMSG;
+		return -1;
+	}
 	return 0;
 }

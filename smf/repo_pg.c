@@ -264,20 +264,27 @@ repo_props(struct repo *r, struct repo_ent e, const char *pg,
 	return 0;
 }
 
+static void
+repo_props_free_one(struct repo_prop *p)
+{
+	size_t	 j;
+
+	free(p->pg);
+	free(p->pgtype);
+	free(p->name);
+	free(p->type);
+	for (j = 0; j < p->nvalues; j++)
+		free(p->values[j]);
+	free(p->values);
+}
+
 void
 repo_props_free(struct repo_prop *v, size_t n)
 {
-	size_t	 i, j;
+	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		free(v[i].pg);
-		free(v[i].pgtype);
-		free(v[i].name);
-		free(v[i].type);
-		for (j = 0; j < v[i].nvalues; j++)
-			free(v[i].values[j]);
-		free(v[i].values);
-	}
+	for (i = 0; i < n; i++)
+		repo_props_free_one(&v[i]);
 	free(v);
 }
 
@@ -306,6 +313,51 @@ has_group(const struct repo_prop *v, size_t n, const char *pg)
 	for (i = 0; i < n; i++)
 		if (strcmp(v[i].pg, pg) == 0)
 			return 1;
+	return 0;
+}
+
+/*
+ * Framework groups (general, restarter, ...) are the restarter's and
+ * svcadm's live state, not configuration: as in Solaris, a snapshot does
+ * not freeze them, so `svcprop -p general/enabled` says what is true now.
+ * Replace them in v (a snapshot's composed view) by the instance's
+ * current ones.
+ */
+static int
+live_framework(struct repo *r, int64_t svc, int64_t inst,
+    struct repo_prop **v, size_t *n)
+{
+	struct repo_ent	 cur = repo_ent_inst(svc, inst, SMF_SNAP_EDIT);
+	struct repo_pg	*pgs = NULL;
+	struct repo_prop *fv = NULL;
+	size_t		 npg = 0, nf = 0, i, j, k;
+
+	if (repo_pgs(r, cur, &pgs, &npg) == -1)
+		return -1;
+	for (i = 0; i < npg; i++) {
+		if (strcmp(pgs[i].type, "framework") != 0)
+			continue;
+		/* Drop the snapshot's copy of the group ... */
+		for (j = k = 0; j < *n; j++) {
+			if (strcmp((*v)[j].pg, pgs[i].name) == 0)
+				repo_props_free_one(&(*v)[j]);
+			else
+				(*v)[k++] = (*v)[j];
+		}
+		*n = k;
+		/* ... and take the current one. */
+		if (repo_props(r, cur, pgs[i].name, &fv, &nf) == -1) {
+			repo_pgs_free(pgs, npg);
+			return -1;
+		}
+		*v = xreallocarray(*v, *n + nf + 1, sizeof(**v));
+		for (j = 0; j < nf; j++) {
+			(*v)[(*n)++] = fv[j];
+			memset(&fv[j], 0, sizeof(fv[j]));
+		}
+		repo_props_free(fv, nf);
+	}
+	repo_pgs_free(pgs, npg);
 	return 0;
 }
 
@@ -338,6 +390,10 @@ repo_composed(struct repo *r, int64_t svc, int64_t inst, const char *snap,
 		memset(&sv[i], 0, sizeof(sv[i]));
 	}
 	repo_props_free(sv, ns);
+	if (*snap != '\0' && live_framework(r, svc, inst, &iv, &ni) == -1) {
+		repo_props_free(iv, ni);
+		return -1;
+	}
 	*out = iv;
 	*n = ni;
 	return 0;

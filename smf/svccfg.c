@@ -129,17 +129,19 @@ run(struct svccfg *sc, int argc, char **argv)
 /*
  * Split a command line as svccfg's lexer does: blanks separate words,
  * single or double quotes group them, a backslash escapes one character,
- * '#' starts a comment.  Words point into line (modified).  -1 on an
- * unterminated quote.
+ * '(' and ')' outside quotes are words of their own, '#' starts a comment.
+ * Words are written to buf (at least 2 * strlen(line) + 2 bytes) and
+ * point into it.  -1 on an unterminated quote or too many words.
  */
 static int
-split(char *line, char **argv, int max)
+split(const char *line, char *buf, char **argv, int max)
 {
-	char	*r = line, *w = line, q = 0, c;
-	int	 argc = 0, inword = 0;
+	const char	*r = line;
+	char		*w = buf, q = 0, c;
+	int		 argc = 0, inword = 0;
 
 	for (;; r++) {
-		c = *r;		/* the write below may land on it */
+		c = *r;
 		if (c == '\0' || (!q && (c == ' ' || c == '\t' ||
 		    c == '\n' || (c == '#' && !inword)))) {
 			if (inword) {
@@ -150,20 +152,33 @@ split(char *line, char **argv, int max)
 				break;
 			continue;
 		}
+		if (!q && (c == '(' || c == ')')) {
+			/* A value list's brackets are words of their own. */
+			if (inword) {
+				*w++ = '\0';
+				inword = 0;
+			}
+			if (argc == max)
+				return -1;
+			argv[argc++] = w;
+			*w++ = c;
+			*w++ = '\0';
+			continue;
+		}
 		if (!inword) {
 			if (argc == max)
 				return -1;
 			argv[argc++] = w;
 			inword = 1;
 		}
-		if (q && *r == q)
+		if (q && c == q)
 			q = 0;
-		else if (!q && (*r == '"' || *r == '\''))
-			q = *r;
-		else if (*r == '\\' && r[1] != '\0')
+		else if (!q && (c == '"' || c == '\''))
+			q = c;
+		else if (c == '\\' && r[1] != '\0')
 			*w++ = *++r;
 		else
-			*w++ = *r;
+			*w++ = c;
 	}
 	if (q)
 		return -1;
@@ -174,29 +189,71 @@ split(char *line, char **argv, int max)
 static int
 run_file(struct svccfg *sc, FILE *f, const char *name)
 {
-	char	*line = NULL, *argv[64];
+	char	*line = NULL, *buf, *argv[64];
 	size_t	 cap = 0;
 	int	 argc, rc = 0, lineno = 0, st;
 
 	while (getline(&line, &cap, f) != -1) {
 		lineno++;
-		if ((argc = split(line, argv, 64)) == -1) {
+		buf = xmalloc(2 * strlen(line) + 2);
+		if ((argc = split(line, buf, argv, 64)) == -1) {
 			log_warnx("%s:%d: unterminated quote or too many "
 			    "words", name, lineno);
 			rc = 1;
+			free(buf);
 			continue;
 		}
-		if (argc == 0)
+		if (argc == 0) {
+			free(buf);
 			continue;
+		}
 		if (strcmp(argv[0], "end") == 0 || strcmp(argv[0], "exit") == 0 ||
-		    strcmp(argv[0], "quit") == 0)
+		    strcmp(argv[0], "quit") == 0) {
+			free(buf);
 			break;
+		}
 		if ((st = run(sc, argc, argv)) != 0) {
 			log_warnx("%s:%d: %s failed", name, lineno, argv[0]);
 			rc = 1;
 		}
+		free(buf);
 	}
 	free(line);
+	return rc;
+}
+
+/*
+ * A command on svccfg's own command line goes through the same lexer as a
+ * line of a file, as in Solaris: the words are joined with blanks and
+ * split again, so `setprop pg/p = astring: '"abc def"'` stores abc def
+ * (one value, without the quotes) and `'("a b" c)'` two values.
+ */
+static int
+run_args(struct svccfg *sc, int argc, char **argv)
+{
+	char	*line, *buf, *words[64];
+	size_t	 len = 0;
+	int	 i, n, rc;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	line = xcalloc(1, len + 1);
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strlcat(line, " ", len + 1);
+		strlcat(line, argv[i], len + 1);
+	}
+	buf = xmalloc(2 * len + 2);
+	if ((n = split(line, buf, words, 64)) <= 0) {
+		log_warnx("%s", n == 0 ? "no command" :
+		    "unterminated quote or too many words");
+		free(line);
+		free(buf);
+		return 1;
+	}
+	rc = run(sc, n, words);
+	free(line);
+	free(buf);
 	return rc;
 }
 
@@ -232,7 +289,7 @@ main(int argc, char **argv)
 		exit(1);
 	}
 	if (argc > 0)
-		rc = run(&sc, argc, argv);
+		rc = run_args(&sc, argc, argv);
 	else if (file != NULL && strcmp(file, "-") != 0) {
 		if ((f = fopen(file, "r")) == NULL) {
 			log_warn("%s", file);

@@ -5,8 +5,6 @@
 #include <string.h>
 #include <sys/queue.h>
 
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
@@ -16,6 +14,7 @@
 #include "lib/xmalloc.h"
 #include "xvmd/api.h"
 #include "xvmd/domops.h"
+#include "xvmd/http.h"
 #include "xvmd/xvmd.h"
 
 enum {
@@ -27,7 +26,7 @@ enum {
 };
 
 struct route {
-	enum evhttp_cmd_type	 method;
+	enum http_method	 method;
 	const char		*pattern;	/* ":x" matches one segment */
 	api_fn			 fn;
 	int			 flags;
@@ -74,13 +73,24 @@ static const struct api_field f_dump[] = {
 #undef PAUSED
 #undef END
 
-#define GET	EVHTTP_REQ_GET
-#define POST	EVHTTP_REQ_POST
-#define PUT	EVHTTP_REQ_PUT
-#define DELETE	EVHTTP_REQ_DELETE
+#define GET	HTTP_GET
+#define POST	HTTP_POST
+#define PUT	HTTP_PUT
+#define DELETE	HTTP_DELETE
 #define DOM	R_DOM
 #define RUN	(R_DOM | R_RUNNING)
-#define HOST0	"Domain-0 is the host: shut it down with the host's tools"
+/* Why a route does not apply to Domain-0, the host itself. */
+#define D0_HOST		"Domain-0 is the host: "
+#define HOST0		D0_HOST "shut it down with the host's tools"
+#define D0_START	D0_HOST "it is always running"
+#define D0_PAUSE	D0_HOST "it cannot be paused or unpaused"
+#define D0_RENAME	"Domain-0's name cannot change"
+#define D0_SYSRQ	D0_HOST "use the host's own SysRq"
+#define D0_CPUS		D0_HOST "its CPUs are the host's, not the hypervisor's"
+#define D0_MEMORY	D0_HOST "its memory is the host's; dom0-min-mem is " \
+			    "what xvmd keeps for it"
+#define D0_SCHED	D0_HOST "it is not scheduled by the hypervisor"
+#define D0_MANAGED	"Domain-0 is not a managed domain"
 
 /* docs/api.md describes each route; keep the two in step. */
 static const struct route routes[] = {
@@ -96,31 +106,33 @@ static const struct route routes[] = {
 	{ DELETE, "/domains/:dom", api_dom_destroy, RUN, "destroy", NULL,
 	    .dom0 = "Domain-0 cannot be destroyed" },
 	{ POST, "/domains/:dom/start", api_dom_start, DOM | R_BODY_OPT,
-	    "start", f_start },
+	    "start", f_start, .dom0 = D0_START },
 	{ POST, "/domains/:dom/shutdown", api_dom_shutdown, RUN | R_BODY_OPT,
 	    "shutdown", f_none, .dom0 = HOST0 },
 	{ POST, "/domains/:dom/reboot", api_dom_reboot, RUN | R_BODY_OPT,
 	    "reboot", f_none, .dom0 = HOST0 },
-	{ POST, "/domains/:dom/pause", api_dom_pause, RUN, "pause", NULL },
+	{ POST, "/domains/:dom/pause", api_dom_pause, RUN, "pause", NULL,
+	    .dom0 = D0_PAUSE },
 	{ POST, "/domains/:dom/unpause", api_dom_unpause, RUN, "unpause",
-	    NULL },
+	    NULL, .dom0 = D0_PAUSE },
 	{ POST, "/domains/:dom/rename", api_dom_rename, DOM | R_BODY,
-	    "rename", f_rename },
+	    "rename", f_rename, .dom0 = D0_RENAME },
 	{ POST, "/domains/:dom/sysrq", api_dom_sysrq, RUN | R_BODY, "sysrq",
-	    f_sysrq },
-	{ GET, "/domains/:dom/vcpus", api_dom_vcpus, DOM, "vcpu-list", NULL },
+	    f_sysrq, .dom0 = D0_SYSRQ },
+	{ GET, "/domains/:dom/vcpus", api_dom_vcpus, DOM | R_DOM0, "vcpu-list",
+	    NULL },
 	{ PUT, "/domains/:dom/vcpus", api_dom_vcpu_set, RUN | R_BODY,
-	    "vcpu-set", f_vcpus },
+	    "vcpu-set", f_vcpus, .dom0 = D0_CPUS },
 	{ PUT, "/domains/:dom/vcpus/:vcpu/affinity", api_dom_vcpu_pin,
-	    RUN | R_BODY, "vcpu-pin", f_pin },
+	    RUN | R_BODY, "vcpu-pin", f_pin, .dom0 = D0_CPUS },
 	{ PUT, "/domains/:dom/memory", api_dom_memory, RUN | R_BODY,
-	    "mem-set", f_mib },
+	    "mem-set", f_mib, .dom0 = D0_MEMORY },
 	{ PUT, "/domains/:dom/maxmem", api_dom_maxmem, RUN | R_BODY,
-	    "mem-max", f_mib },
+	    "mem-max", f_mib, .dom0 = D0_MEMORY },
 	{ GET, "/domains/:dom/sched-credit", api_dom_sched_get, RUN,
-	    "sched-credit", NULL },
+	    "sched-credit", NULL, .dom0 = D0_SCHED },
 	{ PUT, "/domains/:dom/sched-credit", api_dom_sched_set, RUN | R_BODY,
-	    "sched-credit", f_sched },
+	    "sched-credit", f_sched, .dom0 = D0_SCHED },
 	{ POST, "/domains/:dom/save", api_dom_save, DOM | R_BODY, "save",
 	    f_save, .dom0 = "Domain-0 cannot be saved" },
 	{ POST, "/restore", api_dom_restore, R_BODY, "restore", f_restore },
@@ -132,8 +144,11 @@ static const struct route routes[] = {
 	    "core" },
 	{ GET, "/migrations", api_migrations, 0, "migrations", NULL },
 	{ GET, "/migrations/:id", api_migration, 0, "migration", NULL },
+	{ DELETE, "/migrations/:id", api_migration_cancel, 0,
+	    "migration-cancel", NULL },
 	{ POST, "/managed", api_managed_new, R_BODY, "new", f_check },
-	{ DELETE, "/managed/:dom", api_managed_delete, DOM, "delete", NULL },
+	{ DELETE, "/managed/:dom", api_managed_delete, DOM, "delete", NULL,
+	    .dom0 = D0_MANAGED },
 };
 
 #undef GET
@@ -143,6 +158,15 @@ static const struct route routes[] = {
 #undef DOM
 #undef RUN
 #undef HOST0
+#undef D0_HOST
+#undef D0_START
+#undef D0_PAUSE
+#undef D0_RENAME
+#undef D0_SYSRQ
+#undef D0_CPUS
+#undef D0_MEMORY
+#undef D0_SCHED
+#undef D0_MANAGED
 
 static const struct {
 	int		 err;
@@ -164,6 +188,7 @@ static const struct {
 	{ ETIMEDOUT,	504, "ETIMEDOUT" },
 	{ EHOSTUNREACH,	502, "EHOSTUNREACH" },
 	{ ECANCELED,	409, "ECANCELED" },
+	{ EALREADY,	409, "EALREADY" },
 	{ EIO,		500, "EIO" },
 };
 
@@ -196,62 +221,82 @@ api_query(struct api_req *ar, const char *key)
 }
 
 static void
-send_json(struct evhttp_request *req, int status, const char *text,
-    size_t len)
+send_json(struct http_req *req, int status, const char *text, size_t len)
 {
-	struct evbuffer	*b;
+	char	*nl = NULL;
 
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "application/json");
-	if ((b = evbuffer_new()) == NULL) {
-		evhttp_send_error(req, 500, NULL);
-		return;
+	if (len == 0 || text[len - 1] != '\n') {
+		xasprintf(&nl, "%.*s\n", (int)len, text);
+		text = nl;
+		len++;
 	}
-	evbuffer_add(b, text, len);
-	if (len == 0 || text[len - 1] != '\n')
-		evbuffer_add(b, "\n", 1);
-	evhttp_send_reply(req, status, NULL, b);
-	evbuffer_free(b);
+	http_reply(req, status, text, len, 0);
+	free(nl);
 }
 
+/* {"error": {"status": ..., "code": ..., "message": ...}}, the one shape. */
 static void
-send_error(struct evhttp_request *req, int err, const char *message)
+send_error_status(struct http_req *req, int status, const char *code,
+    const char *message, int close)
 {
 	struct json_w	*w;
 	const char	*text;
 	size_t		 len;
 
-	if ((w = json_w_new(0)) == NULL) {
-		evhttp_send_error(req, 500, NULL);
-		return;
-	}
+	if ((w = json_w_new(0)) == NULL)
+		fatalx("%s: out of memory", __func__);
 	json_w_obj_open(w);
 	json_w_key(w, "error");
 	json_w_obj_open(w);
-	json_w_ki64(w, "status", api_status(err));
-	json_w_kstr(w, "code", errcode(err));
+	json_w_ki64(w, "status", status);
+	json_w_kstr(w, "code", code);
 	json_w_kstr(w, "message", message);
 	json_w_obj_close(w);
 	json_w_obj_close(w);
 	if ((text = json_w_finish(w, &len)) == NULL)
-		evhttp_send_error(req, 500, NULL);
-	else
-		send_json(req, api_status(err), text, len);
+		fatalx("%s: bad document", __func__);
+	http_reply(req, status, text, len, close);
 	json_w_free(w);
 }
 
-struct api_later {
-	struct evhttp_request	*req;		/* NULL once the client left */
-};
-
 static void
-later_gone(struct evhttp_connection *conn, void *arg)
+send_error(struct http_req *req, int err, const char *message)
 {
-	struct api_later	*l = arg;
-
-	(void)conn;
-	l->req = NULL;
+	send_error_status(req, api_status(err), errcode(err), message, 0);
 }
+
+/* The transport's refusals (http.c), in the same shape; then it closes. */
+void
+api_http_error(struct http_req *req, int status, const char *message,
+    void *arg)
+{
+	const char	*code;
+
+	(void)arg;
+	switch (status) {
+	case 413:
+	case 431:
+		code = "E2BIG";
+		break;
+	case 501:
+		code = "ENOSYS";
+		break;
+	case 505:
+		code = "EPROTONOSUPPORT";
+		break;
+	case 500:
+		code = "EIO";
+		break;
+	default:
+		code = "EINVAL";
+		break;
+	}
+	send_error_status(req, status, code, message, 1);
+}
+
+struct api_later {
+	struct http_req	*req;
+};
 
 struct api_later *
 api_defer(struct api_req *ar)
@@ -259,8 +304,6 @@ api_defer(struct api_req *ar)
 	struct api_later	*l = xcalloc(1, sizeof(*l));
 
 	l->req = ar->req;
-	evhttp_connection_set_closecb(evhttp_request_get_connection(ar->req),
-	    later_gone, l);
 	ar->later = l;
 	return l;
 }
@@ -268,8 +311,6 @@ api_defer(struct api_req *ar)
 void
 api_undefer(struct api_req *ar)
 {
-	evhttp_connection_set_closecb(evhttp_request_get_connection(ar->req),
-	    NULL, NULL);
 	free(ar->later);
 	ar->later = NULL;
 }
@@ -278,14 +319,11 @@ void
 api_later_reply(struct api_later *l, int err, const char *message,
     int status, const char *json)
 {
-	if (l->req != NULL) {
-		evhttp_connection_set_closecb(
-		    evhttp_request_get_connection(l->req), NULL, NULL);
-		if (err != 0)
-			send_error(l->req, err, message);
-		else
-			send_json(l->req, status, json, strlen(json));
-	}
+	/* A client that has gone meanwhile is only forgotten (http.c). */
+	if (err != 0)
+		send_error(l->req, err, message);
+	else
+		send_json(l->req, status, json, strlen(json));
 	free(l);
 }
 
@@ -322,7 +360,7 @@ match(const char *pattern, char *path, const char **params)
 
 /* Find the route; *path_known says whether the path exists for some method. */
 static const struct route *
-route_find(enum evhttp_cmd_type method, const char *path, char **copies,
+route_find(enum http_method method, const char *path, char **copies,
     const char **params, int *path_known)
 {
 	size_t	 i;
@@ -365,22 +403,15 @@ resolve_dom(const struct route *r, struct api_req *ar, char **cause)
 }
 
 static int
-read_body(struct evhttp_request *req, yajl_val *body, char **cause)
+read_body(struct http_req *req, yajl_val *body, char **cause)
 {
-	struct evbuffer	*in = evhttp_request_get_input_buffer(req);
-	size_t		 len = evbuffer_get_length(in);
-	const char	*text;
+	size_t		 len;
+	const char	*text = http_req_body(req, &len);
 
 	if (len == 0) {
 		*cause = xstrdup("this request needs a JSON object body");
 		return EINVAL;
 	}
-	if (len > API_MAX_BODY) {
-		xasprintf(cause, "request body of %zu bytes is over the limit "
-		    "of %d", len, API_MAX_BODY);
-		return E2BIG;
-	}
-	text = (const char *)evbuffer_pullup(in, -1);
 	if ((*body = json_parse(text, len, API_MAX_BODY, cause)) == NULL)
 		return EINVAL;
 	if (!YAJL_IS_OBJECT(*body)) {
@@ -391,37 +422,34 @@ read_body(struct evhttp_request *req, yajl_val *body, char **cause)
 }
 
 void
-api_dispatch(struct evhttp_request *req, void *arg)
+api_dispatch(struct http_req *req, void *arg)
 {
 	struct xvmd		*xd = arg;
+	const struct http_head	*head = http_req_head(req);
 	struct evkeyvalq	 query;
 	struct api_req		 ar = { .xd = xd, .req = req, .status = 200,
 				    .query = &query };
 	const struct route	*r;
-	struct evhttp_connection *conn;
 	struct evhttp_uri	*uri = NULL;
 	const char		*path, *text;
 	char			*copy = NULL, *cause = NULL;
-	size_t			 len;
+	size_t			 len, blen;
 	int			 err = 0, known;
 
 	TAILQ_INIT(&query);
 	xd->requests++;
 	/* The control socket is root's (and in tests its owner's) alone. */
-	conn = evhttp_request_get_connection(req);
-	if (conn == NULL || !sock_peer_trusted(bufferevent_getfd(
-	    evhttp_connection_get_bufferevent(conn)))) {
+	if (!sock_peer_trusted(http_req_fd(req))) {
 		send_error(req, EACCES, "permission denied: xvmd serves root "
 		    "only");
 		return;
 	}
-	if ((uri = evhttp_uri_parse(evhttp_request_get_uri(req))) == NULL ||
+	if ((uri = evhttp_uri_parse(head->target)) == NULL ||
 	    (path = evhttp_uri_get_path(uri)) == NULL || *path != '/') {
 		send_error(req, EINVAL, "malformed request URI");
 		goto out;
 	}
-	r = route_find(evhttp_request_get_command(req), path, &copy,
-	    ar.params, &known);
+	r = route_find(head->method, path, &copy, ar.params, &known);
 	if (r == NULL) {
 		xasprintf(&cause, known ? "method not allowed on %s" :
 		    "no such API route: %s", path);
@@ -434,15 +462,21 @@ api_dispatch(struct evhttp_request *req, void *arg)
 		send_error(req, EINVAL, "malformed query string");
 		goto out;
 	}
-	if (((r->flags & R_BODY) || ((r->flags & R_BODY_OPT) &&
-	    evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0)) &&
+	/* No body makes a route apply to Domain-0: its 403 comes first. */
+	if ((r->flags & R_DOM) && dom_is_dom0(ar.params[0]) &&
+	    r->dom0 != NULL) {
+		log_info("%s %s: %s", r->what, path, r->dom0);
+		send_error(req, EPERM, r->dom0);
+		goto out;
+	}
+	(void)http_req_body(req, &blen);
+	if (((r->flags & R_BODY) || ((r->flags & R_BODY_OPT) && blen > 0)) &&
 	    ((err = read_body(req, &ar.body, &cause)) != 0 ||
 	    (err = api_check_body(ar.body, r->fields, &cause)) != 0)) {
 		send_error(req, err, cause);
 		goto out;
 	}
-	if (!(r->flags & (R_BODY | R_BODY_OPT)) &&
-	    evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0) {
+	if (!(r->flags & (R_BODY | R_BODY_OPT)) && blen > 0) {
 		xasprintf(&cause, "%s %s takes no body", r->what, path);
 		send_error(req, EINVAL, cause);
 		goto out;

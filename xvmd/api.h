@@ -7,8 +7,8 @@
 #include <yajl/yajl_tree.h>
 
 struct api_later;
-struct evhttp_request;
 struct evkeyvalq;
+struct http_req;
 struct json_w;
 struct vm;
 struct xvmd;
@@ -28,7 +28,7 @@ struct xvmd;
  */
 struct api_req {
 	struct xvmd		*xd;
-	struct evhttp_request	*req;
+	struct http_req		*req;
 	const char		*what;		/* the route's name */
 	const char		*params[API_MAX_PARAMS];	/* ":name" parts */
 	struct vm		*vm;		/* :dom, on routes that resolve it */
@@ -95,10 +95,14 @@ const char *api_query(struct api_req *, const char *key);
 int	 api_status(int err);
 
 /*
- * Serve one HTTP request (the evhttp generic callback); arg is the
- * struct xvmd.  Never lets a client's input end the daemon.
+ * Serve one HTTP request (http.c's on_request); arg is the struct xvmd.
+ * Never lets a client's input end the daemon.
  */
-void	 api_dispatch(struct evhttp_request *, void *arg);
+void	 api_dispatch(struct http_req *, void *arg);
+
+/* A refusal of the transport's (http.c's on_error), as an error object. */
+void	 api_http_error(struct http_req *, int status, const char *message,
+	    void *arg);
 
 /* Handlers, by module: api_host.c. */
 int	 api_version(struct api_req *, char **);
@@ -124,6 +128,7 @@ int	 api_dom_restore(struct api_req *, char **);
 int	 api_dom_migrate(struct api_req *, char **);
 int	 api_migrations(struct api_req *, char **);
 int	 api_migration(struct api_req *, char **);
+int	 api_migration_cancel(struct api_req *, char **);
 
 /* dump.c */
 int	 api_dom_dump_core(struct api_req *, char **);

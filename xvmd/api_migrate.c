@@ -122,3 +122,21 @@ api_migration(struct api_req *ar, char **cause)
 	migrate_to_json(m, ar->out);
 	return 0;
 }
+
+int
+api_migration_cancel(struct api_req *ar, char **cause)
+{
+	struct migration	*m;
+	int			 err;
+
+	if ((m = migrate_find(ar->xd, ar->params[0])) == NULL) {
+		xasprintf(cause, "no migration %s", ar->params[0]);
+		return ENOENT;
+	}
+	if ((err = migrate_cancel(m, cause)) != 0)
+		return err;
+	ar->status = 202;
+	json_w_key(ar->out, "migration");
+	migrate_to_json(m, ar->out);
+	return 0;
+}

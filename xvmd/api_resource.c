@@ -19,17 +19,23 @@
 #include "xvmd/domcfg.h"
 #include "xvmd/domops.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/memory.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
 
-/* An integer member of the body within [min, max]. */
+/*
+ * An integer member of the body within [min, max]; the message names the
+ * request, the domain, the member, the value and the limits.
+ */
 static int
-body_int(struct api_req *ar, const char *key, int64_t min, int64_t max,
-    int64_t *v, char **cause)
+body_int(struct api_req *ar, const struct vm *vm, const char *key,
+    int64_t min, int64_t max, int64_t *v, char **cause)
 {
-	if (json_get_i64(ar->body, key, v) == -1 || *v < min || *v > max) {
-		xasprintf(cause, "'%s' must be an integer from %lld to %lld",
-		    key, (long long)min, (long long)max);
+	(void)json_get_i64(ar->body, key, v);	/* typed by the dispatcher */
+	if (*v < min || *v > max) {
+		xasprintf(cause, "%s of %s: %s %" PRId64 " is out of range %"
+		    PRId64 " to %" PRId64, ar->what, vm->name, key, *v, min,
+		    max);
 		return EINVAL;
 	}
 	return 0;
@@ -67,7 +73,10 @@ api_dom_vcpus(struct api_req *ar, char **cause)
 {
 	(void)cause;
 	json_w_key(ar->out, "domain");
-	vm_to_json(ar->xd, ar->vm, ar->out, 1, 0);
+	if (ar->vm == NULL)		/* Domain-0 (the route's R_DOM0) */
+		vm_dom0_to_json(ar->xd, ar->out, 1);
+	else
+		vm_to_json(ar->xd, ar->vm, ar->out, 1, 0);
 	return 0;
 }
 
@@ -75,11 +84,9 @@ int
 api_dom_vcpu_set(struct api_req *ar, char **cause)
 {
 	struct vm	*vm = ar->vm;
-	int64_t		 n;
-	int		 err;
+	int64_t		 n = 0;
 
-	if ((err = body_int(ar, "count", 1, vm->cfg->vcpus, &n, cause)) != 0)
-		return err;
+	(void)json_get_i64(ar->body, "count", &n);	/* domops checks it */
 	return dom_set_vcpus(ar->xd, vm, n, cause);
 }
 
@@ -123,12 +130,9 @@ int
 api_dom_memory(struct api_req *ar, char **cause)
 {
 	struct vm	*vm = ar->vm;
-	int64_t		 mib;
-	int		 err;
+	int64_t		 mib = 0;
 
-	if ((err = body_int(ar, "mib", 1, (int64_t)vm->cfg->maxmem, &mib,
-	    cause)) != 0)
-		return err;
+	(void)json_get_i64(ar->body, "mib", &mib);	/* domops checks it */
 	return dom_set_memory(ar->xd, vm, mib, cause);
 }
 
@@ -136,11 +140,9 @@ int
 api_dom_maxmem(struct api_req *ar, char **cause)
 {
 	struct vm	*vm = ar->vm;
-	int64_t		 mib;
-	int		 err;
+	int64_t		 mib = 0;
 
-	if ((err = body_int(ar, "mib", 1, 1024 * 1024, &mib, cause)) != 0)
-		return err;
+	(void)json_get_i64(ar->body, "mib", &mib);	/* domops checks it */
 	return dom_set_maxmem(ar->xd, vm, mib, cause);
 }
 
@@ -179,12 +181,12 @@ api_dom_sched_set(struct api_req *ar, char **cause)
 		return EIO;
 	}
 	if (json_get(ar->body, "weight") != NULL) {
-		if ((err = body_int(ar, "weight", 1, 65535, &v, cause)) != 0)
+		if ((err = body_int(ar, vm, "weight", 1, 65535, &v, cause)) != 0)
 			return err;
 		sc.weight = (uint16_t)v;
 	}
 	if (json_get(ar->body, "cap") != NULL) {
-		if ((err = body_int(ar, "cap", 0, 100 * vm->cfg->vcpus, &v,
+		if ((err = body_int(ar, vm, "cap", 0, 100 * vm->cfg->vcpus, &v,
 		    cause)) != 0)
 			return err;
 		sc.cap = (uint16_t)v;
@@ -221,11 +223,13 @@ pair_int(struct json_w *w, const char *k, int64_t v)
 int
 api_host(struct api_req *ar, char **cause)
 {
+	struct mem_account ma;
 	xc_physinfo_t	 pi;
 	struct utsname	 u;
 
 	memset(&pi, 0, sizeof(pi));
-	if (xc_physinfo(ar->xd->xch, &pi) == -1) {
+	if (xc_physinfo(ar->xd->xch, &pi) == -1 ||
+	    mem_account(ar->xd, &ma) == -1) {
 		xasprintf(cause, "physinfo: %s", strerror(errno));
 		return EIO;
 	}
@@ -241,8 +245,9 @@ api_host(struct api_req *ar, char **cause)
 	pair_int(ar->out, "cores_per_socket", pi.cores_per_socket);
 	pair_int(ar->out, "threads_per_core", pi.threads_per_core);
 	pair_int(ar->out, "cpu_mhz", pi.cpu_khz / 1000);
-	pair_int(ar->out, "total_memory", (int64_t)(pi.total_pages >> 8));
-	pair_int(ar->out, "free_memory", (int64_t)(pi.free_pages >> 8));
+	/* As Xen's: what no domain has (memory.c's accounting). */
+	pair_int(ar->out, "total_memory", ma.total);
+	pair_int(ar->out, "free_memory", ma.free > 0 ? ma.free : 0);
 	pair_int(ar->out, "xen_major", 3);
 	pair_int(ar->out, "xen_minor", 4);
 	pair_str(ar->out, "xen_extra", "-xvm");

@@ -27,6 +27,7 @@ struct vif_spec {
 	char			 type[16];	/* ioemu, netfront */
 	char			 script[256];
 	char			 vifname[32];
+	int			 line;		/* in its config file, or 0 */
 };
 
 /*

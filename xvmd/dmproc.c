@@ -1,6 +1,7 @@
 /*
- * A domain's device model (dmproc.h): xvmd opens the disk images, checks
- * who writes what, starts xvm-dm with a SOCK_SEQPACKET control socket,
+ * A domain's device model (dmproc.h): xvmd opens the disk images (as
+ * devcheck.c, which checked them), starts xvm-dm with a SOCK_SEQPACKET
+ * control socket,
  * plugs every device with its descriptor, then follows the model's
  * events: a driver connected (backend and frontend state 4 in the store),
  * a driver reset (back to 2), a queue broken by the guest (logged), and
@@ -32,6 +33,7 @@
 #include "lib/sock.h"
 #include "lib/xmalloc.h"
 #include "lib/str.h"
+#include "xvmd/devcheck.h"
 #include "xvmd/devices.h"
 #include "xvmd/devspec.h"
 #include "xvmd/dmproc.h"
@@ -52,9 +54,7 @@ struct dm_slot {
 	int64_t		 devid;
 	const char	*spec;		/* for messages: target, or tap name */
 	int		 writable, shared;
-	int		 disk;		/* dev, ino say which image */
-	dev_t		 dev;
-	ino_t		 ino;
+	int		 disk;
 	char		 tap[16];	/* vif: vifD.N or the vifname */
 	const char	*bridge;
 	char		 mac[18];
@@ -79,35 +79,6 @@ dmproc_path(void)
 	return p != NULL && *p != '\0' ? p : XVM_DM_PATH;
 }
 
-/* Does o, another user of s's image, forbid s? */
-static int
-clash(const struct dm_slot *o, const struct dm_slot *s)
-{
-	return o != s && o->disk && o->dev == s->dev && o->ino == s->ino &&
-	    (o->writable || s->writable) && !(o->shared && s->shared);
-}
-
-/* Who else uses s's image in a way that forbids s (NULL: nobody)? */
-static const char *
-conflict(struct xvmd *xd, const struct vm *self, const struct dmproc *mine,
-    const struct dm_slot *s)
-{
-	struct vm	*vm;
-	unsigned	 i;
-
-	for (i = 0; i < mine->n; i++)
-		if (clash(&mine->slot[i], s))
-			return self->name;
-	TAILQ_FOREACH(vm, &xd->vms, entry) {
-		if (vm == self || vm->dm == NULL || vm->domid == -1)
-			continue;
-		for (i = 0; i < vm->dm->n; i++)
-			if (clash(&vm->dm->slot[i], s))
-				return vm->name;
-	}
-	return NULL;
-}
-
 static void
 close_slots(struct dmproc *dp)
 {
@@ -120,42 +91,28 @@ close_slots(struct dmproc *dp)
 		}
 }
 
-/* Open disk i of the config into s; -1 with *cause. */
+/*
+ * Open disk d into s, as devcheck opens it (the one policy: devcheck.h,
+ * checked by lc_start just before).  -1 with *cause.
+ */
 static int
 open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
     char **cause)
 {
 	struct stat	 st;
-	char		 path[1100];
+	char		*why = NULL;
 
-	if (d->backend == DISK_PHY && d->target[0] != '/')
-		snprintf(path, sizeof(path), "/dev/%s", d->target);
-	else
-		snprintf(path, sizeof(path), "%s", d->target);
 	s->kind = "vbd";
 	s->devid = vdev_number(d->vdev);
 	s->spec = d->target;
 	s->writable = d->writable;
 	s->shared = d->shared;
-	/* O_NONBLOCK: a FIFO named as a disk must not hang the daemon. */
-	s->fd = open(path, (d->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC |
-	    O_NONBLOCK | O_NOCTTY);
-	if (s->fd == -1) {
-		xasprintf(cause, "cannot start %s: disk %s (%s): %s", vm->name,
-		    d->vdev, path, strerror(errno));
-		return -1;
-	}
-	if (fstat(s->fd, &st) == -1 || (!S_ISREG(st.st_mode) &&
-	    !S_ISBLK(st.st_mode)) || fcntl(s->fd, F_SETFL, 0) == -1) {
-		xasprintf(cause, "cannot start %s: disk %s (%s): not a regular "
-		    "file or a block device", vm->name, d->vdev, path);
-		close(s->fd);
-		s->fd = -1;
+	if ((s->fd = devcheck_open_disk(d, &st, &why)) == -1) {
+		xasprintf(cause, "cannot start domain %s: %s", vm->name, why);
+		free(why);
 		return -1;
 	}
 	s->disk = 1;
-	s->dev = st.st_dev;
-	s->ino = st.st_ino;
 	return 0;
 }
 
@@ -181,7 +138,6 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 {
 	const struct domcfg	*cfg = vm->cfg;
 	struct dmproc		*dp;
-	const char		*other;
 	size_t			 i;
 
 	*slots = 0;
@@ -208,13 +164,6 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 		dp->n = (unsigned)i + 1;
 		if (open_disk(vm, &cfg->disks[i], &dp->slot[i], cause) == -1)
 			goto fail;
-		if ((other = conflict(xd, vm, dp, &dp->slot[i])) != NULL) {
-			xasprintf(cause, "cannot start %s: disk %s (%s) is "
-			    "already in use by %s (share it writable only "
-			    "with mode 'w!' in both)", vm->name,
-			    cfg->disks[i].vdev, cfg->disks[i].target, other);
-			goto fail;
-		}
 		*slots |= 1u << i;
 	}
 	for (i = 0; i < cfg->nvifs; i++) {

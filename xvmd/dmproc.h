@@ -9,10 +9,10 @@ struct xvmd;
 
 /*
  * xvmd keeps privilege and policy (DESIGN.md §4a): it opens each disk of
- * vm's config itself (read-only for 'r'), refuses a missing image, one
- * that is neither a regular file nor a block device, and a second writer
- * of an image another running domain (or this one) uses unless both say
- * 'w!'; xvm-dm only gets descriptors.  Disk i goes to virtio-mmio slot i.
+ * vm's config itself (read-only for 'r'), as devcheck_open_disk does --
+ * lc_start has checked them with devcheck_domain just before (the one
+ * place of the disk and bridge policy); xvm-dm only gets descriptors.
+ * Disk i goes to virtio-mmio slot i.
  *
  * prepare: before the domain is created: open and check, fill *slots
  *   (bit i: slot i has a device, for the device tree).  0, or -1 with

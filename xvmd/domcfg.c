@@ -344,9 +344,11 @@ set_vif(struct domcfg *dc, const struct cfg_value *v, char **cause)
 
 	if (v->nitems > DOMCFG_MAX_DEVS)
 		return cause_printf(cause, "more than %d vifs", DOMCFG_MAX_DEVS);
-	for (i = 0; i < v->nitems; i++)
+	for (i = 0; i < v->nitems; i++) {
 		if (vif_spec_parse(v->items[i].s, &dc->vifs[i], cause) == -1)
 			return -1;
+		dc->vifs[i].line = v->items[i].line;
+	}
 	dc->nvifs = v->nitems;
 	return 0;
 }

@@ -21,7 +21,7 @@ write_disks(const struct domcfg *dc, struct json_w *w)
 		    "file");
 		json_w_kstr(w, "target", d->target);
 		json_w_kstr(w, "vdev", d->vdev);
-		json_w_kstr(w, "mode", d->writable ? "w" : "r");
+		json_w_kstr(w, "mode", d->shared ? "w!" : d->writable ? "w" : "r");
 		json_w_kbool(w, "cdrom", d->cdrom);
 		json_w_obj_close(w);
 	}

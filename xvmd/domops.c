@@ -13,6 +13,7 @@
 #include "xvmd/domcfg.h"
 #include "xvmd/domops.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/memory.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
@@ -31,6 +32,7 @@ start_error(int err)
 	case ENOMEM:
 	case EAGAIN:
 	case EEXIST:
+	case EBUSY:
 		return err;
 	default:
 		return EIO;
@@ -343,31 +345,27 @@ dom_pause(struct xvmd *xd, struct vm *vm, int pause, char **cause)
 	return 0;
 }
 
-/* An integer within [min, max], or EINVAL naming it. */
-static int
-in_range(const char *what, int64_t v, int64_t min, int64_t max, char **cause)
-{
-	if (v < min || v > max) {
-		xasprintf(cause, "'%s' must be an integer from %lld to %lld",
-		    what, (long long)min, (long long)max);
-		return EINVAL;
-	}
-	return 0;
-}
-
 int
 dom_set_memory(struct xvmd *xd, struct vm *vm, int64_t mib, char **cause)
 {
 	char	 path[64], val[32];
-	int	 err, n;
+	int	 n;
 
 	if (vm->domid < 0) {
 		xasprintf(cause, "domain '%s' is not running", vm->name);
 		return EINVAL;
 	}
-	if ((err = in_range("mib", mib, 1, (int64_t)vm->cfg->maxmem,
-	    cause)) != 0)
-		return err;
+	if (mib < DOMCFG_MIN_MEMORY) {
+		xasprintf(cause, "mem-set of %s: %" PRId64 " MiB is below the "
+		    "minimum of %d MiB", vm->name, mib, DOMCFG_MIN_MEMORY);
+		return EINVAL;
+	}
+	if ((uint64_t)mib > vm->cfg->maxmem) {
+		xasprintf(cause, "mem-set of %s: %" PRId64 " MiB is more than "
+		    "its maxmem of %" PRIu64 " MiB (raise it with xm mem-max)",
+		    vm->name, mib, vm->cfg->maxmem);
+		return EINVAL;
+	}
 	/* The balloon target the guest reads, in KiB (Xen's memory/target). */
 	snprintf(path, sizeof(path), "/local/domain/%d/memory/target",
 	    vm->domid);
@@ -383,14 +381,34 @@ dom_set_memory(struct xvmd *xd, struct vm *vm, int64_t mib, char **cause)
 int
 dom_set_maxmem(struct xvmd *xd, struct vm *vm, int64_t mib, char **cause)
 {
+	char	*what;
 	int	 err;
 
 	if (vm->domid < 0) {
 		xasprintf(cause, "domain '%s' is not running", vm->name);
 		return EINVAL;
 	}
-	if ((err = in_range("mib", mib, 1, 1024 * 1024, cause)) != 0)
-		return err;
+	if (mib < DOMCFG_MIN_MEMORY || mib > DOMCFG_MAX_MEMORY) {
+		xasprintf(cause, "mem-max of %s: %" PRId64 " MiB is out of "
+		    "range %d to %d MiB", vm->name, mib, DOMCFG_MIN_MEMORY,
+		    DOMCFG_MAX_MEMORY);
+		return EINVAL;
+	}
+	if ((uint64_t)mib < vm->cfg->memory) {
+		xasprintf(cause, "mem-max of %s: %" PRId64 " MiB is less than "
+		    "its memory of %" PRIu64 " MiB (lower that first with xm "
+		    "mem-set)", vm->name, mib, vm->cfg->memory);
+		return EINVAL;
+	}
+	if ((uint64_t)mib > vm->cfg->maxmem) {
+		/* xend's rule: the increase must fit (memory.c). */
+		xasprintf(&what, "mem-max of %s", vm->name);
+		err = mem_admit(xd, mib - (int64_t)vm->cfg->maxmem, what,
+		    cause);
+		free(what);
+		if (err != 0)
+			return err;
+	}
 	if (xc_domain_setmaxmem(xd->xch, (uint32_t)vm->domid,
 	    (uint64_t)mib * 1024) == -1) {
 		err = errno;
@@ -407,14 +425,17 @@ dom_set_vcpus(struct xvmd *xd, struct vm *vm, int64_t n, char **cause)
 {
 	char		 path[96];
 	unsigned int	 i;
-	int		 err;
 
 	if (vm->domid < 0) {
 		xasprintf(cause, "domain '%s' is not running", vm->name);
 		return EINVAL;
 	}
-	if ((err = in_range("count", n, 1, vm->cfg->vcpus, cause)) != 0)
-		return err;
+	if (n < 1 || n > vm->cfg->vcpus) {
+		xasprintf(cause, "vcpu-set of %s: %" PRId64 " vCPUs is out of "
+		    "range 1 to %u (its vcpus setting)", vm->name, n,
+		    vm->cfg->vcpus);
+		return EINVAL;
+	}
 	for (i = 0; i < vm->cfg->vcpus; i++) {
 		snprintf(path, sizeof(path),
 		    "/local/domain/%d/cpu/%u/availability", vm->domid, i);

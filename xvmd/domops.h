@@ -74,10 +74,10 @@ int	 dom_shutdown(struct xvmd *, struct vm *, const char *how,
 /* Pause (1) or unpause (0) the running domain. */
 int	 dom_pause(struct xvmd *, struct vm *, int pause, char **cause);
 
-/* The balloon target, 1 MiB .. maxmem (xm mem-set). */
+/* The balloon target, 4 MiB .. maxmem (xm mem-set). */
 int	 dom_set_memory(struct xvmd *, struct vm *, int64_t mib, char **cause);
 
-/* The memory limit, 1 MiB .. 1 TiB (xm mem-max). */
+/* The memory limit, memory .. 256 GiB, admitted as memory.c says (xm mem-max). */
 int	 dom_set_maxmem(struct xvmd *, struct vm *, int64_t mib, char **cause);
 
 /* vCPUs online, 1 .. the config's vcpus (xm vcpu-set). */

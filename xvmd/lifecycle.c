@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -415,41 +416,19 @@ lc_autostart(struct xvmd *xd)
 		if (!vm->managed || vm->domid >= 0 ||
 		    vm->cfg->on_xend_start != XEND_START_START)
 			continue;
+		/* A saved image wins over a fresh start: xvm-domains start
+		 * restores it. */
+		if (vm->saved != NULL && access(vm->saved, F_OK) == 0) {
+			log_info("%s: not starting %s: it resumes from its "
+			    "saved image %s", __func__, vm->name, vm->saved);
+			continue;
+		}
 		log_info("%s: starting %s (on_xend_start = start)", __func__,
 		    vm->name);
 		if (lc_start(xd, vm, 0, &cause) == -1) {
 			log_warnx("%s: %s", __func__, cause);
 			free(cause);
 			cause = NULL;
-		}
-	}
-}
-
-void
-lc_xend_stop(struct xvmd *xd)
-{
-	struct vm	*vm;
-	char		*cause = NULL;
-
-	TAILQ_FOREACH(vm, &xd->vms, entry) {
-		if (vm->domid < 0)
-			continue;
-		switch (vm->cfg->on_xend_stop) {
-		case XEND_STOP_IGNORE:
-			break;
-		case XEND_STOP_SHUTDOWN:
-			if (lc_shutdown(xd, vm, "poweroff", &cause) == -1) {
-				log_warnx("%s: %s", __func__, cause);
-				free(cause);
-				cause = NULL;
-			}
-			break;
-		case XEND_STOP_SUSPEND:
-			/* xvm-domains stop saves them, before xvmd stops. */
-			log_info("%s: %s: on_xend_stop = suspend is saved by "
-			    "xvm-domains stop; left running", __func__,
-			    vm->name);
-			break;
 		}
 	}
 }

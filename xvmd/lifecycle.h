@@ -46,13 +46,12 @@ void	 lc_check(struct xvmd *);
 void	 lc_after_dump(struct xvmd *, struct vm *);
 
 /*
- * xend's on_xend_start / on_xend_stop: start the managed domains marked
- * 'start' when xvmd starts; when it stops (SIGTERM), ask those marked
- * 'shutdown' to shut down.  ('suspend' is xvm-domains stop's: it saves
- * them through the API; xvmd's own stop logs and leaves them running.)
+ * xend's on_xend_start: start the managed domains marked 'start' when
+ * xvmd starts, unless one has a saved image to resume from (xvm-domains
+ * start restores it).  on_xend_stop is xvm-domains stop's: xvmd's own
+ * stop leaves every domain running.
  */
 void	 lc_autostart(struct xvmd *);
-void	 lc_xend_stop(struct xvmd *);
 
 /*
  * Connect to the store (xd->xsc, xd->xs): 0, or -1 when it cannot be

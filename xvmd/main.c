@@ -67,17 +67,37 @@ idle(struct xvmd *xd)
 	event_base_loopbreak(xd->base);
 }
 
-/* xend's on_xend_stop, then the loop ends once every job has. */
 static void
 on_term(void *arg)
 {
 	struct xvmd	*xd = arg;
 
+	/*
+	 * The domains run on: a restart of xvmd never shuts down, saves or
+	 * restarts a guest.  on_xend_stop is xvm-domains stop's, at the
+	 * host's shutdown (or svcadm disable xvm/domains).  The loop ends
+	 * once every job (a migration, a save) has.
+	 */
 	if (xd->stopping)
 		return;
 	xd->stopping = 1;
-	lc_xend_stop(xd);
 	job_stop_all(xd, idle);
+}
+
+/* SIGHUP (svcadm refresh xvm/xend): the settings that can change now. */
+static void
+on_hup(void *arg)
+{
+	struct xvmd	*xd = arg;
+	char		*cause = NULL, *changes = NULL;
+
+	if (settings_reload(&xd->conf, xd->conffile, &changes, &cause) == -1) {
+		log_warnx("refresh: %s; the settings in force stay", cause);
+		free(cause);
+		return;
+	}
+	log_info("refresh: %s", changes ? changes : "no setting changed");
+	free(changes);
 }
 
 /*
@@ -89,6 +109,7 @@ start(struct xvmd *xd, const char *conffile, const char *sock)
 {
 	char	*cause = NULL, *vpath, *vpath_ro;
 
+	xd->conffile = conffile;
 	xendconf_defaults(&xd->conf);
 	if (settings_load(&xd->conf, conffile, &cause) == -1)
 		fatalx("%s", cause);
@@ -156,7 +177,7 @@ main(int argc, char **argv)
 	log_set_format(xend_log_format);
 	if ((sock = xvm_path(XVM_XVMD_SOCK)) == NULL)
 		fatal("socket path");
-	xd.base = daemon_loop(&d, on_term, NULL, &xd);
+	xd.base = daemon_loop(&d, on_term, on_hup, &xd);
 	start(&xd, conffile, sock);
 	daemon_serving(&d);
 	event_base_dispatch(xd.base);

@@ -247,6 +247,17 @@ suspend_overdue(struct migration *m)
 	return 1;
 }
 
+static int
+is_cancelled(struct migration *m)
+{
+	int	 c;
+
+	pthread_mutex_lock(&m->lock);
+	c = m->cancelled;
+	pthread_mutex_unlock(&m->lock);
+	return c;
+}
+
 /* Under m->lock: one more round of 'sent' pages, for the record. */
 static void
 count_round(struct migration *m, uint64_t sent)
@@ -272,6 +283,8 @@ on_round(const struct xc_sr_round *r, void *data)
 	struct timespec		 nap = { 0, 200000 };
 	int			 stop, rc;
 
+	if (is_cancelled(m))
+		return 1;		/* stop_domain fails it */
 	if (!m->asked) {
 		stop = migpolicy_round(&m->policy, r);
 		pthread_mutex_lock(&m->lock);
@@ -322,13 +335,13 @@ stop_domain(void *data)
 	int			 rc;
 
 	mig_state(m, "stopping");
-	if (m->error != NULL)
+	if (m->error != NULL || is_cancelled(m))
 		return 0;
 	if (m->pv_suspend) {
 		if (ask_suspend(m) == -1)
 			return 0;
 		while ((rc = suspended_yet(m)) == 0) {
-			if (suspend_overdue(m))
+			if (suspend_overdue(m) || is_cancelled(m))
 				return 0;
 			if (mig_now_ns() - m->t_asked > 50000000)
 				nap.tv_nsec = 2000000;
@@ -482,7 +495,16 @@ run(struct job *job, void *arg)
 	m->phase = "committing";
 	if (job_call(m->job, mig_mark, m) == -1)
 		goto out;
-	m->commit_sent = 1;
+	/* Cancelled up to here, it runs on here; from here on it cannot be. */
+	pthread_mutex_lock(&m->lock);
+	if (!m->cancelled)
+		m->commit_sent = 1;
+	pthread_mutex_unlock(&m->lock);
+	if (!m->commit_sent) {
+		fail(m, ECANCELED, "the migration of %s was cancelled",
+		    m->name);
+		goto out;
+	}
 	if (chan_send(c, MSG_COMMIT, NULL, &cause) == -1) {
 		fail(m, EIO, "%s", cause);
 		free(cause);

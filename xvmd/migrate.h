@@ -46,9 +46,37 @@ int	 migrate_start(struct xvmd *, struct vm *, const struct migrate_args *,
 
 void	 migrate_put(struct xvmd *, struct migration *);
 
+/*
+ * Stop a migration before its commit: the domain runs on here (a guest
+ * asked to suspend is resumed), the destination drops what it had, and
+ * done is called with ECANCELED.  0, or an errno value with *cause:
+ * EALREADY when it has ended, EBUSY once the commit is sent (the domain
+ * may run there already: it is left to finish).
+ */
+int	 migrate_cancel(struct migration *, char **cause);
+
+/* The figures as C values, for a front-end (libvirt's job stats). */
+struct migrate_progress {
+	const char	*state;		/* as in migrate_to_json */
+	int		 ended;
+	int		 err;		/* once failed: an errno value */
+	uint32_t	 round;
+	uint64_t	 mem_bytes;	/* the domain's memory */
+	uint64_t	 pages_sent;	/* 4 KiB pages, every round */
+	uint64_t	 last_copy_pages;
+	uint64_t	 dirty_pages;	/* left dirty by the last round */
+	uint64_t	 bytes;		/* on the wire */
+	double		 dirty_pages_per_s, link_bytes_per_s;
+	uint64_t	 downtime_us, total_ms;	/* once ended */
+	uint64_t	 elapsed_ms;		/* since it was asked for */
+};
+void	 migrate_progress(struct migration *, struct migrate_progress *);
+
 /* By id (the hex string), or NULL; borrowed, valid on the loop's turn. */
 struct migration *migrate_find(struct xvmd *, const char *id);
 const char *migrate_id(const struct migration *);
+/* The domain's latest (running, or ended and still listed), or NULL. */
+struct migration *migrate_find_dom(struct xvmd *, const uint8_t uuid[16]);
 
 /*
  * The record as the API shows it: id, domain, host, port, tls, live,

@@ -248,6 +248,7 @@ mig_new(struct xvmd *xd, struct vm *vm)
 
 	pthread_mutex_init(&m->lock, NULL);
 	reloc_new_id(m->id);
+	m->t_created = mig_now_ns();
 	m->vm = vm;
 	m->domid = vm->domid;
 	strlcpy(m->name, vm->name, sizeof(m->name));
@@ -356,10 +357,70 @@ migrate_find(struct xvmd *xd, const char *id)
 	return NULL;
 }
 
+struct migration *
+migrate_find_dom(struct xvmd *xd, const uint8_t uuid[16])
+{
+	struct migration	*m, *last = NULL;
+
+	TAILQ_FOREACH(m, &xd->reloc->out, entry)
+		if (memcmp(m->uuid, uuid, 16) == 0)
+			last = m;
+	return last;
+}
+
 const char *
 migrate_id(const struct migration *m)
 {
 	return m->id;
+}
+
+int
+migrate_cancel(struct migration *m, char **cause)
+{
+	int	 err = 0;
+
+	pthread_mutex_lock(&m->lock);
+	if (m->ended != 0) {
+		xasprintf(cause, "the migration of %s has ended", m->name);
+		err = EALREADY;
+	} else if (m->commit_sent || m->recovering) {
+		xasprintf(cause, "the migration of %s is committing: %s may "
+		    "run %s already", m->name, m->name, m->host);
+		err = EBUSY;
+	} else if (!m->cancelled) {
+		m->cancelled = 1;
+		if (m->error == NULL) {
+			xasprintf(&m->error, "the migration of %s was cancelled",
+			    m->name);
+			m->err = ECANCELED;
+		}
+		if (m->chan != NULL)
+			chan_shutdown(m->chan);
+		log_info("%s: %s to %s", __func__, m->name, m->host);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return err;
+}
+
+void
+migrate_progress(struct migration *m, struct migrate_progress *p)
+{
+	pthread_mutex_lock(&m->lock);
+	p->state = m->state;
+	p->ended = m->ended != 0;
+	p->err = m->ended != 0 ? m->err : 0;
+	p->round = m->round;
+	p->mem_bytes = m->mem_bytes;
+	p->pages_sent = m->pages_sent;
+	p->last_copy_pages = m->stopped_pages;
+	p->dirty_pages = m->dirty;
+	p->bytes = m->bytes;
+	p->dirty_pages_per_s = m->dirty_pps;
+	p->link_bytes_per_s = m->link_bps;
+	p->downtime_us = m->ended != 0 ? m->downtime_ns / 1000 : 0;
+	p->total_ms = m->ended != 0 ? m->total_ns / 1000000 : 0;
+	p->elapsed_ms = (mig_now_ns() - m->t_created) / 1000000;
+	pthread_mutex_unlock(&m->lock);
 }
 
 void

@@ -23,6 +23,7 @@ struct migration {
 	TAILQ_ENTRY(migration) entry;		/* in xd->reloc->out */
 	int			 refs;		/* list, job, front-end */
 	char			 id[33];
+	uint64_t		 t_created;	/* mig_now_ns(), never changes */
 
 	/* The domain, copied on the loop at the start. */
 	struct vm		*vm;		/* the loop's; busy meanwhile */

@@ -11,6 +11,7 @@
  * half there and goes, a committed one runs.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,10 @@
 #include "lib/log.h"
 #include "lib/uuid.h"
 #include "lib/xmalloc.h"
+#include "xvmd/devcheck.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/job.h"
+#include "xvmd/memory.h"
 #include "xvmd/restore.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
@@ -121,6 +124,34 @@ conflict(struct xvmd *xd, struct rs *rs, const char *name,
 }
 
 /*
+ * The host can take it: its memory (xend's admission rule) and its disks
+ * and vifs (devcheck.h), as for a fresh start.
+ */
+static int
+admit(struct xvmd *xd, struct rs *rs, uint64_t mem_bytes)
+{
+	char	*what, *why = NULL;
+	int	 err;
+
+	rs->mem_bytes = mem_bytes;
+	xasprintf(&what, "cannot restore domain %s", rs->vm->name);
+	err = mem_admit(xd, (int64_t)(mem_bytes >> 20), what, &why);
+	free(what);
+	if (err == 0 && (err = devcheck_domain(xd, rs->vm, &what)) != 0) {
+		err = err == EBUSY ? EBUSY : EINVAL;
+		xasprintf(&why, "cannot restore domain %s: %s", rs->vm->name,
+		    what);
+		free(what);
+	}
+	if (err != 0) {
+		fail(rs, err, "%s", why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * On the loop: the toolstack record (UUID, config file's name, config)
  * becomes the vm to be; its name and UUID must be free here.
  */
@@ -179,6 +210,8 @@ ts_on_loop(struct xvmd *xd, void *arg)
 		memcpy(rs->vm->uuid, other->uuid, 16);
 	}
 	if (conflict(xd, rs, rs->vm->name, rs->vm->uuid) == -1)
+		return -1;
+	if (admit(xd, rs, t->sh->mem_bytes) == -1)
 		return -1;
 	if (mark(xd, rs->vm->uuid, rs->migration ? rs->migration :
 	    "restore") == -1)
@@ -255,6 +288,47 @@ restore_created(uint32_t dom, void *data)
 	return 0;
 }
 
+/*
+ * The rings a restored domain says it has (its HVM params) must be its
+ * own: the store and console pages two distinct frames of its RAM, their
+ * event channels two distinct ports.  The stream's digest is not a
+ * signature, so a crafted file gets this far; refuse it here.
+ */
+static int
+own_rings(struct rs *rs, const uint64_t v[4])
+{
+	static const char *const what[4] = {
+		"store page", "store event channel", "console page",
+		"console event channel",
+	};
+	uint64_t	 lo = XC_DOM_RAM_BASE >> 12;
+	uint64_t	 hi = lo + (rs->mem_bytes >> 12);
+	char		 why[128];
+	int		 i;
+
+	why[0] = '\0';
+	for (i = 0; i < 4 && !why[0]; i += 2)
+		if (v[i] < lo || v[i] >= hi)
+			snprintf(why, sizeof(why), "its %s 0x%" PRIx64 " is "
+			    "outside the domain's RAM (frames 0x%" PRIx64
+			    "-0x%" PRIx64 ")", what[i], v[i], lo, hi - 1);
+	for (i = 1; i < 4 && !why[0]; i += 2)
+		if (v[i] == 0 || v[i] >= EVTCHN_2L_NR_CHANNELS)
+			snprintf(why, sizeof(why), "its %s %" PRIu64 " is not "
+			    "a port (1-%u)", what[i], v[i],
+			    EVTCHN_2L_NR_CHANNELS - 1);
+	if (!why[0] && v[0] == v[2])
+		snprintf(why, sizeof(why), "its store and console share page "
+		    "0x%" PRIx64, v[0]);
+	if (!why[0] && v[1] == v[3])
+		snprintf(why, sizeof(why), "its store and console share event "
+		    "channel %" PRIu64, v[1]);
+	if (!why[0])
+		return 0;
+	return fail(rs, EINVAL, "cannot restore from %s: the %s is corrupt: "
+	    "%s", rs->what, rs->migration == NULL ? "file" : "stream", why);
+}
+
 /* On the loop: the restored domain's store entries, and the store told. */
 static int
 finish_on_loop(struct xvmd *xd, void *arg)
@@ -268,6 +342,8 @@ finish_on_loop(struct xvmd *xd, void *arg)
 		    &v[i]) == -1)
 			return fail(rs, EIO, "restored domain %u: %s",
 			    rs->domid, strerror(errno));
+	if (own_rings(rs, v) == -1)
+		return -1;
 	if ((!rs->have_rings || memcmp(v, rs->rings, sizeof(v)) != 0) &&
 	    write_entries(xd, rs, v) == -1)
 		return -1;
@@ -308,6 +384,7 @@ rs_stream(struct rs *rs, struct xc_interface_core *xch, int fd,
 	int			 saved;
 
 	cb.data = &t;
+	rs->what = what;
 	if (xc_domain_restore(xch, fd, &rs->domid, &cb) == -1) {
 		saved = errno;
 		if (rs->cause == NULL)
@@ -344,6 +421,8 @@ rs_commit(struct xvmd *xd, struct rs *rs)
 		rs->into->domid = (int)rs->domid;
 		vm_free(vm);
 		vm = rs->into;
+		if (vm->saved != NULL)
+			xsdom_set_saved(xd, vm, NULL);	/* used: once */
 	} else {
 		if (rs->managed) {
 			char *why = NULL;

@@ -39,6 +39,8 @@ struct rs {
 	struct vm	*vm;		/* owned until committed */
 	struct vm	*into;		/* the managed entry it comes back into */
 	uint32_t	 domid;
+	uint64_t	 mem_bytes;	/* the stream's RAM */
+	const char	*what;		/* rs_stream's, while it runs */
 	int		 have_domain;
 	uint8_t		 uuid[16];	/* of the committed domain */
 	TAILQ_ENTRY(rs)	 entry;		/* in xd->restoring while listed */

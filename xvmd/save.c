@@ -304,6 +304,9 @@ written(struct xvmd *xd, void *arg)
 		finish(vm, 0, NULL, json);
 	} else {
 		finish(vm, 0, NULL, json);
+		/* A managed domain resumes from this image, not a fresh start. */
+		if (vm->managed)
+			xsdom_set_saved(xd, vm, sj->file);
 		if (lc_destroy(xd, vm, &cause) == -1) {
 			log_warnx("%s: %s", __func__, cause);
 			free(cause);

@@ -104,3 +104,18 @@ settings_load(struct xendconf *xc, const char *file, char **cause)
 	free(path);
 	return rc;
 }
+
+int
+settings_reload(struct xendconf *xc, const char *file, char **changes,
+    char **cause)
+{
+	struct xendconf	 next;
+
+	xendconf_defaults(&next);
+	if (settings_load(&next, file, cause) == -1) {
+		xendconf_clear(&next);
+		return -1;
+	}
+	*changes = xendconf_refresh(xc, &next);
+	return 0;
+}

@@ -13,4 +13,13 @@ struct xendconf;
  */
 int	 settings_load(struct xendconf *xc, const char *file, char **cause);
 
+/*
+ * Load the settings again (a refresh) and apply those that can change
+ * while xvmd runs; the others keep their values until the next start.
+ * Returns 0 and *changes (what changed, or NULL; caller frees), or -1
+ * with *cause, and nothing changes.
+ */
+int	 settings_reload(struct xendconf *xc, const char *file,
+	    char **changes, char **cause);
+
 #endif

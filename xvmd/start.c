@@ -17,9 +17,11 @@
 #include "lib/file.h"
 #include "lib/log.h"
 #include "lib/xmalloc.h"
+#include "xvmd/devcheck.h"
 #include "xvmd/dmproc.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/lifecycle.h"
+#include "xvmd/memory.h"
 #include "xvmd/vm.h"
 #include "xvmd/xsdom.h"
 #include "xvmd/xvmd.h"
@@ -112,6 +114,38 @@ build_error(const struct vm *vm, const struct xc_dom_image *img, int err,
 		    err == EINVAL ? "not a regular file" : strerror(err));
 }
 
+/* xend's memory rule (memory.c): ENOMEM when maxmem does not fit. */
+static int
+admit(struct xvmd *xd, struct vm *vm, char **cause)
+{
+	char	*what;
+	int	 err;
+
+	xasprintf(&what, "cannot start domain %s", vm->name);
+	err = mem_admit(xd, (int64_t)vm->cfg->maxmem, what, cause);
+	free(what);
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* Its disks and vifs against the host (devcheck.c). */
+static int
+devices(struct xvmd *xd, struct vm *vm, char **cause)
+{
+	char	*why = NULL;
+	int	 err;
+
+	if ((err = devcheck_domain(xd, vm, &why)) == 0)
+		return 0;
+	xasprintf(cause, "cannot start domain %s: %s", vm->name, why);
+	free(why);
+	errno = err;
+	return -1;
+}
+
 int
 lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 {
@@ -124,7 +158,8 @@ lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 	unsigned int			 i;
 	int				 saved;
 
-	if (uuid_free(xd, vm, cause) == -1 ||
+	if (uuid_free(xd, vm, cause) == -1 || admit(xd, vm, cause) == -1 ||
+	    devices(xd, vm, cause) == -1 ||
 	    check_image(vm, cfg->kernel, "kernel", cause) == -1 ||
 	    (cfg->ramdisk[0] && check_image(vm, cfg->ramdisk, "ramdisk",
 	    cause) == -1))
@@ -189,6 +224,12 @@ lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 	log_info("%s: started %s as domain %u (%u vCPUs, %llu MiB)%s",
 	    __func__, vm->name, domid, cfg->vcpus,
 	    (unsigned long long)cfg->memory, paused ? ", paused" : "");
+	if (vm->saved != NULL) {
+		log_info("%s: %s started afresh: its saved image %s is not "
+		    "what it resumes from any more", __func__, vm->name,
+		    vm->saved);
+		xsdom_set_saved(xd, vm, NULL);
+	}
 	return 0;
 fail:
 	saved = errno;

@@ -12,7 +12,8 @@
  * virt_xml.c, virt_xmlout.c: domain XML <-> xm config;
  * virt_pool.c: storage pools (directories) and volumes;
  * virt_stream.c: OPEN_CONSOLE streams through xvm-consoled;
- * virt_event.c: lifecycle events.
+ * virt_event.c: lifecycle events;
+ * virt_migrate.c: migration (v3 with params) and the job procedures.
  */
 #ifndef XVM_XVMD_VIRT_H
 #define XVM_XVMD_VIRT_H
@@ -178,6 +179,9 @@ int	 virt_get_dom(struct virt_call *, struct vm **, int *dom0);
 struct virt_later *virt_later_new(struct virt_call *);
 void	 virt_later_done(void *later, int err, const char *message,
 	    const char *json);
+/* The same with a reply body on success (NULL: none). */
+void	 virt_later_reply(void *later, int err, const char *message,
+	    const struct buf *body);
 /* The handler's virt_later_new() was not used after all. */
 void	 virt_later_cancel(struct virt_call *);
 

@@ -145,7 +145,12 @@ vp_supports_feature(struct virt_call *c)
 	if (xdr_get_i32(c->in, &f) == -1)
 		return virt_bad_args(c);
 	log_debug("%s: feature %d", __func__, f);
-	xdr_put_i32(c->out, f == 10 || f == 14 || f == 15);
+	/* virDrvFeature: MIGRATION_P2P 4, MIGRATION_V3 6,
+	 * MIGRATE_CHANGE_PROTECTION 7, TYPED_PARAM_STRING 9,
+	 * PROGRAM_KEEPALIVE 10, MIGRATION_PARAMS 13, REMOTE_EVENT_CALLBACK 14,
+	 * REMOTE_CLOSE_CALLBACK 15. */
+	xdr_put_i32(c->out, f == 4 || f == 6 || f == 7 || f == 9 ||
+	    f == 10 || f == 13 || f == 14 || f == 15);
 	return 0;
 }
 

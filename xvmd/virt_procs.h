@@ -83,6 +83,16 @@ int	 vp_event_cb_deregister_any(struct virt_call *);
 /* virt_stream.c */
 int	 vp_open_console(struct virt_call *);
 
+/* virt_migrate.c, virt_job.c */
+int	 vp_migrate_begin3_params(struct virt_call *);
+int	 vp_migrate_prepare3_params(struct virt_call *);
+int	 vp_migrate_perform3_params(struct virt_call *);
+int	 vp_migrate_finish3_params(struct virt_call *);
+int	 vp_migrate_confirm3_params(struct virt_call *);
+int	 vp_get_job_info(struct virt_call *);
+int	 vp_get_job_stats(struct virt_call *);
+int	 vp_abort_job(struct virt_call *);
+
 /* virt_pool.c, virt_vol.c */
 int	 vp_list_all_pools(struct virt_call *);
 int	 vp_num_of_pools(struct virt_call *);

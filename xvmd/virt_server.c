@@ -180,9 +180,16 @@ virt_later_new(struct virt_call *c)
 void
 virt_later_done(void *arg, int err, const char *message, const char *json)
 {
+	(void)json;
+	virt_later_reply(arg, err, message, NULL);
+}
+
+void
+virt_later_reply(void *arg, int err, const char *message,
+    const struct buf *body)
+{
 	struct virt_later	*l = arg;
 
-	(void)json;
 	if (l->conn != NULL) {
 		LIST_REMOVE(l, entry);
 		if (err != 0)
@@ -191,7 +198,7 @@ virt_later_done(void *arg, int err, const char *message, const char *json)
 			    message ? message : strerror(err));
 		else
 			virt_send(l->conn, VIRT_PROGRAM, l->proc, VT_REPLY,
-			    l->serial, VS_OK, NULL);
+			    l->serial, VS_OK, body);
 		dom_changed(l->conn->vs->xd);
 	}
 	free(l);

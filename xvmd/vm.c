@@ -43,6 +43,7 @@ vm_free(struct vm *vm)
 	free(vm->cfgtext);
 	free(vm->cfgfile);
 	free(vm->note);
+	free(vm->saved);
 	free(vm);
 }
 
@@ -159,29 +160,70 @@ state_json(struct json_w *w, uint32_t flags, int running)
 	json_w_obj_close(w);
 }
 
+/* A CPU map as Xen's xm shows it: "0-3,6", or "any cpu". */
+static void
+cpumap_text(uint64_t map, unsigned int ncpus, char *out, size_t size)
+{
+	unsigned int	 c, end;
+	size_t		 n = 0;
+	uint64_t	 all = ncpus >= 64 ? UINT64_MAX :
+			    (UINT64_C(1) << ncpus) - 1;
+
+	if ((map & all) == all) {
+		snprintf(out, size, "any cpu");
+		return;
+	}
+	out[0] = '\0';
+	for (c = 0; c < 64 && n < size; c++) {
+		if (!(map & (UINT64_C(1) << c)))
+			continue;
+		for (end = c; end + 1 < 64 && (map & (UINT64_C(1) << (end + 1)));
+		    end++)
+			;
+		n += (size_t)snprintf(out + n, size - n, "%s%u", n ? "," : "",
+		    c);
+		if (end > c && n < size)
+			n += (size_t)snprintf(out + n, size - n, "-%u", end);
+		c = end;
+	}
+}
+
+/*
+ * Xen's vcpu-list: each vCPU's state (online, running, blocked), the pCPU
+ * it runs or last ran on, its run time, its affinity -- from the
+ * hypervisor's getvcpuinfo.
+ */
 static void
 vcpus_json(struct xvmd *xd, struct json_w *w, int domid, unsigned int n,
     int running)
 {
-	vcpu_guest_context_t	 ctx;
-	uint64_t		 map;
-	unsigned int		 i;
-	char			 aff[32];
+	xc_vcpuinfo_t	 vi;
+	xc_physinfo_t	 pi;
+	uint64_t	 map;
+	unsigned int	 i;
+	char		 aff[256];
 
+	memset(&pi, 0, sizeof(pi));
+	(void)xc_physinfo(xd->xch, &pi);
 	json_w_key(w, "vcpu_list");
 	json_w_arr_open(w);
 	for (i = 0; i < n; i++) {
 		json_w_obj_open(w);
 		json_w_ki64(w, "vcpu", i);
-		if (running && xc_vcpu_getcontext(xd->xch, (uint32_t)domid, i,
-		    &ctx) == 0) {
-			json_w_kbool(w, "online", ctx.up != 0);
-			json_w_kbool(w, "running", ctx.up != 0);
+		if (running && xc_vcpu_getinfo(xd->xch, (uint32_t)domid, i,
+		    &vi) == 0) {
+			json_w_kbool(w, "online", vi.online);
+			json_w_kbool(w, "running", vi.running);
+			json_w_kbool(w, "blocked", vi.blocked);
+			if (vi.online)
+				json_w_ki64(w, "cpu", vi.cpu);
+			json_w_key(w, "cpu_time");
+			json_w_double(w, (double)vi.cpu_time / 1e9);
 		} else
 			json_w_kbool(w, "online", 0);
 		if (running && xc_vcpu_getaffinity(xd->xch, (uint32_t)domid,
-		    (int)i, &map) == 0 && map != UINT64_MAX) {
-			snprintf(aff, sizeof(aff), "%#" PRIx64, map);
+		    (int)i, &map) == 0) {
+			cpumap_text(map, pi.nr_cpus, aff, sizeof(aff));
 			json_w_kstr(w, "affinity", aff);
 		}
 		json_w_obj_close(w);
@@ -220,6 +262,8 @@ vm_to_json(struct xvmd *xd, struct vm *vm, struct json_w *w, int vcpus,
 	json_w_kbool(w, "managed", vm->managed);
 	if (vm->note != NULL)
 		json_w_kstr(w, "note", vm->note);
+	if (vm->saved != NULL)
+		json_w_kstr(w, "saved", vm->saved);
 	if (vcpus)
 		vcpus_json(xd, w, vm->domid, vm->cfg->vcpus, running);
 	if (longfmt) {

@@ -25,6 +25,7 @@ struct vm {
 	time_t		 started;	/* last start (wall clock) */
 	time_t		 last_restart;	/* for xend's 60 s rule; 0 = none */
 	char		*note;		/* owned: why it last stopped, or NULL */
+	char		*saved;		/* owned: its saved image, or NULL */
 	int		 handled;	/* its shutdown has been acted on */
 	struct save_op	*save;		/* xm save in progress (save.c) */
 	/*

@@ -6,42 +6,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/buf.h"
 #include "lib/json.h"
 #include "lib/str.h"
 #include "xvmd/xendconf.h"
 
 const struct xendconf_def xendconf_defs[XC_NKEYS] = {
-	[XC_UNIX_SERVER] = { "xend-unix-server", XCT_BOOL, "yes", 0, 0 },
-	[XC_RELOC_SERVER] = { "xend-relocation-server", XCT_BOOL, "no", 0, 0 },
-	[XC_RELOC_PORT] = { "xend-relocation-port", XCT_INT, "8002", 1, 65535 },
-	[XC_RELOC_ADDRESS] = { "xend-relocation-address", XCT_STRING, "", 0, 0 },
+	[XC_UNIX_SERVER] = { "xend-unix-server", XCT_BOOL, "yes", 0, 0, 1 },
+	[XC_RELOC_SERVER] = { "xend-relocation-server", XCT_BOOL, "no", 0, 0, 1 },
+	[XC_RELOC_PORT] = { "xend-relocation-port", XCT_INT, "8002", 1, 65535, 1 },
+	[XC_RELOC_ADDRESS] = { "xend-relocation-address", XCT_STRING, "", 0, 0,
+	    1 },
 	[XC_RELOC_HOSTS_ALLOW] = { "xend-relocation-hosts-allow", XCT_STRING,
-	    "^localhost$ ^localhost\\.localdomain$", 0, 0 },
+	    "^localhost$ ^localhost\\.localdomain$", 0, 0, 1 },
 	/* TLS by default, unlike xend (whose two were "no"). */
 	[XC_RELOC_SSL_SERVER] = { "xend-relocation-ssl-server", XCT_BOOL, "yes",
-	    0, 0 },
+	    0, 0, 1 },
 	[XC_RELOC_SSL_PORT] = { "xend-relocation-ssl-port", XCT_INT, "8003", 1,
-	    65535 },
-	[XC_RELOC_SSL] = { "xend-relocation-ssl", XCT_BOOL, "yes", 0, 0 },
+	    65535, 1 },
+	[XC_RELOC_SSL] = { "xend-relocation-ssl", XCT_BOOL, "yes", 0, 0, 1 },
 	/* "": <root>/etc/xvm/relocation/{host.key,host.crt,ca.crt} */
 	[XC_RELOC_KEY] = { "xend-relocation-server-ssl-key-file", XCT_STRING,
-	    "", 0, 0 },
+	    "", 0, 0, 1 },
 	[XC_RELOC_CERT] = { "xend-relocation-server-ssl-cert-file", XCT_STRING,
-	    "", 0, 0 },
-	[XC_RELOC_CA] = { "xend-relocation-ssl-ca-file", XCT_STRING, "", 0, 0 },
+	    "", 0, 0, 1 },
+	[XC_RELOC_CA] = { "xend-relocation-ssl-ca-file", XCT_STRING, "", 0, 0,
+	    1 },
 	[XC_RELOC_TIMEOUT] = { "xend-relocation-timeout", XCT_INT, "30", 1,
-	    3600 },
+	    3600, 1 },
 	[XC_RELOC_DOWNTIME] = { "xend-relocation-max-downtime", XCT_INT, "300",
-	    1, 60000 },
+	    1, 60000, 1 },
 	[XC_RELOC_ITERS] = { "xend-relocation-max-iters", XCT_INT, "30", 1,
-	    1000 },
-	[XC_DOM0_MIN_MEM] = { "dom0-min-mem", XCT_INT, "196", 0, 1 << 20 },
-	[XC_DOM0_CPUS] = { "dom0-cpus", XCT_INT, "0", 0, 1024 },
-	[XC_ENABLE_DUMP] = { "enable-dump", XCT_BOOL, "no", 0, 0 },
-	[XC_VNC_LISTEN] = { "vnc-listen", XCT_STRING, "127.0.0.1", 0, 0 },
-	[XC_VNCPASSWD] = { "vncpasswd", XCT_STRING, "", 0, 0 },
-	[XC_CONSOLE_LIMIT] = { "console-limit", XCT_INT, "1024", 1, 1 << 20 },
-	[XC_SHUTDOWN_TIMEOUT] = { "shutdown-timeout", XCT_INT, "60", 1, 86400 },
+	    1000, 1 },
+	[XC_DOM0_MIN_MEM] = { "dom0-min-mem", XCT_INT, "196", 0, 1 << 20, 0 },
+	[XC_DOM0_CPUS] = { "dom0-cpus", XCT_INT, "0", 0, 1024, 0 },
+	[XC_ENABLE_DUMP] = { "enable-dump", XCT_BOOL, "no", 0, 0, 0 },
+	[XC_VNC_LISTEN] = { "vnc-listen", XCT_STRING, "127.0.0.1", 0, 0, 0 },
+	[XC_VNCPASSWD] = { "vncpasswd", XCT_STRING, "", 0, 0, 0 },
+	[XC_CONSOLE_LIMIT] = { "console-limit", XCT_INT, "1024", 1, 1 << 20, 0 },
+	[XC_SHUTDOWN_TIMEOUT] = { "shutdown-timeout", XCT_INT, "60", 1, 86400,
+	    0 },
+	[XC_MEM_OVERCOMMIT] = { "memory-overcommit", XCT_BOOL, "no", 0, 0, 0 },
 };
 
 static int
@@ -353,6 +358,48 @@ xendconf_load_svcprop(struct xendconf *xc, const char *text, char **cause)
 	}
 	commit_conf(xc, &next);
 	return 0;
+}
+
+char *
+xendconf_refresh(struct xendconf *cur, struct xendconf *next)
+{
+	struct buf	 now = BUF_INITIALIZER, later = BUF_INITIALIZER;
+	char		*out = NULL;
+	int		 i;
+
+	for (i = 0; i < XC_NKEYS; i++) {
+		const char *a = xendconf_str(cur, (enum xendconf_key)i);
+		const char *b = xendconf_str(next, (enum xendconf_key)i);
+
+		if (strcmp(a, b) == 0)
+			continue;
+		if (!xendconf_defs[i].at_start) {
+			buf_printf(&now, "%s%s %s -> %s", buf_len(&now) ? ", " :
+			    "", xendconf_defs[i].name, *a ? a : "\"\"",
+			    *b ? b : "\"\"");
+			continue;
+		}
+		buf_printf(&later, "%s%s %s", buf_len(&later) ? ", " : "",
+		    xendconf_defs[i].name, *b ? b : "\"\"");
+		/* The value read at start stays in force. */
+		free(next->value[i]);
+		free(next->source[i]);
+		next->value[i] = cur->value[i] ? strdup(cur->value[i]) : NULL;
+		next->source[i] = cur->source[i] ? strdup(cur->source[i]) :
+		    NULL;
+	}
+	if (buf_len(&now) || buf_len(&later)) {
+		buf_printf(&now, "%s%s%s",
+		    buf_len(&now) ? "" : "nothing that applies now",
+		    buf_len(&later) ? "; at the next start of xvmd: " : "",
+		    buf_len(&later) ? buf_cstr(&later) : "");
+		out = buf_release(&now, NULL);
+	}
+	buf_free(&now);
+	buf_free(&later);
+	xendconf_clear(cur);
+	*cur = *next;
+	return out;
 }
 
 const char *

@@ -28,6 +28,7 @@ enum xendconf_key {
 	XC_VNCPASSWD,			/* vncpasswd */
 	XC_CONSOLE_LIMIT,		/* console-limit (KiB) */
 	XC_SHUTDOWN_TIMEOUT,		/* shutdown-timeout (s), xm shutdown -w */
+	XC_MEM_OVERCOMMIT,		/* memory-overcommit (bool), xVM's */
 	XC_NKEYS
 };
 
@@ -42,6 +43,8 @@ struct xendconf_def {
 	enum xendconf_type	 type;
 	const char		*dflt;		/* xend's default, as text */
 	int64_t			 min, max;	/* XCT_INT */
+	int			 at_start;	/* read at start only: a refresh
+						   keeps the value in force */
 };
 
 /* The values in force, and where they came from ("default", a file, "smf"). */
@@ -74,6 +77,15 @@ int	 xendconf_load_file(struct xendconf *, const char *path, char **cause);
  */
 int	 xendconf_load_svcprop(struct xendconf *, const char *text,
 	    char **cause);
+
+/*
+ * A refresh (SIGHUP, svcadm refresh): take 'next' (freshly loaded) into
+ * 'cur', except the settings read at start only, which keep their values
+ * in force.  Returns a one-line account of what changed, and of what
+ * waits for a restart, or NULL when nothing changed (caller frees).
+ * 'next' is consumed.
+ */
+char	*xendconf_refresh(struct xendconf *cur, struct xendconf *next);
 
 /* Set one value from text, checked against its type; source is copied.  0 or -1 + cause. */
 int	 xendconf_set(struct xendconf *, const char *name, const char *value,

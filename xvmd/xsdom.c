@@ -277,6 +277,24 @@ xsdom_save_managed(struct xvmd *xd, struct vm *vm, char **cause)
 }
 
 void
+xsdom_set_saved(struct xvmd *xd, struct vm *vm, const char *file)
+{
+	char	 p[160], uuid[UUID_STR_LEN];
+
+	free(vm->saved);
+	vm->saved = file != NULL ? xstrdup(file) : NULL;
+	if (!vm->managed)
+		return;
+	uuid_format(vm->uuid, uuid);
+	snprintf(p, sizeof(p), "/xvm/managed/%s/saved", uuid);
+	if (file != NULL ? !xs_write(xd->xs, XBT_NULL, p, file,
+	    (unsigned int)strlen(file)) :
+	    (!xs_rm(xd->xs, XBT_NULL, p) && errno != ENOENT))
+		log_warn("%s: %s %s", __func__, file ? "writing" : "removing",
+		    p);
+}
+
+void
 xsdom_delete_managed(struct xvmd *xd, struct vm *vm)
 {
 	char	 p[96], uuid[UUID_STR_LEN];
@@ -335,6 +353,9 @@ xsdom_load_managed(struct xvmd *xd)
 				log_warnx("%s: bad uuid %s", __func__,
 				    uuids[i]);
 			vm->managed = 1;
+			snprintf(p, sizeof(p), "/xvm/managed/%s/saved",
+			    uuids[i]);
+			vm->saved = read_str(xd, p);
 			if (vm_by_name(xd, vm->name) == NULL)
 				TAILQ_INSERT_TAIL(&xd->vms, vm, entry);
 			else

@@ -53,6 +53,12 @@ int	 xsdom_request_shutdown(struct xvmd *, int domid, const char *how,
 /* Managed domains under /xvm/managed/<uuid>/: save, delete, load all. */
 int	 xsdom_save_managed(struct xvmd *, struct vm *, char **cause);
 void	 xsdom_delete_managed(struct xvmd *, struct vm *);
+/*
+ * A managed domain's saved image (/xvm/managed/<uuid>/saved): the file it
+ * was last saved to, while that image is what it resumes from (NULL:
+ * none).  Kept in vm->saved too.
+ */
+void	 xsdom_set_saved(struct xvmd *, struct vm *, const char *file);
 void	 xsdom_load_managed(struct xvmd *);
 
 /* The value at path (caller frees), or NULL with errno. */

@@ -9,9 +9,9 @@
 
 struct event;
 struct event_base;
+struct http_server;
 struct jobs;
 struct reloc;
-struct evhttp;
 struct virt_server;
 struct xc_interface_core;
 struct xs_handle;
@@ -19,8 +19,9 @@ struct xsclient;
 
 struct xvmd {
 	struct event_base	*base;
-	struct evhttp		*http;
+	struct http_server	*http;
 	struct xendconf		 conf;
+	const char		*conffile;	/* -f, or NULL */
 	time_t			 started;
 	unsigned long		 requests;	/* served since start */
 

@@ -106,8 +106,8 @@ struct restore_callbacks {
  * the handle the callbacks give (zeros without them).  *dom gets its id.  Nothing of the stream is trusted before its SHA-256 at
  * the end matches; on any failure the new domain is destroyed and -1
  * returned with errno: EILSEQ not a save stream (or another version),
- * ENODATA truncated, EBADMSG corrupt (a bad record or checksum), or the
- * hypervisor's error.
+ * ENODATA truncated, EBADMSG corrupt (a bad record or checksum, or data
+ * after END in a regular file), or the hypervisor's error.
  */
 int	 xc_domain_restore(xc_interface *, int io_fd, uint32_t *dom,
 	    struct restore_callbacks *);

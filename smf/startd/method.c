@@ -128,6 +128,20 @@ bad:
 	return -1;
 }
 
+/*
+ * Why a stop method runs (SMF_STOP_REASON, an xVM extension): a method
+ * can tell the administrator's stop or the system's shutdown from a stop
+ * that a dependency's failure or absence forced.
+ */
+static const char *const stop_reasons[] = {
+	[WHY_DISABLE] = "disable",
+	[WHY_ERROR] = "error",
+	[WHY_RESTART] = "restart",
+	[WHY_REFRESH] = "refresh",
+	[WHY_DEPENDENCY] = "dependency",
+	[WHY_SHUTDOWN] = "shutdown",
+};
+
 /* The method's environment: ours, minus SMF's own, plus SMF_*. */
 static char **
 make_env(struct inst *in, const char *meth_name)
@@ -137,7 +151,7 @@ make_env(struct inst *in, const char *meth_name)
 
 	while (environ[n] != NULL)
 		n++;
-	env = xcalloc(n + 6, sizeof(*env));
+	env = xcalloc(n + 7, sizeof(*env));
 	for (i = 0; i < n; i++) {
 		if (strncmp(environ[i], "SMF_", 4) == 0 ||
 		    strncmp(environ[i], "XVM_ROOT=", 9) == 0)
@@ -147,6 +161,11 @@ make_env(struct inst *in, const char *meth_name)
 	xasprintf(&env[k++], "SMF_FMRI=%s", in->fmri);
 	xasprintf(&env[k++], "SMF_METHOD=%s", meth_name);
 	xasprintf(&env[k++], "SMF_RESTARTER=%s", SMF_RESTARTER_FMRI);
+	if (strcmp(meth_name, "stop") == 0 &&
+	    (size_t)in->stop_why < sizeof(stop_reasons) /
+	    sizeof(stop_reasons[0]))
+		xasprintf(&env[k++], "SMF_STOP_REASON=%s",
+		    stop_reasons[in->stop_why]);
 	if (*xvm_root() != '\0')
 		xasprintf(&env[k++], "XVM_ROOT=%s", xvm_root());
 	env[k] = NULL;
@@ -260,6 +279,33 @@ exec_child(const char *cmd, char **env, int logfd, const char *wd)
 	_exit(SMF_EXIT_ERR_CONFIG);
 }
 
+/*
+ * ":kill -SIG": a signal by number or by name (HUP, SIGHUP), as smf_method(7)
+ * allows; -1 if neither.
+ */
+static int
+kill_signal(const char *s)
+{
+	static const struct { const char *name; int sig; } sigs[] = {
+		{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
+		{ "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+		{ "ALRM", SIGALRM }, { "TERM", SIGTERM },
+	};
+	long		 n;
+	char		*end;
+	size_t		 i;
+
+	if (strncmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (strcmp(s, sigs[i].name) == 0)
+			return sigs[i].sig;
+	n = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || n <= 0 || n >= NSIG)
+		return -1;
+	return (int)n;
+}
+
 int
 method_run(struct inst *in, enum meth which, const struct method_cfg *cfg)
 {
@@ -273,12 +319,11 @@ method_run(struct inst *in, enum meth which, const struct method_cfg *cfg)
 	if (cfg->exec == NULL || strcmp(cfg->exec, ":true") == 0)
 		return 1;
 	if (strncmp(cfg->exec, ":kill", 5) == 0) {
-		if (strncmp(cfg->exec, ":kill -", 7) == 0) {
-			sig = (int)strtol(cfg->exec + 7, NULL, 10);
-			if (strcmp(cfg->exec + 7, "KILL") == 0)
-				sig = SIGKILL;
-			if (sig <= 0 || sig >= NSIG)
-				sig = SIGTERM;
+		if (strncmp(cfg->exec, ":kill -", 7) == 0 &&
+		    (sig = kill_signal(cfg->exec + 7)) == -1) {
+			inst_log(in, "Method \"%s\" names no signal we know; "
+			    "sending SIGTERM.", cfg->exec);
+			sig = SIGTERM;
 		}
 		inst_log(in, "Executing %s method (:kill).", name);
 		contract_signal(in, sig);

@@ -1,5 +1,6 @@
 /* xm migrate: a domain to another host's xvmd, live or not, with progress on a terminal. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,40 @@ static const struct option longopts[] = {
 	{ "downtime", required_argument, NULL, 'D' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* Ctrl-C (or SIGTERM) while it runs asks xvmd to cancel it, once. */
+static volatile sig_atomic_t	 interrupted;
+
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void
+catch_interrupts(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+}
+
+/* DELETE /migrations/:id; a refusal (committing, ended) is printed. */
+static void
+cancel(const char *uri, int tty)
+{
+	yajl_val	 doc;
+
+	if (tty)
+		printf("\r\033[K");
+	if (xm_call("DELETE", uri, NULL, &doc) == 0)
+		json_free(doc);
+}
 
 static int64_t
 num(yajl_val m, const char *key)
@@ -68,6 +103,10 @@ follow(const char *id, int tty)
 
 	xasprintf(&uri, "/migrations/%s", id);
 	while (rc == -1) {
+		if (interrupted == 1) {
+			interrupted = 2;
+			cancel(uri, tty);
+		}
 		if (xm_call("GET", uri, NULL, &doc) != 0) {
 			rc = 1;
 			break;
@@ -152,6 +191,7 @@ exec_migrate(int argc, char **argv)
 		json_w_ki64(w, "max_downtime_ms", (int64_t)downtime);
 	json_w_kbool(w, "wait", 0);
 	json_w_obj_close(w);
+	catch_interrupts();		/* from here: a cancel once it has an id */
 	uri = xm_dom_uri(argv[0], "/migrate");
 	rc = xm_call("POST", uri, w, &doc);
 	free(uri);

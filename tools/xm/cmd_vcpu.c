@@ -22,16 +22,17 @@ exec_vcpu_list(int argc, char **argv)
 
 /* PUT a domain route whose body is one integer member. */
 static int
-put_int(const char *dom, const char *suffix, const char *key,
-    const char *text, uint64_t min, uint64_t max)
+put_int(const char *cmd, const char *dom, const char *suffix, const char *key,
+    const char *text, const char *unit, uint64_t min, uint64_t max)
 {
 	struct json_w	*w;
 	uint64_t	 v;
 	int		 rc;
 
 	if (str_to_u64(text, min, max, &v) == -1)
-		return xm_error("'%s' is not a number from %llu to %llu", text,
-		    (unsigned long long)min, (unsigned long long)max);
+		return xm_error("xm %s: '%s' is not a number of %s from %llu to "
+		    "%llu", cmd, text, unit, (unsigned long long)min,
+		    (unsigned long long)max);
 	if ((w = json_w_new(0)) == NULL)
 		return xm_error("out of memory");
 	json_w_obj_open(w);
@@ -47,7 +48,8 @@ static int
 exec_vcpu_set(int argc, char **argv)
 {
 	(void)argc;
-	return put_int(argv[1], "/vcpus", "count", argv[2], 1, 64);
+	return put_int(argv[0], argv[1], "/vcpus", "count", argv[2], "vCPUs",
+	    1, 32);
 }
 
 static int
@@ -82,8 +84,8 @@ static int
 exec_mem(int argc, char **argv)
 {
 	(void)argc;
-	return put_int(argv[1], strcmp(argv[0], "mem-set") == 0 ? "/memory" :
-	    "/maxmem", "mib", argv[2], 1, 1024 * 1024);
+	return put_int(argv[0], argv[1], strcmp(argv[0], "mem-set") == 0 ?
+	    "/memory" : "/maxmem", "mib", argv[2], "MiB", 4, 262144);
 }
 
 const struct cmd_entry cmd_vcpu_list_entry = {

@@ -135,9 +135,10 @@ fmt_vcpu_list(FILE *fp, const yajl_val *doms, size_t n)
 				snprintf(cpu, sizeof(cpu), "-");
 			else
 				snprintf(cpu, sizeof(cpu), "%" PRId64, c);
+			/* Xen's xm: 'p' is a vCPU that is not online. */
 			st[0] = flag(v, "running") ? 'r' : '-';
 			st[1] = flag(v, "blocked") ? 'b' : '-';
-			st[2] = flag(v, "paused") ? 'p' : '-';
+			st[2] = flag(v, "online") ? '-' : 'p';
 			st[3] = '\0';
 			fprintf(fp, "%-32s %5s %5" PRId64 " %5s %5s %9.1f %s\n",
 			    str_or(d, "name", "?"), id, int_or(v, "vcpu", j),

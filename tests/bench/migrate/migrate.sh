@@ -45,7 +45,7 @@ ours() {	# LABEL NAME EXTRA SSL
 		"$name" "$GUEST" "$extra" >"$T_ROOT/$name.cfg"
 	xa create "$T_ROOT/$name.cfg" >/dev/null
 	sleep 5		# booted; the dirtying is going
-	: >"$T_ROOT/dt" >"$T_ROOT/tt"
+	: >"$T_ROOT/dt"; : >"$T_ROOT/tt"; : >"$T_ROOT/mb"
 	for ((i = 0; i < RUNS; i++)); do
 		out=$(api "$from" POST "/domains/$name/migrate" \
 		    "{\"host\":\"$(h_ip "$to")\",\"live\":true,\"ssl\":$ssl}")
@@ -57,13 +57,15 @@ ours() {	# LABEL NAME EXTRA SSL
 		fi
 		echo "$dt" | awk '{ print $1 / 1000 }' >>"$T_ROOT/dt"
 		echo "$tt" >>"$T_ROOT/tt"
-		echo "# $label $from->$to: downtime $(awk "BEGIN { print $dt / 1000 }") ms, total $tt ms, $(field round <<<"$out") rounds, $(field pages_sent <<<"$out") pages, per round $(field round_pages <<<"$out"), last copy $(field last_copy_pages <<<"$out")"
+		field bytes <<<"$out" | awk '{ print $1 / 1048576 }' >>"$T_ROOT/mb"
+		echo "# $label $from->$to: downtime $(awk "BEGIN { print $dt / 1000 }") ms, total $tt ms, $(field bytes <<<"$out") bytes, $(field round <<<"$out") rounds, $(field pages_sent <<<"$out") pages, per round $(field round_pages <<<"$out"), last copy $(field last_copy_pages <<<"$out")"
 		sleep 2
 		[[ $from == A ]] && { from=B; to=A; } || { from=A; to=B; }
 	done
 	xon "$from" destroy "$name"
 	echo "xvm_${label}_downtime_ms $(stats <"$T_ROOT/dt")"
 	echo "xvm_${label}_total_ms $(stats <"$T_ROOT/tt")"
+	echo "xvm_${label}_sent_mib $(stats <"$T_ROOT/mb")"
 }
 
 # QEMU: a source in A's namespace, a destination waiting in B's, QMP.
@@ -92,28 +94,33 @@ qemu_run() {	# NS NAME EXTRA [-incoming URI]
 	t_wait_for "$name's QMP" 30 test -S "$T_ROOT/$name.qmp"
 }
 theirs() {	# LABEL EXTRA
-	local label=$1 extra=$2 i r st dt tt
-	: >"$T_ROOT/dt" >"$T_ROOT/tt"
+	local label=$1 extra=$2 i r st dt tt mb
+	: >"$T_ROOT/dt"; : >"$T_ROOT/tt"; : >"$T_ROOT/mb"
 	for ((i = 0; i < RUNS; i++)); do
 		rm -f "$T_ROOT"/q?.qmp
 		qemu_run "$H_NS_A" qa "$extra"
 		qemu_run "$H_NS_B" qb "$extra" -incoming "tcp:$H_IP_B:4444"
 		t_wait_for "the QEMU guest's workload" 60 grep -q 'workload:' "$T_ROOT/qa.log"
 		sleep 5
+		# No bandwidth cap (QEMU's default is 128 MiB/s; ours has none),
+		# the same 300 ms downtime target as ours.
+		qmp "$T_ROOT/qa.qmp" '{"execute":"migrate-set-parameters","arguments":{"max-bandwidth":10000000000,"downtime-limit":300}}' >/dev/null
 		qmp "$T_ROOT/qa.qmp" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"tcp:$H_IP_B:4444\"}}" >/dev/null
-		for ((st = 0; st < 1200; st++)); do
+		for ((st = 0; st < 6000; st++)); do
 			r=$(qmp "$T_ROOT/qa.qmp" '{"execute":"query-migrate"}')
 			grep -q '"status": "completed"\|"status": "failed"' <<<"$r" && break
 			sleep 0.1
 		done
 		dt=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["return"].get("downtime", ""))' "$r")
 		tt=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["return"].get("total-time", ""))' "$r")
+		mb=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["return"].get("ram", {}).get("transferred", 0) / 1048576)' "$r")
 		if [[ -z $dt ]]; then
 			echo "# qemu $label: $r"
 		else
 			echo "$dt" >>"$T_ROOT/dt"
 			echo "$tt" >>"$T_ROOT/tt"
-			echo "# qemu $label: downtime $dt ms, total $tt ms"
+			echo "$mb" >>"$T_ROOT/mb"
+			echo "# qemu $label: downtime $dt ms, total $tt ms, $mb MiB sent"
 		fi
 		for p in "${T_PIDS[@]: -2}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 		T_PIDS=("${T_PIDS[@]:0:${#T_PIDS[@]}-2}")
@@ -121,6 +128,7 @@ theirs() {	# LABEL EXTRA
 	done
 	echo "qemu_${label}_downtime_ms $(stats <"$T_ROOT/dt")"
 	echo "qemu_${label}_total_ms $(stats <"$T_ROOT/tt")"
+	echo "qemu_${label}_sent_mib $(stats <"$T_ROOT/mb")"
 }
 
 echo "# $(date -u '+%F %T') load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each"

@@ -66,15 +66,15 @@ check "one xvm-dm serves domain $id" [ -n "$dmpid" ]
 # Policy: a second writer is refused, with the holder named.
 mkcfg second "$IDLE" "file:$T_ROOT/b.img,xvdb,w"
 check "a second writer of b.img is refused, naming its user" \
-    refused "$T_ROOT/second.cfg" 'disk xvdb (.*b.img) is already in use by keep'
+    refused "$T_ROOT/second.cfg" "disk xvdb '.*b.img' (mode w) is domain keep's disk xvda already"
 
 check "the refused domain left nothing behind" bash -c "! '$XM' list second"
 mkcfg reader "$IDLE" "file:$T_ROOT/b.img,xvdb,r"
 check "a reader of an image another domain writes is refused too" \
-    refused "$T_ROOT/reader.cfg" 'already in use by keep'
+    refused "$T_ROOT/reader.cfg" "(mode r) is domain keep's disk xvda already"
 mkcfg missing "$IDLE" "file:$T_ROOT/nowhere.img,xvda,r"
 check "a missing image is refused" \
-    refused "$T_ROOT/missing.cfg" 'nowhere.img): No such file'
+    refused "$T_ROOT/missing.cfg" "nowhere.img': No such file"
 
 img "$T_ROOT/s.img"
 mkcfg s1 "$IDLE" "file:$T_ROOT/s.img,xvda,w!"

@@ -184,6 +184,49 @@ cut_case() {	# DESC CUT-COMMAND HEAL-COMMAND
 cut_case "B's xvmd killed" 'kill -9 ${H_PIDS[Bxvmd]}' 'h_xvmd B'
 cut_case "the link down" 'h_link down' 'sleep 4; h_link up'
 cut_case "B's xvmd stalled" 'kill -STOP ${H_PIDS[Bxvmd]}' 'sleep 1; kill -CONT ${H_PIDS[Bxvmd]}'
+
+# --- Cancelled (DELETE /migrations/:id) while B stands still mid-stream:
+# at once, not at the timeout; c1 runs on here, B drops what it had.
+apia() { curl -s --unix-socket "$H_ROOT_A/run/xvm/xvmd.sock" "$@"; }
+nb=$(h_ndoms B)
+xa migrate -l c1 "$H_IP_B" >"$T_ROOT/cancel.out" 2>&1 &
+pid=$!
+t_wait_for "the copy to start" 20 copying
+kill -STOP "${H_PIDS[Bxvmd]}"
+id=$(apia http://x/migrations | python3 -c 'import json, sys
+print([m["id"] for m in json.load(sys.stdin)["migrations"] if m["state"] not in ("done", "failed")][0])')
+out=$(apia -X DELETE "http://x/migrations/$id")
+wait "$pid"
+rc=$?
+kill -CONT "${H_PIDS[Bxvmd]}"
+check "DELETE /migrations/$id is taken: $out" like "$out" '*"state"*'
+check "the cancelled migration failed: $(cat "$T_ROOT/cancel.out")" [ "$rc" = 1 ]
+check "xm migrate says it was cancelled" grep -q "was cancelled" "$T_ROOT/cancel.out"
+check "c1 runs on A only after the cancel" [ "$(h_where c1)" = A ]
+t_wait_for "B to be clean" 20 bash -c "[ \"\$(XVM_ROOT='$H_ROOT_B' '$XM' --root '$H_ROOT_B' info | awk '\$1 == \"nr_domains\" { print \$3 }')\" = $nb ]"
+check "B holds no domain from the cancelled one" [ "$(h_ndoms B)" = "$nb" ]
+out=$(apia -X DELETE "http://x/migrations/$id")
+check "a cancel once it has ended is refused: $out" like "$out" '*EALREADY*has ended*'
+out=$(apia -X DELETE "http://x/migrations/0123")
+check "a cancel of no migration: $out" like "$out" '*ENOENT*no migration 0123*'
+
+# --- The same from xm: SIGTERM (as Ctrl-C) to a running `xm migrate`.
+nb=$(h_ndoms B)
+XVM_ROOT=$H_ROOT_A "$XM" --root "$H_ROOT_A" migrate -l c1 "$H_IP_B" \
+	>"$T_ROOT/cancel.out" 2>&1 &
+pid=$!		# xm itself, not a subshell
+t_wait_for "the copy to start" 20 copying
+kill -STOP "${H_PIDS[Bxvmd]}"
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+kill -CONT "${H_PIDS[Bxvmd]}"
+check "xm migrate, interrupted, fails: $(cat "$T_ROOT/cancel.out")" [ "$rc" = 1 ]
+check "xm migrate, interrupted, says it was cancelled" grep -q "was cancelled" "$T_ROOT/cancel.out"
+check "c1 runs on A only after xm's cancel" [ "$(h_where c1)" = A ]
+t_wait_for "B to be clean" 20 bash -c "[ \"\$(XVM_ROOT='$H_ROOT_B' '$XM' --root '$H_ROOT_B' info | awk '\$1 == \"nr_domains\" { print \$3 }')\" = $nb ]"
+check "B holds no domain after xm's cancel" [ "$(h_ndoms B)" = "$nb" ]
+
 move A c1 -l
 check "c1 still moves after all that" [ "$(h_where c1)" = B ]
 sleep 2

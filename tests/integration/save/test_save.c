@@ -323,6 +323,14 @@ test_bad_streams(void **state)
 	refuse(T.bad, ENODATA);
 	make_bad(0, -1);			/* not a save stream */
 	refuse(T.bad, EILSEQ);
+	/* Anything after END, even zeros that look like padding. */
+	make_bad(-1, st.st_size + 8);
+	refuse(T.bad, EBADMSG);
+	make_bad(-1, -1);
+	fd = open(T.bad, O_WRONLY | O_APPEND);
+	assert_int_equal(write(fd, "xVMsave\n", 8), 8);
+	close(fd);
+	refuse(T.bad, EBADMSG);
 	unlink(T.bad);
 }
 

@@ -103,7 +103,7 @@ fail)	echo start >>"$ROOT/log.\$name"
 	[ -f "$ROOT/fixed.\$name" ] && { sleep 300 & exit 0; }
 	exit \${3:-1} ;;
 hang)	echo start >>"$ROOT/log.\$name"; exec sleep 300 ;;
-stop)	: ;;
+stop)	echo "\${SMF_STOP_REASON:-none}" >>"$ROOT/stopwhy.\$name" ;;
 refresh) echo "\$3" >"$ROOT/refreshed.\$name" ;;
 esac
 exit 0
@@ -509,6 +509,50 @@ sc_restart_on() {
 	expect_eq "$(count "$ROOT/log.n")" 1 "none ignores errors"
 }
 
+# Issue 13 item 21: svcprop shows framework groups as they are now.
+sc_svcprop_live() {
+	manifest "$MF/a.xml" a false "$S a start"
+	start_startd
+	wait_state test/a disabled
+	expect_eq "$(svcprop -p general/enabled test/a)" false "disabled"
+	svcadm enable -s test/a || fail "enable -s"
+	expect_eq "$(svcprop -p general/enabled test/a)" true "enabled and online"
+	svcadm disable -s test/a || fail "disable -s"
+	expect_eq "$(svcprop -p general/enabled test/a)" false "disabled again"
+}
+
+# Issue 13 item 21: Sun's quoted form on svccfg's command line.
+sc_svccfg_quoted() {
+	MF_PGS='<property_group name="config" type="application"><propval name="g" type="astring" value="x"/></property_group>' \
+	    manifest "$MF/r.xml" r false "$S r start"
+	start_startd
+	wait_state test/r disabled
+	svccfg -s test/r setprop config/g = astring: '"abc def"' || fail setprop
+	expect_eq "$(svcprop -c -p config/g test/r)" 'abc\ def' "one value, no quotes"
+	svccfg -s test/r setprop config/g = astring: '("a b" c)' || fail "setprop list"
+	expect_eq "$(svcprop -c -p config/g test/r)" 'a\ b c' "a list of two"
+	svccfg -s test/r setprop config/g = astring: '"unterminated' 2>/dev/null &&
+	    fail "an unterminated quote was accepted"
+	expect_eq "$(svcprop -c -p config/g test/r)" 'a\ b c' "unchanged by the bad one"
+}
+
+# Issue 13 item 8: a stop method is told why it runs (SMF_STOP_REASON).
+sc_stop_reason() {
+	manifest "$MF/a.xml" a true "$S a start"
+	manifest "$MF/b.xml" b true "$S b start" contract \
+	    "$(dep a require_all none svc:/test/a)"
+	start_startd
+	wait_state test/b online
+	svcadm restart test/b
+	wait_count b 2
+	wait_state test/b online
+	svcadm disable -s test/a || fail "disable a"
+	wait_state test/b offline
+	svcadm disable -s test/b || fail "disable b"
+	expect_eq "$(tr '\n' ' ' <"$ROOT/stopwhy.b")" "restart dependency " "b's stops"
+	expect_eq "$(tr '\n' ' ' <"$ROOT/stopwhy.a")" "disable " "a's stop"
+}
+
 sc_shutdown() {
 	manifest "$MF/a.xml" a true "$S a start"
 	manifest "$MF/b.xml" b true "$S b start" contract \
@@ -643,7 +687,8 @@ sc_xvm_manifests() {
 	    "svc:/system/xvm/hypervisor:default svc:/system/xvm/store:default " "xend dependencies"
 }
 
-sc_xvm_stack() {
+# xvm_up: the whole xVM stack under svc.startd, every service online.
+xvm_up() {
 	local prog missing=
 	for prog in xvm-hypervisor xenstored xvmd xvm-consoled xvm-domains; do
 		[[ -n $(find "${XVM_BUILD:-/nonexistent}" -maxdepth 3 -type f -name "$prog" -perm -u+x 2>/dev/null) ]] ||
@@ -662,6 +707,23 @@ sc_xvm_stack() {
 	for s in hypervisor store xend console domains; do
 		expect_eq "$(state_of "xvm/$s")" online "xvm/$s"
 	done
+}
+
+xm() { "$XVM_BUILD/tools/xm/xm" --root "$ROOT" "$@"; }
+
+# guest_cfg NAME [SETTINGS...]: the mini-OS as $ROOT/NAME.cfg
+guest_cfg() {
+	local name=$1
+	shift
+	{
+		printf 'name = "%s"\nmemory = 16\nkernel = "%s"\n' "$name" \
+		    "$XVM_BUILD/guest/minios/minios.elf"
+		printf '%s\n' "$@"
+	} >"$ROOT/$name.cfg"
+}
+
+sc_xvm_stack() {
+	xvm_up
 	# A running domain is not disturbed when svc.startd restarts a killed
 	# xenstored or xvmd: same domain, still managed, its store ring served.
 	local xm="$XVM_BUILD/tools/xm/xm" guest="$XVM_BUILD/guest/minios/minios.elf"
@@ -684,6 +746,94 @@ sc_xvm_stack() {
 	for s in domains console xend store hypervisor; do
 		svcadm disable -s "xvm/$s" || fail "disable xvm/$s"
 	done
+}
+
+# Issue 13 item 8: a daemon's restart never shuts down, saves or restarts
+# a guest.  Killing xvm-consoled or xenstored, or restarting xvmd, leaves
+# the domains service online (its stop method never runs) and every
+# domain as it was, even those marked on_xend_stop = "shutdown".
+sc_xvm_daemon_restarts() {
+	local dlog="$ROOT/var/svc/log/system-xvm-domains:default.log"
+	local svc pid m1 u1 stops
+	xvm_up
+	guest_cfg m1 'on_xend_stop = "shutdown"'
+	guest_cfg u1 'on_xend_stop = "shutdown"'
+	xm new "$ROOT/m1.cfg" || fail "xm new m1"
+	xm start m1 || fail "xm start m1"
+	xm create "$ROOT/u1.cfg" >/dev/null || fail "xm create u1"
+	m1=$(xm domid m1)
+	u1=$(xm domid u1)
+	stops=$(grep -c "Executing stop method" "$dlog")
+	for svc in console store xend; do
+		pid=$(pid_of "xvm/$svc")
+		if [[ $svc == xend ]]; then
+			svcadm restart xvm/xend
+		else
+			kill -9 "$pid"
+		fi
+		wait_for bash -c "[[ \$('$B/svcs' --root '$ROOT' -H -p xvm/$svc | awk 'NR > 1 { print \$2 }') != $pid ]]"
+		wait_state "xvm/$svc" online
+		wait_for xm list m1
+		expect_eq "$(xm domid m1) $(xm domid u1)" "$m1 $u1" \
+		    "the domains after xvm/$svc restarted"
+		expect_eq "$(state_of xvm/domains)" online "xvm/domains after xvm/$svc restarted"
+	done
+	expect_eq "$(grep -c "Executing stop method" "$dlog")" "$stops" \
+	    "the domains service's stop method never ran"
+	xm shutdown -w m1 || fail "xm shutdown -w m1 after the restarts"
+	xm destroy u1
+	xm delete m1
+}
+
+# Issue 13 item 7: a whole stack stop and start with a managed domain
+# marked on_xend_start = "start" and on_xend_stop = "suspend": it is saved
+# at the stop and restored at the start -- its image wins over a fresh
+# start, and is used once -- twice in a row, and xvm/domains stays online.
+sc_xvm_suspend_cycle() {
+	local chk="$ROOT/var/lib/xvm/save/s1.chk" s n
+	local clog="$ROOT/var/log/xvm/console/guest-s1.log"
+	xvm_up
+	guest_cfg s1 'on_xend_start = "start"' 'on_xend_stop = "suspend"'
+	xm new "$ROOT/s1.cfg" || fail "xm new s1"
+	xm start s1 || fail "xm start s1"
+	wait_for grep -q "workload: idle" "$clog"
+	for n in 1 2; do
+		for s in domains console xend store hypervisor; do
+			svcadm disable -s "xvm/$s" || fail "cycle $n: disable xvm/$s"
+		done
+		[[ -s $chk ]] || fail "cycle $n: s1 was not saved at the stop"
+		svcadm enable -rs xvm/domains || fail "cycle $n: enable -rs"
+		expect_eq "$(state_of xvm/domains)" online "cycle $n: xvm/domains"
+		[[ -e $chk ]] && fail "cycle $n: the image was not used (still there)"
+		[[ -n $(xm domid s1) ]] || fail "cycle $n: s1 is not running"
+		wait_for bash -c "[ \$(grep -c 'pv: resumed' '$clog') -ge $n ]"
+		expect_eq "$(grep -c 'minios: booting' "$clog")" 1 \
+		    "cycle $n: s1 resumed, never booted afresh"
+	done
+	xm destroy s1
+	xm delete s1
+}
+
+# Issue 13 item 21: svcadm refresh xvm/xend applies what can change while
+# xvmd runs, without restarting it; a setting read at start waits.
+sc_xvm_refresh() {
+	local pid
+	xvm_up
+	pid=$(pid_of xvm/xend)
+	svccfg -s xvm/xend setprop config/shutdown-timeout = count: 7 || fail setprop
+	svccfg -s xvm/xend setprop config/xend-relocation-port = count: 8123 || fail setprop
+	svcadm refresh xvm/xend
+	wait_for grep -q "refresh: shutdown-timeout 60 -> 7; at the next start of xvmd: xend-relocation-port 8123" \
+	    "$ROOT/var/log/xvm/xvmd.log"
+	expect_eq "$(pid_of xvm/xend)" "$pid" "xvmd was not restarted"
+	expect_eq "$(state_of xvm/xend)" online "xvm/xend after the refresh"
+	curl -s --unix-socket "$ROOT/run/xvm/xvmd.sock" http://localhost/host/settings >"$ROOT/settings"
+	python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["settings"]
+assert s["shutdown-timeout"] == {"value": 7, "source": "smf"}, s["shutdown-timeout"]
+assert s["xend-relocation-port"]["value"] == 8002, s["xend-relocation-port"]' "$ROOT/settings" ||
+	    fail "the settings in force: $(cat "$ROOT/settings")"
 }
 
 type "sc_$scenario" >/dev/null 2>&1 || { echo "unknown scenario $scenario"; exit 2; }

@@ -83,7 +83,30 @@ out=$("$XM" restore "$T_ROOT/sv1.cfg" 2>&1)
 check "not a save file: $out" [ "$out" = "Error: cannot restore from $T_ROOT/sv1.cfg: not a save file" ]
 out=$("$XM" restore "$T_ROOT/nothere.save" 2>&1)
 check "a missing file: $out" [ "$out" = "Error: $T_ROOT/nothere.save: No such file or directory" ]
+# Crafted files: a digest made again over changed values (it is not a
+# signature); the values are checked against the domain.  16 MiB of RAM
+# are frames 0x80000-0x80fff.
+CRAFT="python3 $(dirname "$0")/craftsave.py"
+craft() {	# EXPECTED-ERROR CRAFT-ARGS...: the restore is refused so
+	local want=$1 out
+	shift
+	$CRAFT "$T_ROOT/sv1.save" "$T_ROOT/bad.save" "$@"
+	out=$("$XM" restore "$T_ROOT/bad.save" 2>&1)
+	check "crafted ($*): $out" [ "$out" = "Error: cannot restore from $T_ROOT/bad.save: the file is corrupt$want" ]
+}
+craft ": its store page 0x10 is outside the domain's RAM (frames 0x80000-0x80fff)" 1=0x10
+craft ": its console page 0x81000 is outside the domain's RAM (frames 0x80000-0x80fff)" 17=0x81000
+craft ": its store event channel 0 is not a port (1-4095)" 2=0
+craft ": its store and console share page 0x80100" 1=0x80100 17=0x80100
+craft ": its store and console share event channel 1" 2=1 18=1
+craft "" +8
 check "no domain was left by the bad files" [ "$(ndoms)" = "$before" ]
+# The same tool with nothing changed: the file restores (so the refusals
+# above are the values', not the tool's).
+$CRAFT "$T_ROOT/sv1.save" "$T_ROOT/same.save"
+out=$("$XM" restore -p "$T_ROOT/same.save" 2>&1)
+check "a file re-digested unchanged restores: $out" [ -z "$out" ]
+"$XM" destroy sv1
 
 # Bad saves.
 out=$("$XM" save Domain-0 "$T_ROOT/x.save" 2>&1)

@@ -20,7 +20,7 @@ static const char *domains_json =
     "   \"blocked\":true,\"cpu_time\":0.05,\"affinity\":\"0-1\"}]},"
     "{\"name\":\"web1\",\"domid\":7,\"memory\":64,\"vcpus\":1,"
     " \"state\":{\"blocked\":true,\"paused\":true},\"cpu_time\":3.25,"
-    " \"uptime\":61},"
+    " \"uptime\":61, \"vcpu_list\":[{\"vcpu\":0,\"online\":false}]},"
     "{\"name\":\"cold\",\"memory\":32,\"vcpus\":1,\"state\":{},"
     " \"cpu_time\":0}"
     "]}";
@@ -72,7 +72,9 @@ test_vcpu_list(void **state)
 	assert_string_equal(out,
 	    "Name                                ID  VCPU   CPU State   Time(s) CPU Affinity\n"
 	    "Domain-0                             0     0     1   r--      60.2 any cpu\n"
-	    "Domain-0                             0     1     0   -b-       0.1 0-1\n");
+	    "Domain-0                             0     1     0   -b-       0.1 0-1\n"
+	    /* Xen's xm: an offline vCPU has no CPU, and 'p'. */
+	    "web1                                 7     0     -   --p       0.0 any cpu\n");
 	free(out);
 }
 
