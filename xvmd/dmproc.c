@@ -24,6 +24,7 @@
 
 #include <event2/event.h>
 
+#include <xvm/fb.h>
 #include <xvm/privcmd.h>
 #include <xvm/xenstore.h>
 
@@ -41,6 +42,7 @@
 #include "xvmd/netif.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
+#include "xvmd/xendconf.h"
 
 #ifndef XVM_DM_PATH
 #define XVM_DM_PATH	"/usr/lib/xvm/bin/xvm-dm"
@@ -48,28 +50,7 @@
 #define DM_MSG_MAX	65536
 #define DM_REPLY_MS	30000
 
-struct dm_slot {
-	int		 fd;		/* until passed to the model */
-	const char	*kind;		/* "vbd", "vif" */
-	int64_t		 devid;
-	const char	*spec;		/* for messages: target, or tap name */
-	int		 writable, shared;
-	int		 disk;
-	char		 tap[16];	/* vif: vifD.N or the vifname */
-	const char	*bridge;
-	char		 mac[18];
-};
-
-struct dmproc {
-	struct xvmd	*xd;
-	struct vm	*vm;
-	int		 domid;
-	pid_t		 pid;
-	int		 fd;
-	struct event	*ev;
-	unsigned	 n;
-	struct dm_slot	 slot[PRIVCMD_VIRTIO_SLOTS];
-};
+#include "xvmd/dmproc_priv.h"
 
 const char *
 dmproc_path(void)
@@ -95,8 +76,8 @@ close_slots(struct dmproc *dp)
  * Open disk d into s, as devcheck opens it (the one policy: devcheck.h,
  * checked by lc_start just before).  -1 with *cause.
  */
-static int
-open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
+int
+dm_open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
     char **cause)
 {
 	struct stat	 st;
@@ -104,7 +85,7 @@ open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
 
 	s->kind = "vbd";
 	s->devid = vdev_number(d->vdev);
-	s->spec = d->target;
+	strlcpy(s->spec, d->target, sizeof(s->spec));
 	s->writable = d->writable;
 	s->shared = d->shared;
 	if ((s->fd = devcheck_open_disk(d, &st, &why)) == -1) {
@@ -116,18 +97,17 @@ open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
 	return 0;
 }
 
-/* Vif i in s: its tap is made at start, when the domid is known. */
-static void
-prepare_vif(const struct vm *vm, size_t i, struct dm_slot *s)
+/* A vif in s: its tap is made when the model plugs it (the domid known). */
+void
+dm_prepare_vif(const struct vif_spec *v, int64_t devid, const uint8_t m[6],
+    struct dm_slot *s)
 {
-	const struct vif_spec	*v = &vm->cfg->vifs[i];
-	uint8_t			 m[6];
-
 	s->fd = -1;
 	s->kind = "vif";
-	s->devid = (int64_t)i;
-	s->bridge = v->bridge[0] ? v->bridge : NETIF_DEFAULT_BRIDGE;
-	dev_vif_mac(vm, i, m);
+	s->devid = devid;
+	strlcpy(s->bridge, v->bridge[0] ? v->bridge : NETIF_DEFAULT_BRIDGE,
+	    sizeof(s->bridge));
+	strlcpy(s->vifname, v->vifname, sizeof(s->vifname));
 	snprintf(s->mac, sizeof(s->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 	    m[0], m[1], m[2], m[3], m[4], m[5]);
 }
@@ -142,16 +122,18 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 
 	*slots = 0;
 	dmproc_stop(vm);
-	if (cfg->ndisks + cfg->nvifs == 0)
+	if (cfg->ndisks + cfg->nvifs == 0 && !cfg->vfb.vnc)
 		return 0;
 	if (access(dmproc_path(), X_OK) == -1) {
 		xasprintf(cause, "cannot start %s: its devices need the device "
 		    "model %s: %s", vm->name, dmproc_path(), strerror(errno));
 		return -1;
 	}
-	if (cfg->ndisks + cfg->nvifs > PRIVCMD_VIRTIO_SLOTS) {
+	if (cfg->ndisks + cfg->nvifs + (cfg->vfb.vnc ? 2 : 0) >
+	    PRIVCMD_VIRTIO_SLOTS) {
 		xasprintf(cause, "cannot start %s: %zu devices, the most is %d",
-		    vm->name, cfg->ndisks + cfg->nvifs, PRIVCMD_VIRTIO_SLOTS);
+		    vm->name, cfg->ndisks + cfg->nvifs + (cfg->vfb.vnc ? 2 : 0),
+		    PRIVCMD_VIRTIO_SLOTS);
 		return -1;
 	}
 	dp = xcalloc(1, sizeof(*dp));
@@ -160,14 +142,26 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 	dp->domid = -1;
 	dp->pid = -1;
 	dp->fd = -1;
+	dp->vnc_port = -1;
 	for (i = 0; i < cfg->ndisks; i++) {
 		dp->n = (unsigned)i + 1;
-		if (open_disk(vm, &cfg->disks[i], &dp->slot[i], cause) == -1)
+		if (dm_open_disk(vm, &cfg->disks[i], &dp->slot[i], cause) == -1)
 			goto fail;
 		*slots |= 1u << i;
 	}
 	for (i = 0; i < cfg->nvifs; i++) {
-		prepare_vif(vm, i, &dp->slot[dp->n]);
+		uint8_t	 m[6];
+
+		dev_vif_mac(vm, i, m);
+		dm_prepare_vif(&cfg->vifs[i], (int64_t)i, m, &dp->slot[dp->n]);
+		*slots |= 1u << dp->n++;
+	}
+	/* The display's keyboard and tablet (virtio-input) come last. */
+	for (i = 0; cfg->vfb.vnc && i < 2; i++) {
+		dp->slot[dp->n].fd = -1;
+		dp->slot[dp->n].kind = i == 0 ? "vkbd" : "vtablet";
+		strlcpy(dp->slot[dp->n].spec, dp->slot[dp->n].kind,
+		    sizeof(dp->slot[dp->n].spec));
 		*slots |= 1u << dp->n++;
 	}
 	vm->dm = dp;
@@ -191,6 +185,10 @@ set_state(struct dmproc *dp, unsigned slot, int be, int fe)
 	char			 p[160], v[8];
 	int			 n;
 
+	/* Free slots, and the display's input devices, have no xenbus
+	 * entries of their own. */
+	if (s->kind == NULL || (!s->disk && strcmp(s->kind, "vif") != 0))
+		return;
 	if (be != 0) {
 		n = snprintf(v, sizeof(v), "%d", be);
 		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%" PRId64
@@ -248,12 +246,15 @@ model_event(struct dmproc *dp, yajl_val msg)
 	int64_t		 slot;
 
 	if (ev == NULL || json_get_i64(msg, "slot", &slot) == -1 ||
-	    slot < 0 || slot >= (int64_t)dp->n)
+	    slot < 0 || slot >= (int64_t)dp->n || dp->slot[slot].kind == NULL)
 		return;
-	if (strcmp(ev, "connected") == 0)
+	if (strcmp(ev, "connected") == 0) {
+		dp->slot[slot].connected = 1;
 		set_state(dp, (unsigned)slot, 4, 4);	/* Connected */
-	else if (strcmp(ev, "closed") == 0)		/* the driver reset */
+	} else if (strcmp(ev, "closed") == 0) {		/* the driver reset */
+		dp->slot[slot].connected = 0;
 		set_state(dp, (unsigned)slot, 2, 1);
+	}
 	else if (strcmp(ev, "broken") == 0)
 		log_warnx("domain %s (%d): %s %" PRId64 ": the guest broke the "
 		    "device's queue: %s", dp->vm->name, dp->domid,
@@ -289,9 +290,13 @@ model_read(evutil_socket_t s, short what, void *arg)
 	free(buf);
 }
 
-/* A request and its reply (skipping events); 0, or -1 with *cause. */
+/*
+ * A request and its reply (skipping events); 0, or -1 with *cause.  With
+ * 'reply', the reply (caller json_frees) on success.
+ */
 static int
-call(struct dmproc *dp, const char *req, int fd, char **cause)
+call_reply(struct dmproc *dp, const char *req, int fd, yajl_val *reply,
+    char **cause)
 {
 	struct pollfd	 pfd = { dp->fd, POLLIN, 0 };
 	char		*buf = xmalloc(DM_MSG_MAX);
@@ -325,9 +330,13 @@ call(struct dmproc *dp, const char *req, int fd, char **cause)
 		}
 		break;
 	}
-	if (json_get_bool(msg, "ok", &ok) == 0 && ok)
+	if (json_get_bool(msg, "ok", &ok) == 0 && ok) {
 		rc = 0;
-	else {
+		if (reply != NULL) {
+			*reply = msg;
+			msg = NULL;
+		}
+	} else {
 		err = json_get_str(msg, "error");
 		xasprintf(cause, "device model: %s", err != NULL ? err :
 		    "failed");
@@ -336,6 +345,85 @@ out:
 	json_free(msg);
 	free(buf);
 	return rc;
+}
+
+int
+dm_call(struct dmproc *dp, const char *req, int fd, char **cause)
+{
+	return call_reply(dp, req, fd, NULL, cause);
+}
+
+/*
+ * The display: the model serves the framebuffer over VNC (docs/vnc.md)
+ * with the domain's settings, else xend's config/vnc-listen and
+ * config/vncpasswd as they are now (svcadm refresh applies to domains
+ * started afterwards), on port 5900 + vncdisplay (or the domain id);
+ * the port it got goes to the store as xend wrote it.
+ */
+static int
+start_vnc(struct xvmd *xd, struct dmproc *dp, char **cause)
+{
+	const struct vfb_spec	*v = &dp->vm->cfg->vfb;
+	const char		*listen, *pw;
+	struct json_w		*w = json_w_new(0);
+	yajl_val		 reply = NULL;
+	char			*req, *why = NULL, p[96], port[16];
+	int64_t			 got;
+	int			 rc, n;
+
+	listen = v->listen[0] ? v->listen : xendconf_str(&xd->conf,
+	    XC_VNC_LISTEN);
+	pw = v->has_passwd ? v->passwd : xendconf_str(&xd->conf, XC_VNCPASSWD);
+	if (w == NULL)
+		fatalx("%s: out of memory", __func__);
+	json_w_obj_open(w);
+	json_w_kstr(w, "op", "vnc");
+	json_w_ki64(w, "width", XVM_FB_DEF_WIDTH);
+	json_w_ki64(w, "height", XVM_FB_DEF_HEIGHT);
+	json_w_kstr(w, "listen", listen != NULL && *listen ? listen :
+	    "127.0.0.1");
+	json_w_ki64(w, "port", VFB_PORT_BASE + (v->display >= 0 ?
+	    v->display : dp->domid));
+	json_w_kbool(w, "unused", v->unused);
+	json_w_kstr(w, "password", pw != NULL ? pw : "");
+	json_w_obj_close(w);
+	req = json_w_strdup(w);
+	json_w_free(w);
+	rc = call_reply(dp, req, -1, &reply, &why);
+	explicit_bzero(req, strlen(req));
+	free(req);
+	if (rc == -1) {
+		xasprintf(cause, "cannot start %s: %s", dp->vm->name, why);
+		free(why);
+		return -1;
+	}
+	if (json_get_i64(reply, "port", &got) == -1 || got < 1 ||
+	    got > 65535) {
+		json_free(reply);
+		xasprintf(cause, "cannot start %s: device model: no VNC port",
+		    dp->vm->name);
+		return -1;
+	}
+	json_free(reply);
+	dp->vnc_port = (int)got;
+	strlcpy(dp->vnc_listen, listen != NULL && *listen ? listen :
+	    "127.0.0.1", sizeof(dp->vnc_listen));
+	snprintf(p, sizeof(p), "/local/domain/%d/console/vnc-port", dp->domid);
+	n = snprintf(port, sizeof(port), "%d", dp->vnc_port);
+	if (!xs_write(xd->xs, XBT_NULL, p, port, (unsigned)n))
+		log_warn("%s: %s", __func__, p);
+	log_info("%s: domain %s (%d): VNC on %s port %d", __func__,
+	    dp->vm->name, dp->domid, dp->vnc_listen, dp->vnc_port);
+	return 0;
+}
+
+int
+dmproc_vnc(const struct vm *vm, const char **listen)
+{
+	if (vm->dm == NULL || vm->dm->vnc_port == -1)
+		return -1;
+	*listen = vm->dm->vnc_listen;
+	return vm->dm->vnc_port;
 }
 
 static int
@@ -370,63 +458,100 @@ spawn(struct dmproc *dp, char **cause)
 	return 0;
 }
 
+/*
+ * Give slot i's device to the model: the vif's tap is made now (the
+ * domid is known), the descriptor passed and closed here.  The store
+ * learns the slot (virtio-slot, for PV drivers that find their device
+ * through the store) and the backend's state 2.  0, or -1 with *cause.
+ */
+int
+dm_plug_slot(struct dmproc *dp, unsigned i, char **cause)
+{
+	struct dm_slot	*s = &dp->slot[i];
+	char		 req[256], p[160], v[8], *why = NULL;
+	int		 rc, n, vif = strcmp(s->kind, "vif") == 0;
+
+	if (vif) {
+		if (s->vifname[0])
+			strlcpy(s->tap, s->vifname, sizeof(s->tap));
+		else
+			snprintf(s->tap, sizeof(s->tap), "vif%d.%" PRId64,
+			    dp->domid, s->devid);
+		strlcpy(s->spec, s->tap, sizeof(s->spec));
+		if ((s->fd = netif_tap(s->tap, s->bridge, &why)) == -1) {
+			xasprintf(cause, "vif %" PRId64 ": %s", s->devid, why);
+			free(why);
+			return -1;
+		}
+	}
+	snprintf(req, sizeof(req), "{\"op\":\"plug\",\"slot\":%u,"
+	    "\"kind\":\"%s\",\"devid\":%" PRId64 ",\"mode\":\"%s\","
+	    "\"mac\":\"%s\"}", i, s->kind, s->devid, s->writable ? "w" : "r",
+	    s->mac);
+	rc = dm_call(dp, req, s->fd, &why);
+	if (s->fd != -1)
+		close(s->fd);
+	s->fd = -1;
+	if (rc == -1) {
+		xasprintf(cause, "%s %" PRId64 " (%s): %s", s->kind, s->devid,
+		    s->spec, why);
+		free(why);
+		return -1;
+	}
+	if (s->disk || vif) {
+		n = snprintf(v, sizeof(v), "%u", i);
+		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%" PRId64
+		    "/virtio-slot", s->kind, dp->domid, s->devid);
+		if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
+			log_warn("%s: %s", __func__, p);
+		snprintf(p, sizeof(p), "/local/domain/%d/device/%s/%" PRId64
+		    "/virtio-slot", dp->domid, s->kind, s->devid);
+		if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
+			log_warn("%s: %s", __func__, p);
+	}
+	set_state(dp, i, 2, 0);		/* XenbusStateInitWait */
+	return 0;
+}
+
+/* The model runs and xvmd follows its events.  0, or -1 with *cause. */
+int
+dm_run_model(struct dmproc *dp, char **cause)
+{
+	if (spawn(dp, cause) == -1)
+		return -1;
+	dp->ev = event_new(dp->xd->base, dp->fd, EV_READ | EV_PERSIST,
+	    model_read, dp);
+	if (dp->ev == NULL || event_add(dp->ev, NULL) == -1) {
+		xasprintf(cause, "device model event");
+		return -1;
+	}
+	return 0;
+}
+
 int
 dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 {
 	struct dmproc	*dp = vm->dm;
-	char		 req[256], *why = NULL;
+	char		*why = NULL;
 	unsigned	 i;
-	int		 rc;
 
 	if (dp == NULL)
 		return 0;
 	dp->domid = (int)domid;
-	if (spawn(dp, cause) == -1)
+	if (dm_run_model(dp, &why) == -1)
+		goto fail;
+	for (i = 0; i < dp->n; i++)
+		if (dm_plug_slot(dp, i, &why) == -1)
+			goto fail;
+	if (vm->cfg->vfb.vnc && start_vnc(xd, dp, cause) == -1)
 		return -1;
-	for (i = 0; i < dp->n; i++) {
-		struct dm_slot	*s = &dp->slot[i];
-
-		if (!s->disk) {
-			if (vm->cfg->vifs[s->devid].vifname[0])
-				strlcpy(s->tap, vm->cfg->vifs[s->devid].vifname,
-				    sizeof(s->tap));
-			else
-				snprintf(s->tap, sizeof(s->tap), "vif%u.%"
-				    PRId64, domid, s->devid);
-			s->spec = s->tap;
-			if ((s->fd = netif_tap(s->tap, s->bridge, &why)) == -1) {
-				xasprintf(cause, "cannot start %s: vif %" PRId64
-				    ": %s", vm->name, s->devid, why);
-				free(why);
-				return -1;
-			}
-		}
-		snprintf(req, sizeof(req), "{\"op\":\"plug\",\"slot\":%u,"
-		    "\"kind\":\"%s\",\"devid\":%" PRId64 ",\"mode\":\"%s\","
-		    "\"mac\":\"%s\"}", i, s->kind, s->devid,
-		    s->writable ? "w" : "r", s->mac);
-		rc = call(dp, req, s->fd, &why);
-		close(s->fd);
-		s->fd = -1;
-		if (rc == -1) {
-			xasprintf(cause, "cannot start %s: %s %" PRId64
-			    " (%s): %s", vm->name, dp->slot[i].kind,
-			    dp->slot[i].devid, dp->slot[i].spec, why);
-			free(why);
-			return -1;
-		}
-		set_state(dp, i, 2, 0);		/* XenbusStateInitWait */
-	}
-	dp->ev = event_new(xd->base, dp->fd, EV_READ | EV_PERSIST, model_read,
-	    dp);
-	if (dp->ev == NULL || event_add(dp->ev, NULL) == -1) {
-		xasprintf(cause, "cannot start %s: device model event",
-		    vm->name);
-		return -1;
-	}
 	log_info("%s: domain %s (%u): device model pid %d, %u device(s)",
 	    __func__, vm->name, domid, (int)dp->pid, dp->n);
 	return 0;
+fail:
+	xasprintf(cause, "cannot start %s: %s", vm->name, why);
+	free(why);
+	return -1;
 }
 
 void
