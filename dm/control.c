@@ -6,7 +6,9 @@
  *
  *   {"op":"plug","slot":N,"kind":K,...}  + fd  -> {"ok":true}
  *   {"op":"unplug","slot":N}                  -> {"ok":true}
- *   {"op":"stats"}               -> {"ok":true,"devices":[{...},...]}
+ *   {"op":"vnc","width":W,"height":H,"listen":A,"port":P,"unused":B,
+ *    "password":S}                      -> {"ok":true,"port":P}
+ *   {"op":"stats"}     -> {"ok":true,"devices":[{...},...],"vnc":{...}}
  *   {"op":"quit"}                             -> {"ok":true}, then exit
  *
  * and on failure {"ok":false,"error":"one line"}.  Unsolicited events
@@ -92,6 +94,19 @@ op_stats(struct dm *dm, yajl_val req, int fd, struct json_w *w,
 {
 	(void)req; (void)fd; (void)cause;
 	dm_dev_stats(dm, w);
+	dm_vnc_stats(dm, w);
+	return 0;
+}
+
+static int
+op_vnc(struct dm *dm, yajl_val req, int fd, struct json_w *w, char **cause)
+{
+	int	port;
+
+	(void)fd;
+	if (dm_vnc_start(dm, req, &port, cause) == -1)
+		return -1;
+	json_w_ki64(w, "port", port);
 	return 0;
 }
 
@@ -111,6 +126,7 @@ static const struct {
 	{ "plug", op_plug, 1 },
 	{ "unplug", op_unplug, 0 },
 	{ "stats", op_stats, 0 },
+	{ "vnc", op_vnc, 0 },
 	{ "quit", op_quit, 0 },
 };
 

@@ -23,7 +23,7 @@
 #include "lib/xmalloc.h"
 
 static const struct dm_dev_ops *const kinds[] = {
-	&dm_blk_ops, &dm_net_ops, &dm_rng_ops,
+	&dm_blk_ops, &dm_net_ops, &dm_rng_ops, &dm_input_ops,
 };
 
 static const struct dm_dev_ops *
@@ -32,7 +32,9 @@ kind_ops(const char *kind)
 	size_t	i;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kinds[i]->kind, kind) == 0)
+		if (strcmp(kinds[i]->kind, kind) == 0 ||
+		    (kinds[i]->alias != NULL &&
+		    strcmp(kinds[i]->alias, kind) == 0))
 			return kinds[i];
 	return NULL;
 }
@@ -159,9 +161,10 @@ dm_dev_plug(struct dm *dm, const struct dm_plug *p, char **cause)
 	dev = xcalloc(1, sizeof(*dev));
 	dev->dm = dm;
 	dev->ops = ops;
+	dev->kind = strcmp(ops->kind, p->kind) == 0 ? ops->kind : ops->alias;
 	dev->slot = p->slot;
 	(void)json_get_i64(p->req, "devid", &devid);
-	snprintf(dev->name, sizeof(dev->name), "%s %lld", ops->kind,
+	snprintf(dev->name, sizeof(dev->name), "%s %lld", p->kind,
 	    (long long)devid);
 	if (ops->create(dev, p, cause) == -1) {
 		free(dev);
@@ -174,6 +177,8 @@ dm_dev_plug(struct dm *dm, const struct dm_plug *p, char **cause)
 	vd.features = dev->features;
 	vd.config = dev->config;
 	vd.config_len = dev->config_len;
+	vd.select = dev->select;
+	vd.select_len = dev->select_len;
 	if ((port = xc_virtio_plug(dm->xce, dm->domid, p->slot, &vd,
 	    p->resume)) == -1) {
 		xasprintf(cause, "slot %u: %s", p->slot, errno == EBUSY ?
@@ -303,7 +308,7 @@ dm_dev_stats(struct dm *dm, struct json_w *w)
 			continue;
 		json_w_obj_open(w);
 		json_w_ki64(w, "slot", i);
-		json_w_kstr(w, "kind", dev->ops->kind);
+		json_w_kstr(w, "kind", dev->kind);
 		json_w_kstr(w, "name", dev->name);
 		json_w_kbool(w, "connected", dev->running);
 		json_w_kbool(w, "broken", dev->broken);

@@ -13,6 +13,7 @@
 struct dm;
 struct dm_ctl;
 struct dm_dev;
+struct dm_vnc;
 struct event_base;
 
 /* Guest RAM starts here (xc_virtio_map_ram maps from it). */
@@ -49,6 +50,7 @@ struct dm_plug {
  */
 struct dm_dev_ops {
 	const char	*kind;
+	const char	*alias;		/* a second kind served (or NULL) */
 	uint32_t	 device_id;
 	uint16_t	 nqueues;
 	uint16_t	 queue_max;
@@ -63,6 +65,7 @@ struct dm_dev_ops {
 extern const struct dm_dev_ops dm_blk_ops;	/* blk.c */
 extern const struct dm_dev_ops dm_net_ops;	/* net.c */
 extern const struct dm_dev_ops dm_rng_ops;	/* rng.c */
+extern const struct dm_dev_ops dm_input_ops;	/* input.c: vkbd, vtablet */
 
 struct dm_stats {
 	uint64_t	 requests;
@@ -77,6 +80,7 @@ struct dm_stats {
 struct dm_dev {
 	struct dm			*dm;
 	const struct dm_dev_ops		*ops;
+	const char			*kind;		/* ops' kind or alias */
 	unsigned			 slot;
 	char				 name[32];	/* "vbd 51712" */
 	uint32_t			 port;		/* the slot's event channel */
@@ -84,6 +88,8 @@ struct dm_dev {
 	uint64_t			 driver_features;
 	uint8_t				 config[PRIVCMD_VIRTIO_CONFIG_MAX];
 	uint32_t			 config_len;
+	const uint8_t			*select;	/* select table */
+	uint32_t			 select_len;	/*  (priv's), or 0 */
 	/* What we last read of the slot's registers. */
 	uint32_t			 seq;
 	uint32_t			 resets;
@@ -106,6 +112,7 @@ struct dm {
 	struct dm_dev			*dev[PRIVCMD_VIRTIO_SLOTS];
 	int				 paused;	/* by "save": no processing */
 	struct dm_ctl			*ctl;
+	struct dm_vnc			*vnc;		/* vnc.c, or NULL */
 };
 
 /* dev.c: the transport side of every device. */
@@ -133,6 +140,16 @@ void	 dm_ctl_free(struct dm_ctl *);
 /* Tell xvmd: "connected", "closed", "broken" (detail may be NULL). */
 void	 dm_ctl_event(struct dm *, const char *event, unsigned slot,
 	    const char *detail);
+
+/*
+ * vnc.c: the domain's framebuffer served over VNC (docs/vnc.md).  Start
+ * it as the "vnc" request asks; its TCP port in *port.  0, or -1 with
+ * *cause (caller frees).
+ */
+int	 dm_vnc_start(struct dm *, yajl_val req, int *port, char **cause);
+void	 dm_vnc_free(struct dm *);
+/* The VNC server's figures, as "vnc": {...} of a stats reply. */
+void	 dm_vnc_stats(struct dm *, struct json_w *);
 
 /* Has the device accepted feature bit f? */
 static inline int

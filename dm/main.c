@@ -126,6 +126,7 @@ main(int argc, char **argv)
 	log_info("domain %u: done", dm.domid);
 	dm_ctl_free(dm.ctl);
 	dm.ctl = NULL;
+	dm_vnc_free(&dm);
 	dm_dev_free_all(&dm);
 	event_free(ev);
 	munmap(dm.mem.base, dm.mem.size);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <xvm/privcmd.h>
+#include <xvm/virtio.h>
 #include <xvm/xc_virtio.h>
 
 #include "libxc/xc_private.h"
@@ -101,6 +102,10 @@ xc_virtio_plug(xenevtchn_handle *xce, uint32_t domid, unsigned slot,
 {
 	struct privcmd_virtio_plug	p;
 	struct privcmd_evtchn_port	ep;
+	uint8_t				both[PRIVCMD_VIRTIO_CONFIG_MAX +
+					    VIRTIO_MMIO_SELECT_MAX];
+	const void			*payload = dev->config;
+	uint32_t			 plen = dev->config_len;
 
 	if (xce == NULL) {
 		errno = EBADF;
@@ -119,9 +124,20 @@ xc_virtio_plug(xenevtchn_handle *xce, uint32_t domid, unsigned slot,
 	p.features = dev->features;
 	p.config_len = dev->config_len;
 	p.flags = resume ? PRIVCMD_VIRTIO_PLUG_RESUME : 0;
+	if (dev->select_len > 0) {
+		if (dev->select_len > VIRTIO_MMIO_SELECT_MAX) {
+			errno = EINVAL;
+			return -1;
+		}
+		/* Config space then the table, in one payload. */
+		p.flags |= PRIVCMD_VIRTIO_PLUG_SELECT;
+		memcpy(both, dev->config, dev->config_len);
+		memcpy(both + dev->config_len, dev->select, dev->select_len);
+		payload = both;
+		plen = dev->config_len + dev->select_len;
+	}
 	if (xc_call(&xce->conn, PRIVCMD_OP_VIRTIO_PLUG, &p, sizeof(p),
-	    dev->config, dev->config_len, &ep, sizeof(ep), NULL, NULL,
-	    NULL) == -1)
+	    payload, plen, &ep, sizeof(ep), NULL, NULL, NULL) == -1)
 		return -1;
 	return (int)ep.port;
 }

@@ -24,6 +24,7 @@
 
 #include <event2/event.h>
 
+#include <xvm/fb.h>
 #include <xvm/privcmd.h>
 #include <xvm/xenstore.h>
 
@@ -41,6 +42,7 @@
 #include "xvmd/netif.h"
 #include "xvmd/vm.h"
 #include "xvmd/xvmd.h"
+#include "xvmd/xendconf.h"
 
 #ifndef XVM_DM_PATH
 #define XVM_DM_PATH	"/usr/lib/xvm/bin/xvm-dm"
@@ -69,6 +71,8 @@ struct dmproc {
 	struct event	*ev;
 	unsigned	 n;
 	struct dm_slot	 slot[PRIVCMD_VIRTIO_SLOTS];
+	int		 vnc_port;	/* its VNC server's, or -1 */
+	char		 vnc_listen[64];
 };
 
 const char *
@@ -142,16 +146,18 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 
 	*slots = 0;
 	dmproc_stop(vm);
-	if (cfg->ndisks + cfg->nvifs == 0)
+	if (cfg->ndisks + cfg->nvifs == 0 && !cfg->vfb.vnc)
 		return 0;
 	if (access(dmproc_path(), X_OK) == -1) {
 		xasprintf(cause, "cannot start %s: its devices need the device "
 		    "model %s: %s", vm->name, dmproc_path(), strerror(errno));
 		return -1;
 	}
-	if (cfg->ndisks + cfg->nvifs > PRIVCMD_VIRTIO_SLOTS) {
+	if (cfg->ndisks + cfg->nvifs + (cfg->vfb.vnc ? 2 : 0) >
+	    PRIVCMD_VIRTIO_SLOTS) {
 		xasprintf(cause, "cannot start %s: %zu devices, the most is %d",
-		    vm->name, cfg->ndisks + cfg->nvifs, PRIVCMD_VIRTIO_SLOTS);
+		    vm->name, cfg->ndisks + cfg->nvifs + (cfg->vfb.vnc ? 2 : 0),
+		    PRIVCMD_VIRTIO_SLOTS);
 		return -1;
 	}
 	dp = xcalloc(1, sizeof(*dp));
@@ -160,6 +166,7 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 	dp->domid = -1;
 	dp->pid = -1;
 	dp->fd = -1;
+	dp->vnc_port = -1;
 	for (i = 0; i < cfg->ndisks; i++) {
 		dp->n = (unsigned)i + 1;
 		if (open_disk(vm, &cfg->disks[i], &dp->slot[i], cause) == -1)
@@ -168,6 +175,13 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 	}
 	for (i = 0; i < cfg->nvifs; i++) {
 		prepare_vif(vm, i, &dp->slot[dp->n]);
+		*slots |= 1u << dp->n++;
+	}
+	/* The display's keyboard and tablet (virtio-input) come last. */
+	for (i = 0; cfg->vfb.vnc && i < 2; i++) {
+		dp->slot[dp->n].fd = -1;
+		dp->slot[dp->n].kind = i == 0 ? "vkbd" : "vtablet";
+		dp->slot[dp->n].spec = dp->slot[dp->n].kind;
 		*slots |= 1u << dp->n++;
 	}
 	vm->dm = dp;
@@ -191,6 +205,9 @@ set_state(struct dmproc *dp, unsigned slot, int be, int fe)
 	char			 p[160], v[8];
 	int			 n;
 
+	/* The display's input devices have no xenbus entries of their own. */
+	if (!s->disk && strcmp(s->kind, "vif") != 0)
+		return;
 	if (be != 0) {
 		n = snprintf(v, sizeof(v), "%d", be);
 		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%" PRId64
@@ -289,9 +306,13 @@ model_read(evutil_socket_t s, short what, void *arg)
 	free(buf);
 }
 
-/* A request and its reply (skipping events); 0, or -1 with *cause. */
+/*
+ * A request and its reply (skipping events); 0, or -1 with *cause.  With
+ * 'reply', the reply (caller json_frees) on success.
+ */
 static int
-call(struct dmproc *dp, const char *req, int fd, char **cause)
+call_reply(struct dmproc *dp, const char *req, int fd, yajl_val *reply,
+    char **cause)
 {
 	struct pollfd	 pfd = { dp->fd, POLLIN, 0 };
 	char		*buf = xmalloc(DM_MSG_MAX);
@@ -325,9 +346,13 @@ call(struct dmproc *dp, const char *req, int fd, char **cause)
 		}
 		break;
 	}
-	if (json_get_bool(msg, "ok", &ok) == 0 && ok)
+	if (json_get_bool(msg, "ok", &ok) == 0 && ok) {
 		rc = 0;
-	else {
+		if (reply != NULL) {
+			*reply = msg;
+			msg = NULL;
+		}
+	} else {
 		err = json_get_str(msg, "error");
 		xasprintf(cause, "device model: %s", err != NULL ? err :
 		    "failed");
@@ -336,6 +361,85 @@ out:
 	json_free(msg);
 	free(buf);
 	return rc;
+}
+
+static int
+call(struct dmproc *dp, const char *req, int fd, char **cause)
+{
+	return call_reply(dp, req, fd, NULL, cause);
+}
+
+/*
+ * The display: the model serves the framebuffer over VNC (docs/vnc.md)
+ * with the domain's settings, else xend's config/vnc-listen and
+ * config/vncpasswd as they are now (svcadm refresh applies to domains
+ * started afterwards), on port 5900 + vncdisplay (or the domain id);
+ * the port it got goes to the store as xend wrote it.
+ */
+static int
+start_vnc(struct xvmd *xd, struct dmproc *dp, char **cause)
+{
+	const struct vfb_spec	*v = &dp->vm->cfg->vfb;
+	const char		*listen, *pw;
+	struct json_w		*w = json_w_new(0);
+	yajl_val		 reply = NULL;
+	char			*req, *why = NULL, p[96], port[16];
+	int64_t			 got;
+	int			 rc, n;
+
+	listen = v->listen[0] ? v->listen : xendconf_str(&xd->conf,
+	    XC_VNC_LISTEN);
+	pw = v->has_passwd ? v->passwd : xendconf_str(&xd->conf, XC_VNCPASSWD);
+	if (w == NULL)
+		fatalx("%s: out of memory", __func__);
+	json_w_obj_open(w);
+	json_w_kstr(w, "op", "vnc");
+	json_w_ki64(w, "width", XVM_FB_DEF_WIDTH);
+	json_w_ki64(w, "height", XVM_FB_DEF_HEIGHT);
+	json_w_kstr(w, "listen", listen != NULL && *listen ? listen :
+	    "127.0.0.1");
+	json_w_ki64(w, "port", VFB_PORT_BASE + (v->display >= 0 ?
+	    v->display : dp->domid));
+	json_w_kbool(w, "unused", v->unused);
+	json_w_kstr(w, "password", pw != NULL ? pw : "");
+	json_w_obj_close(w);
+	req = json_w_strdup(w);
+	json_w_free(w);
+	rc = call_reply(dp, req, -1, &reply, &why);
+	explicit_bzero(req, strlen(req));
+	free(req);
+	if (rc == -1) {
+		xasprintf(cause, "cannot start %s: %s", dp->vm->name, why);
+		free(why);
+		return -1;
+	}
+	if (json_get_i64(reply, "port", &got) == -1 || got < 1 ||
+	    got > 65535) {
+		json_free(reply);
+		xasprintf(cause, "cannot start %s: device model: no VNC port",
+		    dp->vm->name);
+		return -1;
+	}
+	json_free(reply);
+	dp->vnc_port = (int)got;
+	strlcpy(dp->vnc_listen, listen != NULL && *listen ? listen :
+	    "127.0.0.1", sizeof(dp->vnc_listen));
+	snprintf(p, sizeof(p), "/local/domain/%d/console/vnc-port", dp->domid);
+	n = snprintf(port, sizeof(port), "%d", dp->vnc_port);
+	if (!xs_write(xd->xs, XBT_NULL, p, port, (unsigned)n))
+		log_warn("%s: %s", __func__, p);
+	log_info("%s: domain %s (%d): VNC on %s port %d", __func__,
+	    dp->vm->name, dp->domid, dp->vnc_listen, dp->vnc_port);
+	return 0;
+}
+
+int
+dmproc_vnc(const struct vm *vm, const char **listen)
+{
+	if (vm->dm == NULL || vm->dm->vnc_port == -1)
+		return -1;
+	*listen = vm->dm->vnc_listen;
+	return vm->dm->vnc_port;
 }
 
 static int
@@ -386,7 +490,7 @@ dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 	for (i = 0; i < dp->n; i++) {
 		struct dm_slot	*s = &dp->slot[i];
 
-		if (!s->disk) {
+		if (strcmp(s->kind, "vif") == 0) {
 			if (vm->cfg->vifs[s->devid].vifname[0])
 				strlcpy(s->tap, vm->cfg->vifs[s->devid].vifname,
 				    sizeof(s->tap));
@@ -406,7 +510,8 @@ dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 		    "\"mac\":\"%s\"}", i, s->kind, s->devid,
 		    s->writable ? "w" : "r", s->mac);
 		rc = call(dp, req, s->fd, &why);
-		close(s->fd);
+		if (s->fd != -1)
+			close(s->fd);
 		s->fd = -1;
 		if (rc == -1) {
 			xasprintf(cause, "cannot start %s: %s %" PRId64
@@ -417,6 +522,8 @@ dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 		}
 		set_state(dp, i, 2, 0);		/* XenbusStateInitWait */
 	}
+	if (vm->cfg->vfb.vnc && start_vnc(xd, dp, cause) == -1)
+		return -1;
 	dp->ev = event_new(xd->base, dp->fd, EV_READ | EV_PERSIST, model_read,
 	    dp);
 	if (dp->ev == NULL || event_add(dp->ev, NULL) == -1) {

@@ -28,6 +28,9 @@ int	 dmproc_start(struct xvmd *, struct vm *, uint32_t domid,
 	    char **cause);
 void	 dmproc_stop(struct vm *);
 
+/* Its VNC server's port and address (borrowed), or -1 without one. */
+int	 dmproc_vnc(const struct vm *, const char **listen);
+
 /* The model's path: $XVM_DM, else the installed one. */
 const char *dmproc_path(void);
 

@@ -353,6 +353,48 @@ set_vif(struct domcfg *dc, const struct cfg_value *v, char **cause)
 	return 0;
 }
 
+/*
+ * The display: one vfb entry, or the HVM-style top-level keys (the same
+ * settings, vfbspec.c).
+ */
+static int
+set_vfb(struct domcfg *dc, const struct cfg_value *v, char **cause)
+{
+	if (v->nitems > 1)
+		return cause_printf(cause, "more than one vfb");
+	if (v->nitems == 1 && vfb_spec_parse(v->items[0].s, &dc->vfb,
+	    cause) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+set_vnckey(struct domcfg *dc, const char *key, const struct cfg_value *v,
+    char **cause)
+{
+	char	num[24];
+
+	if (v->type == CFG_INT) {
+		snprintf(num, sizeof(num), "%lld", (long long)v->i);
+		return vfb_set(&dc->vfb, key, num, cause);
+	}
+	return vfb_set(&dc->vfb, key, v->s, cause);
+}
+
+#define VNCKEY(fn, key)							\
+static int								\
+fn(struct domcfg *dc, const struct cfg_value *v, char **cause)		\
+{									\
+	return set_vnckey(dc, key, v, cause);				\
+}
+VNCKEY(set_vnc, "vnc")
+VNCKEY(set_vncdisplay, "vncdisplay")
+VNCKEY(set_vncunused, "vncunused")
+VNCKEY(set_vnclisten, "vnclisten")
+VNCKEY(set_vncpasswd, "vncpasswd")
+VNCKEY(set_sdl, "sdl")
+VNCKEY(set_keymap, "keymap")
+
 /* cpus accepts a string or a list: its type is checked by its handler. */
 #define CFG_ANY	((enum cfg_type)-1)
 
@@ -378,6 +420,14 @@ static const struct setting settings[] = {
 	{ "on_xend_stop",	CFG_STR,  0, set_on_xend_stop },
 	{ "disk",		CFG_LIST, 1, set_disk },
 	{ "vif",		CFG_LIST, 1, set_vif },
+	{ "vfb",		CFG_LIST, 1, set_vfb },
+	{ "vnc",		CFG_INT,  0, set_vnc },
+	{ "vncdisplay",		CFG_INT,  0, set_vncdisplay },
+	{ "vncunused",		CFG_INT,  0, set_vncunused },
+	{ "vnclisten",		CFG_STR,  0, set_vnclisten },
+	{ "vncpasswd",		CFG_STR,  0, set_vncpasswd },
+	{ "sdl",		CFG_INT,  0, set_sdl },
+	{ "keymap",		CFG_STR,  0, set_keymap },
 };
 
 void
@@ -391,6 +441,7 @@ domcfg_defaults(struct domcfg *dc)
 	dc->on_poweroff = ACTION_DESTROY;
 	dc->on_reboot = ACTION_RESTART;
 	dc->on_crash = ACTION_RESTART;
+	dc->vfb.display = -1;
 }
 
 static int

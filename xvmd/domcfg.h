@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "xvmd/devspec.h"
+#include "xvmd/vfbspec.h"
 
 struct json_w;
 
@@ -60,6 +61,7 @@ struct domcfg {
 	size_t			 ndisks;
 	struct vif_spec		 vifs[DOMCFG_MAX_DEVS];
 	size_t			 nvifs;
+	struct vfb_spec		 vfb;		/* vfb = [...] or vnc = 1 */
 };
 
 /*

@@ -97,5 +97,19 @@ domcfg_to_json(const struct domcfg *dc, struct json_w *w)
 	json_w_kstr(w, "on_xend_stop", stop[dc->on_xend_stop]);
 	write_disks(dc, w);
 	write_vifs(dc, w);
+	if (dc->vfb.vnc) {
+		/* As xend's sxp: the password itself is never shown. */
+		json_w_key(w, "vfb");
+		json_w_obj_open(w);
+		json_w_ki64(w, "vnc", 1);
+		if (dc->vfb.display >= 0)
+			json_w_ki64(w, "vncdisplay", dc->vfb.display);
+		json_w_ki64(w, "vncunused", dc->vfb.unused);
+		if (dc->vfb.listen[0])
+			json_w_kstr(w, "vnclisten", dc->vfb.listen);
+		if (dc->vfb.has_passwd && dc->vfb.passwd[0])
+			json_w_kstr(w, "vncpasswd", "XXXXXXXX");
+		json_w_obj_close(w);
+	}
 	json_w_obj_close(w);
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <xvm/fb.h>
 #include <xvm/xc_dom.h>
 #include <xvm/xenctrl.h>
 #include <xvm/xenstore.h>
@@ -172,6 +173,13 @@ lc_start(struct xvmd *xd, struct vm *vm, int paused, char **cause)
 	create.max_mem_kb = cfg->maxmem * 1024;
 	if (cfg->cpu_jit)
 		create.flags |= XEN_DOMCTL_CDF_xvm_jit;
+	if (cfg->vfb.vnc) {
+		/* The framebuffer's video memory, and its node in the tree. */
+		create.vram_kb = (uint32_t)(XVM_FB_BYTES(XVM_FB_DEF_WIDTH,
+		    XVM_FB_DEF_HEIGHT) >> 10);
+		dc.fb_width = XVM_FB_DEF_WIDTH;
+		dc.fb_height = XVM_FB_DEF_HEIGHT;
+	}
 	if (xc_domain_create(xd->xch, &domid, &create) == -1) {
 		xasprintf(cause, "cannot create domain %s: %s", vm->name,
 		    strerror(errno));

@@ -27,6 +27,7 @@ struct xw {				/* the walk's state */
 	uint64_t	 mem_kib, cur_kib;
 	char		*cause;
 	int		 has_name;
+	int		 has_graphics;
 };
 
 static int
@@ -352,10 +353,59 @@ out:
 	return rc;
 }
 
+/*
+ * <graphics type='vnc' port='5907' autoport='no' listen='...'
+ * passwd='...'/> (or <listen address='...'/> inside): xm's vnc = 1,
+ * vncdisplay (port - 5900), vncunused (autoport, or port -1), vnclisten,
+ * vncpasswd.  One display, VNC only.
+ */
+static int
+graphics(struct xw *w, xmlNode *g)
+{
+	char	*type = attr(g, "type"), *port = attr(g, "port");
+	char	*autoport = attr(g, "autoport"), *listen = attr(g, "listen");
+	char	*pw = attr(g, "passwd");
+	xmlNode	*n;
+	int64_t	 p = -1;
+	int	 rc = 0;
+
+	for (n = g->children; listen == NULL && n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    strcmp(name_of(n), "listen") == 0)
+			listen = attr(n, "address");
+	if (type == NULL || strcmp(type, "vnc") != 0)
+		rc = fail(w, "<graphics type='%s'>: xVM serves a domain's "
+		    "display over VNC only", type != NULL ? type : "");
+	else if (w->has_graphics)
+		rc = fail(w, "<graphics>: a domain has one display");
+	else if (port != NULL && strcmp(port, "-1") != 0 &&
+	    str_to_i64(port, 5900, 65535, &p) == -1)
+		rc = fail(w, "<graphics port='%s'>: a VNC port is 5900 to "
+		    "65535", port);
+	if (rc == 0) {
+		w->has_graphics = 1;
+		buf_add_str(&w->out, "vnc = 1\n");
+		if (p >= 5900 && (autoport == NULL ||
+		    strcmp(autoport, "yes") != 0))
+			buf_printf(&w->out, "vncdisplay = %lld\n",
+			    (long long)(p - 5900));
+		else
+			buf_add_str(&w->out, "vncunused = 1\n");
+		if (listen != NULL && *listen)
+			rc = setting(w, "vnclisten", listen);
+		if (rc == 0 && pw != NULL)
+			rc = setting(w, "vncpasswd", pw);
+	}
+	xmlFree(type);
+	xmlFree(port);
+	xmlFree(autoport);
+	xmlFree(listen);
+	xmlFree(pw);
+	return rc;
+}
+
 /* Devices xVM cannot provide: refused, with the reason. */
 static const struct { const char *name; const char *why; } refused[] = {
-	{ "graphics", "graphics (VNC) is not available yet; use "
-	    "--graphics none and the console" },
 	{ "hostdev", "host devices cannot be passed through" },
 	{ "filesystem", "shared filesystems are not supported" },
 	{ "smartcard", "smartcards are not supported" },
@@ -378,9 +428,15 @@ devices(struct xw *w, xmlNode *devs)
 			rc = disk(w, n);
 		else if (strcmp(name_of(n), "interface") == 0)
 			rc = interface(w, n);
+		else if (strcmp(name_of(n), "graphics") == 0)
+			rc = graphics(w, n);
 		else if (strcmp(name_of(n), "console") == 0 ||
-		    strcmp(name_of(n), "serial") == 0)
-			continue;	/* every domain has its console */
+		    strcmp(name_of(n), "serial") == 0 ||
+		    strcmp(name_of(n), "input") == 0 ||
+		    strcmp(name_of(n), "video") == 0)
+			continue;	/* every domain has its console; a
+					   display its keyboard, tablet and
+					   framebuffer */
 		else {
 			for (i = 0; i < sizeof(refused) / sizeof(refused[0]);
 			    i++)

@@ -5,11 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xvm/fb.h>
 #include <xvm/xenctrl.h>
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/uuid.h"
 #include "xvmd/devices.h"
+#include "xvmd/dmproc.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/vm.h"
 #include "xvmd/virt_xml.h"
@@ -109,6 +111,41 @@ vifs(struct buf *b, const struct vm *vm)
 	}
 }
 
+/*
+ * The display as libvirt's xen driver showed xend's: <graphics> with the
+ * port its VNC server took while the domain runs (else -1 or 5900 +
+ * vncdisplay), the virtio keyboard and tablet, and the framebuffer as a
+ * video device.  The password is never shown (libvirt omits it without
+ * VIR_DOMAIN_XML_SECURE).
+ */
+static void
+graphics(struct buf *b, const struct vm *vm)
+{
+	const struct vfb_spec	*v = &vm->cfg->vfb;
+	const char		*listen = NULL;
+	int			 port;
+
+	if (!v->vnc)
+		return;
+	if (vm->domid < 0 || (port = dmproc_vnc(vm, &listen)) == -1) {
+		port = v->display >= 0 ? VFB_PORT_BASE + v->display : -1;
+		listen = v->listen[0] ? v->listen : NULL;
+	}
+	buf_printf(b, "    <input type='keyboard' bus='virtio'/>\n"
+	    "    <input type='tablet' bus='virtio'/>\n"
+	    "    <graphics type='vnc' port='%d' autoport='%s'", port,
+	    v->display < 0 || v->unused ? "yes" : "no");
+	if (listen != NULL) {
+		buf_add_str(b, " listen='");
+		esc(b, listen);
+		buf_add_str(b, "'");
+	}
+	buf_printf(b, "/>\n    <video>\n"
+	    "      <model type='xen' vram='%llu' heads='1' primary='yes'/>\n"
+	    "    </video>\n", XVM_FB_BYTES(XVM_FB_DEF_WIDTH,
+	    XVM_FB_DEF_HEIGHT) >> 10);
+}
+
 static char *
 finish(struct buf *b)
 {
@@ -178,6 +215,7 @@ virt_xml_format(struct xvmd *xd, const struct vm *vm, int inactive)
 	buf_add_str(&b, "  <devices>\n");
 	disks(&b, cfg);
 	vifs(&b, vm);
+	graphics(&b, vm);
 	buf_add_str(&b, "    <console type='pty'>\n"
 	    "      <target type='xen' port='0'/>\n"
 	    "    </console>\n"

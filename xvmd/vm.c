@@ -11,6 +11,7 @@
 #include "lib/log.h"
 #include "lib/str.h"
 #include "lib/xmalloc.h"
+#include "xvmd/dmproc.h"
 #include "xvmd/domcfg.h"
 #include "xvmd/save.h"
 #include "xvmd/vm.h"
@@ -237,7 +238,8 @@ vm_to_json(struct xvmd *xd, struct vm *vm, struct json_w *w, int vcpus,
 {
 	xc_domaininfo_t	 info;
 	char		 uuid[UUID_STR_LEN];
-	int		 running = 0;
+	const char	*listen;
+	int		 running = 0, port;
 
 	if (vm->domid >= 0 && xc_domain_getinfolist(xd->xch,
 	    (uint32_t)vm->domid, 1, &info) == 1 &&
@@ -269,6 +271,13 @@ vm_to_json(struct xvmd *xd, struct vm *vm, struct json_w *w, int vcpus,
 		json_w_ki64(w, "pages", (int64_t)info.tot_pages);
 	}
 	json_w_kbool(w, "managed", vm->managed);
+	if (running && (port = dmproc_vnc(vm, &listen)) != -1) {
+		json_w_key(w, "vnc");
+		json_w_obj_open(w);
+		json_w_kstr(w, "listen", listen);
+		json_w_ki64(w, "port", port);
+		json_w_obj_close(w);
+	}
 	if (vm->note != NULL)
 		json_w_kstr(w, "note", vm->note);
 	if (vm->saved != NULL)

@@ -373,6 +373,11 @@ xendconf_refresh(struct xendconf *cur, struct xendconf *next)
 
 		if (strcmp(a, b) == 0)
 			continue;
+		if (i == XC_VNCPASSWD) {	/* a secret: never logged */
+			buf_printf(&now, "%s%s changed", buf_len(&now) ? ", " :
+			    "", xendconf_defs[i].name);
+			continue;
+		}
 		if (!xendconf_defs[i].at_start) {
 			buf_printf(&now, "%s%s %s -> %s", buf_len(&now) ? ", " :
 			    "", xendconf_defs[i].name, *a ? a : "\"\"",
@@ -444,7 +449,10 @@ xendconf_to_json(const struct xendconf *xc, struct json_w *w)
 			json_w_i64(w, xendconf_int(xc, (enum xendconf_key)i));
 			break;
 		case XCT_STRING:
-			json_w_str(w, xendconf_str(xc, (enum xendconf_key)i));
+			/* The VNC password is a secret: only whether it is set. */
+			json_w_str(w, i == XC_VNCPASSWD &&
+			    *xendconf_str(xc, XC_VNCPASSWD) ? "XXXXXXXX" :
+			    xendconf_str(xc, (enum xendconf_key)i));
 			break;
 		}
 		json_w_kstr(w, "source", xc->source[i] ? xc->source[i] :

@@ -14,6 +14,16 @@
  * (2.6); queue registers are frozen while the queue is ready and the
  * feature words once FEATURES_OK is set.  A model still checks every
  * address against guest memory: the guest may write anything.
+ *
+ * The select scheme (virtio-input, 5.8.4): the driver writes select and
+ * subsel, then at once reads size and the answer, with nothing to wait
+ * on -- too soon for a device model in another process.  So a model may
+ * hand the transport its whole table of answers at plug time (a "select
+ * table": records of select, subsel, size, size bytes) and the transport
+ * answers the write itself, under the same lock as the read that follows.
+ * Example: after a write of select = 0x11 (EV_BITS), subsel = 1 (EV_KEY),
+ * config[2] reads the bitmap's length and config[8..] the bitmap; an
+ * unknown pair reads size 0.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -42,7 +52,17 @@ struct vmmio {
 	struct privcmd_virtio_slot	*regs;	/* NULL: every slot empty */
 	vmmio_kick_fn			 kick;
 	void				*kick_arg;
+	uint8_t				*sel[VIRTIO_MMIO_SLOTS];
+	uint32_t			 sel_len[VIRTIO_MMIO_SLOTS];
 };
+
+/* Config layout of the select scheme (struct virtio_input_config). */
+#define SEL_SELECT	0
+#define SEL_SUBSEL	1
+#define SEL_SIZE	2
+#define SEL_DATA	8
+#define SEL_DATA_MAX	128
+#define SEL_CONFIG_LEN	(SEL_DATA + SEL_DATA_MAX)
 
 static void *
 vmmio_create(struct machine *m)
@@ -68,6 +88,8 @@ vmmio_destroy(void *st)
 		munmap(t->regs, PRIVCMD_VIRTIO_REGS_SIZE);
 	if (t->fd != -1)
 		close(t->fd);
+	for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++)
+		free(t->sel[i]);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
@@ -325,6 +347,40 @@ reg_write(struct vmmio *t, unsigned slot, uint64_t reg, uint32_t v)
 	}
 }
 
+/* Is the select table well formed: whole records of <= 128 bytes? */
+static int
+sel_ok(const uint8_t *tab, uint32_t len)
+{
+	uint32_t	off = 0;
+
+	while (off < len) {
+		if (len - off < 3 || tab[off + 2] > SEL_DATA_MAX ||
+		    len - off - 3 < tab[off + 2])
+			return 0;
+		off += 3u + tab[off + 2];
+	}
+	return 1;
+}
+
+/* The driver wrote select or subsel: answer from the table (lock held). */
+static void
+sel_answer(struct vmmio *t, unsigned slot, struct privcmd_virtio_slot *s)
+{
+	const uint8_t	*tab = t->sel[slot];
+	uint32_t	 off = 0, len = t->sel_len[slot];
+
+	memset(s->config + SEL_SIZE, 0, SEL_CONFIG_LEN - SEL_SIZE);
+	while (off < len) {
+		if (tab[off] == s->config[SEL_SELECT] &&
+		    tab[off + 1] == s->config[SEL_SUBSEL]) {
+			s->config[SEL_SIZE] = tab[off + 2];
+			memcpy(s->config + SEL_DATA, tab + off + 3, tab[off + 2]);
+			return;
+		}
+		off += 3u + tab[off + 2];
+	}
+}
+
 static int
 vmmio_write(void *st, struct vcpu *v, uint64_t off, unsigned size,
     uint64_t val)
@@ -347,6 +403,8 @@ vmmio_write(void *st, struct vcpu *v, uint64_t off, unsigned size,
 		reg -= VIRTIO_MMIO_CONFIG;
 		if (reg + size <= s->config_len) {
 			memcpy(s->config + reg, &val, size);
+			if (t->sel[slot] != NULL && reg <= SEL_SUBSEL)
+				sel_answer(t, slot, s);
 			kick = 1;
 		}
 	} else if (size == 4 && (reg & 3) == 0)
@@ -386,6 +444,9 @@ dev_ok(const struct vmmio_dev *d)
 	    d->queue_max <= VIRTQ_MAX_SIZE &&
 	    d->config_len <= VIRTIO_MMIO_CONFIG_MAX &&
 	    (d->config_len == 0 || d->config != NULL) &&
+	    (d->select_len == 0 || (d->config_len >= SEL_CONFIG_LEN &&
+	    d->select_len <= VIRTIO_MMIO_SELECT_MAX && d->select != NULL &&
+	    sel_ok(d->select, d->select_len))) &&
 	    (d->features & (1ULL << VIRTIO_F_VERSION_1));
 }
 
@@ -422,6 +483,19 @@ vmmio_plug(struct vmmio *t, unsigned slot, const struct vmmio_dev *d,
 	s->config_len = d->config_len;
 	if (d->config_len > 0)
 		memcpy(s->config, d->config, d->config_len);
+	free(t->sel[slot]);
+	t->sel[slot] = NULL;
+	t->sel_len[slot] = 0;
+	if (d->select_len > 0) {
+		if ((t->sel[slot] = malloc(d->select_len)) == NULL) {
+			rc = ENOMEM;
+			wend(s);
+			goto out;
+		}
+		memcpy(t->sel[slot], d->select, d->select_len);
+		t->sel_len[slot] = d->select_len;
+		sel_answer(t, slot, s);
+	}
 	wend(s);
 	update_line(t, slot);
 out:
@@ -444,6 +518,9 @@ vmmio_unplug(struct vmmio *t, unsigned slot)
 		wend(s);
 		update_line(t, slot);
 	}
+	free(t->sel[slot]);
+	t->sel[slot] = NULL;
+	t->sel_len[slot] = 0;
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -32,6 +32,9 @@ struct vmmio_dev {
 	uint64_t	 features;
 	const void	*config;
 	uint32_t	 config_len;
+	/* The select scheme's answers (virtio_mmio.c), copied; or 0. */
+	const uint8_t	*select;
+	uint32_t	 select_len;
 };
 
 /*

@@ -77,8 +77,11 @@ ctl_virtio_plug(struct ctl_client *c, struct domain *d, const void *req,
 	int				rc;
 
 	memcpy(&p, req, sizeof(p));
-	if (p.config_len != len - sizeof(p) ||
-	    (p.flags & ~PRIVCMD_VIRTIO_PLUG_RESUME) != 0)
+	if (p.config_len > len - sizeof(p) ||
+	    (p.flags & ~(PRIVCMD_VIRTIO_PLUG_RESUME |
+	    PRIVCMD_VIRTIO_PLUG_SELECT)) != 0 ||
+	    (!(p.flags & PRIVCMD_VIRTIO_PLUG_SELECT) &&
+	    p.config_len != len - sizeof(p)))
 		return EINVAL;
 	memset(&dev, 0, sizeof(dev));
 	dev.device_id = p.device_id;
@@ -87,6 +90,12 @@ ctl_virtio_plug(struct ctl_client *c, struct domain *d, const void *req,
 	dev.features = p.features;
 	dev.config = (const uint8_t *)req + sizeof(p);
 	dev.config_len = p.config_len;
+	if (p.flags & PRIVCMD_VIRTIO_PLUG_SELECT) {
+		dev.select = (const uint8_t *)req + sizeof(p) + p.config_len;
+		dev.select_len = len - (uint32_t)sizeof(p) - p.config_len;
+		if (dev.select_len == 0)
+			return EINVAL;
+	}
 	if ((rc = remember(c, d->domid, p.slot)) != 0)
 		return rc;
 	rc = vdev_plug(d, p.slot, &dev, (p.flags & PRIVCMD_VIRTIO_PLUG_RESUME)

@@ -491,6 +491,13 @@ struct privcmd_console_write_reply {
 #define PRIVCMD_VIRTIO_QUEUES		8
 #define PRIVCMD_VIRTIO_CONFIG_MAX	256
 #define PRIVCMD_VIRTIO_PLUG_RESUME	0x1u
+/*
+ * The payload after the config space holds a select table (virtio-input's
+ * select/subsel scheme, answered by the transport itself): records of
+ * u8 select, u8 subsel, u8 size (<= 128), size bytes; at most
+ * VIRTIO_MMIO_SELECT_MAX bytes, config_len >= 136.
+ */
+#define PRIVCMD_VIRTIO_PLUG_SELECT	0x2u
 
 struct privcmd_virtio_queue {
 	uint64_t	desc;		/* guest-physical, as the driver set */

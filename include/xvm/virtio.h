@@ -53,6 +53,7 @@
 #define VIRTIO_MMIO_VERSION_2		2u
 #define VIRTIO_MMIO_VENDOR_XVM		0x4d5658u	/* "XVM" */
 #define VIRTIO_MMIO_CONFIG_MAX		256u	/* bytes of config we offer */
+#define VIRTIO_MMIO_SELECT_MAX		4096u	/* a select table's bytes */
 
 /* InterruptStatus bits (4.2.2). */
 #define VIRTIO_MMIO_INT_VRING		0x1u

@@ -21,6 +21,10 @@ struct xc_virtio_dev {
 	uint64_t	 features;	/* with VIRTIO_F_VERSION_1 */
 	const void	*config;	/* config space (borrowed) */
 	uint32_t	 config_len;
+	/* virtio-input's select scheme, answered by the transport: records
+	   of u8 select, u8 subsel, u8 size, size bytes (borrowed); or 0 */
+	const void	*select;
+	uint32_t	 select_len;
 };
 
 /*

@@ -140,11 +140,41 @@ add_vifs(struct sxp *list, yajl_val vifs)
 }
 
 /*
+ * (device (vfb (vnc 1) ... (location HOST:PORT))): the display as xend
+ * showed it, with where its VNC server listens while the domain runs.
+ */
+static void
+add_vfb(struct sxp *list, yajl_val vfb, yajl_val vnc)
+{
+	struct sxp	*dev, *v;
+	const char	*host;
+	char		 loc[96];
+	int64_t		 port;
+	size_t		 j;
+
+	if (vfb == NULL || !YAJL_IS_OBJECT(vfb))
+		return;
+	v = sxp_list("vfb");
+	for (j = 0; j < vfb->u.object.len; j++)
+		add_value(v, vfb->u.object.keys[j], vfb->u.object.values[j]);
+	if (vnc != NULL && (host = json_get_str(vnc, "listen")) != NULL &&
+	    json_get_i64(vnc, "port", &port) == 0) {
+		snprintf(loc, sizeof(loc), strchr(host, ':') != NULL ?
+		    "[%s]:%lld" : "%s:%lld", host, (long long)port);
+		sxp_kstr(v, "location", loc);
+	}
+	dev = sxp_list("device");
+	sxp_add(dev, v);
+	sxp_add(list, dev);
+}
+
+/*
  * The config's settings into 'list': scalars as (key value), except
  * those in 'skip' (already shown); then (image (linux ...)); then devices.
  */
 static void
-add_config(struct sxp *list, yajl_val cfg, const char *const *skip)
+add_config(struct sxp *list, yajl_val cfg, const char *const *skip,
+    yajl_val vnc)
 {
 	struct sxp	*image, *linux_;
 	const char	*key;
@@ -156,7 +186,7 @@ add_config(struct sxp *list, yajl_val cfg, const char *const *skip)
 	for (i = 0; i < cfg->u.object.len; i++) {
 		key = cfg->u.object.keys[i];
 		skipped = is_image_key(key) || strcmp(key, "disk") == 0 ||
-		    strcmp(key, "vif") == 0;
+		    strcmp(key, "vif") == 0 || strcmp(key, "vfb") == 0;
 		for (j = 0; skip != NULL && skip[j] != NULL; j++)
 			skipped |= strcmp(key, skip[j]) == 0;
 		if (!skipped)
@@ -175,6 +205,7 @@ add_config(struct sxp *list, yajl_val cfg, const char *const *skip)
 	sxp_add(list, image);
 	add_disks(list, json_get(cfg, "disk"));
 	add_vifs(list, json_get(cfg, "vif"));
+	add_vfb(list, json_get(cfg, "vfb"), vnc);
 }
 
 struct sxp *
@@ -182,7 +213,7 @@ sxp_of_config(yajl_val cfg)
 {
 	struct sxp	*vm = sxp_list("vm");
 
-	add_config(vm, cfg, NULL);
+	add_config(vm, cfg, NULL, NULL);
 	return vm;
 }
 
@@ -209,7 +240,7 @@ sxp_of_domain(yajl_val dom)
 	if (json_get_i64(dom, "uptime", &v) == 0)
 		sxp_ki64(d, "up_time", v);
 	add_value(d, "managed", json_get(dom, "managed"));
-	add_config(d, json_get(dom, "config"), shown);
+	add_config(d, json_get(dom, "config"), shown, json_get(dom, "vnc"));
 	return d;
 }
 

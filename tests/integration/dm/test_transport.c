@@ -217,6 +217,36 @@ test_refused(void **state)
 	assert_int_equal(errno, ESRCH);
 	assert_int_equal(xc_virtio_unplug(xce, domid, 0), -1);
 	assert_int_equal(errno, EPERM);
+	/* virtio-input's select table: whole records, a big enough config */
+	{
+		static const uint8_t cfg[136];
+		static const uint8_t good[] = { 1, 0, 3, 'k', 'b', 'd' };
+		static const uint8_t cut[] = { 1, 0, 9, 'k', 'b', 'd' };
+		struct xc_virtio_dev in = {
+			.device_id = VIRTIO_ID_INPUT, .nqueues = 2,
+			.queue_max = 64, .features = 1ULL << VIRTIO_F_VERSION_1,
+			.config = cfg, .config_len = sizeof(cfg),
+			.select = cut, .select_len = sizeof(cut),
+		};
+		const struct privcmd_virtio_slot *regs = xc_virtio_map(xch,
+		    domid);
+		struct privcmd_virtio_slot	  s;
+
+		assert_non_null(regs);
+		assert_int_equal(xc_virtio_plug(xce, domid, 1, &in, 0), -1);
+		assert_int_equal(errno, EINVAL);
+		in.select = good;
+		in.config_len = 100;
+		assert_int_equal(xc_virtio_plug(xce, domid, 1, &in, 0), -1);
+		assert_int_equal(errno, EINVAL);
+		in.config_len = sizeof(cfg);
+		assert_true(xc_virtio_plug(xce, domid, 1, &in, 0) > 0);
+		/* select 0 (unset) has no answer: size 0 */
+		xc_virtio_read_slot(regs, 1, &s);
+		assert_int_equal(s.config[2], 0);
+		assert_int_equal(xc_virtio_unplug(xce, domid, 1), 0);
+		munmap((void *)(uintptr_t)regs, PRIVCMD_VIRTIO_REGS_SIZE);
+	}
 	/* config past the end of a device's config space */
 	assert_true(xc_virtio_plug(xce, domid, 0, &d, 0) > 0);
 	assert_int_equal(xc_virtio_config(xce, domid, 0, 0, "x", 1, 1), -1);

@@ -101,6 +101,16 @@ static const struct {
 	const char	*error;
 } bad[] = {
 	{ BASE "memroy = 64\n", "d1.cfg:3: unknown setting 'memroy'" },
+	/* The display (docs/vnc.md). */
+	{ BASE "vfb = [ 'vnc=1,sdl=1' ]\n", "d1.cfg:3: sdl: not implemented (a window on the host's display): use vnc=1" },
+	{ BASE "vfb = [ 'vnc=1', 'vnc=1' ]\n", "d1.cfg:3: more than one vfb" },
+	{ BASE "vfb = [ 'vnc=2' ]\n", "d1.cfg:3: vnc = '2': expected 0 or 1" },
+	{ BASE "vfb = [ 'vnc' ]\n", "d1.cfg:3: vfb 'vnc': 'vnc' is not KEY=VALUE" },
+	{ BASE "vfb = [ 'vnc=1,colour=red' ]\n", "d1.cfg:3: unknown display setting 'colour'" },
+	{ BASE "vncdisplay = 70000\n", "d1.cfg:3: vncdisplay = '70000': expected 0 to 59635" },
+	{ BASE "vnclisten = 'example.org'\n", "d1.cfg:3: vnclisten = 'example.org': not an IPv4 or IPv6 address" },
+	{ BASE "keymap = 'de'\n", "d1.cfg:3: keymap = 'de': not implemented (the keyboard is en-us)" },
+	{ BASE "vfb = [ 'type=spice' ]\n", "d1.cfg:3: type = 'spice': expected vnc or sdl" },
 	{ BASE "memory = '64'\n", "d1.cfg:3: memory must be an integer, not a string" },
 	{ BASE "memory = 0\n", "d1.cfg:3: memory = 0 is below the minimum of 4 MiB" },
 	/* Issue 13 item 18: limits the parser let through, named now. */
@@ -144,6 +154,39 @@ static const struct {
 	{ BASE "cmdline = 'a'\nextra = 'b'\n", "d1.cfg:3: cmdline cannot be combined with root or extra" },
 	{ BASE "memory = \n", "d1.cfg:3: expected a value, found end of line" },
 };
+
+/* Both forms of the display give the same settings. */
+static void
+test_vfb(void **state)
+{
+	struct domcfg	*dc;
+	char		*cause = NULL;
+
+	(void)state;
+	assert_non_null(dc = parse(BASE, &cause));
+	assert_false(dc->vfb.vnc);
+	assert_int_equal(dc->vfb.display, -1);
+	domcfg_free(dc);
+	assert_non_null(dc = parse(BASE "vfb = [ 'type=vnc,vncdisplay=3,"
+	    "vnclisten=::1,vncpasswd=pw,vncunused=1,keymap=en-us,"
+	    "display=:0,xauthority=/x' ]\n", &cause));
+	assert_true(dc->vfb.vnc);
+	assert_int_equal(dc->vfb.display, 3);
+	assert_true(dc->vfb.unused);
+	assert_string_equal(dc->vfb.listen, "::1");
+	assert_true(dc->vfb.has_passwd);
+	assert_string_equal(dc->vfb.passwd, "pw");
+	domcfg_free(dc);
+	assert_non_null(dc = parse(BASE "vnc = 1\nvncdisplay = 0\n"
+	    "vnclisten = '0.0.0.0'\nvncpasswd = ''\nsdl = 0\n", &cause));
+	assert_true(dc->vfb.vnc);
+	assert_int_equal(dc->vfb.display, 0);
+	assert_false(dc->vfb.unused);
+	assert_string_equal(dc->vfb.listen, "0.0.0.0");
+	assert_true(dc->vfb.has_passwd);	/* empty: no password */
+	assert_string_equal(dc->vfb.passwd, "");
+	domcfg_free(dc);
+}
 
 static void
 test_errors(void **state)
@@ -242,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_rename_text),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_vfb),
 		cmocka_unit_test(test_cpumask),
 		cmocka_unit_test(test_vdev_number),
 	};
