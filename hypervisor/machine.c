@@ -340,6 +340,7 @@ machine_mmio(struct machine *m, struct vcpu *v, uint64_t pa, unsigned size,
 			if (write)
 				return d->write(m->dev[i], v, pa - d->base,
 				    size, *val);
+			*val = 0;	/* a device that leaves it never leaks */
 			return d->read(m->dev[i], v, pa - d->base, size, val);
 		}
 	}

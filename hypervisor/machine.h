@@ -158,6 +158,12 @@ void	machine_set_htif(struct machine *, uint64_t tohost, uint64_t fromhost);
 int	machine_load(struct machine *, const char *path, uint64_t raw_addr,
 	    uint64_t *entry, uint64_t *end, uint64_t *tohost,
 	    uint64_t *fromhost, char **cause);
+/*
+ * 'len' bytes of the file fd (from its start) into RAM at gpa, copied by
+ * the kernel where it can (loader.c); then machine_invalidate().  0, or -1
+ * (outside RAM, or a read error: errno).
+ */
+int	machine_load_file(struct machine *, int fd, uint64_t gpa, uint64_t len);
 
 /*
  * Write the flattened device tree describing this machine at gpa (inside

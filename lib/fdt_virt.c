@@ -241,6 +241,14 @@ chosen(void *fdt, const struct fdt_machine *m)
 	int	 err;
 
 	TRY(fdt_begin_node(fdt, "chosen"));
+	if (m->fb_width != 0) {
+		/* The framebuffer's reg is translated through /chosen: it
+		   needs the cells and an identity 'ranges' (the binding's
+		   example), or Linux finds "No memory resource". */
+		TRY(fdt_property_u32(fdt, "#address-cells", 2));
+		TRY(fdt_property_u32(fdt, "#size-cells", 2));
+		TRY(fdt_property(fdt, "ranges", NULL, 0));
+	}
 	if (m->bootargs != NULL)
 		TRY(fdt_property_string(fdt, "bootargs", m->bootargs));
 	if (m->initrd_end > m->initrd_start) {

@@ -66,6 +66,8 @@ static const struct api_field f_migrate[] = {
 	{ "live", API_BOOL, NULL }, { "ssl", API_BOOL, NULL },
 	{ "max_downtime_ms", API_INT, NULL }, { "max_iters", API_INT, NULL },
 	{ "wait", API_BOOL, NULL }, END };
+static const struct api_field f_device[] = {
+	{ "spec", API_STR, "the device as a config file writes it" }, END };
 static const struct api_field f_dump[] = {
 	FILE_, { "live", API_BOOL, NULL }, { "crash", API_BOOL, NULL }, END };
 #undef CONFIG
@@ -91,6 +93,7 @@ static const struct api_field f_dump[] = {
 			    "what xvmd keeps for it"
 #define D0_SCHED	D0_HOST "it is not scheduled by the hypervisor"
 #define D0_MANAGED	"Domain-0 is not a managed domain"
+#define DEV0		"Domain-0's disks and network interfaces are the host's own"
 
 /* docs/api.md describes each route; keep the two in step. */
 static const struct route routes[] = {
@@ -142,6 +145,12 @@ static const struct route routes[] = {
 	    DOM | R_BODY_OPT, "dump-core", f_dump,
 	    .dom0 = "Domain-0 is the host: use the host's own tools for its "
 	    "core" },
+	{ GET, "/domains/:dom/devices/:kind", api_dev_list, DOM, "device list",
+	    NULL, .dom0 = DEV0 },
+	{ POST, "/domains/:dom/devices/:kind", api_dev_attach, DOM | R_BODY,
+	    "device attach", f_device, .dom0 = DEV0 },
+	{ DELETE, "/domains/:dom/devices/:kind/:dev", api_dev_detach, DOM,
+	    "device detach", NULL, .dom0 = DEV0 },
 	{ GET, "/migrations", api_migrations, 0, "migrations", NULL },
 	{ GET, "/migrations/:id", api_migration, 0, "migration", NULL },
 	{ DELETE, "/migrations/:id", api_migration_cancel, 0,
@@ -167,6 +176,7 @@ static const struct route routes[] = {
 #undef D0_MEMORY
 #undef D0_SCHED
 #undef D0_MANAGED
+#undef DEV0
 
 static const struct {
 	int		 err;

@@ -124,6 +124,11 @@ int	 api_managed_delete(struct api_req *, char **);
 int	 api_dom_save(struct api_req *, char **);
 int	 api_dom_restore(struct api_req *, char **);
 
+/* hotplug.c */
+int	 api_dev_list(struct api_req *, char **);
+int	 api_dev_attach(struct api_req *, char **);
+int	 api_dev_detach(struct api_req *, char **);
+
 /* api_migrate.c */
 int	 api_dom_migrate(struct api_req *, char **);
 int	 api_migrations(struct api_req *, char **);

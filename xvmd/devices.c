@@ -77,53 +77,84 @@ dev_pair(struct xs_handle *xs, xs_transaction_t t, int *ok,
 }
 
 void
+dev_write_vbd(struct xs_handle *xs, xs_transaction_t t, int *ok,
+    const struct vm *vm, unsigned int id, const struct disk_spec *d)
+{
+	char		 fe[128], be[128], p[192];
+	int64_t		 devid = vdev_number(d->vdev);
+	const char	*type = d->cdrom ? "cdrom" : "disk";
+
+#define F(k)	(snprintf(p, sizeof(p), "%s/%s", fe, k), p)
+#define B(k)	(snprintf(p, sizeof(p), "%s/%s", be, k), p)
+	dev_pair(xs, t, ok, vm, id, "vbd", devid, fe, be, sizeof(fe));
+	xsdom_put(xs, t, ok, F("virtual-device"), "%" PRId64, devid);
+	xsdom_put(xs, t, ok, F("device-type"), "%s", type);
+	xsdom_put(xs, t, ok, B("dev"), "%s", d->vdev);
+	xsdom_put(xs, t, ok, B("device-type"), "%s", type);
+	xsdom_put(xs, t, ok, B("type"), "%s",
+	    d->backend == DISK_PHY ? "phy" : "file");
+	xsdom_put(xs, t, ok, B("params"), "%s", d->target);
+	xsdom_put(xs, t, ok, B("mode"), "%s", d->writable ? "w" : "r");
+#undef F
+#undef B
+}
+
+void
+dev_write_vif(struct xs_handle *xs, xs_transaction_t t, int *ok,
+    const struct vm *vm, unsigned int id, const struct vif_spec *v,
+    int64_t devid, const uint8_t m[6])
+{
+	char		 fe[128], be[128], p[192], mac[18];
+
+#define F(k)	(snprintf(p, sizeof(p), "%s/%s", fe, k), p)
+#define B(k)	(snprintf(p, sizeof(p), "%s/%s", be, k), p)
+	fmt_mac(m, mac);
+	dev_pair(xs, t, ok, vm, id, "vif", devid, fe, be, sizeof(fe));
+	xsdom_put(xs, t, ok, F("handle"), "%" PRId64, devid);
+	xsdom_put(xs, t, ok, F("mac"), "%s", mac);
+	xsdom_put(xs, t, ok, B("handle"), "%" PRId64, devid);
+	xsdom_put(xs, t, ok, B("mac"), "%s", mac);
+	xsdom_put(xs, t, ok, B("script"), "%s",
+	    v->script[0] ? v->script : "vif-bridge");
+	if (v->bridge[0])
+		xsdom_put(xs, t, ok, B("bridge"), "%s", v->bridge);
+	if (v->ip[0])
+		xsdom_put(xs, t, ok, B("ip"), "%s", v->ip);
+	if (v->vifname[0])
+		xsdom_put(xs, t, ok, B("vifname"), "%s", v->vifname);
+#undef F
+#undef B
+}
+
+void
 dev_write(struct xs_handle *xs, xs_transaction_t t, int *ok,
     const struct vm *vm, unsigned int id)
 {
 	const struct domcfg	*cfg = vm->cfg;
-	char			 fe[128], be[128], p[192], mac[18];
 	uint8_t			 m[6];
 	size_t			 i;
 
-#define F(k)	(snprintf(p, sizeof(p), "%s/%s", fe, k), p)
-#define B(k)	(snprintf(p, sizeof(p), "%s/%s", be, k), p)
-	for (i = 0; i < cfg->ndisks; i++) {
-		const struct disk_spec	*d = &cfg->disks[i];
-		int64_t			 devid = vdev_number(d->vdev);
-		const char		*type = d->cdrom ? "cdrom" : "disk";
-
-		dev_pair(xs, t, ok, vm, id, "vbd", devid, fe, be, sizeof(fe));
-		xsdom_put(xs, t, ok, F("virtual-device"), "%" PRId64, devid);
-		xsdom_put(xs, t, ok, F("device-type"), "%s", type);
-		xsdom_put(xs, t, ok, B("dev"), "%s", d->vdev);
-		xsdom_put(xs, t, ok, B("device-type"), "%s", type);
-		xsdom_put(xs, t, ok, B("type"), "%s",
-		    d->backend == DISK_PHY ? "phy" : "file");
-		xsdom_put(xs, t, ok, B("params"), "%s", d->target);
-		xsdom_put(xs, t, ok, B("mode"), "%s", d->writable ? "w" : "r");
-	}
+	for (i = 0; i < cfg->ndisks; i++)
+		dev_write_vbd(xs, t, ok, vm, id, &cfg->disks[i]);
 	for (i = 0; i < cfg->nvifs; i++) {
-		const struct vif_spec	*v = &cfg->vifs[i];
-
 		dev_vif_mac(vm, i, m);
-		fmt_mac(m, mac);
-		dev_pair(xs, t, ok, vm, id, "vif", (int64_t)i, fe, be,
-		    sizeof(fe));
-		xsdom_put(xs, t, ok, F("handle"), "%zu", i);
-		xsdom_put(xs, t, ok, F("mac"), "%s", mac);
-		xsdom_put(xs, t, ok, B("handle"), "%zu", i);
-		xsdom_put(xs, t, ok, B("mac"), "%s", mac);
-		xsdom_put(xs, t, ok, B("script"), "%s",
-		    v->script[0] ? v->script : "vif-bridge");
-		if (v->bridge[0])
-			xsdom_put(xs, t, ok, B("bridge"), "%s", v->bridge);
-		if (v->ip[0])
-			xsdom_put(xs, t, ok, B("ip"), "%s", v->ip);
-		if (v->vifname[0])
-			xsdom_put(xs, t, ok, B("vifname"), "%s", v->vifname);
+		dev_write_vif(xs, t, ok, vm, id, &cfg->vifs[i], (int64_t)i, m);
 	}
-#undef F
-#undef B
+}
+
+void
+dev_remove_one(struct xvmd *xd, int domid, const char *kind, int64_t devid)
+{
+	char	p[128];
+
+	snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%" PRId64, kind,
+	    domid, devid);
+	if (!xs_rm(xd->xs, XBT_NULL, p) && errno != ENOENT)
+		log_warn("%s: rm %s", __func__, p);
+	snprintf(p, sizeof(p), "/local/domain/%d/device/%s/%" PRId64, domid,
+	    kind, devid);
+	if (!xs_rm(xd->xs, XBT_NULL, p) && errno != ENOENT)
+		log_warn("%s: rm %s", __func__, p);
 }
 
 void
@@ -144,51 +175,103 @@ dev_remove(struct xvmd *xd, const struct vm *vm, int domid)
 	dev_log(vm, domid, "remove");
 }
 
-void
-dev_log(const struct vm *vm, int domid, const char *event)
+/* The event log, open for appending, or NULL (logged). */
+static FILE *
+evlog_open(char stamp[32])
 {
-	const struct domcfg	*cfg = vm->cfg;
-	char			*path, stamp[32], mac[18];
-	uint8_t			 m[6];
-	struct tm		 tm;
-	time_t			 now = time(NULL);
-	size_t			 i;
-	FILE			*f;
-	int			 fd;
+	char		*path;
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+	FILE		*f = NULL;
+	int		 fd;
 
-	if (cfg->ndisks + cfg->nvifs == 0)
-		return;
 	if ((path = xvm_path(DEV_LOG)) == NULL)
-		return;
+		return NULL;
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (fd == -1 || (f = fdopen(fd, "a")) == NULL) {
 		log_warn("%s: %s", __func__, path);
 		if (fd != -1)
 			close(fd);
-		free(path);
-		return;
 	}
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
-	for (i = 0; i < cfg->ndisks; i++) {
-		const struct disk_spec	*d = &cfg->disks[i];
-
-		fprintf(f, "[%s %d] vbd %d/%" PRId64 " %s: %s %s:%s,%s%s,%s\n",
-		    stamp, (int)getpid(), domid, vdev_number(d->vdev), event,
-		    vm->name, d->backend == DISK_PHY ? "phy" : "file",
-		    d->target, d->vdev, d->cdrom ? ":cdrom" : "",
-		    d->writable ? "w" : "r");
-	}
-	for (i = 0; i < cfg->nvifs; i++) {
-		const struct vif_spec	*v = &cfg->vifs[i];
-
-		dev_vif_mac(vm, i, m);
-		fmt_mac(m, mac);
-		fprintf(f, "[%s %d] vif %d/%zu %s: %s mac=%s%s%s\n", stamp,
-		    (int)getpid(), domid, i, event, vm->name, mac,
-		    v->bridge[0] ? " bridge=" : "", v->bridge);
-	}
-	if (fclose(f) == EOF)
-		log_warn("%s: %s", __func__, path);
 	free(path);
+	localtime_r(&now, &tm);
+	strftime(stamp, 32, "%Y-%m-%d %H:%M:%S", &tm);
+	return f;
+}
+
+static void
+evlog_vbd(FILE *f, const char *stamp, const struct vm *vm, int domid,
+    const struct disk_spec *d, const char *event)
+{
+	fprintf(f, "[%s %d] vbd %d/%" PRId64 " %s: %s %s:%s,%s%s,%s\n",
+	    stamp, (int)getpid(), domid, vdev_number(d->vdev), event,
+	    vm->name, d->backend == DISK_PHY ? "phy" : "file", d->target,
+	    d->vdev, d->cdrom ? ":cdrom" : "", d->writable ? "w" : "r");
+}
+
+static void
+evlog_vif(FILE *f, const char *stamp, const struct vm *vm, int domid,
+    const struct vif_spec *v, int64_t devid, const uint8_t m[6],
+    const char *event)
+{
+	char	mac[18];
+
+	fmt_mac(m, mac);
+	fprintf(f, "[%s %d] vif %d/%" PRId64 " %s: %s mac=%s%s%s\n", stamp,
+	    (int)getpid(), domid, devid, event, vm->name, mac,
+	    v->bridge[0] ? " bridge=" : "", v->bridge);
+}
+
+static void
+evlog_close(FILE *f)
+{
+	if (fclose(f) == EOF)
+		log_warn("%s: %s", __func__, DEV_LOG);
+}
+
+void
+dev_log_vbd(const struct vm *vm, int domid, const struct disk_spec *d,
+    const char *event)
+{
+	char	 stamp[32];
+	FILE	*f;
+
+	if ((f = evlog_open(stamp)) == NULL)
+		return;
+	evlog_vbd(f, stamp, vm, domid, d, event);
+	evlog_close(f);
+}
+
+void
+dev_log_vif(const struct vm *vm, int domid, const struct vif_spec *v,
+    int64_t devid, const char *event)
+{
+	char	 stamp[32];
+	FILE	*f;
+
+	if ((f = evlog_open(stamp)) == NULL)
+		return;
+	evlog_vif(f, stamp, vm, domid, v, devid, v->mac, event);
+	evlog_close(f);
+}
+
+void
+dev_log(const struct vm *vm, int domid, const char *event)
+{
+	const struct domcfg	*cfg = vm->cfg;
+	char			 stamp[32];
+	uint8_t			 m[6];
+	size_t			 i;
+	FILE			*f;
+
+	if (cfg->ndisks + cfg->nvifs == 0 || (f = evlog_open(stamp)) == NULL)
+		return;
+	for (i = 0; i < cfg->ndisks; i++)
+		evlog_vbd(f, stamp, vm, domid, &cfg->disks[i], event);
+	for (i = 0; i < cfg->nvifs; i++) {
+		dev_vif_mac(vm, i, m);
+		evlog_vif(f, stamp, vm, domid, &cfg->vifs[i], (int64_t)i, m,
+		    event);
+	}
+	evlog_close(f);
 }

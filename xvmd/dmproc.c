@@ -50,30 +50,7 @@
 #define DM_MSG_MAX	65536
 #define DM_REPLY_MS	30000
 
-struct dm_slot {
-	int		 fd;		/* until passed to the model */
-	const char	*kind;		/* "vbd", "vif" */
-	int64_t		 devid;
-	const char	*spec;		/* for messages: target, or tap name */
-	int		 writable, shared;
-	int		 disk;
-	char		 tap[16];	/* vif: vifD.N or the vifname */
-	const char	*bridge;
-	char		 mac[18];
-};
-
-struct dmproc {
-	struct xvmd	*xd;
-	struct vm	*vm;
-	int		 domid;
-	pid_t		 pid;
-	int		 fd;
-	struct event	*ev;
-	unsigned	 n;
-	struct dm_slot	 slot[PRIVCMD_VIRTIO_SLOTS];
-	int		 vnc_port;	/* its VNC server's, or -1 */
-	char		 vnc_listen[64];
-};
+#include "xvmd/dmproc_priv.h"
 
 const char *
 dmproc_path(void)
@@ -99,8 +76,8 @@ close_slots(struct dmproc *dp)
  * Open disk d into s, as devcheck opens it (the one policy: devcheck.h,
  * checked by lc_start just before).  -1 with *cause.
  */
-static int
-open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
+int
+dm_open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
     char **cause)
 {
 	struct stat	 st;
@@ -108,7 +85,7 @@ open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
 
 	s->kind = "vbd";
 	s->devid = vdev_number(d->vdev);
-	s->spec = d->target;
+	strlcpy(s->spec, d->target, sizeof(s->spec));
 	s->writable = d->writable;
 	s->shared = d->shared;
 	if ((s->fd = devcheck_open_disk(d, &st, &why)) == -1) {
@@ -120,18 +97,17 @@ open_disk(const struct vm *vm, const struct disk_spec *d, struct dm_slot *s,
 	return 0;
 }
 
-/* Vif i in s: its tap is made at start, when the domid is known. */
-static void
-prepare_vif(const struct vm *vm, size_t i, struct dm_slot *s)
+/* A vif in s: its tap is made when the model plugs it (the domid known). */
+void
+dm_prepare_vif(const struct vif_spec *v, int64_t devid, const uint8_t m[6],
+    struct dm_slot *s)
 {
-	const struct vif_spec	*v = &vm->cfg->vifs[i];
-	uint8_t			 m[6];
-
 	s->fd = -1;
 	s->kind = "vif";
-	s->devid = (int64_t)i;
-	s->bridge = v->bridge[0] ? v->bridge : NETIF_DEFAULT_BRIDGE;
-	dev_vif_mac(vm, i, m);
+	s->devid = devid;
+	strlcpy(s->bridge, v->bridge[0] ? v->bridge : NETIF_DEFAULT_BRIDGE,
+	    sizeof(s->bridge));
+	strlcpy(s->vifname, v->vifname, sizeof(s->vifname));
 	snprintf(s->mac, sizeof(s->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 	    m[0], m[1], m[2], m[3], m[4], m[5]);
 }
@@ -169,19 +145,23 @@ dmproc_prepare(struct xvmd *xd, struct vm *vm, uint32_t *slots,
 	dp->vnc_port = -1;
 	for (i = 0; i < cfg->ndisks; i++) {
 		dp->n = (unsigned)i + 1;
-		if (open_disk(vm, &cfg->disks[i], &dp->slot[i], cause) == -1)
+		if (dm_open_disk(vm, &cfg->disks[i], &dp->slot[i], cause) == -1)
 			goto fail;
 		*slots |= 1u << i;
 	}
 	for (i = 0; i < cfg->nvifs; i++) {
-		prepare_vif(vm, i, &dp->slot[dp->n]);
+		uint8_t	 m[6];
+
+		dev_vif_mac(vm, i, m);
+		dm_prepare_vif(&cfg->vifs[i], (int64_t)i, m, &dp->slot[dp->n]);
 		*slots |= 1u << dp->n++;
 	}
 	/* The display's keyboard and tablet (virtio-input) come last. */
 	for (i = 0; cfg->vfb.vnc && i < 2; i++) {
 		dp->slot[dp->n].fd = -1;
 		dp->slot[dp->n].kind = i == 0 ? "vkbd" : "vtablet";
-		dp->slot[dp->n].spec = dp->slot[dp->n].kind;
+		strlcpy(dp->slot[dp->n].spec, dp->slot[dp->n].kind,
+		    sizeof(dp->slot[dp->n].spec));
 		*slots |= 1u << dp->n++;
 	}
 	vm->dm = dp;
@@ -205,8 +185,9 @@ set_state(struct dmproc *dp, unsigned slot, int be, int fe)
 	char			 p[160], v[8];
 	int			 n;
 
-	/* The display's input devices have no xenbus entries of their own. */
-	if (!s->disk && strcmp(s->kind, "vif") != 0)
+	/* Free slots, and the display's input devices, have no xenbus
+	 * entries of their own. */
+	if (s->kind == NULL || (!s->disk && strcmp(s->kind, "vif") != 0))
 		return;
 	if (be != 0) {
 		n = snprintf(v, sizeof(v), "%d", be);
@@ -265,12 +246,15 @@ model_event(struct dmproc *dp, yajl_val msg)
 	int64_t		 slot;
 
 	if (ev == NULL || json_get_i64(msg, "slot", &slot) == -1 ||
-	    slot < 0 || slot >= (int64_t)dp->n)
+	    slot < 0 || slot >= (int64_t)dp->n || dp->slot[slot].kind == NULL)
 		return;
-	if (strcmp(ev, "connected") == 0)
+	if (strcmp(ev, "connected") == 0) {
+		dp->slot[slot].connected = 1;
 		set_state(dp, (unsigned)slot, 4, 4);	/* Connected */
-	else if (strcmp(ev, "closed") == 0)		/* the driver reset */
+	} else if (strcmp(ev, "closed") == 0) {		/* the driver reset */
+		dp->slot[slot].connected = 0;
 		set_state(dp, (unsigned)slot, 2, 1);
+	}
 	else if (strcmp(ev, "broken") == 0)
 		log_warnx("domain %s (%d): %s %" PRId64 ": the guest broke the "
 		    "device's queue: %s", dp->vm->name, dp->domid,
@@ -363,8 +347,8 @@ out:
 	return rc;
 }
 
-static int
-call(struct dmproc *dp, const char *req, int fd, char **cause)
+int
+dm_call(struct dmproc *dp, const char *req, int fd, char **cause)
 {
 	return call_reply(dp, req, fd, NULL, cause);
 }
@@ -474,66 +458,100 @@ spawn(struct dmproc *dp, char **cause)
 	return 0;
 }
 
+/*
+ * Give slot i's device to the model: the vif's tap is made now (the
+ * domid is known), the descriptor passed and closed here.  The store
+ * learns the slot (virtio-slot, for PV drivers that find their device
+ * through the store) and the backend's state 2.  0, or -1 with *cause.
+ */
+int
+dm_plug_slot(struct dmproc *dp, unsigned i, char **cause)
+{
+	struct dm_slot	*s = &dp->slot[i];
+	char		 req[256], p[160], v[8], *why = NULL;
+	int		 rc, n, vif = strcmp(s->kind, "vif") == 0;
+
+	if (vif) {
+		if (s->vifname[0])
+			strlcpy(s->tap, s->vifname, sizeof(s->tap));
+		else
+			snprintf(s->tap, sizeof(s->tap), "vif%d.%" PRId64,
+			    dp->domid, s->devid);
+		strlcpy(s->spec, s->tap, sizeof(s->spec));
+		if ((s->fd = netif_tap(s->tap, s->bridge, &why)) == -1) {
+			xasprintf(cause, "vif %" PRId64 ": %s", s->devid, why);
+			free(why);
+			return -1;
+		}
+	}
+	snprintf(req, sizeof(req), "{\"op\":\"plug\",\"slot\":%u,"
+	    "\"kind\":\"%s\",\"devid\":%" PRId64 ",\"mode\":\"%s\","
+	    "\"mac\":\"%s\"}", i, s->kind, s->devid, s->writable ? "w" : "r",
+	    s->mac);
+	rc = dm_call(dp, req, s->fd, &why);
+	if (s->fd != -1)
+		close(s->fd);
+	s->fd = -1;
+	if (rc == -1) {
+		xasprintf(cause, "%s %" PRId64 " (%s): %s", s->kind, s->devid,
+		    s->spec, why);
+		free(why);
+		return -1;
+	}
+	if (s->disk || vif) {
+		n = snprintf(v, sizeof(v), "%u", i);
+		snprintf(p, sizeof(p), "/local/domain/0/backend/%s/%d/%" PRId64
+		    "/virtio-slot", s->kind, dp->domid, s->devid);
+		if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
+			log_warn("%s: %s", __func__, p);
+		snprintf(p, sizeof(p), "/local/domain/%d/device/%s/%" PRId64
+		    "/virtio-slot", dp->domid, s->kind, s->devid);
+		if (!xs_write(dp->xd->xs, XBT_NULL, p, v, (unsigned)n))
+			log_warn("%s: %s", __func__, p);
+	}
+	set_state(dp, i, 2, 0);		/* XenbusStateInitWait */
+	return 0;
+}
+
+/* The model runs and xvmd follows its events.  0, or -1 with *cause. */
+int
+dm_run_model(struct dmproc *dp, char **cause)
+{
+	if (spawn(dp, cause) == -1)
+		return -1;
+	dp->ev = event_new(dp->xd->base, dp->fd, EV_READ | EV_PERSIST,
+	    model_read, dp);
+	if (dp->ev == NULL || event_add(dp->ev, NULL) == -1) {
+		xasprintf(cause, "device model event");
+		return -1;
+	}
+	return 0;
+}
+
 int
 dmproc_start(struct xvmd *xd, struct vm *vm, uint32_t domid, char **cause)
 {
 	struct dmproc	*dp = vm->dm;
-	char		 req[256], *why = NULL;
+	char		*why = NULL;
 	unsigned	 i;
-	int		 rc;
 
 	if (dp == NULL)
 		return 0;
 	dp->domid = (int)domid;
-	if (spawn(dp, cause) == -1)
-		return -1;
-	for (i = 0; i < dp->n; i++) {
-		struct dm_slot	*s = &dp->slot[i];
-
-		if (strcmp(s->kind, "vif") == 0) {
-			if (vm->cfg->vifs[s->devid].vifname[0])
-				strlcpy(s->tap, vm->cfg->vifs[s->devid].vifname,
-				    sizeof(s->tap));
-			else
-				snprintf(s->tap, sizeof(s->tap), "vif%u.%"
-				    PRId64, domid, s->devid);
-			s->spec = s->tap;
-			if ((s->fd = netif_tap(s->tap, s->bridge, &why)) == -1) {
-				xasprintf(cause, "cannot start %s: vif %" PRId64
-				    ": %s", vm->name, s->devid, why);
-				free(why);
-				return -1;
-			}
-		}
-		snprintf(req, sizeof(req), "{\"op\":\"plug\",\"slot\":%u,"
-		    "\"kind\":\"%s\",\"devid\":%" PRId64 ",\"mode\":\"%s\","
-		    "\"mac\":\"%s\"}", i, s->kind, s->devid,
-		    s->writable ? "w" : "r", s->mac);
-		rc = call(dp, req, s->fd, &why);
-		if (s->fd != -1)
-			close(s->fd);
-		s->fd = -1;
-		if (rc == -1) {
-			xasprintf(cause, "cannot start %s: %s %" PRId64
-			    " (%s): %s", vm->name, dp->slot[i].kind,
-			    dp->slot[i].devid, dp->slot[i].spec, why);
-			free(why);
-			return -1;
-		}
-		set_state(dp, i, 2, 0);		/* XenbusStateInitWait */
-	}
+	if (dm_run_model(dp, &why) == -1)
+		goto fail;
+	for (i = 0; i < dp->n; i++)
+		if (dm_plug_slot(dp, i, &why) == -1)
+			goto fail;
 	if (vm->cfg->vfb.vnc && start_vnc(xd, dp, cause) == -1)
 		return -1;
-	dp->ev = event_new(xd->base, dp->fd, EV_READ | EV_PERSIST, model_read,
-	    dp);
-	if (dp->ev == NULL || event_add(dp->ev, NULL) == -1) {
-		xasprintf(cause, "cannot start %s: device model event",
-		    vm->name);
-		return -1;
-	}
 	log_info("%s: domain %s (%u): device model pid %d, %u device(s)",
 	    __func__, vm->name, domid, (int)dp->pid, dp->n);
 	return 0;
+fail:
+	xasprintf(cause, "cannot start %s: %s", vm->name, why);
+	free(why);
+	return -1;
 }
 
 void

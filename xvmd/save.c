@@ -36,7 +36,32 @@ struct save_op {
 	void			*arg;
 	time_t			 deadline;
 	int			 checkpoint;	/* xm save -c: run on after */
+	int			 paused;	/* not suspended: only paused */
 };
+
+static int	start_job(struct xvmd *, struct vm *);
+
+/*
+ * Does the guest suspend when asked (a PV kernel, the mini-OS: it wrote
+ * control/feature-suspend = 1)?  Any other (a stock Linux) is only paused
+ * for its save, as Xen's toolstack does with an HVM guest: its vCPUs stop
+ * where they are and run on from there after a restore.
+ */
+static int
+can_suspend(struct xvmd *xd, int domid)
+{
+	char		 p[96], *v;
+	unsigned int	 len;
+	int		 yes = 0;
+
+	snprintf(p, sizeof(p), "/local/domain/%d/control/feature-suspend",
+	    domid);
+	if ((v = xs_read(xd->xs, XBT_NULL, p, &len)) != NULL) {
+		yes = strcmp(v, "1") == 0;
+		free(v);
+	}
+	return yes;
+}
 
 void
 save_toolstack_record(const struct vm *vm, struct buf *b)
@@ -79,6 +104,7 @@ save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
 	struct save_op	*op;
 	struct stat	 st;
 	char		*dir;
+	int		 paused;
 
 	if (vm->domid < 0) {
 		xasprintf(cause, "domain '%s' is not running", vm->name);
@@ -106,16 +132,25 @@ save_begin(struct xvmd *xd, struct vm *vm, const char *file, int checkpoint,
 		return ENOENT;
 	}
 	free(dir);
-	if (xsdom_request_shutdown(xd, vm->domid, "suspend", cause) == -1)
+	paused = !can_suspend(xd, vm->domid);
+	if (!paused && xsdom_request_shutdown(xd, vm->domid, "suspend",
+	    cause) == -1)
 		return EIO;
 	op = xcalloc(1, sizeof(*op));
 	op->file = xstrdup(file);
 	op->done = done;
 	op->arg = arg;
 	op->checkpoint = checkpoint;
+	op->paused = paused;
 	op->deadline = time(NULL) +
 	    (time_t)xendconf_int(&xd->conf, XC_SHUTDOWN_TIMEOUT);
 	vm->save = op;
+	if (paused) {
+		log_info("%s: saving %s (domain %d) to %s, paused (it does "
+		    "not suspend)", __func__, vm->name, vm->domid, file);
+		(void)start_job(xd, vm);
+		return 0;
+	}
 	log_info("%s: asked %s (domain %d) to suspend, to save it to %s",
 	    __func__, vm->name, vm->domid, file);
 	return 0;
@@ -193,13 +228,24 @@ out:
 /*
  * The suspended guest runs on where it stopped (a checkpoint, or a save
  * that failed): Xen's cooperative resume, our pause given back, and the
- * store told (RESUME), so that its next shutdown is seen again.
+ * store told (RESUME), so that its next shutdown is seen again.  A guest
+ * that was only paused is unpaused.
  */
 static int
 resume_in_place(struct xvmd *xd, struct vm *vm)
 {
 	uint32_t	 domid = (uint32_t)vm->domid;
 
+	if (vm->save != NULL && vm->save->paused) {
+		if (xc_domain_unpause(xd->xch, domid) == -1) {
+			log_warn("%s: %s (domain %u) stays paused", __func__,
+			    vm->name, domid);
+			return -1;
+		}
+		log_info("%s: %s (domain %u) runs on", __func__, vm->name,
+		    domid);
+		return 0;
+	}
 	if (xc_domain_resume(xd->xch, domid, 1) == -1 ||
 	    xc_domain_unpause(xd->xch, domid) == -1) {
 		log_warn("%s: %s (domain %u) stays suspended", __func__,
@@ -245,7 +291,6 @@ static const struct job_ops save_job_ops = {
 int
 save_check(struct xvmd *xd, struct vm *vm, const xc_domaininfo_t *info)
 {
-	struct save_job	*sj;
 	char		*cause = NULL, *json = NULL;
 	unsigned	 reason = (info->flags >> XEN_DOMINF_shutdownshift) &
 			    XEN_DOMINF_shutdownmask;
@@ -272,6 +317,15 @@ save_check(struct xvmd *xd, struct vm *vm, const xc_domaininfo_t *info)
 		return 0;		/* on_poweroff & co. apply */
 	}
 	vm->handled = 1;
+	return start_job(xd, vm);
+}
+
+/* Write the file in a job; 1 (the loop leaves the vm to it). */
+static int
+start_job(struct xvmd *xd, struct vm *vm)
+{
+	struct save_job	*sj;
+
 	sj = xcalloc(1, sizeof(*sj));
 	sj->vm = vm;
 	sj->domid = (uint32_t)vm->domid;

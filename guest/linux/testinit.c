@@ -2,8 +2,11 @@
  * The glibc test init (guest/linux/README.md): a static lp64d program run as
  * /init of an initramfs, whose output must be the same on our core and on
  * QEMU.  It mounts a tmpfs, forks children that write files there, reads them
- * back, computes in double precision (a series, a small linear solve, libm), and
- * checks the results, then prints INIT-DONE and powers the machine off.
+ * back, computes in double precision (a series, a small linear solve, libm),
+ * reads the clocks (glibc's clock_gettime and gettimeofday run the vDSO, whose
+ * `rdtime` is a user-mode counter read: a SIGILL when the firmware left
+ * scounteren.TM clear), and checks the results, then prints INIT-DONE and
+ * powers the machine off.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,9 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,6 +109,31 @@ solve(void)
 	return err;
 }
 
+static double
+secs(const struct timespec *t)
+{
+	return (double)t->tv_sec + t->tv_nsec / 1e9;
+}
+
+/* The clocks as user mode reads them: monotonic, and a sleep advances them. */
+static void
+clocks(void)
+{
+	struct timespec	 m0, m1, r0, ten = { 0, 10000000 };
+	struct timeval	 tv;
+	int		 ok;
+
+	ok = clock_gettime(CLOCK_MONOTONIC, &m0) == 0 &&
+	    clock_gettime(CLOCK_REALTIME, &r0) == 0 &&
+	    gettimeofday(&tv, NULL) == 0 && nanosleep(&ten, NULL) == 0 &&
+	    clock_gettime(CLOCK_MONOTONIC, &m1) == 0;
+	check(ok, "clock_gettime, gettimeofday and nanosleep succeed");
+	check(ok && secs(&m1) - secs(&m0) >= 0.01 && secs(&m1) - secs(&m0) < 60,
+	    "a 10 ms nanosleep advances CLOCK_MONOTONIC by 10 ms to 60 s");
+	check(ok && tv.tv_sec >= r0.tv_sec && tv.tv_sec - r0.tv_sec < 60,
+	    "gettimeofday agrees with CLOCK_REALTIME");
+}
+
 int
 main(void)
 {
@@ -140,6 +170,7 @@ main(void)
 	printf("linear solve 8x8: max error %.3e\n", e);
 	check(e < 1e-12, "the 8x8 solve is accurate to 1e-12");
 	check(unlink("/tmp/part0") == 0, "unlink in tmpfs");
+	clocks();
 	printf("INIT-DONE %s\n", failures == 0 ? "PASS" : "FAIL");
 	sync();
 	reboot(RB_POWER_OFF);

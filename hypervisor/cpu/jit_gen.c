@@ -49,12 +49,6 @@
 #include "hypervisor/cpu/jit_gen.h"
 
 static void
-movsxd_rax(struct xbuf *b)
-{
-	x_op_rr(b, XO_MOVSXD, 1, RAX, RAX);
-}
-
-static void
 add_instret(struct xbuf *b, unsigned n)
 {
 	if (n != 0)
@@ -83,6 +77,17 @@ goto_tb(struct gen *g, uint64_t target, uint64_t page_va)
 
 	if (!g->chain) {
 		exit_at(g, b, target, JX_DONE);
+		return;
+	}
+	if (target == g->start) {
+		/* a loop on itself: the entry's checks, registers kept */
+		x_op_mem(b, XO_MOV, 1, 0, RAX, RBX, XNONE, OFF_INSTRET);
+		x_op_mem(b, XO_CMP, 1, 0, RAX, RBX, XNONE, OFF_LIMIT);
+		hot_jcc_cold(g, CC_AE);
+		x_cmp32_mi0(b, RBX, OFF_EVENTS);
+		hot_jcc_cold(g, CC_NE);
+		x_jmp(b, g->body);
+		exit_at(g, &g->c, target, JX_DONE);
 		return;
 	}
 	writeback(g, b);
@@ -116,6 +121,118 @@ call_div(struct gen *g, const struct decoded *d, const void *fn)
 	st(b, d->rd, RAX);
 }
 
+/* reg = x[r] (64-bit) or its low 32 bits, unless reg already holds it */
+static void
+ld_into(struct xbuf *b, int reg, unsigned r, int w)
+{
+	if (r != 0 && cached(b, r) == reg)
+		return;
+	if (w)
+		ld(b, reg, r);
+	else
+		ld32(b, reg, r);
+}
+
+/* reg-reg ALU: rd = rs1 op rs2, 64- or 32-bit (then sign-extended) */
+static void
+alu_rr(struct xbuf *b, const struct decoded *d, unsigned op, int w)
+{
+	int r = dest(b, d->rd, d->rs2 != d->rs1 ? d->rs2 : 32);
+
+	ld_into(b, r, d->rs1, w);
+	if (d->rs2 == 0 && op != XO_IMUL && op != XO_AND)
+		;	/* x op 0 = x for add, sub, xor, or */
+	else if (d->rs2 == 0)
+		x_op_rr(b, XO_XOR, 0, r, r);
+	else
+		opm(b, op, w, r, d->rs2);
+	if (!w)
+		x_op_rr(b, XO_MOVSXD, 1, r, r);
+	done(b, d->rd, r);
+}
+
+static void
+alu_ri(struct xbuf *b, const struct decoded *d, int n, int w)
+{
+	int r = dest(b, d->rd, 32), h = cached(b, d->rs1);
+
+	if (w && n == G1_ADD && h >= 0 && h != r && d->rs1 != 0) {
+		x_op_mem(b, XO_LEA, 1, 0, r, h, XNONE, d->imm);	/* lea */
+		done(b, d->rd, r);
+		return;
+	}
+	if (!w && d->imm == 0 && n == G1_ADD && d->rs1 != 0) {
+		/* sext.w: one movsxd from wherever x[rs1] is */
+		if (h >= 0)
+			x_op_rr(b, XO_MOVSXD, 1, r, h);
+		else
+			x_op_mem(b, XO_MOVSXD, 1, 0, r, RBX, XNONE,
+			    OFF_X(d->rs1));
+		done(b, d->rd, r);
+		return;
+	}
+	ld_into(b, r, d->rs1, w);
+	if (d->imm != 0 || n == G1_AND)
+		x_g1_ri(b, n, w, r, d->imm);
+	if (!w)
+		x_op_rr(b, XO_MOVSXD, 1, r, r);
+	done(b, d->rd, r);
+}
+
+static void
+shift_ri(struct xbuf *b, const struct decoded *d, int n, int w)
+{
+	int r = dest(b, d->rd, 32);
+
+	ld_into(b, r, d->rs1, w);
+	x_shift_ri(b, n, w, r, (unsigned)d->imm & (w ? 63u : 31u));
+	if (!w)
+		x_op_rr(b, XO_MOVSXD, 1, r, r);
+	done(b, d->rd, r);
+}
+
+static void
+shift_rr(struct xbuf *b, const struct decoded *d, int n, int w)
+{
+	int r = dest(b, d->rd, 32);
+
+	ld(b, RCX, d->rs2);		/* before r: rd may be rs2 */
+	ld_into(b, r, d->rs1, w);
+	x_shift_rcl(b, n, w, r);
+	if (!w)
+		x_op_rr(b, XO_MOVSXD, 1, r, r);
+	done(b, d->rd, r);
+}
+
+/* flags = x[rs1] - (x[rs2] or imm), with x[rs1] in a register */
+static void
+cmp_rs(struct xbuf *b, unsigned rs1, unsigned rs2, int imm, int32_t v)
+{
+	int h = rs1 != 0 ? cached(b, rs1) : -1;
+
+	if (h < 0) {
+		ld(b, RAX, rs1);
+		h = RAX;
+	}
+	if (imm && v == 0)
+		x_op_rr(b, XO_TEST, 1, h, h);
+	else if (imm)
+		x_g1_ri(b, G1_CMP, 1, h, v);
+	else if (rs2 == 0)
+		x_op_rr(b, XO_TEST, 1, h, h);
+	else
+		opm(b, XO_CMP, 1, h, rs2);
+}
+
+static void
+set_cc(struct xbuf *b, const struct decoded *d, int cc, int imm)
+{
+	cmp_rs(b, d->rs1, d->rs2, imm, d->imm);
+	x_setcc(b, cc, RAX);
+	x_op_rr(b, XO_MOVZX8, 0, RAX, RAX);
+	st(b, d->rd, RAX);
+}
+
 /* Conditional branch: ends the block with two exits. */
 static void
 gen_branch(struct gen *g, const struct decoded *d, int cc, uint64_t page_va)
@@ -125,8 +242,7 @@ gen_branch(struct gen *g, const struct decoded *d, int cc, uint64_t page_va)
 	uint32_t	 rel;
 
 	add_instret(b, g->n + 1);
-	ld(b, RAX, d->rs1);
-	opm(b, XO_CMP, 1, RAX, d->rs2);
+	cmp_rs(b, d->rs1, d->rs2, 0, 0);
 	x_byte(b, 0x0f);
 	x_byte(b, 0x80 + (unsigned)cc);
 	field = b->p;
@@ -135,74 +251,6 @@ gen_branch(struct gen *g, const struct decoded *d, int cc, uint64_t page_va)
 	rel = (uint32_t)(b->p - (field + 4));
 	memcpy(field, &rel, 4);
 	goto_tb(g, g->pc + (uint64_t)(int64_t)d->imm, page_va);
-}
-
-/* reg-reg ALU: rd = rs1 op rs2, 64- or 32-bit (then sign-extended) */
-static void
-alu_rr(struct xbuf *b, const struct decoded *d, unsigned op, int w)
-{
-	if (w)
-		ld(b, RAX, d->rs1);
-	else
-		ld32(b, RAX, d->rs1);
-	opm(b, op, w, RAX, d->rs2);
-	if (!w)
-		movsxd_rax(b);
-	st(b, d->rd, RAX);
-}
-
-static void
-alu_ri(struct xbuf *b, const struct decoded *d, int n, int w)
-{
-	if (w)
-		ld(b, RAX, d->rs1);
-	else
-		ld32(b, RAX, d->rs1);
-	if (d->imm != 0 || n == G1_AND)
-		x_g1_ri(b, n, w, RAX, d->imm);
-	if (!w)
-		movsxd_rax(b);
-	st(b, d->rd, RAX);
-}
-
-static void
-shift_ri(struct xbuf *b, const struct decoded *d, int n, int w)
-{
-	if (w)
-		ld(b, RAX, d->rs1);
-	else
-		ld32(b, RAX, d->rs1);
-	x_shift_ri(b, n, w, RAX, (unsigned)d->imm & (w ? 63u : 31u));
-	if (!w)
-		movsxd_rax(b);
-	st(b, d->rd, RAX);
-}
-
-static void
-shift_rr(struct xbuf *b, const struct decoded *d, int n, int w)
-{
-	ld(b, RCX, d->rs2);
-	if (w)
-		ld(b, RAX, d->rs1);
-	else
-		ld32(b, RAX, d->rs1);
-	x_shift_rcl(b, n, w, RAX);
-	if (!w)
-		movsxd_rax(b);
-	st(b, d->rd, RAX);
-}
-
-static void
-set_cc(struct xbuf *b, const struct decoded *d, int cc, int imm)
-{
-	ld(b, RAX, d->rs1);
-	if (imm)
-		x_g1_ri(b, G1_CMP, 1, RAX, d->imm);
-	else
-		opm(b, XO_CMP, 1, RAX, d->rs2);
-	x_setcc(b, cc, RAX);
-	x_op_rr(b, XO_MOVZX8, 0, RAX, RAX);
-	st(b, d->rd, RAX);
 }
 
 /*
@@ -227,10 +275,13 @@ gen_simple(struct gen *g, const struct decoded *d)
 		x_mov_ri64(b, RAX, g->pc + (uint64_t)(int64_t)d->imm);
 		st(b, d->rd, RAX);
 		return 1;
-	case OP_MV:
-		ld(b, RAX, d->rs1);
-		st(b, d->rd, RAX);
+	case OP_MV: {
+		int r = dest(b, d->rd, 32);
+
+		ld_into(b, r, d->rs1, 1);
+		done(b, d->rd, r);
 		return 1;
+	}
 	case OP_ADDI:	alu_ri(b, d, G1_ADD, 1); return 1;
 	case OP_XORI:	alu_ri(b, d, G1_XOR, 1); return 1;
 	case OP_ORI:	alu_ri(b, d, G1_OR, 1); return 1;
@@ -487,6 +538,8 @@ jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
 			x_op_mem(&g->h, XO_MOV, 1, 0, g->cache[i], RBX, XNONE,
 			    OFF_X(i));
 	g->h.cache = g->c.cache = g->cache;
+	g->start = tb->pc;
+	g->body = x_here(&g->h);
 
 	for (;;) {
 		g->pc = page_va + off;
@@ -529,53 +582,4 @@ jit_gen_block(struct vcpu *v, struct jit *j, struct jit_tb *tb,
 	j->used += (size_t)(g->h.p - g->h.start);
 	j->n_bytes += (uint64_t)(g->h.p - g->h.start);
 	j->n_guest += g->n;
-}
-
-/*
- * The stubs at the start of the buffer: enter (save callee-saved
- * registers, rbx = vcpu, jump to the block), the epilogue (return eax)
- * and the jump-cache lookup (rax = guest target).
- */
-size_t
-jit_gen_stubs(struct jit *j)
-{
-	static const uint8_t enter[] = {
-		0x55, 0x53, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57,
-		0x48, 0x83, 0xec, 0x08,		/* sub rsp, 8 */
-		0x48, 0x89, 0xfb,		/* mov rbx, rdi */
-		0xff, 0xe6,			/* jmp rsi */
-	};
-	static const uint8_t leave[] = {
-		0x48, 0x83, 0xc4, 0x08,		/* add rsp, 8 */
-		0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5b, 0x5d,
-		0xc3,
-	};
-	struct xbuf	 b;
-	uint8_t		*miss;
-
-	b.start = b.p = j->rw;
-	b.rx_delta = j->rx - j->rw;
-	b.cache = NULL;
-	memcpy(b.p, enter, sizeof(enter));
-	b.p += sizeof(enter);
-	j->enter = (int (*)(struct vcpu *, const void *))(uintptr_t)j->rx;
-	j->epilogue = x_here(&b);
-	memcpy(b.p, leave, sizeof(leave));
-	b.p += sizeof(leave);
-
-	j->lookup = x_here(&b);
-	x_op_mem(&b, XO_MOV_ST, 1, 0, RAX, RBX, XNONE, OFF_PC);
-	x_op_rr(&b, XO_MOV, 0, RCX, RAX);
-	x_shift_ri(&b, SH_SHR, 0, RCX, 1);
-	x_g1_ri(&b, G1_AND, 0, RCX, JC_SIZE - 1);
-	x_shift_ri(&b, SH_SHL, 0, RCX, 4);
-	x_op_mem(&b, XO_CMP, 1, 0, RAX, RBX, RCX, OFF_JC);
-	x_byte(&b, 0x75);		/* jne miss (rel8) */
-	miss = b.p;
-	x_byte(&b, 0);
-	x_op_mem(&b, 0xff, 0, 0, 4, RBX, RCX, OFF_JC + 8);	/* jmp [..] */
-	*miss = (uint8_t)(b.p - (miss + 1));
-	x_mov_ri64(&b, RAX, JX_DONE);
-	x_jmp(&b, j->epilogue);
-	return (size_t)(b.p - b.start);
 }

@@ -38,6 +38,8 @@ struct gen {
 	uint64_t	 pc;		/* the instruction being translated */
 	unsigned	 n;		/* instructions before it in the block */
 	int		 chain;		/* direct exits may be chained */
+	uint64_t	 start;		/* the block's guest pc */
+	uintptr_t	 body;		/* after the entry: registers loaded */
 	int		 full;		/* out of fixups: end the block */
 	int8_t		 cache[33];	/* guest reg -> host reg, or -1 */
 	uint32_t	 written;	/* cached guest regs the block writes */
@@ -108,7 +110,9 @@ ld32(struct xbuf *b, int reg, unsigned r)
 {
 	int h = cached(b, r);
 
-	if (h >= 0)
+	if (r == 0)
+		x_op_rr(b, XO_XOR, 0, reg, reg);
+	else if (h >= 0)
 		x_op_rr(b, XO_MOV, 0, reg, h);
 	else
 		x_op_mem(b, XO_MOV, 0, 0, reg, RBX, XNONE, OFF_X(r));
@@ -137,6 +141,26 @@ opm(struct xbuf *b, unsigned op, int w, int reg, unsigned r)
 		x_op_rr(b, op, w, reg, h);
 	else
 		x_op_mem(b, op, w, 0, reg, RBX, XNONE, OFF_X(r));
+}
+
+/*
+ * Where to compute rd: its host register when it is cached (and not
+ * 'avoid', a source the computation still needs after writing it), RAX
+ * otherwise.  done() stores RAX to rd when RAX was used.
+ */
+static inline int
+dest(const struct xbuf *b, unsigned rd, unsigned avoid)
+{
+	int h = cached(b, rd);
+
+	return rd != 0 && h >= 0 && rd != avoid ? h : RAX;
+}
+
+static inline void
+done(struct xbuf *b, unsigned rd, int reg)
+{
+	if (reg == RAX)
+		st(b, rd, RAX);
 }
 
 /*

@@ -6,10 +6,11 @@
  * Only the forms the translator uses: 64- and 32-bit ALU operations
  * between a register and a register or a [base + index + disp32] memory
  * operand, moves with sign and zero extension, shifts, multiplies, Jcc /
- * JMP rel32 and indirect calls.  Every memory operand is encoded with a
- * 32-bit displacement (one encoding, no special cases for RBP/R13), and
- * RSP/R12 are never used as a base.  The emitter writes through 'p' and
- * never checks space: the caller reserves enough before a block.
+ * JMP rel32 and indirect calls.  Every memory operand has a displacement,
+ * 8-bit when it fits, else 32-bit (so RBP/R13 as a base need no special
+ * case); RSP/R12 as a base get the SIB byte they need.  The emitter
+ * writes through 'p' and never checks space: the caller reserves enough
+ * before a block.
  */
 
 #include <stdint.h>
@@ -73,18 +74,27 @@ x_rex(struct xbuf *b, int w, int reg, int index, int base, int force)
 		x_byte(b, 0x40 | r);
 }
 
-/* ModRM + optional SIB for [base + index + disp32] (index may be XNONE). */
+/*
+ * ModRM + optional SIB for [base + index + disp] (index may be XNONE):
+ * mod 01 (disp8) when the displacement fits, else mod 10 (disp32).
+ */
 static inline void
 x_mem(struct xbuf *b, int reg, int base, int index, int32_t disp)
 {
-	if (index == XNONE) {
-		x_byte(b, 0x80 | (unsigned)((reg & 7) << 3) |
+	unsigned mod = disp >= -128 && disp <= 127 ? 0x40 : 0x80;
+
+	if (index == XNONE && (base & 7) != 4) {
+		x_byte(b, mod | (unsigned)((reg & 7) << 3) |
 		    (unsigned)(base & 7));
 	} else {
-		x_byte(b, 0x80 | (unsigned)((reg & 7) << 3) | 4);
-		x_byte(b, (unsigned)((index & 7) << 3) | (unsigned)(base & 7));
+		x_byte(b, mod | (unsigned)((reg & 7) << 3) | 4);
+		x_byte(b, (unsigned)((index == XNONE ? 4 : index & 7) << 3) |
+		    (unsigned)(base & 7));
 	}
-	x_u32(b, (uint32_t)disp);
+	if (mod == 0x40)
+		x_byte(b, (uint8_t)(int8_t)disp);
+	else
+		x_u32(b, (uint32_t)disp);
 }
 
 /*
@@ -138,24 +148,30 @@ enum { G1_ADD = 0, G1_OR = 1, G1_AND = 4, G1_SUB = 5, G1_XOR = 6, G1_CMP = 7 };
 /* shift ops: /n of 0xc1 (imm8) and 0xd3 (by CL) */
 enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 
-/* op r, imm32 (sign-extended when w) */
+/* op r, imm (imm8 or imm32, sign-extended) */
 static inline void
 x_g1_ri(struct xbuf *b, int n, int w, int rm, int32_t imm)
 {
 	x_rex(b, w, 0, 0, rm, 0);
-	x_byte(b, 0x81);
+	x_byte(b, imm >= -128 && imm <= 127 ? 0x83 : 0x81);
 	x_byte(b, 0xc0 | (unsigned)(n << 3) | (unsigned)(rm & 7));
-	x_u32(b, (uint32_t)imm);
+	if (imm >= -128 && imm <= 127)
+		x_byte(b, (uint8_t)(int8_t)imm);
+	else
+		x_u32(b, (uint32_t)imm);
 }
 
-/* op qword [base + disp], imm32 */
+/* op qword [base + disp], imm (imm8 or imm32, sign-extended) */
 static inline void
 x_g1_mi(struct xbuf *b, int n, int base, int32_t disp, int32_t imm)
 {
 	x_rex(b, 1, 0, 0, base, 0);
-	x_byte(b, 0x81);
+	x_byte(b, imm >= -128 && imm <= 127 ? 0x83 : 0x81);
 	x_mem(b, n, base, XNONE, disp);
-	x_u32(b, (uint32_t)imm);
+	if (imm >= -128 && imm <= 127)
+		x_byte(b, (uint8_t)(int8_t)imm);
+	else
+		x_u32(b, (uint32_t)imm);
 }
 
 /* cmp dword [base + disp], 0 */

@@ -101,8 +101,12 @@ uart_read(void *st, struct vcpu *v, uint64_t off, unsigned size,
 	uint8_t		 r = 0;
 
 	(void)v;
-	if (size != 1 || off > REG_SCR)
-		return size == 1 ? 0 : -1;
+	if (size != 1)
+		return -1;
+	if (off > REG_SCR) {		/* unassigned: reads 0 */
+		*val = 0;
+		return 0;
+	}
 	pthread_mutex_lock(&u->lock);
 	switch (off) {
 	case REG_RBR_THR:

@@ -17,9 +17,14 @@ extern const struct cmd_entry cmd_list_entry, cmd_create_entry,
     cmd_mem_set_entry, cmd_mem_max_entry, cmd_sched_credit_entry,
     cmd_uptime_entry, cmd_console_entry, cmd_help_entry, cmd_save_entry,
     cmd_restore_entry, cmd_migrate_entry, cmd_dump_core_entry, cmd_log_entry,
-    cmd_top_entry;
+    cmd_top_entry, cmd_block_attach_entry, cmd_block_detach_entry,
+    cmd_block_list_entry, cmd_network_attach_entry, cmd_network_detach_entry,
+    cmd_network_list_entry;
 
 const struct cmd_entry *const xm_commands[] = {
+	&cmd_block_attach_entry,
+	&cmd_block_detach_entry,
+	&cmd_block_list_entry,
 	&cmd_console_entry,
 	&cmd_create_entry,
 	&cmd_new_entry,
@@ -36,6 +41,9 @@ const struct cmd_entry *const xm_commands[] = {
 	&cmd_mem_max_entry,
 	&cmd_mem_set_entry,
 	&cmd_migrate_entry,
+	&cmd_network_attach_entry,
+	&cmd_network_detach_entry,
+	&cmd_network_list_entry,
 	&cmd_pause_entry,
 	&cmd_reboot_entry,
 	&cmd_rename_entry,

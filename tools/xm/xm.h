@@ -77,6 +77,13 @@ void	 fmt_pairs(FILE *, yajl_val pairs, int keywidth);
 void	 fmt_vcpu_list(FILE *, const yajl_val *doms, size_t n);
 void	 fmt_uptime(FILE *, const yajl_val *doms, size_t n, int short_form);
 
+/*
+ * xm block-list / network-list (fmt_dev.c): 'devs' is the devices array
+ * of GET /domains/:dom/devices/:kind ("vbd" or "vif"), in Xen 3.4 xm's
+ * columns, or with 'longfmt' each device as an SXP list.
+ */
+void	 fmt_dev_list(FILE *, yajl_val devs, const char *kind, int longfmt);
+
 /* xm top's lines, in xentop's columns (top.c); host_kib 0 if unknown. */
 void	 top_header(FILE *);
 void	 top_state(char out[7], yajl_val dom);

@@ -4,10 +4,8 @@
 # two guests with a vif on the default bridge xvmbr0 (which xvmd creates),
 # one with a disk (a copy of the ext4 root image).  The disk guest mounts
 # /dev/vda, reads it, writes a file and syncs: the file is in the image on
-# the host.  Dom0 pings the guests; they fetch a file from dom0
-# with wget, and move one guest to guest with nc.  (The guests' own BusyBox
-# ping dies of SIGILL on our core today -- a CPU issue, not a network one --
-# so dom0 pings them instead.)
+# the host.  Dom0 pings the guests and they ping each other and dom0; they
+# fetch a file from dom0 with wget, and move one guest to guest with nc.
 if [[ -z ${XVM_IN_NETNS:-} ]]; then
 	exec env XVM_IN_NETNS=1 unshare -n "$0" "$@"
 fi
@@ -71,9 +69,11 @@ check "the file g1 wrote is in the image on the host" \
 
 out=$(drive g2 \
     'send:ip addr add 10.0.0.3/24 dev eth0 && ip link set eth0 up && nc -l -p 5000 >/tmp/got; wc -c </tmp/got\r' \
-    'expect:100000' 'expect:# ')
+    'expect:100000' 'expect:# ' \
+    'send:ping -c 2 -W 5 10.0.0.2 && ping -c 2 -W 5 10.0.0.1 && echo ping-$((40+2))\r' \
+    'expect:ping-42' 'expect:# ')
 st=$?
-check "g2: 100000 bytes from g1 with nc (guest to guest)" [ $st -eq 0 ]
+check "g2: 100000 bytes from g1 with nc (guest to guest), then g2 pings g1 and dom0" [ $st -eq 0 ]
 [[ $st -eq 0 ]] || echo "$out" | tail -20 | sed 's/^/# /'
 check "dom0 pings g1 and g2" bash -c "ping -c 2 -W 5 10.0.0.2 && ping -c 2 -W 5 10.0.0.3"
 

@@ -84,28 +84,34 @@ out=$(va migrate --live --p2p --migrateuri "ftp://$H_IP_B" v1 "$URI_B" 2>&1)
 check "a foreign migration URI is refused: $out" grep -q "is not tcp://HOST" <<<"$out"
 check "v1 still runs on A only" [ "$(h_where v1)" = A ]
 
-# domjobinfo while it runs, domjobabort: B's xvmd stopped mid-stream.
+# domjobinfo while it runs, domjobabort: B's xvmd stopped mid-stream.  v2
+# is larger and dirties faster, so that its copy outlasts the start of it.
 out=$(va domjobinfo v1 2>&1)
 check "domjobinfo with no job: $out" grep -q "None" <<<"$out"
-va migrate --live --p2p v1 "$URI_B" >"$T_ROOT/abort.out" 2>&1 &
+printf 'name = "v2"\nmemory = 96\nkernel = "%s"\nextra = "ticks=1 dirty=48"\n' \
+	"$GUEST" >"$T_ROOT/v2.cfg"
+xa create "$T_ROOT/v2.cfg" >/dev/null
+sleep 2
+va migrate --live --p2p v2 "$URI_B" >"$T_ROOT/abort.out" 2>&1 &
 pid=$!
 t_wait_for "the copy to start" 20 bash -c "curl -s --unix-socket '$H_ROOT_A/run/xvm/xvmd.sock' http://x/migrations | grep -q '\"state\": *\"copying\"'"
 kill -STOP "${H_PIDS[Bxvmd]}"
-out=$(va domjobinfo v1 2>&1)
+out=$(va domjobinfo v2 2>&1)
 check "domjobinfo while migrating: $out" grep -q "Unbounded" <<<"$out"
 check "domjobinfo shows memory processed" grep -q "Memory processed" <<<"$out"
-out=$(va domjobabort v1 2>&1)
+out=$(va domjobabort v2 2>&1)
 check "domjobabort: $out" [ $? = 0 ]
 wait "$pid"
 rc=$?
 kill -CONT "${H_PIDS[Bxvmd]}"
 check "the aborted migration failed: $(cat "$T_ROOT/abort.out")" [ "$rc" != 0 ]
 check "virsh says it was cancelled" grep -q "cancelled" "$T_ROOT/abort.out"
-check "v1 runs on A only after domjobabort" [ "$(h_where v1)" = A ]
-check "virsh on A sees v1 running" bash -c "[ \"\$(timeout 60 virsh -c '$URI_A' domstate v1)\" = running ]"
-out=$(va domjobabort v1 2>&1)
+check "v2 runs on A only after domjobabort" [ "$(h_where v2)" = A ]
+check "virsh on A sees v2 running" bash -c "[ \"\$(timeout 60 virsh -c '$URI_A' domstate v2)\" = running ]"
+out=$(va domjobabort v2 2>&1)
 check "domjobabort with no job is refused: $out" grep -q "no job is active" <<<"$out"
-t_wait_for "B to be clean" 20 bash -c "! XVM_ROOT='$H_ROOT_B' '$XM' --root '$H_ROOT_B' domid v1 >/dev/null 2>&1"
+t_wait_for "B to be clean" 20 bash -c "! XVM_ROOT='$H_ROOT_B' '$XM' --root '$H_ROOT_B' domid v2 >/dev/null 2>&1"
+xa destroy v2
 vmove A B "after the abort" --live
 xb destroy v1
 t_done

@@ -117,12 +117,26 @@ cfg deaf "$DEAF"
 "$XM" create "$T_ROOT/deaf.cfg" >/dev/null
 out=$("$XM" save deaf "$T_ROOT/nodir/x.save" 2>&1)
 check "saving into a missing directory: $out" [ "$out" = "Error: save file '$T_ROOT/nodir/x.save': no directory $T_ROOT/nodir" ]
+# It says it can suspend (as a PV kernel does), then never does.
+xenstore-write "/local/domain/$(domid deaf)/control/feature-suspend" 1
 out=$("$XM" save deaf "$T_ROOT/deaf.save" 2>&1)
 check "a guest that never suspends: $out" [ "$out" = "Error: domain 'deaf' did not suspend within 2 seconds (does its kernel support it?)" ]
 check "it is left running" running deaf
 check "its suspend request is withdrawn" [ -z "$(xenstore-read "/local/domain/$(domid deaf)/control/shutdown")" ]
 check "and no file is written" [ ! -e "$T_ROOT/deaf.save" ]
 "$XM" destroy deaf
+
+# A guest that does not say it can suspend (a stock Linux) is not asked:
+# paused and saved at once; restored, it runs on.
+cfg deaf2 "$DEAF"
+"$XM" create "$T_ROOT/deaf2.cfg" >/dev/null
+out=$("$XM" save deaf2 "$T_ROOT/deaf2.save" 2>&1)
+check "a guest without feature-suspend is saved paused: $out" [ -z "$out" ]
+check "its file is written" [ -s "$T_ROOT/deaf2.save" ]
+check "it is gone after the save" bash -c "! '$XM' domid deaf2 >/dev/null 2>&1"
+out=$("$XM" restore "$T_ROOT/deaf2.save" 2>&1)
+check "and restores: $out" running deaf2
+"$XM" destroy deaf2
 
 # xm save -c: a checkpoint; the guest runs on (a cancelled suspend for it)
 # and still honours requests, and the file restores.

@@ -142,6 +142,11 @@ test_framebuffer(void **state)
 	    3200);
 	assert_string_equal(fdt_getprop(fdt, off, "format", &len),
 	    "x8r8g8b8");
+	/* /chosen translates its reg: cells and an identity ranges. */
+	assert_non_null(fdt_getprop(fdt, node(fdt, "/chosen"), "ranges", &len));
+	assert_int_equal(len, 0);
+	assert_int_equal(fdt32_ld(fdt_getprop(fdt, node(fdt, "/chosen"),
+	    "#address-cells", &len)), 2);
 	/* Outside RAM: no reservation needed. */
 	assert_int_equal(fdt_num_mem_rsv(fdt), 0);
 	m.fb_width = 0;
