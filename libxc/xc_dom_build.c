@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <xvm/privcmd.h>
 #include <xvm/xc_dom.h>
 #include <xvm/xenctrl.h>
 
@@ -102,6 +103,40 @@ setup_rings(xc_interface *xch, uint32_t domid,
 	return 0;
 }
 
+/*
+ * The frames of the span above the guest's memory (maxmem > memory) are
+ * not its: as Xen's builder populates only memory, they leave the
+ * reservation until a balloon asks for them.
+ */
+static int
+give_back_above(xc_interface *xch, uint32_t domid, uint64_t top)
+{
+	xc_domaininfo_t	 info;
+	xen_pfn_t	*pfns;
+	uint64_t	 pfn, end;
+	unsigned long	 n;
+	int		 rc = 0;
+
+	if (xc_domain_getinfolist(xch, domid, 1, &info) != 1 ||
+	    info.domain != domid) {
+		errno = ESRCH;
+		return -1;
+	}
+	end = (XC_DOM_RAM_BASE >> 12) + info.max_pages;
+	if (top >> 12 >= end)
+		return 0;
+	if ((pfns = calloc(PRIVCMD_MAX_PFNS, sizeof(*pfns))) == NULL)
+		return -1;
+	for (pfn = top >> 12; pfn < end && rc == 0; ) {
+		for (n = 0; n < PRIVCMD_MAX_PFNS && pfn < end; n++)
+			pfns[n] = pfn++;
+		rc = xc_domain_decrease_reservation_exact(xch, domid, n, 0,
+		    pfns);
+	}
+	free(pfns);
+	return rc;
+}
+
 int
 xc_dom_build(xc_interface *xch, uint32_t domid,
     const struct xc_dom_config *cfg, struct xc_dom_image *img)
@@ -156,7 +191,8 @@ xc_dom_build(xc_interface *xch, uint32_t domid,
 	ctx.x[10] = 0;
 	ctx.x[11] = img->dtb_addr;
 	ctx.priv = 1;
-	if (xc_vcpu_setcontext(xch, domid, 0, &ctx) == -1)
+	if (xc_vcpu_setcontext(xch, domid, 0, &ctx) == -1 ||
+	    give_back_above(xch, domid, top) == -1)
 		return -1;
 	img->failed = 0;
 	return 0;

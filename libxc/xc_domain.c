@@ -138,6 +138,7 @@ xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain,
 			info[n].flags = di[i].flags;
 			info[n].tot_pages = di[i].tot_pages;
 			info[n].max_pages = di[i].max_pages;
+			info[n].resv_pages = di[i].resv_pages;
 			info[n].shared_info_frame = di[i].shared_info_frame;
 			info[n].cpu_time = di[i].cpu_time_ns;
 			info[n].nr_online_vcpus = di[i].nr_online_vcpus;

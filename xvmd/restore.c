@@ -152,6 +152,39 @@ admit(struct xvmd *xd, struct rs *rs, uint64_t mem_bytes)
 }
 
 /*
+ * After the config in xvmd's toolstack record: nothing (older files), or
+ * "\0target=MiB", the balloon target when it was saved.  0 (*mib 0 when
+ * absent), or -1 when it is something else.
+ */
+static int
+target(const char *p, size_t len, uint64_t *mib)
+{
+	uint64_t	 v = 0;
+	size_t		 i;
+
+	*mib = 0;
+	if (len == 0)
+		return 0;
+	if (len < 9 || len > 8 + 20 || memcmp(p, "\0target=", 8) != 0)
+		return -1;
+	for (i = 8; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9' || v > UINT64_MAX / 10 - 1)
+			return -1;
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	}
+	*mib = v;
+	return 0;
+}
+
+/* The saved target, where it is one the config allows; else its own. */
+static void
+set_target(struct domcfg *dc, uint64_t mib)
+{
+	if (mib >= DOMCFG_MIN_MEMORY && mib <= dc->maxmem)
+		dc->memory = mib;
+}
+
+/*
  * On the loop: the toolstack record (UUID, config file's name, config)
  * becomes the vm to be; its name and UUID must be free here.
  */
@@ -164,6 +197,7 @@ ts_on_loop(struct xvmd *xd, void *arg)
 	struct vm	*other;
 	const char	*file, *text;
 	char		*why = NULL;
+	uint64_t	 mib;
 	size_t		 flen, tlen;
 
 	if (t->buf == NULL || t->len < 17 ||
@@ -175,7 +209,11 @@ ts_on_loop(struct xvmd *xd, void *arg)
 		    "announced");
 	file = t->buf + 16;
 	text = file + flen + 1;
-	tlen = t->len - 16 - flen - 1;
+	tlen = strnlen(text, t->len - 16 - flen - 1);
+	if (target(text + tlen, t->len - 16 - flen - 1 - tlen, &mib) == -1)
+		return fail(rs, EINVAL, "the stream's toolstack record has "
+		    "something after its configuration that is not "
+		    "\"\\0target=MiB\"");
 	if ((dc = domcfg_parse(file, text, tlen, &why)) == NULL) {
 		fail(rs, EINVAL, "%s", why);
 		free(why);
@@ -187,6 +225,7 @@ ts_on_loop(struct xvmd *xd, void *arg)
 		return fail(rs, EINVAL, "the stream's configuration does not "
 		    "match its memory image");
 	}
+	set_target(dc, mib);
 	rs->vm = vm_new(dc, xstrndup(text, tlen), xstrdup(file));
 	memcpy(rs->vm->uuid, t->buf, 16);
 	if (uuid_is_nil(rs->vm->uuid))
@@ -205,6 +244,7 @@ ts_on_loop(struct xvmd *xd, void *arg)
 			free(why);
 			return -1;
 		}
+		set_target(dc, mib);
 		rs->vm = vm_new(dc, xstrdup(other->cfgtext),
 		    xstrdup(other->cfgfile));
 		memcpy(rs->vm->uuid, other->uuid, 16);

@@ -66,9 +66,16 @@ can_suspend(struct xvmd *xd, int domid)
 void
 save_toolstack_record(const struct vm *vm, struct buf *b)
 {
+	char	 extra[48];
+	int	 n;
+
 	buf_add(b, vm->uuid, 16);
 	buf_add(b, vm->cfgfile, strlen(vm->cfgfile) + 1);
 	buf_add(b, vm->cfgtext, strlen(vm->cfgtext));
+	/* What mem-set asked for travels too (xend's saved memory). */
+	n = snprintf(extra, sizeof(extra), "%ctarget=%llu", '\0',
+	    (unsigned long long)vm->cfg->memory);
+	buf_add(b, extra, (size_t)n);
 }
 
 static void

@@ -338,8 +338,10 @@ vp_get_info(struct virt_call *c)
 	/* unsigned char state: an XDR u_char is 4 bytes; so is the short. */
 	xdr_put_u32(c->out, (uint32_t)virt_state(&info, running));
 	xdr_put_u64(c->out, c->vm->cfg->maxmem * 1024);
-	xdr_put_u64(c->out, running ? c->vm->cfg->memory * 1024 : 0);
-	xdr_put_u32(c->out, c->vm->cfg->vcpus);
+	/* What it holds and has online, as Xen's driver says (xm list's). */
+	xdr_put_u64(c->out, running ? info.resv_pages * 4 : 0);
+	xdr_put_u32(c->out, running ? info.nr_online_vcpus :
+	    c->vm->cfg->vcpus);
 	xdr_put_u64(c->out, running ? info.cpu_time : 0);
 	return 0;
 }

@@ -251,9 +251,18 @@ vm_to_json(struct xvmd *xd, struct vm *vm, struct json_w *w, int vcpus,
 		json_w_ki64(w, "domid", vm->domid);
 	uuid_format(vm->uuid, uuid);
 	json_w_kstr(w, "uuid", uuid);
-	json_w_ki64(w, "memory", (int64_t)vm->cfg->memory);
+	/*
+	 * What it has, as Xen's xm list shows: its reservation and its vCPUs
+	 * online when it runs (the guest's balloon and hotplug make them
+	 * so); what it was asked to have beside them.
+	 */
+	json_w_ki64(w, "memory", running ? (int64_t)(info.resv_pages >> 8) :
+	    (int64_t)vm->cfg->memory);
+	json_w_ki64(w, "target", (int64_t)vm->cfg->memory);
 	json_w_ki64(w, "maxmem", (int64_t)vm->cfg->maxmem);
-	json_w_ki64(w, "vcpus", vm->cfg->vcpus);
+	json_w_ki64(w, "vcpus", running ? (int64_t)info.nr_online_vcpus :
+	    (int64_t)vm->cfg->vcpus);
+	json_w_ki64(w, "max_vcpus", vm->cfg->vcpus);
 	state_json(w, running ? info.flags : 0, running);
 	json_w_key(w, "cpu_time");
 	json_w_double(w, running ? (double)info.cpu_time / 1e9 : 0.0);

@@ -5,6 +5,8 @@
  *   control/selfcheck any value: run the memory self-check and write the
  *                     result to data/selfcheck (for save/restore and
  *                     migration tests)
+ *   memory/target     the balloon's target in KiB (balloon.c)
+ *   cpu/N/availability "online", "offline" (cpuhp.c)
  * A request is acknowledged by writing "" back inside a transaction, as
  * Linux does, so two toolstack writes are not both read as one request.
  * Events arrive as an upcall, which only posts REQ_XENBUS; the work runs
@@ -13,8 +15,10 @@
 #include <string.h>
 
 #include "guest/minios/arch.h"
+#include "guest/minios/balloon.h"
 #include "guest/minios/console.h"
 #include "guest/minios/control.h"
+#include "guest/minios/cpuhp.h"
 #include "guest/minios/evtchn.h"
 #include "guest/minios/fmt.h"
 #include "guest/minios/hypercall.h"
@@ -241,6 +245,8 @@ static const struct {
 	{ "control/shutdown", do_shutdown },
 	{ "control/sysrq", do_sysrq },
 	{ "control/selfcheck", do_selfcheck },
+	{ "memory/target", balloon_event },
+	{ "cpu", cpuhp_event },
 };
 
 int

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "guest/minios/arch.h"
+#include "guest/minios/balloon.h"
 #include "guest/minios/console.h"
 #include "guest/minios/kernel.h"
 #include "guest/minios/mm.h"
@@ -96,6 +97,7 @@ kernel_main(unsigned long hartid, unsigned long dtb)
 	read_bootargs();
 	pv_probe();
 	mm_init(&devtree, dtb);
+	balloon_init();
 	paging_init();
 	timer_init();
 	csr_set(sie, SIE_SSIE);

@@ -232,3 +232,15 @@ mm_is_ram(uint64_t pa, uint64_t len)
 			return 1;
 	return 0;
 }
+
+uint64_t
+mm_ram_end(void)
+{
+	uint64_t end = 0;
+	unsigned i;
+
+	for (i = 0; i < npools; i++)
+		if (pools[i].base + pools[i].npages * PAGE_SIZE > end)
+			end = pools[i].base + pools[i].npages * PAGE_SIZE;
+	return end;
+}

@@ -22,6 +22,8 @@ uint64_t	alloc_pages_raw(size_t n);
 void		free_pages(uint64_t pa, size_t n);
 size_t		mm_free_pages(void);
 size_t		mm_total_pages(void);
+/* The end of the highest RAM region (its first address past it). */
+uint64_t	mm_ram_end(void);
 /* True when [pa, pa + len) lies inside RAM described by /memory. */
 int		mm_is_ram(uint64_t pa, uint64_t len);
 

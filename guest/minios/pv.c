@@ -6,6 +6,7 @@
  * entry point here does nothing.
  */
 #include "guest/minios/arch.h"
+#include "guest/minios/balloon.h"
 #include "guest/minios/console.h"
 #include "guest/minios/control.h"
 #include "guest/minios/evtchn.h"
@@ -162,6 +163,7 @@ pv_suspend(void)
 		panic("pv: resume: event channels did not come back");
 	connect();
 	kprintf("pv: resumed");
+	balloon_resume();
 }
 
 void

@@ -14,6 +14,7 @@ struct percpu {
 	uint64_t	hartid;		/* offset 8 */
 	unsigned	id;		/* 0 = the boot vCPU */
 	int		online;		/* set by the vCPU itself, release order */
+	int		want_down;	/* cpuhp: go offline (VCPUOP_down) */
 	uint64_t	ticks;		/* timer interrupts taken here */
 	uint64_t	next_tick;	/* absolute deadline programmed */
 	uint64_t	late_ticks;	/* deadlines found already past */

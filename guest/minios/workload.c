@@ -1,6 +1,7 @@
 /* The workloads chosen on the command line, and the memory self-check. */
 #include "guest/minios/arch.h"
 #include "guest/minios/console.h"
+#include "guest/minios/cpuhp.h"
 #include "guest/minios/fmt.h"
 #include "guest/minios/kernel.h"
 #include "guest/minios/mm.h"
@@ -88,6 +89,8 @@ spin(struct percpu *c)
 			continue;
 		if (c->id == 0)
 			kernel_poll();
+		else
+			cpuhp_check(c);
 		now = rdtime();
 		if (now < next)
 			continue;
@@ -283,6 +286,12 @@ workload_secondary(void)
 		locktest_run();
 	if (bootargs.workload == WL_CPU)
 		spin(this_cpu());
-	for (;;)
-		wfi();
+	for (;;) {
+		/* Checked with interrupts off: cpuhp's IPI still ends WFI. */
+		irq_disable();
+		if (!__atomic_load_n(&this_cpu()->want_down, __ATOMIC_ACQUIRE))
+			wfi();
+		irq_enable();
+		cpuhp_check(this_cpu());
+	}
 }

@@ -516,6 +516,7 @@ domain_getinfo(struct domain *d, struct privcmd_dominfo *info)
 	    sched_nr_pcpus(d->hv->sched) - 1;
 	if (d->mm.base != NULL) {
 		info->tot_pages = mm_tot_pages(&d->mm);
+		info->resv_pages = mm_reservation(&d->mm);
 		info->max_pages = d->mm.max_pages;
 		info->shared_info_frame = domain_shared_info_gfn(d);
 	}

@@ -101,7 +101,7 @@ memory_op(struct dom_vcpu *v, uint64_t a[6], int *more)
 		if (domid != DOMID_SELF && domid != d->domid)
 			return -EPERM;
 		return (int64_t)(cmd == XENMEM_current_reservation ?
-		    mm_tot_pages(&d->mm) : d->mm.max_pages);
+		    mm_reservation(&d->mm) : d->mm.max_pages);
 	case XENMEM_add_to_physmap:
 		if ((rc = copy_in(d, &atp, arg, sizeof(atp))) != 0)
 			return rc;

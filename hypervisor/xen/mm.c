@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -43,6 +44,11 @@ mm_init(struct mm *mm, uint32_t domid, uint64_t span, char **cause)
 	}
 	mm->span = span;
 	mm->max_pages = span >> MM_PAGE_SHIFT;
+	if ((mm->absent = calloc((mm->max_pages + 63) / 64,
+	    sizeof(uint64_t))) == NULL) {
+		xasprintf(cause, "guest memory: %s", strerror(errno));
+		goto fail;
+	}
 	return 0;
 fail:
 	mm_fini(mm);
@@ -67,6 +73,9 @@ mm_fini(struct mm *mm)
 	if (mm->vram_fd >= 0)
 		close(mm->vram_fd);
 	mm->vram_fd = -1;
+	free(mm->absent);
+	mm->absent = NULL;
+	mm->nabsent = 0;
 	errno = saved;
 }
 
@@ -124,6 +133,38 @@ mm_tot_pages(const struct mm *mm)
 	return ((uint64_t)st.st_blocks * 512) >> MM_PAGE_SHIFT;
 }
 
+uint64_t
+mm_reservation(struct mm *mm)
+{
+	uint64_t	n;
+
+	pthread_mutex_lock(&mm->lock);
+	n = mm_nr_frames(mm) - mm->nabsent;
+	pthread_mutex_unlock(&mm->lock);
+	return n;
+}
+
+/* Frame i (of the span) handed back: set or clear its bit, counted. */
+static void
+set_absent(struct mm *mm, uint64_t i, int absent)
+{
+	uint64_t	bit = 1ull << (i % 64);
+
+	if (((mm->absent[i / 64] & bit) != 0) == absent)
+		return;
+	mm->absent[i / 64] ^= bit;
+	if (absent)
+		mm->nabsent++;
+	else
+		mm->nabsent--;
+}
+
+static int
+is_absent(const struct mm *mm, uint64_t i)
+{
+	return (mm->absent[i / 64] >> (i % 64)) & 1;
+}
+
 void *
 mm_gpa_ptr(const struct mm *mm, uint64_t gpa, size_t len)
 {
@@ -163,6 +204,15 @@ mm_populate(struct mm *mm, const uint64_t *gfns, uint32_t nr, uint32_t *done)
 			rc = -1;
 			break;
 		}
+		/* A frame handed back comes back into the reservation. */
+		if (is_absent(mm, (uint64_t)off >> MM_PAGE_SHIFT)) {
+			if (mm_nr_frames(mm) - mm->nabsent >= mm->max_pages) {
+				errno = ENOMEM;
+				rc = -1;
+				break;
+			}
+			set_absent(mm, (uint64_t)off >> MM_PAGE_SHIFT, 0);
+		}
 		/* Already backed pages are free; new ones count. */
 		if (lseek(mm->fd, off, SEEK_DATA) == off)
 			continue;
@@ -185,20 +235,27 @@ int
 mm_decrease(struct mm *mm, const uint64_t *gfns, uint32_t nr, uint32_t *done)
 {
 	off_t		off;
-	uint32_t	i;
+	uint32_t	i, run, k;
 	int		rc = 0;
 
 	pthread_mutex_lock(&mm->lock);
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr; i += run) {
 		if (gfn_offset(mm, gfns[i], &off) == -1) {
 			rc = -1;
 			break;
 		}
+		/* Consecutive frames (in the span) go in one hole. */
+		for (run = 1; i + run < nr && gfns[i + run] == gfns[i] + run &&
+		    (gfns[i + run] - (MM_RAM_BASE >> MM_PAGE_SHIFT)) <
+		    mm_nr_frames(mm); run++)
+			;
 		if (fallocate(mm->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		    off, MM_PAGE_SIZE) == -1) {
+		    off, (off_t)run * (off_t)MM_PAGE_SIZE) == -1) {
 			rc = -1;
 			break;
 		}
+		for (k = 0; k < run; k++)
+			set_absent(mm, ((uint64_t)off >> MM_PAGE_SHIFT) + k, 1);
 	}
 	pthread_mutex_unlock(&mm->lock);
 	*done = i;

@@ -177,6 +177,7 @@ struct privcmd_dominfo {
 	uint32_t	cpupool;
 	uint8_t		uuid[16];
 	uint64_t	shared_info_frame;
+	uint64_t	resv_pages;	/* frames held: Xen's tot_pages */
 };
 
 /* Reply of GETINFOLIST: a count, then that many privcmd_dominfo. */

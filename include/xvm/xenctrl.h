@@ -47,6 +47,12 @@ typedef struct xc_domaininfo {
 	uint32_t		ssidref;
 	xen_domain_handle_t	handle;
 	uint32_t		cpupool;
+	/*
+	 * Ours: the frames the domain holds, its reservation -- what Xen's
+	 * tot_pages means.  tot_pages here counts the pages with host memory
+	 * (RAM is backed when first touched).
+	 */
+	uint64_t		resv_pages;
 } xc_domaininfo_t;
 
 typedef struct xc_physinfo {

@@ -95,6 +95,6 @@ check "s1's model still serves" has_dm "$s1"
 
 # Destroying a domain ends its model.
 "$XM" destroy s1
-check "xm destroy s1 ended its model" bash -c "! pgrep -a -x xvm-dm | grep -q -- '--domain $s1 '"
+check "xm destroy s1 ended its model" bash -c "! pgrep -a -x xvm-dm | grep -q -- '--root $T_ROOT --domain $s1 '"
 for d in keep s2; do "$XM" destroy "$d" 2>/dev/null; done
 t_done

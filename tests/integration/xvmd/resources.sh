@@ -4,7 +4,8 @@
 # xm vcpu-list with Xen's columns and real values (item 19), Domain-0's
 # routes refused with a reason (item 17), messages that name the setting,
 # the value and the limit (item 18), and settings applied by a refresh
-# (SIGHUP, what svcadm refresh sends; item 21).
+# (SIGHUP, what svcadm refresh sends; item 21); mem-set and vcpu-set done
+# by the guest and shown as done (item 24).
 . "$(dirname "$0")/../lib.sh"
 
 XM=$XVM_BUILD/tools/xm/xm
@@ -111,6 +112,42 @@ cfg vc2 'memory = 16' 'vcpus = 2'
 check "a vCPU never brought up: CPU -, state --p" bash -c "'$XM' vcpu-list vc2 | awk 'NR == 3 { exit !(\$4 == \"-\" && \$5 == \"--p\") }'"
 "$XM" destroy vc2
 check "Domain-0's vCPUs are listed" bash -c "'$XM' vcpu-list Domain-0 | awk 'NR == 2 { exit !(\$1 == \"Domain-0\" && \$2 == 0) }'"
+
+# Item 24: the guest honours mem-set (its balloon) and vcpu-set (vCPU
+# hotplug); xm list shows what it has, from the hypervisor, not targets.
+cfg bal1 'memory = 24' 'maxmem = 32' 'vcpus = 2'
+"$XM" create "$T_ROOT/bal1.cfg" >/dev/null
+t_wait_for "bal1's vCPUs and xenbus" 30 bash -c "grep -q 'smp: 2 vCPUs online' '$T_ROOT/var/log/xvm/console/guest-bal1.log' &&
+    grep -q 'xenbus: domain' '$T_ROOT/var/log/xvm/console/guest-bal1.log'"
+col() { "$XM" list bal1 | awk -v c="$1" 'NR == 2 { print $c }'; }
+is_col() { [ "$(col "$1")" = "$2" ]; }
+check "xm list: 24 MiB (the frames above memory are not its), 2 vCPUs" [ "$(col 3) $(col 4)" = "24 2" ]
+"$XM" mem-set bal1 16
+check "mem-set 16: xm list shows 16 once the balloon is down" t_wait_for "16 MiB" 30 is_col 3 16
+check "the guest gave the pages back (current_reservation)" \
+    has_line bal1 'balloon: 16384 KiB, target 16384 KiB'
+check "the API: memory 16 (the hypervisor's reservation), target 16" python3 -c '
+import json, subprocess, sys
+d = json.loads(subprocess.run([sys.argv[1], "list", "--json", "bal1"], capture_output=True, text=True).stdout)
+d = d[0] if isinstance(d, list) else d.get("domains", [d])[0] if "domains" in d else d.get("domain", d)
+sys.exit(not (d["memory"] == 16 and d["target"] == 16 and d["pages"] < 16 * 256))' "$XM"
+"$XM" mem-set bal1 24
+check "mem-set 24: back to 24 (populate_physmap)" t_wait_for "24 MiB" 30 is_col 3 24
+"$XM" vcpu-set bal1 1
+check "vcpu-set 1: xm list shows 1 vCPU once vCPU 1 went down" t_wait_for "1 vCPU" 30 is_col 4 1
+check "the guest took vCPU 1 down (VCPUOP_down)" has_line bal1 'cpuhp: cpu1 offline; 1 vCPUs online'
+check "vcpu-list: vCPU 1 offline (CPU -)" bash -c "'$XM' vcpu-list bal1 | awk 'NR == 3 { exit !(\$3 == 1 && \$4 == \"-\") }'"
+"$XM" vcpu-set bal1 2
+check "vcpu-set 2: back to 2 (VCPUOP_up)" t_wait_for "2 vCPUs" 30 is_col 4 2
+check "vCPU 1 came back online" has_line bal1 'cpuhp: cpu1 online; 2 vCPUs online'
+# A ballooned guest saved and restored holds what it held.
+"$XM" mem-set bal1 16
+t_wait_for "16 MiB" 30 is_col 3 16
+"$XM" save bal1 "$T_ROOT/bal1.save"
+"$XM" restore "$T_ROOT/bal1.save" >/dev/null
+t_wait_for "the resumed balloon" 30 has_line bal1 'balloon: resumed'
+check "restored: still 16 MiB (the guest gave its pages back again)" t_wait_for "16 MiB" 30 is_col 3 16
+"$XM" destroy bal1
 
 # Item 17: Domain-0 on the routes that do not apply to it: 403, why.
 dom0=(

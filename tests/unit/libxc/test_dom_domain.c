@@ -121,9 +121,26 @@ test_memory(void **state)
 	p = mm_gpa_ptr(&d->mm, (base + 1) << 12, 4096);
 	p[7] = 42;
 	g[0] = base + 1;
+	assert_int_equal(mm_reservation(&d->mm), 4096);
 	assert_int_equal(mm_decrease(&d->mm, g, 1, &done), 0);
 	assert_int_equal(mm_tot_pages(&d->mm), 2);
 	assert_int_equal(p[7], 0);
+	/* The reservation (Xen's tot_pages): the frames held, touched or not. */
+	assert_int_equal(mm_reservation(&d->mm), 4095);
+	g[0] = base + 100;		/* a run of three in one hole */
+	g[1] = base + 101;
+	g[2] = base + 102;
+	g[3] = base + 1;		/* given back already: no change */
+	assert_int_equal(mm_decrease(&d->mm, g, 4, &done), 0);
+	assert_int_equal(done, 4);
+	assert_int_equal(mm_reservation(&d->mm), 4092);
+	/* Taken back: within max_pages only (3 here: refused). */
+	assert_int_equal(mm_populate(&d->mm, g, 1, &done), -1);
+	assert_int_equal(errno, ENOMEM);
+	assert_int_equal(mm_reservation(&d->mm), 4092);
+	mm_set_max_pages(&d->mm, 4096);
+	assert_int_equal(mm_populate(&d->mm, g, 4, &done), 0);
+	assert_int_equal(mm_reservation(&d->mm), 4096);
 	assert_null(mm_gpa_ptr(&d->mm, MM_RAM_BASE - 1, 2));
 	assert_null(mm_gpa_ptr(&d->mm, MM_RAM_BASE + (16 << 20) - 1, 2));
 	assert_non_null(mm_gpa_ptr(&d->mm, MM_RAM_BASE + (16 << 20) - 2, 2));
